@@ -1,0 +1,145 @@
+package dev.kiln.cli;
+
+import dev.kiln.build.BuildRequest;
+import dev.kiln.build.BuildResult;
+import dev.kiln.build.Builder;
+import dev.kiln.build.Format;
+import dev.kiln.core.KilnException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+@Command(name = "build",
+        header = "Build images from LinuxKit-style YAML, without Docker.",
+        description = {"Merges the YAML files in order, pulls or reuses the images they name, lays out the root",
+                "filesystem as LinuxKit does and writes each requested format.",
+                "", "  kiln build hello.yml                       kernel+initrd (the default)",
+                "  kiln build -f raw-efi,aws,gcp hello.yml    three outputs in one go",
+                "  kiln build -o - hello.yml | tar t          the root filesystem to stdout",
+                ""},
+        sortOptions = false)
+final class BuildCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "YAML files, merged in order; '-' reads stdin.")
+    List<String> files;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Output name prefix (default: the last file's base name).")
+    String name;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Output directory (default: the current one).")
+    Path dir;
+
+    @Option(names = {"-o", "--o"}, paramLabel = "FILE|-", description = "Write one streamable output (tar) to FILE or stdout.")
+    String output;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", split = ",",
+            description = "Output format, repeatable or a comma list (default: kernel+initrd). See 'kiln formats'.")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = "--size", paramLabel = "SIZE", description = "Disk size such as 1G or 512M (default: smallest whole GiB that fits).")
+    String size;
+
+    @Option(names = "--arch", paramLabel = "amd64|arm64", defaultValue = "amd64", description = "Target architecture (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Image cache directory (env: KILN_CACHE; default: ~/.cache/kiln).")
+    Path cache;
+
+    @Option(names = "--mirror", paramLabel = "[REGISTRY=]URL", description = "Registry mirror; repeatable.")
+    List<String> mirrors = new ArrayList<>();
+
+    @Option(names = "--cert-file", paramLabel = "PEM", description = "Extra CA certificates for registries; repeatable.")
+    List<Path> certFiles = new ArrayList<>();
+
+    @Option(names = "--pull", description = "Pull images even when they are cached.")
+    boolean pull;
+
+    @Option(names = "--decompress-kernel", description = "Store the kernel uncompressed.")
+    boolean decompressKernel;
+
+    @Option(names = "--dry-run", description = "Print the merged configuration and stop.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        KilnCommand root = Kiln.root(spec);
+        Session session = root.session();
+        BuildRequest request = new BuildRequest(files.stream().map(Path::of).toList(), name == null ? "" : name,
+                dir == null ? Path.of("") : dir, Optional.ofNullable(output), formats(), arch, parseSize(size),
+                cacheDir(cache, session.env()), mirrors, certFiles, pull, decompressKernel, dryRun);
+        BuildResult result = new Builder(root.events("build")).build(request, session.stdout());
+        root.renderer().close();
+        if (!dryRun && !"-".equals(output)) {
+            root.results().build(result);
+        }
+        return Kiln.OK;
+    }
+
+    private List<Format> formats() {
+        List<Format> out = new ArrayList<>();
+        for (String f : formats) {
+            out.add(Format.of(f.trim()));
+        }
+        if (out.isEmpty()) {
+            out.add(output != null ? Format.TAR : Format.KERNEL_INITRD);
+        }
+        if (output != null && (out.size() != 1 || !out.get(0).streamable())) {
+            throw KilnException.usage("-o writes one streamable format (tar); drop -o or use -f tar");
+        }
+        return List.copyOf(out);
+    }
+
+    /** The cache directory: flag, then KILN_CACHE, then XDG_CACHE_HOME/kiln, then ~/.cache/kiln. */
+    static Path cacheDir(Path flag, Map<String, String> env) {
+        if (flag != null) {
+            return flag;
+        }
+        if (env.get("KILN_CACHE") != null && !env.get("KILN_CACHE").isEmpty()) {
+            return Path.of(env.get("KILN_CACHE"));
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+                .resolve("kiln");
+    }
+
+    /** "1G", "512M", "1024" (MiB, as LinuxKit), "2GiB" -&gt; bytes. */
+    static OptionalLong parseSize(String text) {
+        if (text == null || text.isBlank()) {
+            return OptionalLong.empty();
+        }
+        String t = text.trim().toUpperCase().replace("IB", "").replace("B", "");
+        long unit = 1L << 20;
+        char last = t.charAt(t.length() - 1);
+        if (Character.isLetter(last)) {
+            unit = switch (last) {
+                case 'K' -> 1L << 10;
+                case 'M' -> 1L << 20;
+                case 'G' -> 1L << 30;
+                case 'T' -> 1L << 40;
+                default -> throw KilnException.usage("--size must look like 1G, 512M or 2048 (MiB), not '" + text + "'");
+            };
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return OptionalLong.of(Math.multiplyExact(n, unit));
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw KilnException.usage("--size must look like 1G, 512M or 2048 (MiB), not '" + text + "'");
+        }
+    }
+}

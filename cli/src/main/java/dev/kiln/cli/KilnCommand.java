@@ -1,0 +1,108 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.Events;
+import dev.kiln.core.Version;
+import dev.kiln.spi.ProviderFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.nio.file.Path;
+import java.util.List;
+
+@Command(name = "kiln",
+        mixinStandardHelpOptions = true,
+        versionProvider = KilnCommand.VersionText.class,
+        header = "Build minimal, immutable Linux machine images and push and run them on clouds.",
+        description = {
+                "kiln reads LinuxKit-style YAML, builds images without Docker, and publishes them to AWS, GCP,",
+                "Azure, OpenStack, vCenter and Packet, or boots them locally in qemu.",
+                "",
+                "  kiln build hello.yml -f raw-efi,gcp       build two outputs",
+                "  kiln run qemu hello-efi.img              boot one here",
+                "  kiln push gcp hello.img.tar.gz --bucket b publish it",
+                ""},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.",
+                "Run 'kiln COMMAND --help' for a command's options."},
+        subcommands = {BuildCommand.class, PushCommand.class, RunCommand.class, ProvidersCommand.class,
+                FormatsCommand.class, CacheCommand.class, VersionCommand.class, CompletionCommand.class},
+        sortOptions = false,
+        usageHelpAutoWidth = true)
+public final class KilnCommand implements Runnable {
+
+    public enum OutputKind { text, json }
+
+    public enum ConsoleKind { auto, rich, plain }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show debug details.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Show only warnings, errors and the result.")
+    boolean quiet;
+
+    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json", defaultValue = "text",
+            description = "Result format on stdout; json prints one document and nothing else (logs go to stderr).")
+    OutputKind output;
+
+    @Option(names = "--console", scope = ScopeType.INHERIT, paramLabel = "auto|rich|plain", defaultValue = "auto",
+            description = "Progress display: rich bars on a terminal, plain timestamped lines otherwise (CI, pipes, TERM=dumb).")
+    ConsoleKind console;
+
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
+    boolean stacktrace;
+
+    @Option(names = "--result-file", scope = ScopeType.INHERIT, paramLabel = "PATH",
+            description = "Also write the JSON result document to PATH.")
+    Path resultFile;
+
+    private final Session session;
+    private final List<ProviderFactory> providers;
+    private Renderer renderer;
+
+    KilnCommand(Session session, List<ProviderFactory> providers) {
+        this.session = session;
+        this.providers = List.copyOf(providers);
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "Missing command; try 'kiln --help'");
+    }
+
+    Session session() {
+        return session;
+    }
+
+    List<ProviderFactory> providers() {
+        return providers;
+    }
+
+    /** The renderer for this invocation, made on first use. */
+    synchronized Renderer renderer() {
+        if (renderer == null) {
+            renderer = Renderer.choose(console, verbose, quiet, session);
+        }
+        return renderer;
+    }
+
+    Events events(String source) {
+        return new Events(renderer(), source);
+    }
+
+    Results results() {
+        return new Results(session, output, resultFile);
+    }
+
+    boolean stacktrace() {
+        return stacktrace || verbose;
+    }
+
+    static final class VersionText implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kiln " + Version.get()};
+        }
+    }
+}

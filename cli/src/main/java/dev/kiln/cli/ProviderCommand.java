@@ -1,0 +1,177 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.Events;
+import dev.kiln.core.KilnException;
+import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.RunRequest;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code kiln push NAME} and {@code kiln run NAME} for one provider, built at run time from the
+ * options the provider declares, so a provider on the class path needs no change here.
+ */
+final class ProviderCommand implements Callable<Integer> {
+
+    private enum Verb { PUSH, RUN }
+
+    private final Session session;
+    private final ProviderFactory factory;
+    private final Verb verb;
+    private final CommandSpec spec;
+
+    private ProviderCommand(Session session, ProviderFactory factory, Verb verb) {
+        this.session = session;
+        this.factory = factory;
+        this.verb = verb;
+        this.spec = CommandSpec.wrapWithoutInspection(this);
+        describe();
+    }
+
+    static CommandSpec push(Session session, ProviderFactory factory) {
+        return new ProviderCommand(session, factory, Verb.PUSH).spec;
+    }
+
+    static CommandSpec run(Session session, ProviderFactory factory) {
+        return new ProviderCommand(session, factory, Verb.RUN).spec;
+    }
+
+    private List<OptionSpec> declared() {
+        return verb == Verb.PUSH ? factory.pushOptions() : factory.runOptions();
+    }
+
+    private void describe() {
+        String what = verb == Verb.PUSH ? "Publish an image on " : "Start an instance on ";
+        spec.name(factory.name());
+        spec.usageMessage().headerHeading("").header(what + factory.name() + ": " + factory.summary())
+                .sortOptions(false).autoWidth(true)
+                .footer("", "Values come from the flag, else the first env var set, else the default.");
+        spec.mixinStandardHelpOptions(true);
+        spec.addPositional(PositionalParamSpec.builder()
+                .paramLabel("IMAGE").arity("1").type(String.class)
+                .description(verb == Verb.PUSH
+                        ? "Image file to publish; accepted: " + accepted()
+                        : "Image to start: an image id or name, or a local file where the provider boots files.")
+                .build());
+        spec.addOption(CommandLine.Model.OptionSpec.builder("--name").paramLabel("NAME").type(String.class)
+                .description(verb == Verb.PUSH ? "Image name (default: the file name without its format suffix)."
+                        : "Instance name (default: the image name).").build());
+        if (verb == Verb.PUSH) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("--arch").paramLabel("amd64|arm64").type(String.class)
+                    .defaultValue("amd64").description("Architecture of the image (default: ${DEFAULT-VALUE}).").build());
+        }
+        spec.addOption(CommandLine.Model.OptionSpec.builder("--dry-run").arity("0").type(boolean.class)
+                .description("Check everything and say what would be done; change nothing.").build());
+        for (OptionSpec o : declared()) {
+            spec.addOption(toPicocli(o));
+        }
+    }
+
+    private String accepted() {
+        return String.join(", ", factory.accepts().stream().sorted().map(f -> f.id()).toList());
+    }
+
+    private static CommandLine.Model.OptionSpec toPicocli(OptionSpec o) {
+        CommandLine.Model.OptionSpec.Builder b = CommandLine.Model.OptionSpec.builder(o.flag())
+                .description(help(o));
+        if (o.kind() == OptionSpec.Kind.SWITCH) {
+            b.arity("0..1").type(boolean.class).paramLabel("true|false");
+        } else if (o.repeatable()) {
+            b.arity("1").type(List.class).auxiliaryTypes(String.class).paramLabel(o.label());
+        } else {
+            b.arity("1").type(String.class).paramLabel(o.label());
+        }
+        return b.build();
+    }
+
+    static String help(OptionSpec o) {
+        List<String> notes = new ArrayList<>();
+        if (!o.env().isEmpty()) {
+            notes.add("env: " + String.join(", ", o.env()));
+        }
+        if (o.defaultValue() != null && !o.secret() && !(o.kind() == OptionSpec.Kind.SWITCH && o.defaultValue().equals("false"))) {
+            notes.add("default: " + o.defaultValue());
+        }
+        if (o.repeatable()) {
+            notes.add("repeatable");
+        }
+        if (o.secret()) {
+            notes.add("secret: never printed");
+        }
+        return notes.isEmpty() ? o.help() : o.help() + " (" + String.join("; ", notes) + ")";
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        KilnCommand root = Kiln.root(spec);
+        Options options = Options.resolve(declared(), given(parsed), session.env());
+        Events events = root.events(factory.name());
+        events.debug((verb == Verb.PUSH ? "push" : "run") + " options " + options);
+        String image = parsed.matchedPositional(0).getValue();
+        boolean dryRun = parsed.hasMatchedOption("--dry-run");
+        Path workDir = Files.createTempDirectory("kiln-" + factory.name());
+        try (Provider provider = factory.create(new ProviderContext(options, session.env(), events,
+                Clock.systemUTC(), workDir))) {
+            if (verb == Verb.PUSH) {
+                String arch = parsed.matchedOptionValue("--arch", "amd64");
+                PushRequest request = ImageFiles.describe(Path.of(image), parsed.matchedOptionValue("--name", null),
+                        arch, dryRun, factory, events);
+                var result = provider.push(request);
+                root.renderer().close();
+                root.results().push(result);
+            } else {
+                String name = parsed.matchedOptionValue("--name", ImageFiles.baseName(image));
+                var result = provider.run(new RunRequest(image, name, dryRun));
+                root.renderer().close();
+                root.results().run(result);
+            }
+        } finally {
+            deleteTree(workDir);
+        }
+        return Kiln.OK;
+    }
+
+    private Map<String, List<String>> given(ParseResult parsed) {
+        Map<String, List<String>> flags = new LinkedHashMap<>();
+        for (OptionSpec o : declared()) {
+            CommandLine.Model.OptionSpec matched = parsed.matchedOption(o.flag());
+            if (matched == null) {
+                continue;
+            }
+            List<String> values = matched.stringValues();
+            if (o.kind() == OptionSpec.Kind.SWITCH && values.isEmpty()) {
+                values = List.of("true");
+            }
+            flags.put(o.name(), values);
+        }
+        return flags;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw KilnException.tried("remove the scratch directory " + dir, e.getMessage(), "remove it by hand");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "push",
+        header = "Publish a built image on a provider.",
+        description = {"Uploads the image, registers it, tags it with its name, content digest and kiln version,",
+                "and prints the image ids. A re-push of the same content finds the existing image.",
+                "", "  kiln push aws hello.raw --region eu-west-1 --output json", ""},
+        synopsisSubcommandLabel = "PROVIDER",
+        commandListHeading = "%nProviders installed:%n",
+        footer = {"", "Run 'kiln push PROVIDER --help' for its flags."})
+final class PushCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing provider; installed: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.Event;
+import dev.kiln.core.EventSink;
+
+/** Shows events to a person: rich progress bars on a terminal, plain lines elsewhere. */
+abstract class Renderer implements EventSink {
+
+    protected final Event.Level threshold;
+
+    Renderer(Event.Level threshold) {
+        this.threshold = threshold;
+    }
+
+    static Renderer choose(KilnCommand.ConsoleKind kind, boolean verbose, boolean quiet, Session session) {
+        Event.Level level = quiet ? Event.Level.WARN : verbose ? Event.Level.DEBUG : Event.Level.INFO;
+        boolean rich = switch (kind) {
+            case rich -> true;
+            case plain -> false;
+            case auto -> isInteractive(session);
+        };
+        return rich ? new RichRenderer(session.err(), level, !quiet) : new PlainRenderer(session.err(), level, !quiet);
+    }
+
+    /** A terminal that can redraw: stderr is a tty, TERM is not dumb, and no CI variable is set. */
+    static boolean isInteractive(Session session) {
+        String term = session.env().getOrDefault("TERM", "");
+        boolean ci = session.env().containsKey("CI") || session.env().containsKey("BUILD_NUMBER")
+                || session.env().containsKey("GITHUB_ACTIONS");
+        return System.console() != null && !term.isEmpty() && !term.equals("dumb") && !ci;
+    }
+
+    boolean shows(Event.Level level) {
+        return level.compareTo(threshold) >= 0;
+    }
+
+    /** Finishes any line in progress; called before an error or result is printed. */
+    abstract void close();
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String amount(Event.Progress p, long value) {
+        return p.unit() == Event.Unit.BYTES ? size(value) : Long.toString(value);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kiln.build.Artifact;
+import dev.kiln.build.BootMode;
+import dev.kiln.build.BuildResult;
+import dev.kiln.core.KilnException;
+import dev.kiln.spi.PushResult;
+import dev.kiln.spi.Resource;
+import dev.kiln.spi.RunResult;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The result documents. Their shape is versioned by {@link #SCHEMA} and documented in README.md;
+ * fields are only ever added within a version. With --output json the document is the only thing
+ * on stdout; --result-file writes it as well.
+ */
+final class Results {
+
+    static final String SCHEMA = "kiln.dev/result/v1";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Session session;
+    private final KilnCommand.OutputKind output;
+    private final Path resultFile;
+
+    Results(Session session, KilnCommand.OutputKind output, Path resultFile) {
+        this.session = session;
+        this.output = output;
+        this.resultFile = resultFile;
+    }
+
+    void build(BuildResult result) {
+        Map<String, Object> doc = header("build");
+        doc.put("name", result.name());
+        doc.put("arch", result.arch());
+        doc.put("content_digest", result.contentDigest());
+        doc.put("artifacts", result.artifacts().stream().map(Results::artifact).toList());
+        StringBuilder text = new StringBuilder();
+        for (Artifact a : result.artifacts()) {
+            text.append(String.format("%-18s %s  (%s, sha256:%s)%n", a.format().id(), a.path(),
+                    Renderer.size(a.size()), a.sha256().substring(0, 12)));
+        }
+        emit(doc, text.toString());
+    }
+
+    void push(PushResult result) {
+        Map<String, Object> doc = header("push");
+        doc.put("provider", result.provider());
+        doc.put("name", result.name());
+        doc.put("content_digest", result.contentDigest());
+        doc.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
+        doc.put("artifact_id", result.artifactId());
+        doc.put("images", result.images().stream().map(p -> ordered("location", p.location(), "image_id", p.imageId())).toList());
+        doc.put("tags", new TreeMap<>(result.tags()));
+        doc.put("resources", resources(result.resources()));
+        String verb = switch (result.outcome()) {
+            case CREATED -> "published";
+            case EXISTED -> "already published (same content digest)";
+            case REPLACED -> "published, replacing the previous image";
+            case DRY_RUN -> "would be published (dry run)";
+        };
+        emit(doc, result.name() + " " + verb + ": " + result.artifactId() + System.lineSeparator());
+    }
+
+    void run(RunResult result) {
+        Map<String, Object> doc = header("run");
+        doc.put("provider", result.provider());
+        doc.put("instance_id", result.instanceId());
+        doc.put("location", result.location());
+        doc.put("state", result.state());
+        doc.put("addresses", new TreeMap<>(result.addresses()));
+        doc.put("exit_code", result.exitCode().orElse(null));
+        doc.put("console_log", result.consoleLog().map(Path::toString).orElse(null));
+        doc.put("created", resources(result.created()));
+        doc.put("removed", result.removed());
+        StringBuilder text = new StringBuilder(result.instanceId()).append(' ').append(result.state());
+        result.addresses().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
+        emit(doc, text.append(System.lineSeparator()).toString());
+    }
+
+    /** Any other document (listings); {@code text} is what text mode prints. */
+    void other(String command, Map<String, Object> body, String text) {
+        Map<String, Object> doc = header(command);
+        doc.putAll(body);
+        emit(doc, text);
+    }
+
+    private static Map<String, Object> header(String command) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schema", SCHEMA);
+        doc.put("command", command);
+        return doc;
+    }
+
+    private static Map<String, Object> artifact(Artifact a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", a.path().toString());
+        m.put("format", a.format().id());
+        m.put("size", a.size());
+        m.put("sha256", a.sha256());
+        m.put("boot_modes", a.bootModes().stream().sorted().map(BootMode::id).toList());
+        return m;
+    }
+
+    private static List<Map<String, Object>> resources(List<Resource> resources) {
+        return resources.stream().map(r -> ordered("type", r.type(), "id", r.id(), "location", r.location())).toList();
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private void emit(Map<String, Object> doc, String text) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("result documents are plain maps", e);
+        }
+        if (resultFile != null) {
+            try {
+                Files.writeString(resultFile, json + System.lineSeparator());
+            } catch (IOException e) {
+                throw KilnException.tried("write the result to " + resultFile, e.getMessage(),
+                        "check the directory exists and is writable", e);
+            }
+        }
+        if (output == KilnCommand.OutputKind.json) {
+            session.out().println(json);
+        } else {
+            session.out().print(text);
+        }
+        session.out().flush();
+    }
+}

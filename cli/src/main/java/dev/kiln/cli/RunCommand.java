@@ -1,0 +1,26 @@
+package dev.kiln.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run",
+        header = "Start an image on a provider, locally (qemu) or in a cloud.",
+        description = {"Starts an instance with userdata and disks, waits, prints its addresses and, on request,",
+                "its console; --rm removes it at the end and Ctrl-C removes what kiln created.",
+                "", "  kiln run qemu hello-efi.img", "  kiln run aws hello --wait-stopped --rm", ""},
+        synopsisSubcommandLabel = "PROVIDER",
+        commandListHeading = "%nProviders installed:%n",
+        footer = {"", "Run 'kiln run PROVIDER --help' for its flags."})
+final class RunCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing provider; installed: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+}

@@ -1,0 +1,10 @@
+package dev.kiln.core;
+
+/** Receives events; must be thread-safe, as uploads report from several workers. */
+@FunctionalInterface
+public interface EventSink {
+
+    EventSink NONE = event -> { };
+
+    void accept(Event event);
+}

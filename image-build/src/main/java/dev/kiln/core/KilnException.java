@@ -1,0 +1,45 @@
+package dev.kiln.core;
+
+/**
+ * The one failure type an operator sees. The message is written for a person at a terminal:
+ * what kiln tried, why it failed, and what to do about it. It must never carry a secret.
+ */
+public class KilnException extends RuntimeException {
+
+    private final boolean usage;
+
+    public KilnException(String message) {
+        this(message, null, false);
+    }
+
+    public KilnException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    private KilnException(String message, Throwable cause, boolean usage) {
+        super(message, cause);
+        this.usage = usage;
+    }
+
+    /** "Tried to {action} but {reason}; {remedy}". The remedy may be empty. */
+    public static KilnException tried(String action, String reason, String remedy) {
+        return tried(action, reason, remedy, null);
+    }
+
+    public static KilnException tried(String action, String reason, String remedy, Throwable cause) {
+        StringBuilder text = new StringBuilder("Tried to ").append(action).append(" but ").append(reason);
+        if (remedy != null && !remedy.isBlank()) {
+            text.append("; ").append(remedy);
+        }
+        return new KilnException(text.toString(), cause, false);
+    }
+
+    /** A problem with what the user typed: the CLI exits with 2, like a picocli usage error. */
+    public static KilnException usage(String message) {
+        return new KilnException(message, null, true);
+    }
+
+    public boolean isUsage() {
+        return usage;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.kiln.disk;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A virtual disk seen as raw bytes, whatever holds it (a sparse raw file, qcow2, VHD ...), that
+ * knows where its data is, so readers and writers cost what the data costs, not the virtual size.
+ */
+public interface DiskSource extends Closeable {
+
+    /** Virtual size in bytes. */
+    long size();
+
+    /** Sorted, non-overlapping ranges that may hold non-zero bytes. Everything else is zero. */
+    List<Extent> extents() throws IOException;
+
+    /** Fills {@code dst} from {@code offset}; bytes past the end or outside extents read as zero. */
+    void read(long offset, ByteBuffer dst) throws IOException;
+}

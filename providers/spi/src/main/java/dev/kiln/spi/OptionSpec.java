@@ -1,0 +1,79 @@
+package dev.kiln.spi;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One flag a provider accepts, declared as data so the CLI can turn it into a real option with
+ * help text. Values resolve as flag &gt; first set env var &gt; default.
+ *
+ * @param name         long flag without dashes, e.g. {@code region}
+ * @param label        what the value is, for help ({@code REGION}); empty for a switch
+ * @param help         one or two sentences that teach the option
+ * @param env          env vars consulted, in order, when the flag is absent
+ * @param defaultValue used when neither flag nor env is set; null for none
+ * @param kind         how the value is read
+ * @param secret       never shown in help defaults, logs or results
+ * @param repeatable   may be given several times (and as a comma list)
+ */
+public record OptionSpec(String name, String label, String help, List<String> env, String defaultValue,
+                         Kind kind, boolean secret, boolean repeatable) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
+
+    public enum Kind { STRING, INT, SWITCH, PATH, DURATION }
+
+    public OptionSpec {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("option name must be lower-case kebab: " + name);
+        }
+        Objects.requireNonNull(help, "help");
+        Objects.requireNonNull(kind, "kind");
+        label = label == null ? "" : label;
+        env = List.copyOf(env);
+    }
+
+    public static OptionSpec string(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.STRING, false, false);
+    }
+
+    public static OptionSpec integer(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.INT, false, false);
+    }
+
+    public static OptionSpec path(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.PATH, false, false);
+    }
+
+    /** A duration such as {@code 90s}, {@code 30m}, {@code 2h} or ISO-8601 {@code PT30M}. */
+    public static OptionSpec duration(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.DURATION, false, false);
+    }
+
+    /** An on/off switch; {@code --name=false} turns off a default of true. */
+    public static OptionSpec flag(String name, String help) {
+        return new OptionSpec(name, "", help, List.of(), "false", Kind.SWITCH, false, false);
+    }
+
+    public OptionSpec env(String... vars) {
+        return new OptionSpec(name, label, help, List.of(vars), defaultValue, kind, secret, repeatable);
+    }
+
+    public OptionSpec defaultValue(String value) {
+        return new OptionSpec(name, label, help, env, value, kind, secret, repeatable);
+    }
+
+    public OptionSpec asSecret() {
+        return new OptionSpec(name, label, help, env, defaultValue, kind, true, repeatable);
+    }
+
+    public OptionSpec asRepeatable() {
+        return new OptionSpec(name, label, help, env, defaultValue, kind, secret, true);
+    }
+
+    public String flag() {
+        return "--" + name;
+    }
+}

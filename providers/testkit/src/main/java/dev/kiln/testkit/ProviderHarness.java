@@ -1,0 +1,95 @@
+package dev.kiln.testkit;
+
+import dev.kiln.build.BootMode;
+import dev.kiln.build.Format;
+import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.PushRequest;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds provider contexts the way the CLI does, from flags and an environment a test controls. */
+public final class ProviderHarness {
+
+    private final ProviderFactory factory;
+    private final Path workDir;
+    private final Map<String, List<String>> flags = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final RecordingEvents events = new RecordingEvents();
+    private Clock clock = Clock.systemUTC();
+
+    public ProviderHarness(ProviderFactory factory, Path workDir) {
+        this.factory = factory;
+        this.workDir = workDir;
+    }
+
+    public ProviderHarness flag(String name, String... values) {
+        flags.computeIfAbsent(name, k -> new java.util.ArrayList<>()).addAll(List.of(values));
+        return this;
+    }
+
+    public ProviderHarness env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    public ProviderHarness clock(Clock value) {
+        this.clock = value;
+        return this;
+    }
+
+    public RecordingEvents events() {
+        return events;
+    }
+
+    public ProviderContext pushContext() {
+        return context(factory.pushOptions());
+    }
+
+    public ProviderContext runContext() {
+        return context(factory.runOptions());
+    }
+
+    private ProviderContext context(List<OptionSpec> specs) {
+        Options options = Options.resolve(specs, flags, env);
+        return new ProviderContext(options, env, events.as(factory.name()), clock, workDir);
+    }
+
+    /** A sparse raw disk of {@code size} bytes with a few non-zero blocks, named NAME.raw. */
+    public static Path sampleDisk(Path dir, String name, long size) throws IOException {
+        Path file = dir.resolve(name + ".raw");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+            byte[] block = new byte[4096];
+            for (int i = 0; i < block.length; i++) {
+                block[i] = (byte) (i * 31 + 7);
+            }
+            raf.seek(0);
+            raf.write(block);
+            if (size > 8 << 20) {
+                raf.seek(size / 2);
+                raf.write(block);
+            }
+        }
+        return file;
+    }
+
+    public static PushRequest pushRequest(Path image, Format format) throws IOException {
+        return new PushRequest(image, format, "kiln-test", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI),
+                "sha256:" + "ab".repeat(32), false);
+    }
+
+    public static Path tempDir() throws IOException {
+        return Files.createTempDirectory("kiln-test");
+    }
+}

@@ -49,16 +49,21 @@ record CachedLayer(OciLayout layout, Descriptor descriptor) implements Layer {
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            if (b < 0) {
-                raw.drainAndVerify();
-            }
-            return b;
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                // a corrupt blob usually breaks the decompressor first; name the blob if that is why
+                raw.drainAndVerify();
+                throw e;
+            }
             if (n < 0) {
                 raw.drainAndVerify();
             }

@@ -52,7 +52,8 @@ public final class Exporter {
     }
 
     private void write(List<Descriptor> entries, TreeSet<String> blobs, OutputStream out) throws IOException {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(out, 1 << 16));
+        BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(buffered);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes());
@@ -68,7 +69,7 @@ public final class Exporter {
             tar.closeArchiveEntry();
         }
         tar.finish();
-        tar.flush();
+        buffered.flush();
     }
 
     private static byte[] index(List<Descriptor> entries) throws IOException {

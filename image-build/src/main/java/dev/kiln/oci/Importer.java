@@ -138,7 +138,7 @@ public final class Importer {
                     String digest = "sha256:" + name.substring("blobs/sha256/".length());
                     layout.writeBlob(tar, Blobs.checkDigest(digest), e.getSize(), file.toString(), n -> { });
                     stored.put(name, digest);
-                } else if (e.getSize() <= SMALL && (name.endsWith(".json") || !name.contains("/"))) {
+                } else if (e.getSize() <= SMALL && (name.endsWith(".json") || name.equals("oci-layout") || name.equals("repositories"))) {
                     small.put(name, tar.readAllBytes());
                 } else {
                     stored.put(name, layout.writeBlob(tar, null, e.getSize(), file.toString(), n -> { }));

@@ -72,7 +72,7 @@ public final class CacheMaintenance {
             if (layout.remove(name) || layout.remove(r)) {
                 removed.add(name);
             } else {
-                throw KilnException.tried("remove " + r + " from the cache " + layout.root(), "no image of that name is cached",
+                throw KilnException.tried("remove " + name + " from the cache " + layout.root(), "no image of that name is cached",
                         "see 'kiln cache ls' for the names");
             }
         }

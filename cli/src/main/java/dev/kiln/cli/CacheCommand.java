@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "cache",
+@Command(name = "cache", mixinStandardHelpOptions = true,
         header = "Inspect and fill the local image cache (an OCI image layout directory).",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {CacheLsCommand.class, CachePullCommand.class, CacheImportCommand.class, CacheExportCommand.class,

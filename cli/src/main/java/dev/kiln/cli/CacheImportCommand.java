@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 @Command(name = "import", header = "Add images from an OCI archive, an OCI layout directory or a docker save tarball.",
-        description = {"Blobs are verified against their digests as they are copied. Images are named by their",
-                "org.opencontainers.image.ref.name annotation or RepoTags, or by --ref."})
+        description = {"Blobs are verified against their digests as they are copied. Images are named by their org.opencontainers.image.ref.name annotation or RepoTags, or by --ref."})
 final class CacheImportCommand extends CacheBaseCommand {
 
     @Parameters(paramLabel = "SOURCE", description = "A .tar (optionally gzipped) or an OCI layout directory.")

@@ -18,8 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 @Command(name = "pull", header = "Pull images into the cache for one platform, verifying every blob.",
-        description = {"Only the target platform's manifest, config and layers are fetched; cached images are reused",
-                "unless --pull is given. Credentials come from ~/.docker/config.json and its credential helpers."})
+        description = {"Only the target platform's manifest, config and layers are fetched; cached images are reused unless --pull is given.",
+                "Credentials come from ~/.docker/config.json and its credential helpers."})
 final class CachePullCommand extends CacheBaseCommand {
 
     private static final int PARALLEL = 3;

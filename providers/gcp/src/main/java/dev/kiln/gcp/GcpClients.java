@@ -12,7 +12,6 @@ import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import com.google.cloud.compute.v1.ZoneOperationsSettings;
-import com.google.cloud.storage.BlobWriteSessionConfigs;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.kiln.core.KilnException;
@@ -34,6 +33,7 @@ final class GcpClients implements AutoCloseable {
 
     private final GcpAccount account;
     private final Optional<String> endpoint;
+    private final Optional<String> storageEndpoint;
     private final Backoff backoff;
     private final int chunkSize;
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -44,14 +44,20 @@ final class GcpClients implements AutoCloseable {
     private DisksClient disks;
     private Storage storage;
 
-    GcpClients(GcpAccount account, Optional<String> endpoint, Backoff backoff, int chunkSize) {
+    GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, Backoff backoff,
+               int chunkSize) {
         if (chunkSize <= 0 || chunkSize % CHUNK_QUANTUM != 0) {
             throw KilnException.usage("--chunk-size must be a positive multiple of 256 KiB, not " + chunkSize);
         }
         this.account = account;
         this.endpoint = endpoint;
+        this.storageEndpoint = storageEndpoint.or(() -> endpoint);
         this.backoff = backoff;
         this.chunkSize = chunkSize;
+    }
+
+    int chunkSize() {
+        return chunkSize;
     }
 
     String project() {
@@ -108,9 +114,8 @@ final class GcpClients implements AutoCloseable {
             StorageOptions.Builder b = StorageOptions.http()
                     .setProjectId(account.project())
                     .setCredentials(account.credentials())
-                    .setRetrySettings(storageRetries())
-                    .setBlobWriteSessionConfig(BlobWriteSessionConfigs.getDefault().withChunkSize(chunkSize));
-            endpoint.ifPresent(b::setHost);
+                    .setRetrySettings(storageRetries());
+            storageEndpoint.ifPresent(b::setHost);
             storage = keep(() -> b.build().getService());
         }
         return storage;

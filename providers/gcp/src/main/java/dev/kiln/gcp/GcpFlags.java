@@ -21,7 +21,9 @@ final class GcpFlags {
                 OptionSpec.duration("timeout", "DURATION", "How long to wait for each GCE operation.")
                         .defaultValue("30m"),
                 OptionSpec.string("endpoint", "URL", "Send Compute and Cloud Storage calls to this URL instead of"
-                        + " Google's (for tests and private endpoints).").env("KILN_GCP_ENDPOINT"));
+                        + " Google's (for tests and private endpoints).").env("KILN_GCP_ENDPOINT"),
+                OptionSpec.string("storage-endpoint", "URL", "Send Cloud Storage calls here instead (default: the"
+                        + " --endpoint URL).").env("KILN_GCS_ENDPOINT"));
     }
 
     static List<OptionSpec> push() {

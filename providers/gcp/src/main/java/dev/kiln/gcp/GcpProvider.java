@@ -68,7 +68,8 @@ final class GcpProvider implements Provider {
 
     private GcpClients clients(GcpAccount account, int chunkSize) {
         if (clients == null) {
-            clients = new GcpClients(account, context.options().find("endpoint"), backoff, chunkSize);
+            clients = new GcpClients(account, context.options().find("endpoint"),
+                    context.options().find("storage-endpoint"), backoff, chunkSize);
         }
         return clients;
     }

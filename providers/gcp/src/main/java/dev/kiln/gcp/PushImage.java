@@ -60,7 +60,7 @@ final class PushImage {
     private PushResult publish(ImagePlan plan, Path file, String name, List<Image> replaced, Cleanup cleanup)
             throws InterruptedException {
         events.phase("upload");
-        UploadedObject object = new UploadObject(clients.storage(), remote, events)
+        UploadedObject object = new UploadObject(clients.storage(), clients.chunkSize(), remote, events)
                 .upload(file, plan.bucket(), plan.object(), plan.contentDigest());
         DeleteObject objects = new DeleteObject(clients.storage(), remote);
         if (!object.reused()) {

@@ -3,7 +3,7 @@ package dev.kiln.gcp;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
-import com.google.cloud.storage.BlobWriteSession;
+import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Storage;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
@@ -11,12 +11,10 @@ import dev.kiln.core.KilnException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.zip.CRC32C;
 
 /**
@@ -34,9 +32,11 @@ final class UploadObject {
     private final Storage storage;
     private final Remote remote;
     private final Events events;
+    private final int chunkSize;
 
-    UploadObject(Storage storage, Remote remote, Events events) {
+    UploadObject(Storage storage, int chunkSize, Remote remote, Events events) {
         this.storage = storage;
+        this.chunkSize = chunkSize;
         this.remote = remote;
         this.events = events;
     }
@@ -51,13 +51,14 @@ final class UploadObject {
         BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, object)).setContentType("application/gzip")
                 .setMetadata(Map.of(GcpNames.DIGEST_LABEL, contentDigest)).build();
         try {
-            BlobWriteSession session = storage.blobWriteSession(info, Storage.BlobWriteOption.doesNotExist());
-            String crc = stream(file, size, session, object);
-            BlobInfo done = session.getResult().get();
+            WriteChannel channel = storage.writer(info, Storage.BlobWriteOption.doesNotExist());
+            channel.setChunkSize(chunkSize);
+            String crc = stream(file, size, channel, object);
+            BlobInfo done = remote.find(action, () -> storage.get(info.getBlobId())).orElseThrow(
+                    () -> KilnException.tried(action, "the object is missing after the upload finished",
+                            "run the command again"));
             verify(done, size, crc, action);
             return new UploadedObject(bucket, object, size, false);
-        } catch (ExecutionException e) {
-            throw failure(action, bucket, e.getCause());
         } catch (IOException | RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("upload interrupted");
@@ -67,11 +68,10 @@ final class UploadObject {
     }
 
     /** Streams the file; on interruption it returns without closing, which leaves no object behind. */
-    private String stream(Path file, long size, BlobWriteSession session, String object)
+    private String stream(Path file, long size, WriteChannel out, String object)
             throws IOException, InterruptedException {
         CRC32C crc = new CRC32C();
         ByteBuffer buffer = ByteBuffer.allocateDirect(READ_SIZE);
-        WritableByteChannel out = session.open();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long done = 0;
             long reported = 0;

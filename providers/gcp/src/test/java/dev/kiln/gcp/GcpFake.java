@@ -49,11 +49,7 @@ final class GcpFake implements AutoCloseable {
 
     /** A service-account key whose token_uri is this server: the real JWT flow, offline. */
     Path key(boolean withProject) throws Exception {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
+        String pem = privateKey();
         JsonObject key = new JsonObject();
         key.addProperty("type", "service_account");
         if (withProject) {
@@ -67,6 +63,19 @@ final class GcpFake implements AutoCloseable {
         Path file = dir.resolve(withProject ? "key.json" : "key-no-project.json");
         Files.writeString(file, key.toString());
         return file;
+    }
+
+    private static String pem;
+
+    /** One RSA key for all tests: making one costs about a second. */
+    private static synchronized String privateKey() throws Exception {
+        if (pem == null) {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        }
+        return pem;
     }
 
     /** A harness with credentials, project and endpoint set, and no ambient credentials. */

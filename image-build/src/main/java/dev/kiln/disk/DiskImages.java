@@ -2,11 +2,14 @@ package dev.kiln.disk;
 
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
+import dev.kiln.disk.gcp.GcpTarWriter;
 import dev.kiln.disk.qcow2.Qcow2Source;
 import dev.kiln.disk.qcow2.Qcow2Writer;
 import dev.kiln.disk.vhd.DynamicVhdWriter;
 import dev.kiln.disk.vhd.FixedVhdWriter;
 import dev.kiln.disk.vhd.VhdSource;
+import dev.kiln.disk.vmdk.OvaWriter;
+import dev.kiln.disk.vmdk.StreamVmdkWriter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -107,8 +110,9 @@ public final class DiskImages {
                 case QCOW2 -> new Qcow2Writer(source, ch, options).write(events, progress::at);
                 case VHD -> new FixedVhdWriter(source, ch, options).write(progress::at);
                 case DYNAMIC_VHD -> new DynamicVhdWriter(source, ch, options).write(progress::at);
-                default -> throw KilnException.tried("write " + format.id(), "this build of kiln cannot write it yet",
-                        "choose raw, qcow2, vhd or dynamic-vhd");
+                case VMDK -> new StreamVmdkWriter(source, options).write(ch, progress::at);
+                case OVA -> new OvaWriter(source, options).write(ch, path.getParent(), progress::at);
+                case GCP_TAR_GZ -> new GcpTarWriter(source, options).write(ch, progress::at);
             }
             progress.done();
         }

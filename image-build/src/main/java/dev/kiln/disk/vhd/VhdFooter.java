@@ -8,8 +8,10 @@ import java.util.UUID;
 
 /**
  * The 512-byte VHD footer (Microsoft "Virtual Hard Disk Image Format Specification" 1.0, "Hard Disk
- * Footer Format"), big-endian. Azure reads cookie, type, current size and checksum; qemu trusts
- * current size for creator applications other than "vpc " and "qemu", so the size is exact.
+ * Footer Format"), big-endian. Azure reads cookie, type, current size and checksum. The creator
+ * application is "win " (Hyper-V's value) because readers such as qemu's vpc driver trust the current
+ * size only for a known list of creators (win, qem2, d2v, CTXS, tap) and otherwise truncate the disk to
+ * its CHS geometry, which for most sizes is smaller than the whole MiB count Azure requires.
  */
 public final class VhdFooter {
 
@@ -17,6 +19,8 @@ public final class VhdFooter {
     public static final int TYPE_FIXED = 2;
     public static final int TYPE_DYNAMIC = 3;
     static final Instant EPOCH = Instant.parse("2000-01-01T00:00:00Z");
+    /** "win ": size semantics of Hyper-V (current size is authoritative). */
+    private static final String CREATOR = "win ";
     /** "Wi2k": Windows as the creator host OS, as Hyper-V and qemu write it. */
     private static final int HOST_WINDOWS = 0x5769326B;
 
@@ -29,7 +33,7 @@ public final class VhdFooter {
         f.put("conectix".getBytes(StandardCharsets.US_ASCII));
         f.putInt(2).putInt(0x00010000).putLong(dataOffset);
         f.putInt(seconds(time));
-        f.put("kiln".getBytes(StandardCharsets.US_ASCII)).putInt(0x00010000).putInt(HOST_WINDOWS);
+        f.put(CREATOR.getBytes(StandardCharsets.US_ASCII)).putInt(0x00010000).putInt(HOST_WINDOWS);
         f.putLong(size).putLong(size);
         f.putInt(geometry(size / 512));
         f.putInt(type);

@@ -9,7 +9,6 @@ import dev.kiln.spi.PushResult;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -36,15 +35,15 @@ final class GcpProvider implements Provider {
         Options options = context.options();
         GcpAccount account = new GcpCredentials(context.env(), events).resolve(options);
         ImagePlan plan = ImagePlan.of(options, request, account.project());
-        Path file = GcpImageFile.tarGz(request);
+        GcpImageFile.check(request);
         if (request.dryRun()) {
-            events.info("would upload " + file.getFileName() + " to gs://" + plan.bucket() + "/" + plan.object()
+            events.info("would upload " + request.image().getFileName() + " to gs://" + plan.bucket() + "/" + plan.object()
                     + " and create image " + plan.imageId() + " with features " + plan.features());
             return new PushResult("gcp", plan.name(), plan.contentDigest(), PushResult.Outcome.DRY_RUN,
                     List.of(new PushResult.Placement("", plan.imageId())), plan.labels(), List.of());
         }
         return new PushImage(clients(account, chunkSize(options)), remote(), context.clock(), events)
-                .push(plan, file);
+                .push(plan, () -> GcpImageFile.tarGz(request, context.workDir(), events));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code push gcp}: look for the same content, upload, images.insert, wait, share, replace,
@@ -40,7 +41,7 @@ final class PushImage {
         this.events = events;
     }
 
-    PushResult push(ImagePlan plan, Path file) throws InterruptedException {
+    PushResult push(ImagePlan plan, Supplier<Path> file) throws InterruptedException {
         FindImages find = new FindImages(clients.images(), remote);
         events.phase("look for image");
         List<Image> same = find.withDigest(plan.project(), plan.labels().get(GcpNames.DIGEST_LABEL));
@@ -57,11 +58,12 @@ final class PushImage {
         }
     }
 
-    private PushResult publish(ImagePlan plan, Path file, String name, List<Image> replaced, Cleanup cleanup)
+    private PushResult publish(ImagePlan plan, Supplier<Path> file, String name, List<Image> replaced, Cleanup cleanup)
             throws InterruptedException {
+        Path tarGz = file.get();
         events.phase("upload");
         UploadedObject object = new UploadObject(clients.storage(), clients.chunkSize(), remote, events)
-                .upload(file, plan.bucket(), plan.object(), plan.contentDigest());
+                .upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest());
         DeleteObject objects = new DeleteObject(clients.storage(), remote);
         if (!object.reused()) {
             cleanup.add(object.uri(), "gcloud storage rm " + object.uri(), () -> objects.delete(object));

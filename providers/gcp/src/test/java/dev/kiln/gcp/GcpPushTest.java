@@ -426,6 +426,25 @@ class GcpPushTest {
     }
 
     @Test
+    void aRawDiskIsConvertedToTheTarGzGceImports() throws Exception {
+        noImages();
+        importSucceeds();
+        Path raw = ProviderHarness.sampleDisk(tmp, "disk", 16 << 20);
+        String rawDigest = "sha256:" + Digests.sha256Hex(raw);
+
+        try (GcpProvider provider = gcp.provider(harness.pushContext())) {
+            provider.push(new PushRequest(raw, Format.RAW_EFI, "hello", "amd64", Set.of(BootMode.UEFI), rawDigest, false));
+        }
+
+        byte[] uploaded = gcp.gcs.completed.get("hello-" + rawDigest.substring(7, 19) + ".tar.gz");
+        Path copy = Files.write(tmp.resolve("uploaded.tar.gz"), uploaded);
+        Process tar = new ProcessBuilder("tar", "-tvzf", copy.toString()).redirectErrorStream(true).start();
+        String listing = new String(tar.getInputStream().readAllBytes());
+        assertThat(tar.waitFor()).as(listing).isZero();
+        assertThat(listing).contains("disk.raw").contains(String.valueOf(1L << 30));
+    }
+
+    @Test
     void dryRunSendsNothing() throws Exception {
         try (GcpProvider provider = gcp.provider(harness.pushContext())) {
             PushResult result = provider.push(new PushRequest(image, Format.GCP, "hello", "amd64",

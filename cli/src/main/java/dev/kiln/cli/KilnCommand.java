@@ -27,7 +27,7 @@ import java.util.List;
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.",
                 "Run 'kiln COMMAND --help' for a command's options."},
         subcommands = {BuildCommand.class, PushCommand.class, RunCommand.class, ProvidersCommand.class,
-                FormatsCommand.class, CacheCommand.class, VersionCommand.class, CompletionCommand.class},
+                FormatsCommand.class, ConvertCommand.class, CacheCommand.class, VersionCommand.class, CompletionCommand.class},
         sortOptions = false,
         usageHelpAutoWidth = true)
 public final class KilnCommand implements Runnable {

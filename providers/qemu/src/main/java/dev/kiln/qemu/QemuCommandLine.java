@@ -9,6 +9,8 @@ import java.util.List;
  *
  * <p>The shape follows LinuxKit's {@code run qemu}: a q35 machine, virtio-rng (guests otherwise
  * wait for entropy), virtio disks and network, OVMF as two pflash drives. Where kiln differs:
+ * a pvpanic device with {@code -action panic=exit-failure}, so a guest kernel panic ends the run
+ * with exit status 1 instead of a reboot loop (where the guest has the pvpanic driver);
  * the boot device is named with {@code bootindex} rather than drive indexes, the seed CD is an
  * extra CD drive (so it works while booting from an ISO too), and the serial console is a stdio
  * chardev that qemu also copies into the console log, or a file when detached. File names in
@@ -25,7 +27,7 @@ final class QemuCommandLine {
         add(args, "-name", vm.name(), "-uuid", vm.uuid().toString(), "-machine", "q35");
         args.addAll(vm.accelerator().arguments());
         add(args, "-smp", Integer.toString(vm.cpus()), "-m", Integer.toString(vm.memoryMb()));
-        add(args, "-device", "virtio-rng-pci");
+        add(args, "-device", "virtio-rng-pci", "-device", "pvpanic", "-action", "panic=exit-failure");
         firmware(args, vm.firmware());
         boot(args, vm.boot());
         for (int i = 0; i < vm.disks().size(); i++) {

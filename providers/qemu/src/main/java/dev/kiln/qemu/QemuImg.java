@@ -43,7 +43,7 @@ final class QemuImg {
     private void run(List<String> args, String action) throws InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder(args).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD)
+            process = new ProcessBuilder(args).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
         } catch (IOException e) {
             throw KilnException.tried(action, "qemu-img could not be started: " + e.getMessage(),

@@ -1,0 +1,41 @@
+package dev.kiln.qemu;
+
+import dev.kiln.boot.iso.SeedIso;
+import dev.kiln.core.KilnException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The userdata CD: an ISO9660 volume labelled {@code cidata} holding {@code user-data} and
+ * {@code meta-data} (cloud-init's NoCloud datasource) and the same userdata again as
+ * {@code config}, the name LinuxKit's own metadata ISO uses. LinuxKit's metadata package mounts a
+ * {@code /dev/sr*} device as iso9660 and reads {@code user-data}, falling back to {@code config};
+ * cloud-init finds the volume by its label. The userdata bytes never reach a log.
+ */
+final class SeedDisk {
+
+    static final String LABEL = "cidata";
+
+    private SeedDisk() {
+    }
+
+    /** The files on the CD; meta-data names the instance so cloud-init treats each VM as itself. */
+    static Map<String, byte[]> files(byte[] userData, UUID instanceId, String hostname) {
+        String metaData = "instance-id: " + instanceId + "\nlocal-hostname: " + hostname + "\n";
+        return Map.of("user-data", userData.clone(), "meta-data", metaData.getBytes(StandardCharsets.UTF_8),
+                "config", userData.clone());
+    }
+
+    static void write(Path out, byte[] userData, UUID instanceId, String hostname) {
+        try {
+            SeedIso.write(out, LABEL, files(userData, instanceId, hostname));
+        } catch (IOException e) {
+            throw KilnException.tried("write the userdata CD " + out, e.getMessage(),
+                    "check the state directory is writable");
+        }
+    }
+}

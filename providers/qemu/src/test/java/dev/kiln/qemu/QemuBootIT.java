@@ -8,6 +8,8 @@ import dev.kiln.testkit.ProviderHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,14 +129,48 @@ class QemuBootIT {
         String marker = "uefi-marker-" + UUID.randomUUID();
         Path image = new TestGuest().script("echo " + marker).writeTo(tmp, "efi");
         ProviderHarness harness = harness().flag("uefi", "true");
+        String template = dev.kiln.core.Digests.sha256Hex(Firmware.DEFAULT_VARS);
 
         RunResult result = run(harness, image.toString());
 
         assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker);
         Path vars = tmp.resolve("efi-state/efi-vars.fd");
-        assertThat(vars).hasSameBinaryContentAs(Firmware.DEFAULT_VARS).isNotEqualTo(Firmware.DEFAULT_VARS);
+        assertThat(vars).hasSize(Files.size(Firmware.DEFAULT_VARS));
+        assertThat(dev.kiln.core.Digests.sha256Hex(Firmware.DEFAULT_VARS)).as("the shared template is untouched")
+                .isEqualTo(template);
+        assertThat(result.created()).extracting(Resource::type).contains("efi-vars");
         assertThat(harness.events().text()).contains("firmware OVMF (UEFI)");
         record(harness, "kernel+initrd, OVMF");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iso", "qcow2", "vpc", "vmdk"})
+    void bootsAnIsohybridImageWithBiosAsCdOrAsDisk(String format) throws Exception {
+        String marker = "bios-" + format + "-" + UUID.randomUUID();
+        Path guest = new TestGuest().script("echo " + marker).writeTo(tmp, "guest");
+        Path iso = TestDisks.isohybrid(guest, tmp.resolve("hybrid.iso"));
+        Path image = format.equals("iso") ? iso : TestDisks.convert(iso, format, tmp.resolve("hybrid." + format));
+        ProviderHarness harness = harness();
+
+        RunResult result = run(harness, image.toString());
+
+        assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker);
+        assertThat(harness.events().text()).contains("firmware SeaBIOS (BIOS): the image has BIOS boot code");
+        record(harness, format + " isohybrid, SeaBIOS");
+    }
+
+    @Test
+    void bootsARawGptDiskWithOnlyAnEspWithUefi() throws Exception {
+        String marker = "esp-" + UUID.randomUUID();
+        Path guest = new TestGuest().script("echo " + marker).writeTo(tmp, "guest");
+        Path disk = TestDisks.espDisk(guest, tmp.resolve("esp.img"));
+        ProviderHarness harness = harness();
+
+        RunResult result = run(harness, disk.toString());
+
+        assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker);
+        assertThat(harness.events().text()).contains("firmware OVMF (UEFI): the image can only boot with UEFI");
+        record(harness, "raw GPT+ESP (systemd-boot), OVMF");
     }
 
     @Test

@@ -35,7 +35,7 @@ record BootImage(ImageKind kind, Path file, Optional<Path> initrd, Optional<Stri
     }
 
     static BootImage locate(String argument) {
-        Path given = Path.of(argument);
+        Path given = Path.of(argument).toAbsolutePath();
         if (Files.isRegularFile(given) && !argument.endsWith(KERNEL)) {
             ImageKind kind = ImageKind.sniff(given);
             String name = given.toString();
@@ -45,18 +45,18 @@ record BootImage(ImageKind kind, Path file, Optional<Path> initrd, Optional<Stri
         }
         String prefix = argument.endsWith(KERNEL) ? argument.substring(0, argument.length() - KERNEL.length())
                 : argument;
-        Path kernel = Path.of(prefix + KERNEL);
+        Path kernel = Path.of(prefix + KERNEL).toAbsolutePath();
         if (!Files.isRegularFile(kernel)) {
             throw KilnException.usage("No image " + argument + ": it is not a file and there is no " + kernel
                     + "; pass a disk or ISO file, or the NAME of NAME-kernel/NAME-initrd.img/NAME-cmdline "
                     + "(kiln build -f kernel+initrd)");
         }
-        Path initrd = Path.of(prefix + INITRD);
+        Path initrd = Path.of(prefix + INITRD).toAbsolutePath();
         if (!Files.isRegularFile(initrd)) {
             throw KilnException.usage("Found " + kernel + " but no " + initrd + "; a kernel boot needs both");
         }
         return new BootImage(ImageKind.KERNEL_INITRD, kernel, Optional.of(initrd),
-                Optional.of(cmdline(Path.of(prefix + CMDLINE))), Path.of(prefix));
+                Optional.of(cmdline(Path.of(prefix + CMDLINE))), Path.of(prefix).toAbsolutePath());
     }
 
     /** The image's command line, or just a serial console when the build wrote none. */

@@ -70,7 +70,7 @@ final class BootSectors {
             return false;
         }
         ByteBuffer entries = ImageKind.read(disk, entriesLba * SECTOR, count * size);
-        for (int i = 0; i + 1 <= count && (i + 1) * size <= entries.remaining(); i++) {
+        for (int i = 0; i < count && (i + 1) * size <= entries.remaining(); i++) {
             byte[] type = new byte[16];
             entries.get(i * size, type);
             if (Arrays.equals(type, ESP_TYPE)) {

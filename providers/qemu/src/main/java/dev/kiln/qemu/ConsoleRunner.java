@@ -46,6 +46,14 @@ final class ConsoleRunner {
         Outcome {
             stderr = List.copyOf(stderr);
         }
+
+        /**
+         * True when something outside kiln stopped qemu with a signal, which qemu reports as
+         * "terminating on signal N": Ctrl-C reaches qemu too, as it shares the terminal's process group.
+         */
+        boolean signalled() {
+            return !timedOut && stderr.stream().anyMatch(l -> l.contains("terminating on signal"));
+        }
     }
 
     Outcome run(List<String> argv, boolean interactive, Optional<Duration> timeout) throws InterruptedException {
@@ -59,8 +67,7 @@ final class ConsoleRunner {
         Thread errors = pump(qemu.getErrorStream(), line -> keep(stderr, line), "qemu-stderr");
         Thread output = interactive ? null : pump(qemu.getInputStream(), console::info, "qemu-console");
         try {
-            boolean exited = timeout.isPresent()
-                    ? qemu.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS) : qemu.waitFor() >= 0;
+            boolean exited = waitFor(qemu, timeout);
             if (!exited) {
                 stop(qemu);
             }
@@ -75,6 +82,14 @@ final class ConsoleRunner {
         } finally {
             closeQuietly(qemu);
         }
+    }
+
+    private static boolean waitFor(Process qemu, Optional<Duration> timeout) throws InterruptedException {
+        if (timeout.isPresent()) {
+            return qemu.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        qemu.waitFor();
+        return true;
     }
 
     private static Process start(ProcessBuilder builder, String binary) {

@@ -30,8 +30,7 @@ final class DetachedRun {
         events.phase("start " + vm.name() + " in the background");
         Process qemu;
         try {
-            qemu = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true).start();
+            qemu = new ProcessBuilder(argv).redirectInput(QemuImg.NO_INPUT).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw KilnException.tried("start " + argv.get(0), e.getMessage(),
                     "install Debian's qemu-system-x86 or point --qemu (or $KILN_QEMU) at qemu-system-x86_64");

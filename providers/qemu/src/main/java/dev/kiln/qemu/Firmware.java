@@ -63,7 +63,8 @@ record Firmware(BootMode mode, Optional<Path> code, Optional<Path> varsTemplate,
     static Firmware uefi(Path code, Path template, Path vars) {
         requireFile(code, "OVMF firmware code", "--ovmf-code or $KILN_OVMF_CODE");
         requireFile(template, "OVMF variable store template", "--ovmf-vars or $KILN_OVMF_VARS");
-        return new Firmware(BootMode.UEFI, Optional.of(code), Optional.of(template), Optional.of(vars));
+        return new Firmware(BootMode.UEFI, Optional.of(code.toAbsolutePath()), Optional.of(template),
+                Optional.of(vars));
     }
 
     /**

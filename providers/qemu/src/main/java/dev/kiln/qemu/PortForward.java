@@ -44,11 +44,7 @@ record PortForward(String hostAddress, int hostPort, int guestPort, String proto
         return protocol + ":" + hostAddress + ":" + hostPort + "-:" + guestPort;
     }
 
-    /** How the result names it: {@code tcp/8080} → {@code host:8080}. */
-    String address() {
-        return (hostAddress.isEmpty() ? "0.0.0.0" : hostAddress) + ":" + hostPort;
-    }
-
+    /** The key the run result lists it under: {@code tcp/80}. */
     String label() {
         return protocol + "/" + guestPort;
     }

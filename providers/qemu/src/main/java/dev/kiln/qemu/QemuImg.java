@@ -2,6 +2,7 @@ package dev.kiln.qemu;
 
 import dev.kiln.core.KilnException;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The two things kiln asks of {@code qemu-img}: make a disk, and read the first sectors of one. */
 final class QemuImg {
+
+    /** qemu and qemu-img get no input from kiln's stdin unless the console is interactive. */
+    static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
     private static final long WAIT_SECONDS = 120;
 
@@ -43,8 +47,7 @@ final class QemuImg {
     private void run(List<String> args, String action) throws InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder(args).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            process = new ProcessBuilder(args).redirectErrorStream(true).redirectInput(NO_INPUT).start();
         } catch (IOException e) {
             throw KilnException.tried(action, "qemu-img could not be started: " + e.getMessage(),
                     "install Debian's qemu-utils or point --qemu-img at qemu-img");

@@ -92,6 +92,9 @@ final class QemuProvider implements Provider {
         ConsoleRunner.Outcome outcome = new ConsoleRunner(events.withSource(vm.name()))
                 .run(argv, interactive, settings.timeout());
         String after = String.format(Locale.ROOT, "%.1f s", outcome.elapsed().toMillis() / 1000.0);
+        if (outcome.signalled()) {
+            throw new InterruptedException("qemu was stopped by a signal");
+        }
         if (outcome.timedOut()) {
             throw KilnException.tried("run " + vm.name() + " in qemu", "the guest was still running after "
                     + settings.timeout().orElseThrow().toSeconds() + " s (--timeout), so kiln stopped it",

@@ -52,8 +52,9 @@ record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<UserD
                 : o.flag(BIOS) ? Optional.of(BootMode.BIOS) : Optional.empty();
         Interactive interactive = interactive(o.require(INTERACTIVE));
         boolean detach = o.flag(DETACH);
-        if (detach && (o.isSet(TIMEOUT) || interactive == Interactive.YES)) {
-            throw KilnException.usage("--detach returns at once; it cannot take --timeout or --interactive yes");
+        if (detach && (o.isSet(TIMEOUT) || o.flag(RM) || interactive == Interactive.YES)) {
+            throw KilnException.usage("--detach returns at once, so it cannot take --timeout, --rm or "
+                    + "--interactive yes");
         }
         Optional<Duration> timeout = o.duration(TIMEOUT);
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {

@@ -1,5 +1,6 @@
 package dev.kiln.qemu;
 
+import dev.kiln.core.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;
@@ -23,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -182,6 +185,53 @@ class QemuBootIT {
 
         assertThat(result.exitCode()).contains(1);
         assertThat(Files.readString(result.consoleLog().orElseThrow())).contains("Kernel panic");
+    }
+
+    @Test
+    void aTimeoutStopsTheGuestAndFailsNamingTheConsoleLog() throws Exception {
+        Path image = new TestGuest().script("echo still-here\nsleep 600").writeTo(tmp, "slow");
+        ProviderHarness harness = new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256")
+                .flag("timeout", "3s").flag("disk", "size=16M");
+
+        assertThatThrownBy(() -> run(harness, image.toString())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("still running after 3 s")
+                .hasMessageContaining(tmp.resolve("slow-state/console.log").toString())
+                .hasMessageContaining("removed what this run made: disk");
+        assertThat(tmp.resolve("slow-state/disk.img")).doesNotExist();
+        assertThat(qemuProcessesFor(tmp)).isEmpty();
+    }
+
+    @Test
+    void anInterruptStopsQemuAndRemovesWhatTheRunMade() throws Exception {
+        Path image = new TestGuest().script("sleep 600").writeTo(tmp, "stopped");
+        ProviderHarness harness = harness().flag("disk", "size=16M");
+        Path pidFile = tmp.resolve("stopped-state/qemu.pid");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                run(harness, image.toString());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+
+        runner.start();
+        while (!Files.exists(pidFile) && runner.isAlive()) {
+            Thread.sleep(100);
+        }
+        runner.interrupt();
+        runner.join(30_000);
+
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(qemuProcessesFor(tmp)).isEmpty();
+        assertThat(tmp.resolve("stopped-state/disk.img")).doesNotExist();
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed what this run made: disk");
+    }
+
+    /** qemu processes whose command line mentions {@code dir}. */
+    private static List<ProcessHandle> qemuProcessesFor(Path dir) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.contains("qemu-system") && c.contains(dir.toString())).orElse(false)).toList();
     }
 
     private ProviderHarness harness() {

@@ -24,7 +24,7 @@ final class QemuCommandLine {
     static List<String> of(QemuVm vm) {
         List<String> args = new ArrayList<>();
         args.add(vm.binary());
-        add(args, "-name", vm.name(), "-uuid", vm.uuid().toString(), "-machine", "q35");
+        add(args, "-name", escape(vm.name()), "-uuid", vm.uuid().toString(), "-machine", "q35");
         args.addAll(vm.accelerator().arguments());
         add(args, "-smp", Integer.toString(vm.cpus()), "-m", Integer.toString(vm.memoryMb()));
         add(args, "-device", "virtio-rng-pci", "-device", "pvpanic", "-action", "panic=exit-failure");
@@ -95,6 +95,10 @@ final class QemuCommandLine {
 
     /** qemu reads {@code ,,} as a literal comma inside an option value. */
     static String escape(Path file) {
-        return file.toString().replace(",", ",,");
+        return escape(file.toString());
+    }
+
+    static String escape(String value) {
+        return value.replace(",", ",,");
     }
 }

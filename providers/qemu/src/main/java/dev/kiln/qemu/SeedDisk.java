@@ -24,15 +24,22 @@ final class SeedDisk {
     }
 
     /** The files on the CD; meta-data names the instance so cloud-init treats each VM as itself. */
-    static Map<String, byte[]> files(byte[] userData, UUID instanceId, String hostname) {
-        String metaData = "instance-id: " + instanceId + "\nlocal-hostname: " + hostname + "\n";
+    static Map<String, byte[]> files(byte[] userData, UUID instanceId, String name) {
+        String metaData = "instance-id: " + instanceId + "\nlocal-hostname: " + hostname(name) + "\n";
         return Map.of("user-data", userData.clone(), "meta-data", metaData.getBytes(StandardCharsets.UTF_8),
                 "config", userData.clone());
     }
 
-    static void write(Path out, byte[] userData, UUID instanceId, String hostname) {
+    /** The instance name as a host name: letters, digits, dots and dashes, at most 63 characters (RFC 1123). */
+    static String hostname(String name) {
+        String host = name.replaceAll("[^A-Za-z0-9.-]", "-").replaceAll("^[.-]+|[.-]+$", "");
+        host = host.length() > 63 ? host.substring(0, 63) : host;
+        return host.isEmpty() ? "kiln" : host;
+    }
+
+    static void write(Path out, byte[] userData, UUID instanceId, String name) {
         try {
-            SeedIso.write(out, LABEL, files(userData, instanceId, hostname));
+            SeedIso.write(out, LABEL, files(userData, instanceId, name));
         } catch (IOException e) {
             throw KilnException.tried("write the userdata CD " + out, e.getMessage(),
                     "check the state directory is writable");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -46,8 +47,9 @@ final class VmPlanner {
         state.create();
         Accelerator.Choice accel = Accelerator.choose(settings.accel(), host);
         events.info("accelerator " + accel.accelerator().id() + ": " + accel.reason());
+        List<PlannedDisk> planned = planDisks(state);
         Firmware firmware = firmware(image, state, made);
-        List<QemuVm.Drive> disks = disks(state, made);
+        List<QemuVm.Drive> disks = makeDisks(planned, made);
         Optional<Path> seed = seed(name, state, made);
         Optional<QemuVm.Network> network = settings.userNetworking()
                 ? Optional.of(new QemuVm.Network(state.mac(), settings.publish())) : Optional.empty();
@@ -89,28 +91,43 @@ final class VmPlanner {
         }
     }
 
-    private List<QemuVm.Drive> disks(StateDir state, CreatedFiles made) throws InterruptedException {
-        List<QemuVm.Drive> drives = new ArrayList<>();
+    /** A disk to attach, and its size in MiB when it has to be made first. */
+    private record PlannedDisk(QemuVm.Drive drive, OptionalLong createMb) {
+    }
+
+    /** Decides every disk before any is made, so a mistake in the last one costs nothing. */
+    private List<PlannedDisk> planDisks(StateDir state) {
+        List<PlannedDisk> planned = new ArrayList<>();
         for (int i = 0; i < settings.disks().size(); i++) {
             DiskSpec spec = settings.disks().get(i);
             Path file = spec.pathIn(state.root(), i).toAbsolutePath();
             if (Files.exists(file)) {
                 String format = spec.format().orElseGet(() -> ImageKind.sniff(file).qemuFormat());
-                events.info("disk " + file + " (" + format + ", existing)");
-                drives.add(new QemuVm.Drive(file, format));
+                planned.add(new PlannedDisk(new QemuVm.Drive(file, format), OptionalLong.empty()));
                 continue;
             }
-            String format = spec.format().orElse("qcow2");
             long sizeMb = spec.sizeMb().orElseThrow(() -> KilnException.usage("--disk " + file
                     + " does not exist; give its size to create it, e.g. --disk file=" + file + ",size=10G"));
-            events.info("disk " + file + " (" + format + ", " + sizeMb + " MiB, new)");
-            if (!dryRun) {
-                qemuImg.create(file, format, sizeMb);
-                made.add("disk", file);
-            }
-            drives.add(new QemuVm.Drive(file, format));
+            planned.add(new PlannedDisk(new QemuVm.Drive(file, spec.format().orElse("qcow2")),
+                    OptionalLong.of(sizeMb)));
         }
-        return drives;
+        return planned;
+    }
+
+    private List<QemuVm.Drive> makeDisks(List<PlannedDisk> planned, CreatedFiles made) throws InterruptedException {
+        for (PlannedDisk p : planned) {
+            QemuVm.Drive d = p.drive();
+            if (p.createMb().isEmpty()) {
+                events.info("disk " + d.file() + " (" + d.format() + ", existing)");
+                continue;
+            }
+            events.info("disk " + d.file() + " (" + d.format() + ", " + p.createMb().getAsLong() + " MiB, new)");
+            if (!dryRun) {
+                qemuImg.create(d.file(), d.format(), p.createMb().getAsLong());
+                made.add("disk", d.file());
+            }
+        }
+        return planned.stream().map(PlannedDisk::drive).toList();
     }
 
     private Optional<Path> seed(String name, StateDir state, CreatedFiles made) {

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class QemuProviderFactory implements ProviderFactory {
 
-    /** Every output qemu can boot; {@code tar}, {@code tar-kernel-initrd}, {@code gcp} and {@code ova} need unpacking first. */
+    /** Every output qemu boots as it is; tar, tar-kernel-initrd, gcp and ova need unpacking first. */
     private static final Set<Format> BOOTS = EnumSet.of(Format.KERNEL_INITRD, Format.RAW_EFI, Format.RAW_BIOS,
             Format.ISO_EFI, Format.ISO_EFI_INITRD, Format.ISO_BIOS, Format.QCOW2_EFI, Format.QCOW2_BIOS, Format.AWS,
             Format.VHD, Format.DYNAMIC_VHD, Format.VMDK);

@@ -15,7 +15,8 @@ class DiskSpecTest {
     @Test
     void readsLinuxKitsFormWithAndWithoutFileKey() {
         assertThat(DiskSpec.parse("file=data.qcow2,size=10G,format=qcow2"))
-                .isEqualTo(new DiskSpec(Optional.of(Path.of("data.qcow2")), OptionalLong.of(10240), Optional.of("qcow2")));
+                .isEqualTo(new DiskSpec(Optional.of(Path.of("data.qcow2")), OptionalLong.of(10240),
+                        Optional.of("qcow2")));
         assertThat(DiskSpec.parse("data.img"))
                 .isEqualTo(new DiskSpec(Optional.of(Path.of("data.img")), OptionalLong.empty(), Optional.empty()));
         assertThat(DiskSpec.parse("size=1")).isEqualTo(new DiskSpec(Optional.empty(), OptionalLong.of(1024),

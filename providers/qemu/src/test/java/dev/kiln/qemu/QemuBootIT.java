@@ -104,7 +104,8 @@ class QemuBootIT {
         String token = "served-" + UUID.randomUUID();
         int port = freePort();
         Path image = new TestGuest().modules("virtio_pci", "virtio_net")
-                .file("udhcpc.sh", "#!/bin/sh\n[ \"$1\" = bound ] && ifconfig $interface $ip netmask $subnet up\nexit 0\n")
+                .file("udhcpc.sh", "#!/bin/sh\n"
+                        + "[ \"$1\" = bound ] && ifconfig $interface $ip netmask $subnet up\nexit 0\n")
                 .script("ip link set eth0 up\n"
                         + "udhcpc -i eth0 -s /udhcpc.sh -q -t 20\n"
                         + "echo NET-UP $(ip -4 addr show eth0 | grep inet)\n"

@@ -112,7 +112,8 @@ class QemuCommandLineTest {
     @Test
     void kvmPassesTheHostCpuThrough() {
         QemuVm kvm = new QemuVm("qemu-system-x86_64", "hello", ID, Accelerator.KVM, 1, 1024, Firmware.bios(), KERNEL,
-                List.of(), Optional.empty(), Optional.empty(), Path.of("/s/console.log"), Path.of("/s/qemu.pid"), false);
+                List.of(), Optional.empty(), Optional.empty(), Path.of("/s/console.log"), Path.of("/s/qemu.pid"),
+                false);
 
         assertThat(joined(kvm)).contains("-accel kvm -cpu host").doesNotContain("tcg");
     }

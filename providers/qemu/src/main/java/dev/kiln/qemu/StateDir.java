@@ -53,14 +53,13 @@ final class StateDir {
         return root.resolve("efi-vars.fd");
     }
 
-    /** Creates the directory; true when it did not exist before. */
-    boolean create() {
+    /** Creates the directory unless it exists (or this is a dry run). */
+    void create() {
         if (dryRun || Files.isDirectory(root)) {
-            return false;
+            return;
         }
         try {
             Files.createDirectories(root);
-            return true;
         } catch (IOException e) {
             throw KilnException.tried("create the state directory " + root, e.getMessage(),
                     "pass --state with a writable directory");

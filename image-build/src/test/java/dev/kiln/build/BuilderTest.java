@@ -7,6 +7,7 @@ import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 import dev.kiln.rootfs.RootfsWriter;
 import dev.kiln.testing.Fixtures;
+import dev.kiln.testing.LayerTar;
 import dev.kiln.testing.TarListing;
 import dev.kiln.testing.TestImageStore;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -149,6 +150,19 @@ class BuilderTest {
         assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("image: kernel:1").contains("name: web2")
                 .contains("binds.add:");
         assertThat(store.resolved()).isEmpty();
+    }
+
+    @Test
+    void apkDatabasesOfInitImagesAreUnited() throws Exception {
+        TestImageStore store = new TestImageStore()
+                .add("a:1", new LayerTar().file("lib/apk/db/installed", "P:musl\n").bytes())
+                .add("b:1", new LayerTar().file("lib/apk/db/installed", "P:busybox\n").bytes());
+        Path config = Fixtures.writeConfig(dir, "apk.yml", "init: [a:1, b:1]\n");
+        new Builder(Events.none(), store, InputStream.nullInputStream()).build(
+                Fixtures.request(config, dir.resolve("out"), List.of(Format.TAR), Optional.empty()),
+                new ByteArrayOutputStream());
+        assertThat(TarListing.read(dir.resolve("out/apk.tar")).get("lib/apk/db/installed").content())
+                .isEqualTo("P:musl\n\n\nP:busybox\n\n\n");
     }
 
     @Test

@@ -34,7 +34,11 @@ public final class LayerTar {
     }
 
     public LayerTar fileBytes(String name, byte[] content) {
-        return put(new TarArchiveEntry(name, TarConstants.LF_NORMAL, true), 0644, content);
+        return fileBytes(name, content, 0644);
+    }
+
+    public LayerTar fileBytes(String name, byte[] content, int mode) {
+        return put(new TarArchiveEntry(name, TarConstants.LF_NORMAL, true), mode, content);
     }
 
     public LayerTar symlink(String name, String target) {

@@ -46,13 +46,15 @@ public final class BasicOutputs implements OutputWriter {
         List<Artifact> out = new ArrayList<>();
         out.add(copy(files.kernel(), files.output(files.name() + "-kernel"), Format.KERNEL_INITRD));
         Path initrd = files.output(files.name() + "-initrd.img");
-        try (OutputStream o = Files.newOutputStream(initrd)) {
-            if (files.ucode().isPresent()) {
+        if (files.ucode().isPresent()) {
+            try (OutputStream o = Files.newOutputStream(initrd)) {
                 Files.copy(files.ucode().get(), o);
+                Files.copy(files.initrd(), o);
             }
-            Files.copy(files.initrd(), o);
+            out.add(artifact(initrd, Format.KERNEL_INITRD));
+        } else {
+            out.add(copy(files.initrd(), initrd, Format.KERNEL_INITRD));
         }
-        out.add(artifact(initrd, Format.KERNEL_INITRD));
         Path cmdline = files.output(files.name() + "-cmdline");
         Files.writeString(cmdline, files.cmdline(), StandardCharsets.UTF_8);
         out.add(artifact(cmdline, Format.KERNEL_INITRD));
@@ -93,8 +95,14 @@ public final class BasicOutputs implements OutputWriter {
         tar.closeArchiveEntry();
     }
 
+    /** A hard link when the build's files are on the same file system (no second gigabyte written), else a copy. */
     private static Artifact copy(Path from, Path to, Format format) throws IOException {
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(to);
+        try {
+            Files.createLink(to, from);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
         return artifact(to, format);
     }
 

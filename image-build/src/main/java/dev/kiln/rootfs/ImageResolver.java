@@ -7,7 +7,6 @@ import dev.kiln.oci.LocalImage;
 import dev.kiln.oci.Layer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +51,8 @@ public final class ImageResolver {
         try {
             return flattener.flatten(layers, "image " + image.reference());
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the layers of " + image.reference(), e);
+            throw KilnException.tried("read the layers of " + image.reference(), String.valueOf(e.getMessage()),
+                    "check the image cache, or pull the image again with --pull", e);
         }
     }
 

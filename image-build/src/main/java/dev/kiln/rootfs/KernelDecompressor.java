@@ -1,7 +1,9 @@
 package dev.kiln.rootfs;
 
 import dev.kiln.core.KilnException;
+import org.tukaani.xz.SingleXZInputStream;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,16 +11,18 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * {@code --decompress-kernel}: a gzip'd kernel, or an x86 bzImage whose payload is gzip
- * (Documentation/arch/x86/boot.rst: boot protocol 2.08+ gives payload_offset and payload_length),
- * as LinuxKit's decompressKernel accepts. Streams; nothing is held whole in memory.
+ * {@code --decompress-kernel}: a gzip'd kernel, or an x86 bzImage whose payload is gzip (as
+ * LinuxKit's decompressKernel accepts) or xz (Debian's kernels); Documentation/arch/x86/boot.rst:
+ * boot protocol 2.08+ gives payload_offset and payload_length. Streams; nothing is held whole.
  */
 final class KernelDecompressor {
 
     private static final int HEADER = 0x250;
+    private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
 
     private KernelDecompressor() {
     }
@@ -47,15 +51,23 @@ final class KernelDecompressor {
         try (InputStream in = open.open()) {
             in.skipNBytes(offset);
             InputStream payload = new LimitedInputStream(in, length);
-            byte[] magic = payload.readNBytes(2);
-            if (magic.length < 2 || (magic[0] & 0xff) != 0x1f || (magic[1] & 0xff) != 0x8b) {
-                throw unsupported("its bzImage payload is not gzip");
-            }
-            try (InputStream gz = new GZIPInputStream(new SequenceInputStream(
-                    new ByteArrayInputStream(magic), payload), 1 << 16)) {
-                gz.transferTo(out);
+            byte[] magic = payload.readNBytes(6);
+            InputStream whole = new SequenceInputStream(new ByteArrayInputStream(magic), payload);
+            try (InputStream plain = payloadStream(magic, whole)) {
+                plain.transferTo(out);
             }
         }
+    }
+
+    /** gzip as LinuxKit accepts, and xz (Debian's kernels) as a single stream: the kernel appends its size after it. */
+    private static InputStream payloadStream(byte[] magic, InputStream whole) throws IOException {
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new GZIPInputStream(whole, 1 << 16);
+        }
+        if (magic.length == 6 && Arrays.equals(magic, XZ_MAGIC)) {
+            return new SingleXZInputStream(new BufferedInputStream(whole, 1 << 16));
+        }
+        throw unsupported("its bzImage payload is neither gzip nor xz");
     }
 
     private static KilnException unsupported(String why) {

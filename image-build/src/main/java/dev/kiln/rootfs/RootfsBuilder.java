@@ -68,14 +68,18 @@ public final class RootfsBuilder {
     }
 
     private void writeInit(List<String> init, ImageResolver images, RootfsWriter out) throws IOException {
-        for (int i = 0; i < init.size(); i++) {
-            String location = "init[" + i + "]";
-            events.phase("init " + init.get(i));
-            LocalImage image = images.resolve(init.get(i), location);
-            try (FlatImage flat = images.flatten(image)) {
-                ContainerFilter.apply(flat, true);
-                ImageTreeWriter.write(flat, "", out, image.reference(), location, "image " + image.reference());
+        try (ApkDatabases apk = new ApkDatabases(options.tmp())) {
+            for (int i = 0; i < init.size(); i++) {
+                String location = "init[" + i + "]";
+                events.phase("init " + init.get(i));
+                LocalImage image = images.resolve(init.get(i), location);
+                try (FlatImage flat = images.flatten(image)) {
+                    ContainerFilter.apply(flat, true);
+                    ImageTreeWriter.write(flat, "", out, image.reference(), location, "image " + image.reference());
+                    apk.collect(flat);
+                }
             }
+            apk.write(out);
         }
     }
 

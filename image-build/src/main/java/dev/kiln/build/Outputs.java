@@ -7,7 +7,7 @@ import java.util.List;
 /** The output writers kiln knows, one per family of formats. */
 public final class Outputs {
 
-    private static final List<OutputWriter> WRITERS = List.of();
+    private static final List<OutputWriter> WRITERS = List.of(new dev.kiln.boot.BootLayouts());
 
     private Outputs() {
     }

@@ -1,7 +1,7 @@
 package dev.kiln.boot.fat;
 
 import dev.kiln.boot.io.Bytes;
-import dev.kiln.boot.io.SparseSink;
+import dev.kiln.boot.io.ByteSink;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +20,9 @@ public final class Fat32Writer {
     private Fat32Writer() {
     }
 
-    public static void write(Fat32Layout layout, SparseSink sink) throws IOException {
-        long start = sink.position();
+    public static void write(Fat32Layout layout, ByteSink out) throws IOException {
+        Positioned sink = new Positioned(out);
+        long start = 0;
         Fat32Geometry g = layout.geometry;
         long free = g.clusters() - (layout.nextFree - 2) + skipped(layout);
         byte[] boot = BootSector.encode(layout);
@@ -47,6 +48,35 @@ public final class Fat32Writer {
             }
         }
         sink.seek(start + layout.sizeBytes());
+    }
+
+    /** Tracks the position in the volume, so the writer can skip to where each part starts. */
+    private static final class Positioned implements ByteSink {
+        private final ByteSink sink;
+        private long position;
+
+        Positioned(ByteSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            sink.write(b, off, len);
+            position += len;
+        }
+
+        @Override
+        public void zeros(long n) throws IOException {
+            sink.zeros(n);
+            position += n;
+        }
+
+        void seek(long target) throws IOException {
+            if (target < position) {
+                throw new IllegalStateException("layout error: seek back from " + position + " to " + target);
+            }
+            zeros(target - position);
+        }
     }
 
     private static long skipped(Fat32Layout layout) {

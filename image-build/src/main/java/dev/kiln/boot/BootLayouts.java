@@ -13,12 +13,14 @@ import dev.kiln.disk.RawDiskSource;
 import dev.kiln.disk.WriteOptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -77,9 +79,9 @@ public final class BootLayouts implements OutputWriter {
         return switch (format) {
             case RAW_EFI, QCOW2_EFI -> new EfiDisk(pieces, files.diskSize());
             case RAW_BIOS -> new IsoDisk(pieces, IsoDiskKind.RAW_BIOS, files.diskSize());
-            case ISO_BIOS -> new IsoDisk(pieces, IsoDiskKind.ISO_BIOS, java.util.OptionalLong.empty());
-            case ISO_EFI -> new IsoDisk(pieces, IsoDiskKind.ISO_EFI, java.util.OptionalLong.empty());
-            case ISO_EFI_INITRD -> new IsoDisk(pieces, IsoDiskKind.ISO_EFI_INITRD, java.util.OptionalLong.empty());
+            case ISO_BIOS -> new IsoDisk(pieces, IsoDiskKind.ISO_BIOS, OptionalLong.empty());
+            case ISO_EFI -> new IsoDisk(pieces, IsoDiskKind.ISO_EFI, OptionalLong.empty());
+            case ISO_EFI_INITRD -> new IsoDisk(pieces, IsoDiskKind.ISO_EFI_INITRD, OptionalLong.empty());
             case QCOW2_BIOS, AWS, GCP, VHD, DYNAMIC_VHD, VMDK, OVA ->
                     new IsoDisk(pieces, IsoDiskKind.HYBRID, files.diskSize());
             default -> throw KilnException.tried("write " + format.id(), "it is not a bootable disk layout",
@@ -96,7 +98,7 @@ public final class BootLayouts implements OutputWriter {
                 throw new IllegalStateException("layout error: wrote " + sink.position() + " bytes of " + layout.size());
             }
             if (ch.size() < layout.size()) {
-                ch.write(java.nio.ByteBuffer.allocate(1), layout.size() - 1);
+                ch.write(ByteBuffer.allocate(1), layout.size() - 1);
             }
         }
     }

@@ -15,6 +15,14 @@ public interface ByteSink {
         write(bytes, 0, bytes.length);
     }
 
+    /** Writes {@code n} zero bytes; sinks that can leave holes skip them. */
+    default void zeros(long n) throws IOException {
+        byte[] zero = new byte[(int) Math.min(n, 1 << 16)];
+        for (long done = 0; done < n; done += zero.length) {
+            write(zero, 0, (int) Math.min(zero.length, n - done));
+        }
+    }
+
     /** Copies {@code length} bytes of {@code file} from {@code offset}. */
     default void copy(Path file, long offset, long length) throws IOException {
         byte[] buf = new byte[1 << 20];

@@ -56,6 +56,7 @@ public final class SparseSink implements ByteSink {
     }
 
     /** Advances over {@code n} zero bytes without writing them. */
+    @Override
     public void zeros(long n) {
         position += n;
     }

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The root filesystem as one PAX tar stream, written the way LinuxKit writes it: every entry has
@@ -25,6 +27,7 @@ public final class RootfsWriter implements Closeable {
     public static final String PAX_LOCATION = "LINUXKIT.location";
 
     private final TarArchiveOutputStream tar;
+    private final Set<String> directories = new HashSet<>();
 
     public RootfsWriter(OutputStream out) {
         this.tar = new TarArchiveOutputStream(out, "UTF-8");
@@ -35,6 +38,10 @@ public final class RootfsWriter implements Closeable {
 
     /** Writes one entry; {@code data} must hold exactly {@code entry.size()} bytes for a regular file. */
     public void write(TarEntry entry, InputStream data, String source, String location) throws IOException {
+        parents(entry.name(), source, location);
+        if (entry.kind() == TarEntry.Kind.DIR) {
+            directories.add(entry.name());
+        }
         TarArchiveEntry t = new TarArchiveEntry(entry.kind() == TarEntry.Kind.DIR ? entry.name() + "/" : entry.name(),
                 flag(entry.kind()), true);
         t.setMode(entry.mode());
@@ -79,6 +86,21 @@ public final class RootfsWriter implements Closeable {
             dir.append(dir.length() == 0 ? "" : "/").append(part);
             write(TarEntry.dir(dir.toString(), 0755), InputStream.nullInputStream(), source, location);
         }
+    }
+
+    /**
+     * Parent directories a layer or kernel.tar left out, as 0755 root directories: the kernel's
+     * initramfs unpacker does not create missing parents, so without them the files are lost.
+     */
+    private void parents(String name, String source, String location) throws IOException {
+        int slash = name.lastIndexOf('/');
+        if (slash <= 0 || directories.contains(name.substring(0, slash))) {
+            return;
+        }
+        String parent = name.substring(0, slash);
+        parents(parent, source, location);
+        directories.add(parent);
+        write(TarEntry.dir(parent, 0755), InputStream.nullInputStream(), source, location);
     }
 
     @Override

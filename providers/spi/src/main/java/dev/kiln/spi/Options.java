@@ -72,6 +72,9 @@ public final class Options {
         if (!spec.repeatable()) {
             return List.of(raw.get(raw.size() - 1));
         }
+        if (spec.label().contains("=")) {
+            return List.copyOf(raw);
+        }
         List<String> out = new ArrayList<>();
         for (String r : raw) {
             Arrays.stream(r.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);

@@ -87,8 +87,8 @@ final class AwsOptions {
                 OptionSpec.string("placement", "ZONE", "Availability zone, e.g. eu-west-1a"),
                 OptionSpec.string("userdata", "TEXT", "Userdata for the guest (16 KiB at most)").asSecret(),
                 OptionSpec.path("userdata-file", "FILE", "Userdata read from a file (16 KiB at most)"),
-                OptionSpec.string("imds-tokens", "optional|required", "IMDSv2 tokens; LinuxKit's metadata "
-                        + "package needs optional").defaultValue("optional"),
+                OptionSpec.string("imds-v2", "optional|required", "Whether instances must use IMDSv2 "
+                        + "session tokens; LinuxKit's metadata package needs optional").defaultValue("optional"),
                 OptionSpec.integer("imds-hop-limit", "N", "Hops an IMDS reply may take (2 for containers "
                         + "with their own network)").defaultValue("2"),
                 OptionSpec.string(TAG, "KEY=VALUE", "Tag on the instance and its volumes").asRepeatable(),
@@ -96,7 +96,7 @@ final class AwsOptions {
                         + "deleted with it; e.g. size=10G,type=gp3").asRepeatable(),
                 OptionSpec.string("volume", "VOL", "Attach an existing volume (vol-...) once running")
                         .asRepeatable(),
-                OptionSpec.flag("console", "Follow the console output until the instance stops or Ctrl-C"),
+                OptionSpec.flag("follow-console", "Follow the console output until the instance stops or Ctrl-C"),
                 OptionSpec.flag("wait-stopped", "Wait for the guest to power itself off, then print its console"),
                 OptionSpec.flag("rm", "Terminate the instance at the end"),
                 OptionSpec.flag("keep", "Keep the instance when interrupted (Ctrl-C) or on failure")));

@@ -22,9 +22,9 @@ record RunSettings(String instanceType, Optional<String> subnet, List<String> se
     static final int USERDATA_LIMIT = 16 * 1024;
 
     static RunSettings from(Options o) {
-        String tokens = o.find("imds-tokens").orElse("optional");
+        String tokens = o.find("imds-v2").orElse("optional");
         if (!tokens.equals("optional") && !tokens.equals("required")) {
-            throw KilnException.usage("--imds-tokens must be optional or required, not '" + tokens + "'");
+            throw KilnException.usage("--imds-v2 must be optional or required, not '" + tokens + "'");
         }
         List<DiskSpec> disks = new ArrayList<>();
         for (String d : o.all("disk")) {
@@ -33,7 +33,7 @@ record RunSettings(String instanceType, Optional<String> subnet, List<String> se
         return new RunSettings(o.require("instance-type"), o.find("subnet"), o.all("security-group"),
                 o.find("key-name"), o.find("instance-profile"), o.find("placement"), userdata(o), tokens,
                 o.integer("imds-hop-limit").orElse(2), Tags.parse(o.all(AwsOptions.TAG)), disks, o.all("volume"),
-                o.flag("console"), o.flag("wait-stopped"), o.flag("rm"), o.flag("keep"));
+                o.flag("follow-console"), o.flag("wait-stopped"), o.flag("rm"), o.flag("keep"));
     }
 
     private static Optional<byte[]> userdata(Options o) {

@@ -36,7 +36,7 @@ class AwsPushTest {
     @BeforeEach
     void start() {
         aws = new AwsStub();
-        harness = harness(aws, tmp);
+        harness = harness(aws, tmp).flag("workers", "4");
     }
 
     @AfterEach
@@ -51,7 +51,7 @@ class AwsPushTest {
                 .env("AWS_CONFIG_FILE", tmp.resolve("no-config").toString())
                 .env("AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-credentials").toString())
                 .env("AWS_REGION", "eu-west-1")
-                .flag("endpoint-url", aws.url()).flag("poll-interval", "10ms").flag("workers", "4");
+                .flag("endpoint-url", aws.url()).flag("poll-interval", "10ms");
     }
 
     PushResult push(Path image) throws Exception {

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-@Command(name = "build",
+@Command(name = "build", mixinStandardHelpOptions = true,
         header = "Build images from LinuxKit-style YAML, without Docker.",
-        description = {"Merges the YAML files in order, pulls or reuses the images they name, lays out the root",
-                "filesystem as LinuxKit does and writes each requested format.",
+        description = {"Merges the YAML files in order, pulls or reuses the images they name,",
+                "lays out the root filesystem as LinuxKit does and writes each format.",
                 "", "  kiln build hello.yml                       kernel+initrd (the default)",
                 "  kiln build -f raw-efi,aws,gcp hello.yml    three outputs in one go",
                 "  kiln build -o - hello.yml | tar t          the root filesystem to stdout",

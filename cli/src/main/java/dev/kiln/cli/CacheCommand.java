@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "cache",
+@Command(name = "cache", mixinStandardHelpOptions = true,
         header = "Inspect and fill the local image cache (an OCI image layout directory).",
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "The cache lives under $XDG_CACHE_HOME/kiln (or ~/.cache/kiln); move it with --cache or KILN_CACHE."})

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "completion",
+@Command(name = "completion", mixinStandardHelpOptions = true,
         header = "Print a shell completion script.",
         description = {"  source <(kiln completion bash)", "  kiln completion zsh > \"${fpath[1]}/_kiln\"", ""})
 final class CompletionCommand implements Runnable {

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "formats", header = "List the output formats of 'kiln build -f' and what boots each.")
+@Command(name = "formats", mixinStandardHelpOptions = true, header = "List the output formats of 'kiln build -f' and what boots each.")
 final class FormatsCommand implements Runnable {
 
     @Spec

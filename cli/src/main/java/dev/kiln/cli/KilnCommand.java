@@ -16,8 +16,9 @@ import java.util.List;
         versionProvider = KilnCommand.VersionText.class,
         header = "Build minimal, immutable Linux machine images and push and run them on clouds.",
         description = {
-                "kiln reads LinuxKit-style YAML, builds images without Docker, and publishes them to AWS, GCP,",
-                "Azure, OpenStack, vCenter and Packet, or boots them locally in qemu.",
+                "kiln reads LinuxKit-style YAML, builds images without Docker, publishes",
+                "them to AWS, GCP, Azure, OpenStack, vCenter and Packet, and boots them",
+                "locally in qemu.",
                 "",
                 "  kiln build hello.yml -f raw-efi,gcp       build two outputs",
                 "  kiln run qemu hello-efi.img              boot one here",
@@ -26,7 +27,7 @@ import java.util.List;
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.",
                 "Run 'kiln COMMAND --help' for a command's options."},
         subcommands = {BuildCommand.class, PushCommand.class, RunCommand.class, ProvidersCommand.class,
-                FormatsCommand.class, CacheCommand.class, VersionCommand.class, CompletionCommand.class},
+                FormatsCommand.class, ConvertCommand.class, CacheCommand.class, VersionCommand.class, CompletionCommand.class},
         sortOptions = false,
         usageHelpAutoWidth = true)
 public final class KilnCommand implements Runnable {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "providers", header = "List the installed providers, what they take and what they can do.")
+@Command(name = "providers", mixinStandardHelpOptions = true, header = "List the installed providers, what they take and what they can do.")
 final class ProvidersCommand implements Runnable {
 
     @Spec

@@ -5,10 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "push",
+@Command(name = "push", mixinStandardHelpOptions = true,
         header = "Publish a built image on a provider.",
-        description = {"Uploads the image, registers it, tags it with its name, content digest and kiln version,",
-                "and prints the image ids. A re-push of the same content finds the existing image.",
+        description = {"Uploads the image, registers it, tags it with its name, content digest",
+                "and kiln version, and prints the image ids. A re-push of the same content",
+                "finds the existing image instead of uploading again.",
                 "", "  kiln push aws hello.raw --region eu-west-1 --output json", ""},
         synopsisSubcommandLabel = "PROVIDER",
         commandListHeading = "%nProviders installed:%n",

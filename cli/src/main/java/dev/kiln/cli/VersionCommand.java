@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "version", header = "Print kiln's version and the Java runtime it runs on.")
+@Command(name = "version", mixinStandardHelpOptions = true, header = "Print kiln's version and the Java runtime it runs on.")
 final class VersionCommand implements Runnable {
 
     @Spec

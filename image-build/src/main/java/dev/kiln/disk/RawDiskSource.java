@@ -7,15 +7,33 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-/** A raw disk image file. Without hole detection the whole file is one extent. */
+/**
+ * A raw disk image file. Its extents come from {@code lseek(SEEK_DATA/SEEK_HOLE)}, so a 64 GiB empty
+ * file costs a few syscalls; where the system cannot answer, the file is scanned for zeros instead.
+ */
 public final class RawDiskSource implements DiskSource {
 
+    private final Path path;
     private final FileChannel channel;
     private final long size;
+    private final boolean seek;
+    private List<Extent> extents;
 
     public RawDiskSource(Path path) throws IOException {
+        this(path, -1, true);
+    }
+
+    /** The first {@code size} bytes of {@code path} as a disk (a fixed VHD without its footer). */
+    public RawDiskSource(Path path, long size) throws IOException {
+        this(path, size, true);
+    }
+
+    /** With {@code seek} false the read-and-scan fallback is used even where lseek works. */
+    RawDiskSource(Path path, long size, boolean seek) throws IOException {
+        this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
-        this.size = channel.size();
+        this.size = size < 0 ? channel.size() : size;
+        this.seek = seek;
     }
 
     @Override
@@ -24,15 +42,18 @@ public final class RawDiskSource implements DiskSource {
     }
 
     @Override
-    public List<Extent> extents() {
-        return size == 0 ? List.of() : List.of(new Extent(0, size));
+    public synchronized List<Extent> extents() throws IOException {
+        if (extents == null) {
+            extents = List.copyOf(seek ? FileHoles.extents(path, channel, size) : FileHoles.scan(channel, size));
+        }
+        return extents;
     }
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         long pos = offset;
         while (dst.hasRemaining()) {
-            int n = channel.read(dst, pos);
+            int n = pos >= size ? -1 : channel.read(dst, pos);
             if (n < 0) {
                 while (dst.hasRemaining()) {
                     dst.put((byte) 0);

@@ -1,0 +1,98 @@
+package dev.kiln.cli;
+
+import dev.kiln.build.Format;
+import dev.kiln.core.KilnException;
+import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
+import dev.kiln.spi.Resource;
+import dev.kiln.spi.RunRequest;
+import dev.kiln.spi.RunResult;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A provider that exists only on the test class path: it proves that a provider module adds
+ * {@code kiln push NAME} and {@code kiln run NAME} without any change to the CLI.
+ */
+public final class FakeCloudProviderFactory implements ProviderFactory {
+
+    @Override
+    public String name() {
+        return "fakecloud";
+    }
+
+    @Override
+    public String summary() {
+        return "a test-only cloud that records what it was asked";
+    }
+
+    @Override
+    public Set<Format> accepts() {
+        return Set.of(Format.AWS, Format.RAW_EFI);
+    }
+
+    @Override
+    public List<OptionSpec> pushOptions() {
+        return List.of(
+                OptionSpec.string("region", "REGION", "Region to publish in.").env("FAKE_REGION").defaultValue("local-1"),
+                OptionSpec.string("token", "TOKEN", "API token for the fake cloud.").env("FAKE_TOKEN").asSecret(),
+                OptionSpec.string("tag", "KEY=VALUE", "Extra tag on the image.").asRepeatable(),
+                OptionSpec.flag("public", "Make the image public."),
+                OptionSpec.flag("fail", "Fail half-way, to test error handling."));
+    }
+
+    @Override
+    public List<OptionSpec> runOptions() {
+        return List.of(OptionSpec.integer("cpus", "N", "Number of virtual CPUs.").defaultValue("1"));
+    }
+
+    @Override
+    public Provider create(ProviderContext context) {
+        return new Provider() {
+            @Override
+            public PushResult push(PushRequest request) {
+                Options o = context.options();
+                String token = o.find("token").orElseThrow(() -> KilnException.tried("push to fakecloud",
+                        "no token was given", "pass --token or set FAKE_TOKEN"));
+                context.events().info("pushing " + request.image().getFileName() + " with token " + token.length()
+                        + " chars");
+                context.events().debug("options " + o);
+                context.events().bytes("upload", 50, 100);
+                context.events().bytes("upload", 100, 100);
+                if (o.flag("fail")) {
+                    throw KilnException.tried("register " + request.name(), "the fake cloud said no",
+                            "removed snapshot snap-1");
+                }
+                Map<String, String> tags = new LinkedHashMap<>();
+                tags.put("kiln:name", request.name());
+                tags.put("kiln:digest", request.contentDigest());
+                for (String kv : o.all("tag")) {
+                    tags.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+                tags.put("public", Boolean.toString(o.flag("public")));
+                String region = o.require("region");
+                return new PushResult("fakecloud", request.name(), request.contentDigest(),
+                        request.dryRun() ? PushResult.Outcome.DRY_RUN : PushResult.Outcome.CREATED,
+                        List.of(new PushResult.Placement(region, "img-" + request.contentDigest().substring(7, 15))),
+                        tags, List.of(new Resource("snapshot", "snap-1", region)));
+            }
+
+            @Override
+            public RunResult run(RunRequest request) {
+                int cpus = context.options().integer("cpus").orElseThrow();
+                return new RunResult("fakecloud", "i-" + request.name(), "local-1", "running",
+                        Map.of("private_ipv4", "10.0.0." + cpus), Optional.empty(), Optional.empty(),
+                        List.of(new Resource("instance", "i-" + request.name(), "local-1")), false);
+            }
+        };
+    }
+}

@@ -1,0 +1,138 @@
+package dev.kiln.disk;
+
+import dev.kiln.core.Events;
+import dev.kiln.core.KilnException;
+import dev.kiln.disk.gcp.GcpTarWriter;
+import dev.kiln.disk.qcow2.Qcow2Source;
+import dev.kiln.disk.qcow2.Qcow2Writer;
+import dev.kiln.disk.vhd.DynamicVhdWriter;
+import dev.kiln.disk.vhd.FixedVhdWriter;
+import dev.kiln.disk.vhd.VhdSource;
+import dev.kiln.disk.vmdk.OvaWriter;
+import dev.kiln.disk.vmdk.StreamVmdkWriter;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The entry point for disk containers: open an image whatever its container, write a {@link DiskSource}
+ * in any {@link DiskFormat}. Writers stream with bounded memory and cost what the data costs.
+ */
+public final class DiskImages {
+
+    private static final long GIB = 1L << 30;
+
+    private DiskImages() {
+    }
+
+    /** Opens a raw, qcow2 or VHD (fixed or dynamic) image, detected from its bytes. */
+    public static DiskSource open(Path path) {
+        try {
+            return switch (detect(path)) {
+                case QCOW2 -> Qcow2Source.open(path);
+                case VHD, DYNAMIC_VHD -> VhdSource.open(path);
+                case RAW -> new RawDiskSource(path);
+                default -> throw KilnException.tried("open " + path, "kiln cannot read that container yet",
+                        "convert it to raw or qcow2 with qemu-img first");
+            };
+        } catch (IOException e) {
+            throw KilnException.tried("open disk image " + path, String.valueOf(e.getMessage()),
+                    "check the file exists and is readable", e);
+        }
+    }
+
+    /** The container of an image file, from its magic numbers: qcow2, VHD footer/copy, else raw. */
+    public static DiskFormat detect(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(512);
+            Channels.readFully(ch, head, 0);
+            if (head.getInt(0) == 0x514649fb) {
+                return DiskFormat.QCOW2;
+            }
+            if (ascii(head, 0, 8).equals("conectix")) {
+                return DiskFormat.DYNAMIC_VHD;
+            }
+            if (ch.size() >= 512) {
+                ByteBuffer tail = ByteBuffer.allocate(512);
+                Channels.readFully(ch, tail, ch.size() - 512);
+                if (ascii(tail, 0, 8).equals("conectix")) {
+                    return tail.getInt(60) == 2 ? DiskFormat.VHD : DiskFormat.DYNAMIC_VHD;
+                }
+            }
+            if (head.getInt(0) == 0x4b444d56) {
+                return DiskFormat.VMDK;
+            }
+            return DiskFormat.RAW;
+        }
+    }
+
+    private static String ascii(ByteBuffer b, int from, int len) {
+        byte[] bytes = new byte[len];
+        b.get(from, bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Writes {@code source} as {@code format} to {@code out}. The file appears only when complete: it is
+     * written beside {@code out} and moved into place, and removed again on failure or interruption.
+     */
+    public static void write(DiskFormat format, DiskSource source, Path out, WriteOptions options, Events events) {
+        Path target = out.toAbsolutePath();
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        events.phase("write " + format.id() + " " + out.getFileName());
+        try {
+            Files.deleteIfExists(partial);
+            writeTo(format, source, partial, options, events);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw KilnException.tried("write " + format.id() + " image " + out, String.valueOf(e.getMessage()),
+                    "check the disk has space and the directory is writable", e);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(partial);
+            throw e;
+        }
+    }
+
+    private static void writeTo(DiskFormat format, DiskSource source, Path path, WriteOptions options, Events events)
+            throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ)) {
+            Progress progress = new Progress(events, "write " + format.id(),
+                    new BlockScanner(source, 1 << 16).scanBytes());
+            switch (format) {
+                case RAW -> RawWriter.write(source, ch, rawSize(source.size(), options), progress::at);
+                case QCOW2 -> new Qcow2Writer(source, ch, options).write(events, progress::at);
+                case VHD -> new FixedVhdWriter(source, ch, options).write(progress::at);
+                case DYNAMIC_VHD -> new DynamicVhdWriter(source, ch, options).write(progress::at);
+                case VMDK -> new StreamVmdkWriter(source, options).write(ch, progress::at);
+                case OVA -> new OvaWriter(source, options).write(ch, path.getParent(), progress::at);
+                case GCP_TAR_GZ -> new GcpTarWriter(source, options).write(ch, progress::at);
+            }
+            progress.done();
+        }
+    }
+
+    /** The raw size: whole GiB when rounding (AWS wants whole-GiB volumes), else the source size. */
+    static long rawSize(long size, WriteOptions options) {
+        return options.roundSize() ? roundUp(Math.max(size, 1), GIB) : size;
+    }
+
+    /** {@code n} rounded up to a multiple of {@code unit}. */
+    public static long roundUp(long n, long unit) {
+        return (n + unit - 1) / unit * unit;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the original failure is what the operator needs to see
+        }
+    }
+}

@@ -14,7 +14,7 @@ import java.util.Base64;
  * broken connections and slow attempts are retried; right after StartSnapshot the snapshot can
  * briefly be unknown (awslabs/coldsnap#43), so "not found" is retried too.
  */
-final class PutSnapshotBlock {
+final class PutSnapshotBlock implements BlockSink {
 
     private final EbsClient ebs;
     private final Retry retry;
@@ -27,7 +27,8 @@ final class PutSnapshotBlock {
     }
 
     /** {@code data} is read, never copied: it must not change until this returns. */
-    void put(String snapshotId, long index, byte[] data, byte[] sha256) throws InterruptedException {
+    @Override
+    public void put(String snapshotId, long index, byte[] data, byte[] sha256) throws InterruptedException {
         String checksum = Base64.getEncoder().encodeToString(sha256);
         retry.call("block " + index, events, () -> ebs.putSnapshotBlock(b -> b.snapshotId(snapshotId)
                         .blockIndex(Math.toIntExact(index)).dataLength(data.length)

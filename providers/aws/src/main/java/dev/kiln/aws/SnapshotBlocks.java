@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SnapshotBlocks {
 
-    private final PutSnapshotBlock put;
+    private final BlockSink put;
     private final int workers;
     private final Events events;
     private final Map<Long, byte[]> digests = new ConcurrentSkipListMap<>();
@@ -36,7 +36,7 @@ final class SnapshotBlocks {
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
 
-    SnapshotBlocks(PutSnapshotBlock put, int workers, Events events) {
+    SnapshotBlocks(BlockSink put, int workers, Events events) {
         this.put = put;
         this.workers = workers;
         this.events = events;

@@ -72,7 +72,7 @@ public final class Options {
         if (!spec.repeatable()) {
             return List.of(raw.get(raw.size() - 1));
         }
-        if (spec.label().contains("=")) {
+        if (spec.label().contains("=") && spec.label().contains(",")) {
             return List.copyOf(raw);
         }
         List<String> out = new ArrayList<>();

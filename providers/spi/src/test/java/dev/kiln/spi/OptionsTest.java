@@ -58,6 +58,14 @@ class OptionsTest {
     }
 
     @Test
+    void repeatableKeyValueListsAreNeverSplit() {
+        OptionSpec disk = OptionSpec.string("disk", "size=,type=", "A volume.").asRepeatable();
+        Options options = Options.resolve(List.of(disk), Map.of("disk", List.of("size=1,type=gp3", "size=2")), Map.of());
+
+        assertThat(options.all("disk")).containsExactly("size=1,type=gp3", "size=2");
+    }
+
+    @Test
     void missingRequiredValueNamesFlagAndEnv() {
         Options options = Options.resolve(SPECS, Map.of(), Map.of());
 

@@ -4,14 +4,16 @@
 # F4 = 64 GiB empty. Checks: PUT count == non-zero 512 KiB blocks (counted independently here),
 # each block once with a valid SHA-256 and a matching LINEAR aggregate; bytes read <= 1.05 x allocated;
 # preparation throughput vs sha256sum over the same allocated data; peak RSS of the uploader.
-# Usage: bench/aws-ebs-direct.sh [WORKDIR]   (needs a built reactor: ./mvnw -q -pl providers/aws -am test-compile)
+# Usage: bench/aws-ebs-direct.sh [WORKDIR]   (fixtures are kept in WORKDIR for later runs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d /tmp/kiln-b7.XXXXXX)}
 mkdir -p "$work"
 cd "$root"
-cp=$(./mvnw -q -o -pl providers/aws dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test 2>/dev/null)
-cp="providers/aws/target/test-classes:providers/aws/target/classes:providers/spi/target/classes:providers/testkit/target/classes:image-build/target/classes:$cp"
+# the reactor writes each module's class path to the file in turn; providers/aws comes last
+./mvnw -q -o -pl providers/aws -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" \
+  -Dmdep.includeScope=test
+cp="$root/providers/aws/target/test-classes:$root/providers/aws/target/classes:$(cat "$work/cp.txt")"
 
 fixtures() {
   cd "$work"
@@ -92,7 +94,7 @@ PY
   agg=$(python3 -c "import json;print(json.loads('$after')['aggregate'])")
   printf '%-4s %10s %10s %8s %12s %12s %7s %9s %9s %7s %9s\n' "$f" "$nonzero" "$puts" "$bad" "$agg" \
     "$bytesread/$alloc" "$(python3 -c "print(round($bytesread/max($alloc,1),3))")" "$prepmbps" "$shambps" \
-    "$(python3 -c "print(round($prepmbps/$shambps,2))")" "$((rss / 1024))"
+    "$(python3 -c "print(round($prepmbps/$shambps,2) if $shambps else '-')")" "$((rss / 1024))"
   kill $stub; wait $stub 2>/dev/null || true
   java -cp "$cp" dev.kiln.aws.EbsBenchStub "$port" & stub=$!
   sleep 2

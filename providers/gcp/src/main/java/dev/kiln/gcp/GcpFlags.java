@@ -62,7 +62,7 @@ final class GcpFlags {
                 OptionSpec.integer("boot-disk-size", "GB", "Boot disk size in GB (default: the image's size)."),
                 OptionSpec.string("boot-disk-type", "TYPE", "Boot disk type: pd-balanced, pd-ssd, pd-standard,"
                         + " hyperdisk-balanced ...").defaultValue("pd-balanced"),
-                OptionSpec.string("disk", "size=SIZE[,type=TYPE]", "Extra disk made with the instance and deleted"
+                OptionSpec.keyValues("disk", "size=SIZE[,type=TYPE]", "Extra disk made with the instance and deleted"
                         + " with it, e.g. size=10G,type=pd-ssd.").asRepeatable(),
                 OptionSpec.string("network", "NETWORK", "VPC network.").defaultValue("default"),
                 OptionSpec.string("subnetwork", "SUBNET", "Subnetwork (needed for custom-mode networks)."),

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param defaultValue used when neither flag nor env is set; null for none
  * @param kind         how the value is read
  * @param secret       never shown in help defaults, logs or results
- * @param repeatable   may be given several times (and as a comma list)
+ * @param repeatable   may be given several times (and as a comma list, unless the label shows each value is
+ *                     itself a comma list of key=value pairs, such as {@code size=,type=}: those are never split)
  */
 public record OptionSpec(String name, String label, String help, List<String> env, String defaultValue,
                          Kind kind, boolean secret, boolean repeatable) {

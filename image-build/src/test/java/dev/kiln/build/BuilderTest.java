@@ -132,6 +132,23 @@ class BuilderTest {
     }
 
     @Test
+    void parentDirectoriesMissingFromKernelTarAreAddedBeforeTheirFiles() throws Exception {
+        byte[] bareModules = new LayerTar().file("lib/modules/6.1/kernel/fs/isofs.ko", "iso").bytes();
+        TestImageStore store = new TestImageStore()
+                .add("kernel:2", new LayerTar().file("kernel", Fixtures.KERNEL_BYTES).fileBytes("kernel.tar", bareModules).bytes())
+                .add("init:1", new LayerTar().file("init", "#!/bin/sh\n", 0755).bytes());
+        Path config = Fixtures.writeConfig(dir, "bare.yml", "kernel:\n  image: kernel:2\ninit:\n  - init:1\n");
+        new Builder(Events.none(), store, InputStream.nullInputStream())
+                .build(Fixtures.request(config, dir.resolve("out"), List.of(Format.TAR), Optional.empty()),
+                        new ByteArrayOutputStream());
+
+        List<String> names = new java.util.ArrayList<>(TarListing.read(dir.resolve("out/bare.tar")).keySet());
+        assertThat(names).containsSubsequence("lib", "lib/modules", "lib/modules/6.1", "lib/modules/6.1/kernel",
+                "lib/modules/6.1/kernel/fs", "lib/modules/6.1/kernel/fs/isofs", "lib/modules/6.1/kernel/fs/isofs/isofs.ko");
+        assertThat(TarListing.read(dir.resolve("out/bare.tar")).get("lib/modules/6.1").entry().isDirectory()).isTrue();
+    }
+
+    @Test
     void tarStreamsToStdout() throws Exception {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         BuildResult result = build(Fixtures.YAML, List.of(Format.TAR), Optional.of("-"), stdout);

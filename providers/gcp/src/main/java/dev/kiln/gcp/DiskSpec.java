@@ -16,30 +16,29 @@ record DiskSpec(long sizeGb, String type) {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([GT]i?B?|)", Pattern.CASE_INSENSITIVE);
     static final String DEFAULT_TYPE = "pd-balanced";
 
-    /**
-     * The CLI splits repeatable values on commas, so {@code size=10G,type=pd-ssd} arrives as two
-     * tokens; a key seen again starts the next disk.
-     */
-    static List<DiskSpec> parse(List<String> tokens) {
+    /** One disk per {@code --disk} value, each a comma list of {@code size=} and {@code type=}. */
+    static List<DiskSpec> parse(List<String> values) {
         List<DiskSpec> disks = new ArrayList<>();
+        for (String value : values) {
+            disks.add(parseOne(value));
+        }
+        return List.copyOf(disks);
+    }
+
+    private static DiskSpec parseOne(String value) {
         Map<String, String> current = new LinkedHashMap<>();
-        for (String token : tokens) {
+        for (String token : value.split(",")) {
             int eq = token.indexOf('=');
             String key = eq < 0 ? "size" : token.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-            String value = eq < 0 ? token : token.substring(eq + 1).trim();
+            String field = eq < 0 ? token : token.substring(eq + 1).trim();
             if (!key.equals("size") && !key.equals("type")) {
                 throw KilnException.usage("--disk takes size=SIZE and type=TYPE, not '" + token + "'");
             }
-            if (current.containsKey(key)) {
-                disks.add(of(current));
-                current.clear();
+            if (current.put(key, field) != null) {
+                throw KilnException.usage("--disk '" + value + "' gives " + key + " twice; repeat --disk for another disk");
             }
-            current.put(key, value);
         }
-        if (!current.isEmpty()) {
-            disks.add(of(current));
-        }
-        return List.copyOf(disks);
+        return of(current);
     }
 
     private static DiskSpec of(Map<String, String> fields) {

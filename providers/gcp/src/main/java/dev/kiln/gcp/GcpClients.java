@@ -23,8 +23,9 @@ import java.util.Optional;
 
 /**
  * The Google clients one command needs, made on first use and closed together. Every Compute
- * client has its SDK retries switched off ({@link Remote} retries instead); Cloud Storage keeps
- * its own, because resuming an upload from the committed offset is the SDK's job.
+ * client has its SDK retries switched off ({@link Remote} retries instead). Cloud Storage has two:
+ * the SDK for looking objects up and deleting them, and {@link StorageHttp} for the upload, which
+ * kiln resumes itself ({@link ResumableUpload}).
  */
 final class GcpClients implements AutoCloseable {
 
@@ -43,6 +44,7 @@ final class GcpClients implements AutoCloseable {
     private ZoneOperationsClient zoneOperations;
     private DisksClient disks;
     private Storage storage;
+    private StorageHttp storageHttp;
 
     GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, Backoff backoff,
                int chunkSize) {
@@ -119,6 +121,13 @@ final class GcpClients implements AutoCloseable {
             storage = keep(() -> b.build().getService());
         }
         return storage;
+    }
+
+    synchronized StorageHttp storageHttp() {
+        if (storageHttp == null) {
+            storageHttp = new StorageHttp(account.credentials(), storageEndpoint.orElse(StorageHttp.GOOGLE));
+        }
+        return storageHttp;
     }
 
     private RetrySettings storageRetries() {

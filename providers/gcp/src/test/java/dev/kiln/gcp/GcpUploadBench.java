@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * Entry points for bench/gcp-upload.sh (not a test): {@code serve} runs the resumable-upload fake
  * in counting mode, {@code convert} writes the gcp tar.gz of a raw disk, {@code upload} pushes a
- * file through kiln's upload path (the Storage client, CRC32C check) and prints the throughput.
+ * file through kiln's upload path (its resumable client, CRC32C check) and prints the throughput.
  */
 public final class GcpUploadBench {
 
@@ -56,7 +56,7 @@ public final class GcpUploadBench {
                 chunkMib << 20)) {
             clients.storage();
             long start = System.nanoTime();
-            new UploadObject(clients.storage(), clients.chunkSize(), remote, Events.none())
+            new UploadObject(clients.storage(), clients.storageHttp(), clients.chunkSize(), remote, Events.none())
                     .upload(file, "bench", object, "sha256:bench");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             double mbps = Files.size(file) / 1e6 / (took.toNanos() / 1e9);

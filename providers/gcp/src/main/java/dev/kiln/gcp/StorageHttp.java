@@ -27,6 +27,8 @@ import java.util.Map;
 final class StorageHttp {
 
     static final String GOOGLE = "https://storage.googleapis.com";
+    /** Bills the credentials' quota project (cloud.google.com/apis/docs/system-parameters). */
+    private static final String USER_PROJECT = "x-goog-user-project";
 
     private final HttpClient client;
     private final GoogleCredentials credentials;
@@ -47,7 +49,12 @@ final class StorageHttp {
     /** A request to {@code uri} with the credentials' headers and a timeout for the whole exchange. */
     HttpRequest.Builder request(URI uri, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
-        authHeaders(uri).forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+        Map<String, List<String>> auth = authHeaders(uri);
+        auth.forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+        String quota = credentials.getQuotaProjectId();
+        if (quota != null && auth.keySet().stream().noneMatch(USER_PROJECT::equalsIgnoreCase)) {
+            b.header(USER_PROJECT, quota);
+        }
         return b;
     }
 

@@ -71,8 +71,8 @@ final class FakeGcsServer implements AutoCloseable {
     final Map<String, byte[]> completed = new ConcurrentHashMap<>();
     /** "METHOD path Content-Range" of every request, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
-    /** The Authorization header of every request ("" when absent), in order. */
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** The headers of every request (lower-case names, first values), in order. */
+    final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
     /** Ids of the sessions cancelled with DELETE. */
     final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** Counts down when a held PUT has kept its bytes; the test then acts and counts down {@link #release}. */
@@ -132,7 +132,8 @@ final class FakeGcsServer implements AutoCloseable {
             String path = x.getRequestURI().getRawPath();
             String method = x.getRequestMethod();
             requests.add(method + " " + path + " " + header(x, "Content-Range"));
-            authorizations.add(header(x, "Authorization"));
+            headers.add(x.getRequestHeaders().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    e -> e.getKey().toLowerCase(java.util.Locale.ROOT), e -> e.getValue().get(0), (a, b) -> a)));
             if (path.startsWith("/upload/storage/v1/b/") && method.equals("POST")) {
                 start(x, path.split("/")[5]);
             } else if (path.startsWith("/upload/storage/v1/b/") && method.equals("PUT")) {

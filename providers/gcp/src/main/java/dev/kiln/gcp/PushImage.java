@@ -62,10 +62,9 @@ final class PushImage {
             throws InterruptedException {
         Path tarGz = file.get();
         events.phase("upload");
-        UploadObject upload = new UploadObject(clients.storage(), clients.storageHttp(), clients.chunkSize(),
-                remote, events);
-        UploadedObject object = upload.upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest());
-        DeleteObject objects = new DeleteObject(clients.storage(), remote);
+        UploadedObject object = new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
+                .upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest());
+        DeleteObject objects = new DeleteObject(clients.storageHttp(), remote);
         if (!object.reused()) {
             cleanup.add(object.uri(), "gcloud storage rm " + object.uri(), () -> objects.delete(object));
         }

@@ -1,15 +1,12 @@
 package dev.kiln.gcp;
 
-import com.google.cloud.storage.StorageException;
 import com.google.gson.JsonObject;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -67,8 +64,8 @@ final class ResumableUpload {
         JsonObject labels = new JsonObject();
         metadata.forEach(labels::addProperty);
         resource.add("metadata", labels);
-        HttpRequest request = http.request(http.uri("/upload/storage/v1/b/" + encode(bucket)
-                        + "/o?uploadType=resumable&ifGenerationMatch=0&name=" + encode(object)), CALL_TIMEOUT)
+        HttpRequest request = http.request(http.uri("/upload/storage/v1/b/" + StorageHttp.encode(bucket)
+                        + "/o?uploadType=resumable&ifGenerationMatch=0&name=" + StorageHttp.encode(object)), CALL_TIMEOUT)
                 .header("Content-Type", "application/json; charset=UTF-8")
                 .header("X-Upload-Content-Type", "application/gzip")
                 .header("X-Upload-Content-Length", String.valueOf(file.size()))
@@ -78,7 +75,7 @@ final class ResumableUpload {
             throw StorageHttp.error(answer);
         }
         return answer.headers().firstValue("Location").map(URI::create).orElseThrow(() ->
-                new StorageException(502, "the upload session was opened without a Location header"));
+                new StorageHttp.Failure(502, "the upload session was opened without a Location header"));
     }
 
     private StoredObject transfer(URI session, UploadFile file, String task, String action)
@@ -157,7 +154,7 @@ final class ResumableUpload {
     private static long committed(String range) {
         Matcher m = COMMITTED.matcher(range.trim());
         if (!m.matches()) {
-            throw new StorageException(502, "unexpected Range header in a 308 answer: " + range);
+            throw new StorageHttp.Failure(502, "unexpected Range header in a 308 answer: " + range);
         }
         return Long.parseLong(m.group(1)) + 1;
     }
@@ -182,7 +179,4 @@ final class ResumableUpload {
         return status == 0 ? String.valueOf(e.getMessage()) : "HTTP " + status;
     }
 
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

@@ -2,24 +2,18 @@ package dev.kiln.gcp;
 
 import dev.kiln.core.KilnException;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * The file being uploaded, read range by range straight from disk (never whole in memory), and
- * its CRC32C computed on the way. A range that is sent again after a fault is read again but
- * hashed once: only bytes past the hashed frontier go into the checksum, so the value is the
- * file's whatever the server made kiln resend.
+ * The file being uploaded, read range by range straight from disk ({@link FileRangeBody}, never
+ * whole in memory), and its CRC32C computed on the way. A range sent again after a fault is read
+ * again but hashed once: only bytes past the hashed frontier go into the checksum, so the value
+ * is the file's whatever the server made kiln resend.
  */
 final class UploadFile {
 
@@ -54,8 +48,7 @@ final class UploadFile {
         if (length == 0) {
             return HttpRequest.BodyPublishers.noBody();
         }
-        return HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> new Range(offset, offset + length)), length);
+        return new FileRangeBody(path, offset, offset + length, this::hash);
     }
 
     /** The CRC32C as GCS reports it, once every byte went through {@link #body}; empty before. */
@@ -69,54 +62,12 @@ final class UploadFile {
         return java.util.Base64.getEncoder().encodeToString(b);
     }
 
-    private synchronized void hash(byte[] b, int off, int n, long position) {
+    /** Called from the HTTP client's threads, one range after another. */
+    private synchronized void hash(byte[] b, int n, long position) {
         if (position <= hashed && position + n > hashed) {
             int skip = (int) (hashed - position);
-            crc.update(b, off + skip, n - skip);
+            crc.update(b, skip, n - skip);
             hashed = position + n;
-        }
-    }
-
-    /** One range of the file; the HTTP client reads it on its own threads. */
-    private final class Range extends InputStream {
-
-        private final FileChannel channel;
-        private final long end;
-        private long position;
-
-        Range(long start, long end) {
-            try {
-                this.channel = FileChannel.open(path, StandardOpenOption.READ);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            this.position = start;
-            this.end = end;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (position == end) {
-                return -1;
-            }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-            if (n < 0) {
-                throw new EOFException(path + " became shorter while it was being uploaded");
-            }
-            hash(b, off, n, position);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

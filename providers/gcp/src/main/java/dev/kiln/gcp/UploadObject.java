@@ -1,8 +1,5 @@
 package dev.kiln.gcp;
 
-import com.google.cloud.storage.Blob;
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.Storage;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 
@@ -17,22 +14,22 @@ import java.util.Map;
  */
 final class UploadObject {
 
-    private final Storage storage;
+    private final FindObject find;
     private final ResumableUpload upload;
-    private final Remote remote;
+    private final DeleteObject delete;
     private final Events events;
 
-    UploadObject(Storage storage, StorageHttp http, int chunkSize, Remote remote, Events events) {
-        this.storage = storage;
+    UploadObject(StorageHttp http, int chunkSize, Remote remote, Events events) {
+        this.find = new FindObject(http, remote);
         this.upload = new ResumableUpload(http, chunkSize, remote, events);
-        this.remote = remote;
+        this.delete = new DeleteObject(http, remote);
         this.events = events;
     }
 
     UploadedObject upload(Path path, String bucket, String object, String contentDigest) throws InterruptedException {
         String action = "upload " + path.getFileName() + " to gs://" + bucket + "/" + object;
         UploadFile file = UploadFile.of(path);
-        Blob existing = remote.find(action, () -> storage.get(BlobId.of(bucket, object))).orElse(null);
+        StoredObject existing = find.find(bucket, object).orElse(null);
         if (existing != null) {
             return reuse(existing, file.size(), contentDigest, action);
         }
@@ -52,22 +49,19 @@ final class UploadObject {
             events.debug("gs://" + bucket + "/" + object + ": " + done.size() + " bytes, CRC32C " + crc);
             return;
         }
-        remote.find("delete the corrupt object", () -> storage.delete(BlobId.of(bucket, object)));
+        delete.delete(bucket, object);
         throw KilnException.tried(action, "the stored object does not match the file (size " + done.size()
                 + " vs " + file.size() + ", CRC32C " + done.crc32c() + " vs " + crc + "); it was deleted",
                 "run the command again; if it repeats, check proxies between here and Google");
     }
 
-    private UploadedObject reuse(Blob existing, long size, String contentDigest, String action) {
-        Map<String, String> metadata = existing.getMetadata() == null ? Map.of() : existing.getMetadata();
-        if (existing.getSize() != null && existing.getSize() == size
-                && contentDigest.equals(metadata.get(GcpNames.DIGEST_LABEL))) {
-            events.info("gs://" + existing.getBucket() + "/" + existing.getName()
-                    + " already holds this content; not uploading it again");
-            return new UploadedObject(existing.getBucket(), existing.getName(), size, true);
+    private UploadedObject reuse(StoredObject existing, long size, String contentDigest, String action) {
+        if (existing.size() == size && contentDigest.equals(existing.metadata().get(GcpNames.DIGEST_LABEL))) {
+            events.info(existing.uri() + " already holds this content; not uploading it again");
+            return new UploadedObject(existing.bucket(), existing.name(), size, true);
         }
         throw KilnException.tried(action, "an object of that name with other content is in the bucket",
-                "delete it with 'gcloud storage rm gs://" + existing.getBucket() + "/" + existing.getName() + "'");
+                "delete it with 'gcloud storage rm " + existing.uri() + "'");
     }
 
     private static KilnException failure(String action, String bucket, Throwable e) {

@@ -50,7 +50,7 @@ class UploadObjectTest {
                 .setAccessToken(new AccessToken("ya29.upload-test", new Date(System.currentTimeMillis() + 3_600_000)))
                 .setQuotaProjectId("kiln-billing").build();
         clients = new GcpClients(new GcpAccount(token, "kiln-test", "test"), Optional.of(gcs.endpoint()),
-                Optional.empty(), GcpFake.FAST, CHUNK);
+                Optional.empty(), CHUNK);
     }
 
     @AfterEach
@@ -61,7 +61,7 @@ class UploadObjectTest {
 
     private UploadedObject upload() throws InterruptedException {
         var e = events.as("gcp");
-        return new UploadObject(clients.storage(), clients.storageHttp(), CHUNK, new Remote(GcpFake.FAST, time, e), e)
+        return new UploadObject(clients.storageHttp(), CHUNK, new Remote(GcpFake.FAST, time, e), e)
                 .upload(file, BUCKET, OBJECT, "sha256:0123");
     }
 
@@ -190,8 +190,30 @@ class UploadObjectTest {
     }
 
     @Test
+    void anObjectWithTheSameDigestAndSizeIsReusedWithoutASecondUpload() throws Exception {
+        upload();
+        int before = uploadRequests().size();
+
+        UploadedObject again = upload();
+
+        assertThat(again.reused()).isTrue();
+        assertThat(uploadRequests()).hasSize(before);
+        assertThat(gcs.requests).contains("GET /storage/v1/b/kiln-images/o/hello.tar.gz ");
+    }
+
+    @Test
+    void anObjectOfThatNameWithOtherContentIsAClearError() throws Exception {
+        upload();
+        Files.write(file, new byte[] {1, 2, 3});
+
+        assertThatThrownBy(this::upload).isInstanceOf(KilnException.class)
+                .hasMessageContaining("an object of that name with other content is in the bucket")
+                .hasMessageContaining("gcloud storage rm gs://kiln-images/hello.tar.gz");
+    }
+
+    @Test
     void aMissingBucketIsAClearErrorAndNoSessionIsLeft() {
-        assertThatThrownBy(() -> new UploadObject(clients.storage(), clients.storageHttp(), CHUNK,
+        assertThatThrownBy(() -> new UploadObject(clients.storageHttp(), CHUNK,
                 new Remote(GcpFake.FAST, time, events.as("gcp")), events.as("gcp"))
                 .upload(file, "no-such-bucket", OBJECT, "sha256:0123"))
                 .isInstanceOf(KilnException.class).hasMessageContaining("bucket no-such-bucket does not exist");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # B-GCP: upload of the gcp tar.gz of F1 (2 GiB ext4, ~430 MiB of files) to a local resumable-upload
-# endpoint, kiln's upload path (Google's Storage client, 16 MiB chunks, CRC32C check) against
-# `curl -T` of the same file to the same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
+# endpoint, kiln's upload path (its own resumable client over java.net.http, 16 MiB chunks, CRC32C
+# check) against `curl -T` of the same file to the same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
 # Usage: bench/gcp-upload.sh [pairs]   (needs e2fsprogs, curl, /usr/bin/time; builds the gcp module)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,19 +40,27 @@ curl_once() {
   /usr/bin/time -f '%e %M' -o "$work/t" curl -s -o /dev/null -T "$work/fs.img.tar.gz" "$location"
   cat "$work/t"
 }
+# kiln prints: upload_s (lookup, session, PUTs, check) and puts_s (first data PUT to last answer,
+# what curl -T covers); time(1) gives the whole JVM's wall time and peak RSS.
 kiln_once() {
   /usr/bin/time -f '%e %M' -o "$work/t" java -Xmx192m -cp "$cp" dev.kiln.gcp.GcpUploadBench \
     upload "$endpoint" "$work/fs.img.tar.gz" 16 > "$work/out"
-  echo "$(cut -d' ' -f1 "$work/out") $(cut -d' ' -f2 "$work/t")"
+  echo "$(cut -d' ' -f1,2 "$work/out") $(cat "$work/t")"
 }
 
-echo "pair kiln_upload_s kiln_jvm_rss_kib curl_s curl_over_kiln_throughput"
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "pair kiln_upload_s kiln_puts_s kiln_jvm_wall_s kiln_jvm_rss_kib curl_s ratio_upload ratio_puts"
 ratios=()
+put_ratios=()
 for i in $(seq "$pairs"); do
-  read -r k_s k_rss < <(kiln_once)
+  read -r k_s k_puts k_wall k_rss < <(kiln_once)
   read -r c_s _ < <(curl_once)
   r=$(awk -v k="$k_s" -v c="$c_s" 'BEGIN { printf "%.2f", c / k }')
+  rp=$(awk -v k="$k_puts" -v c="$c_s" 'BEGIN { printf "%.2f", c / k }')
   ratios+=("$r")
-  echo "$i $k_s $k_rss $c_s $r"
+  put_ratios+=("$rp")
+  echo "$i $k_s $k_puts $k_wall $k_rss $c_s $r $rp"
 done
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print "median kiln/curl throughput ratio: " a[int((NR + 1) / 2)] }'
+echo "median kiln/curl throughput ratio, whole upload: $(printf '%s\n' "${ratios[@]}" | median)"
+echo "median kiln/curl throughput ratio, PUTs only: $(printf '%s\n' "${put_ratios[@]}" | median)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,21 +1,36 @@
 package dev.kiln.gcp;
 
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.Storage;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 
-/** Removes the uploaded tar.gz once GCE has imported it, or when the push fails. */
+/**
+ * objects.delete (cloud.google.com/storage/docs/json_api/v1/objects/delete): removes the uploaded
+ * tar.gz once GCE has imported it, when the push fails, or when its checksum is wrong.
+ */
 final class DeleteObject {
 
-    private final Storage storage;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final StorageHttp http;
     private final Remote remote;
 
-    DeleteObject(Storage storage, Remote remote) {
-        this.storage = storage;
+    DeleteObject(StorageHttp http, Remote remote) {
+        this.http = http;
         this.remote = remote;
     }
 
     /** @return false if the object was already gone */
+    boolean delete(String bucket, String object) throws InterruptedException {
+        return remote.find("delete gs://" + bucket + "/" + object, () -> {
+            HttpResponse<String> answer = http.send(http.request(http.object(bucket, object), TIMEOUT).DELETE().build());
+            if (answer.statusCode() != 204 && answer.statusCode() != 200) {
+                throw StorageHttp.error(answer);
+            }
+            return true;
+        }).orElse(false);
+    }
+
     boolean delete(UploadedObject object) throws InterruptedException {
-        return remote.call("delete " + object.uri(), () -> storage.delete(BlobId.of(object.bucket(), object.name())));
+        return delete(object.bucket(), object.name());
     }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.gcp;
 
 import com.google.api.gax.core.FixedCredentialsProvider;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.compute.v1.DisksClient;
 import com.google.cloud.compute.v1.DisksSettings;
 import com.google.cloud.compute.v1.GlobalOperationsClient;
@@ -12,8 +11,6 @@ import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import com.google.cloud.compute.v1.ZoneOperationsSettings;
-import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import dev.kiln.core.KilnException;
 
 import java.io.IOException;
@@ -23,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The Google clients one command needs, made on first use and closed together. Every Compute
- * client has its SDK retries switched off ({@link Remote} retries instead); Cloud Storage keeps
- * its own, because resuming an upload from the committed offset is the SDK's job.
+ * client has its SDK retries switched off ({@link Remote} retries instead). Cloud Storage is
+ * reached with kiln's own {@link StorageHttp}, which also resumes uploads ({@link ResumableUpload}).
  */
 final class GcpClients implements AutoCloseable {
 
@@ -34,7 +31,6 @@ final class GcpClients implements AutoCloseable {
     private final GcpAccount account;
     private final Optional<String> endpoint;
     private final Optional<String> storageEndpoint;
-    private final Backoff backoff;
     private final int chunkSize;
     private final List<AutoCloseable> open = new ArrayList<>();
     private ImagesClient images;
@@ -42,17 +38,15 @@ final class GcpClients implements AutoCloseable {
     private InstancesClient instances;
     private ZoneOperationsClient zoneOperations;
     private DisksClient disks;
-    private Storage storage;
+    private StorageHttp storageHttp;
 
-    GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, Backoff backoff,
-               int chunkSize) {
+    GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, int chunkSize) {
         if (chunkSize <= 0 || chunkSize % CHUNK_QUANTUM != 0) {
             throw KilnException.usage("--chunk-size must be a positive multiple of 256 KiB, not " + chunkSize);
         }
         this.account = account;
         this.endpoint = endpoint;
         this.storageEndpoint = storageEndpoint.or(() -> endpoint);
-        this.backoff = backoff;
         this.chunkSize = chunkSize;
     }
 
@@ -109,26 +103,11 @@ final class GcpClients implements AutoCloseable {
         return disks;
     }
 
-    synchronized Storage storage() {
-        if (storage == null) {
-            StorageOptions.Builder b = StorageOptions.http()
-                    .setProjectId(account.project())
-                    .setCredentials(account.credentials())
-                    .setRetrySettings(storageRetries());
-            storageEndpoint.ifPresent(b::setHost);
-            storage = keep(() -> b.build().getService());
+    synchronized StorageHttp storageHttp() {
+        if (storageHttp == null) {
+            storageHttp = new StorageHttp(account.credentials(), storageEndpoint.orElse(StorageHttp.GOOGLE));
         }
-        return storage;
-    }
-
-    private RetrySettings storageRetries() {
-        return RetrySettings.newBuilder()
-                .setMaxAttempts(backoff.attempts())
-                .setInitialRetryDelayDuration(backoff.initial())
-                .setMaxRetryDelayDuration(backoff.max())
-                .setRetryDelayMultiplier(2.0)
-                .setTotalTimeoutDuration(java.time.Duration.ofMinutes(10))
-                .build();
+        return storageHttp;
     }
 
     private <B extends com.google.api.gax.rpc.ClientSettings.Builder<?, ?>> B common(B b) {

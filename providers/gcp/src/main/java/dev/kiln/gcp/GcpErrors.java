@@ -1,7 +1,6 @@
 package dev.kiln.gcp;
 
 import com.google.api.gax.rpc.ApiException;
-import com.google.cloud.BaseServiceException;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
 import dev.kiln.core.KilnException;
@@ -25,8 +24,8 @@ final class GcpErrors {
         if (e instanceof ApiException api) {
             return api.getStatusCode().getCode().getHttpStatusCode();
         }
-        if (e instanceof BaseServiceException svc) {
-            return Math.max(svc.getCode(), 0);
+        if (e instanceof StorageHttp.Failure gcs) {
+            return gcs.status();
         }
         return e.getCause() != null && e.getCause() != e ? status(e.getCause()) : 0;
     }

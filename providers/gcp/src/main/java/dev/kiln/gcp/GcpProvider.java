@@ -68,7 +68,7 @@ final class GcpProvider implements Provider {
     private GcpClients clients(GcpAccount account, int chunkSize) {
         if (clients == null) {
             clients = new GcpClients(account, context.options().find("endpoint"),
-                    context.options().find("storage-endpoint"), backoff, chunkSize);
+                    context.options().find("storage-endpoint"), chunkSize);
         }
         return clients;
     }

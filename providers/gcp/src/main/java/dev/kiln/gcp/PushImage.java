@@ -62,9 +62,9 @@ final class PushImage {
             throws InterruptedException {
         Path tarGz = file.get();
         events.phase("upload");
-        UploadedObject object = new UploadObject(clients.storage(), clients.chunkSize(), remote, events)
+        UploadedObject object = new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
                 .upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest());
-        DeleteObject objects = new DeleteObject(clients.storage(), remote);
+        DeleteObject objects = new DeleteObject(clients.storageHttp(), remote);
         if (!object.reused()) {
             cleanup.add(object.uri(), "gcloud storage rm " + object.uri(), () -> objects.delete(object));
         }

@@ -4,7 +4,6 @@ import dev.kiln.core.Events;
 
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
  * Runs one remote call with kiln's retry policy: throttled and unavailable answers are tried
@@ -23,12 +22,18 @@ final class Remote {
         this.events = events;
     }
 
+    /** One remote call; it may block on the network, so it may be interrupted. */
+    @FunctionalInterface
+    interface Call<T> {
+        T get() throws InterruptedException;
+    }
+
     Sleeper sleeper() {
         return sleeper;
     }
 
     /** The call's answer; a failure becomes an operator message that starts "Tried to {action}". */
-    <T> T call(String action, Supplier<T> op) throws InterruptedException {
+    <T> T call(String action, Call<T> op) throws InterruptedException {
         try {
             return attempt(action, op);
         } catch (RuntimeException e) {
@@ -37,7 +42,7 @@ final class Remote {
     }
 
     /** Like {@link #call}, but a 404 means "absent" and gives an empty answer. */
-    <T> Optional<T> find(String action, Supplier<T> op) throws InterruptedException {
+    <T> Optional<T> find(String action, Call<T> op) throws InterruptedException {
         try {
             return Optional.ofNullable(attempt(action, op));
         } catch (RuntimeException e) {
@@ -49,21 +54,32 @@ final class Remote {
     }
 
     /** Retries, then rethrows the SDK's own exception so callers can look at its status. */
-    <T> T attempt(String action, Supplier<T> op) throws InterruptedException {
+    <T> T attempt(String action, Call<T> op) throws InterruptedException {
         for (int n = 1; ; n++) {
             checkInterrupt();
             try {
                 return op.get();
             } catch (RuntimeException e) {
-                if (n >= backoff.attempts() || !GcpErrors.retryable(e)) {
+                if (!GcpErrors.retryable(e) || !pause(action, n, describe(e))) {
                     throw e;
                 }
-                var pause = backoff.delay(n, ThreadLocalRandom.current().nextDouble());
-                events.debug("retrying '" + action + "' in " + pause.toMillis() + " ms after "
-                        + describe(e) + " (attempt " + n + " of " + backoff.attempts() + ")");
-                sleeper.sleep(pause);
             }
         }
+    }
+
+    /**
+     * After failed attempt {@code n} (from 1): false when that was the last one allowed; otherwise
+     * logs why and waits the backoff before the caller tries again.
+     */
+    boolean pause(String action, int n, String why) throws InterruptedException {
+        if (n >= backoff.attempts()) {
+            return false;
+        }
+        var pause = backoff.delay(n, ThreadLocalRandom.current().nextDouble());
+        events.debug("retrying '" + action + "' in " + pause.toMillis() + " ms after "
+                + why + " (attempt " + n + " of " + backoff.attempts() + ")");
+        sleeper.sleep(pause);
+        return true;
     }
 
     static void checkInterrupt() throws InterruptedException {

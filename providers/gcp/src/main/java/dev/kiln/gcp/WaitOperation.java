@@ -62,7 +62,7 @@ final class WaitOperation {
             remote.sleeper().sleep(pause);
             pause = pause.multipliedBy(3).dividedBy(2).compareTo(LAST_POLL) > 0 ? LAST_POLL
                     : pause.multipliedBy(3).dividedBy(2);
-            op = remote.call("check operation " + first.getName(), poll);
+            op = remote.call("check operation " + first.getName(), poll::get);
         }
         if (op.hasError() && op.getError().getErrorsCount() > 0 || op.hasHttpErrorStatusCode()
                 && op.getHttpErrorStatusCode() >= 400) {

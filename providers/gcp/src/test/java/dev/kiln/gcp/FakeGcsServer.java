@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,8 +34,10 @@ import java.util.zip.CRC32C;
  * (cloud.google.com/storage/docs/performing-resumable-uploads): POST starts a session and
  * answers with its Location; PUTs with Content-Range append at the committed offset and get
  * 308 with {@code Range: bytes=0-N} until the last one, which gets the object resource; a PUT
- * of {@code bytes *}{@code /*} asks what was committed. A PUT without Content-Range is a
- * whole upload in one request (what {@code curl -T} sends).
+ * of {@code bytes *}{@code /N} asks what was committed; DELETE of the session URI cancels it
+ * (499). A PUT without Content-Range is a whole upload in one request (what {@code curl -T} sends).
+ * Faults are injected into one data PUT: answer 503, drop the connection, answer 308 having kept
+ * less, or hold the request until the test releases it.
  *
  * <p>Not WireMock: WireMock gunzips every request body that starts with the gzip magic
  * (wiremock/wiremock#547), so the first chunk of a tar.gz could never reach it intact.
@@ -52,6 +56,7 @@ final class FakeGcsServer implements AutoCloseable {
         final CRC32C crc = new CRC32C();
         final MessageDigest md5 = md5();
         long committed;
+        boolean finished;
 
         Session(String bucket, String name, JsonObject metadata) {
             this.bucket = bucket;
@@ -66,6 +71,16 @@ final class FakeGcsServer implements AutoCloseable {
     final Map<String, byte[]> completed = new ConcurrentHashMap<>();
     /** "METHOD path Content-Range" of every request, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** The headers of every request (lower-case names, first values), in order. */
+    final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+    /** Ids of the sessions cancelled with DELETE. */
+    final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Counts down when a held PUT has kept its bytes; the test then acts and counts down {@link #release}. */
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    /** What the faulty PUT does once it has kept its bytes. */
+    enum Fault { UNAVAILABLE, RESET, SHORT_308, HOLD }
 
     private final boolean keep;
     private final HttpServer server;
@@ -75,6 +90,8 @@ final class FakeGcsServer implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int faultOnPut = -1;
     private volatile int faultCommits;
+    private volatile Fault fault;
+    private volatile boolean corrupt;
 
     FakeGcsServer(boolean keep) throws IOException {
         this.keep = keep;
@@ -90,8 +107,24 @@ final class FakeGcsServer implements AutoCloseable {
 
     /** The {@code nth} PUT that carries data keeps only {@code commit} bytes of it and answers 503. */
     void failPutOnce(int nth, int commit) {
-        faultOnPut = nth;
+        failPutOnce(nth, commit, Fault.UNAVAILABLE);
+    }
+
+    /** The {@code nth} PUT that carries data keeps only {@code commit} bytes of it, then does {@code what}. */
+    void failPutOnce(int nth, int commit, Fault what) {
+        fault = what;
         faultCommits = commit;
+        faultOnPut = nth;
+    }
+
+    /** The next session stores its first byte flipped, as a broken proxy might. */
+    void corruptNextUpload() {
+        corrupt = true;
+    }
+
+    /** Sessions opened and neither finished nor cancelled. */
+    long openSessions() {
+        return sessions.values().stream().filter(s -> !s.finished).count();
     }
 
     private void handle(HttpExchange x) throws IOException {
@@ -99,10 +132,14 @@ final class FakeGcsServer implements AutoCloseable {
             String path = x.getRequestURI().getRawPath();
             String method = x.getRequestMethod();
             requests.add(method + " " + path + " " + header(x, "Content-Range"));
+            headers.add(x.getRequestHeaders().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    e -> e.getKey().toLowerCase(java.util.Locale.ROOT), e -> e.getValue().get(0), (a, b) -> a)));
             if (path.startsWith("/upload/storage/v1/b/") && method.equals("POST")) {
                 start(x, path.split("/")[5]);
             } else if (path.startsWith("/upload/storage/v1/b/") && method.equals("PUT")) {
                 put(x);
+            } else if (path.startsWith("/upload/storage/v1/b/") && method.equals("DELETE")) {
+                cancel(x);
             } else {
                 object(x, path, method);
             }
@@ -130,9 +167,24 @@ final class FakeGcsServer implements AutoCloseable {
         x.sendResponseHeaders(200, -1);
     }
 
-    private void put(HttpExchange x) throws IOException {
+    private static String uploadId(HttpExchange x) {
         String query = x.getRequestURI().getRawQuery();
-        Session s = sessions.get(query.substring(query.indexOf("upload_id=") + 10));
+        return query.substring(query.indexOf("upload_id=") + 10);
+    }
+
+    /** GCS answers a cancelled session with 499 (cloud.google.com/storage/docs/performing-resumable-uploads). */
+    private void cancel(HttpExchange x) throws IOException {
+        String id = uploadId(x);
+        if (sessions.remove(id) == null) {
+            error(x, 404, "notFound", "No such upload session");
+            return;
+        }
+        cancelled.add(id);
+        x.sendResponseHeaders(499, -1);
+    }
+
+    private void put(HttpExchange x) throws IOException {
+        Session s = sessions.get(uploadId(x));
         if (s == null) {
             error(x, 404, "notFound", "No such upload session");
             return;
@@ -152,27 +204,36 @@ final class FakeGcsServer implements AutoCloseable {
                 json(x, 200, finish(s));
                 return;
             }
-            if (s.committed > 0) {
-                x.getResponseHeaders().add("Range", "bytes=0-" + (s.committed - 1));
-            }
-            x.sendResponseHeaders(308, -1);
+            committed(x, s);
         }
     }
 
-    /** Appends the body at the committed offset; false when an error was answered. */
+    /** 308 with the committed range; no Range header when nothing is committed. */
+    private static void committed(HttpExchange x, Session s) throws IOException {
+        if (s.committed > 0) {
+            x.getResponseHeaders().add("Range", "bytes=0-" + (s.committed - 1));
+        }
+        x.sendResponseHeaders(308, -1);
+    }
+
+    /** Appends the body at the committed offset; false when the answer was given (or the connection dropped). */
     private boolean append(HttpExchange x, Session s, long first) throws IOException {
         if (first != s.committed) {
             x.getRequestBody().readAllBytes();
             error(x, 400, "invalid", "Chunk starts at " + first + " but " + s.committed + " bytes are committed");
             return false;
         }
-        boolean fault = dataPuts.incrementAndGet() == faultOnPut;
-        long limit = fault ? faultCommits : Long.MAX_VALUE;
+        boolean faulty = dataPuts.incrementAndGet() == faultOnPut;
+        long limit = faulty ? faultCommits : Long.MAX_VALUE;
         byte[] buf = new byte[1 << 20];
         InputStream in = x.getRequestBody();
-        for (int n; (n = in.read(buf)) > 0; ) {
-            int keepBytes = (int) Math.max(0, Math.min(n, limit));
+        for (int n; limit > 0 && (n = in.read(buf)) > 0; ) {
+            int keepBytes = (int) Math.min(n, limit);
             limit -= keepBytes;
+            if (corrupt && s.committed == 0) {
+                buf[0] ^= 1;
+                corrupt = false;
+            }
             if (keep) {
                 s.data.write(buf, 0, keepBytes);
             }
@@ -180,11 +241,33 @@ final class FakeGcsServer implements AutoCloseable {
             s.md5.update(buf, 0, keepBytes);
             s.committed += keepBytes;
         }
-        if (fault) {
-            error(x, 503, "backendError", "Backend Error");
-            return false;
+        return !faulty || misbehave(x, s);
+    }
+
+    /** The injected fault; false, as the request got its answer (or none: RESET and HOLD drop the connection). */
+    private boolean misbehave(HttpExchange x, Session s) throws IOException {
+        switch (fault) {
+            case UNAVAILABLE -> {
+                x.getRequestBody().readAllBytes();
+                error(x, 503, "backendError", "Backend Error");
+            }
+            case SHORT_308 -> {
+                x.getRequestBody().readAllBytes();
+                committed(x, s);
+            }
+            case HOLD -> {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            case RESET -> {
+                // closing the exchange before any answer closes the socket with the rest unread
+            }
         }
-        return true;
+        return false;
     }
 
     private JsonObject finish(Session s) {
@@ -201,13 +284,14 @@ final class FakeGcsServer implements AutoCloseable {
         o.addProperty("storageClass", "STANDARD");
         o.addProperty("size", String.valueOf(s.committed));
         o.addProperty("md5Hash", Base64.getEncoder().encodeToString(s.md5.digest()));
-        o.addProperty("crc32c", UploadObject.encode(s.crc.getValue()));
+        o.addProperty("crc32c", UploadFile.encode(s.crc.getValue()));
         o.addProperty("etag", "CKih16GjycICEAE=");
         o.addProperty("timeCreated", "2026-11-22T10:00:00.000Z");
         o.addProperty("updated", "2026-11-22T10:00:00.000Z");
         if (s.metadata.has("metadata")) {
             o.add("metadata", s.metadata.get("metadata"));
         }
+        s.finished = true;
         objects.put(s.bucket + "/" + s.name, o);
         if (keep) {
             completed.put(s.name, s.data.toByteArray());

@@ -87,7 +87,7 @@ final class GcpFake implements AutoCloseable {
         return h;
     }
 
-    /** Retries back off by milliseconds of fake time (Compute) and a few real ones (Storage's own retrier). */
+    /** Retries back off by milliseconds of fake time. */
     static final Backoff FAST = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 5);
 
     GcpProvider provider(dev.kiln.spi.ProviderContext context) {

@@ -1,0 +1,29 @@
+package dev.kiln.gcp;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** objects.get (cloud.google.com/storage/docs/json_api/v1/objects/get): the object, or empty on 404. */
+final class FindObject {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final StorageHttp http;
+    private final Remote remote;
+
+    FindObject(StorageHttp http, Remote remote) {
+        this.http = http;
+        this.remote = remote;
+    }
+
+    Optional<StoredObject> find(String bucket, String object) throws InterruptedException {
+        return remote.find("look up gs://" + bucket + "/" + object, () -> {
+            HttpResponse<String> answer = http.send(http.request(http.object(bucket, object), TIMEOUT).GET().build());
+            if (answer.statusCode() != 200) {
+                throw StorageHttp.error(answer);
+            }
+            return StoredObject.of(StorageHttp.json(answer));
+        });
+    }
+}

@@ -17,26 +17,26 @@ final class PlainRenderer extends Renderer {
     private static final long QUIET_MILLIS = 5_000;
 
     private final PrintWriter err;
-    private final boolean progress;
     private final Map<String, long[]> last = new HashMap<>();
 
     PlainRenderer(PrintWriter err, Event.Level threshold, boolean progress) {
-        super(threshold);
+        super(threshold, progress);
         this.err = err;
-        this.progress = progress;
     }
 
     @Override
-    public synchronized void accept(Event event) {
-        if (event instanceof Event.Log log) {
-            if (shows(log.level())) {
-                line(log.source(), (log.level() == Event.Level.WARN ? "warning: " : "") + log.message());
-            }
-        } else if (event instanceof Event.Phase phase) {
-            if (shows(Event.Level.INFO)) {
-                line(phase.source(), phase.name());
-            }
-        } else if (event instanceof Event.Progress p && progress && due(p)) {
+    void log(String source, boolean warning, String message) {
+        line(source, (warning ? "warning: " : "") + message);
+    }
+
+    @Override
+    void phase(String source, String name) {
+        line(source, name);
+    }
+
+    @Override
+    void progress(Event.Progress p) {
+        if (due(p)) {
             String total = p.total() >= 0 ? " of " + amount(p, p.total()) + percent(p) : "";
             line(p.source(), p.task() + ": " + amount(p, p.done()) + total);
         }

@@ -7,9 +7,11 @@ import dev.kiln.core.EventSink;
 abstract class Renderer implements EventSink {
 
     protected final Event.Level threshold;
+    private final boolean showsProgress;
 
-    Renderer(Event.Level threshold) {
+    Renderer(Event.Level threshold, boolean showsProgress) {
         this.threshold = threshold;
+        this.showsProgress = showsProgress;
     }
 
     static Renderer choose(KilnCommand.ConsoleKind kind, boolean verbose, boolean quiet, Session session) {
@@ -33,6 +35,27 @@ abstract class Renderer implements EventSink {
     boolean shows(Event.Level level) {
         return level.compareTo(threshold) >= 0;
     }
+
+    @Override
+    public final synchronized void accept(Event event) {
+        if (event instanceof Event.Log log) {
+            if (shows(log.level())) {
+                log(log.source(), log.level() == Event.Level.WARN, log.message());
+            }
+        } else if (event instanceof Event.Phase phase) {
+            if (shows(Event.Level.INFO)) {
+                phase(phase.source(), phase.name());
+            }
+        } else if (event instanceof Event.Progress p && showsProgress) {
+            progress(p);
+        }
+    }
+
+    abstract void log(String source, boolean warning, String message);
+
+    abstract void phase(String source, String name);
+
+    abstract void progress(Event.Progress progress);
 
     /** Finishes any line in progress; called before an error or result is printed. */
     abstract void close();

@@ -18,42 +18,40 @@ final class RichRenderer extends Renderer {
     private record Task(Event.Progress progress, long startedAt) {}
 
     private final PrintWriter err;
-    private final boolean progress;
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private int drawnLines;
     private long lastDraw;
 
     RichRenderer(PrintWriter err, Event.Level threshold, boolean progress) {
-        super(threshold);
+        super(threshold, progress);
         this.err = err;
-        this.progress = progress;
     }
 
     @Override
-    public synchronized void accept(Event event) {
-        if (event instanceof Event.Log log) {
-            if (shows(log.level())) {
-                print((log.level() == Event.Level.WARN ? "\u001b[33mwarning:\u001b[0m " : "") + log.message());
-            }
-        } else if (event instanceof Event.Phase phase) {
-            if (shows(Event.Level.INFO)) {
-                print("\u001b[1m" + phase.source() + "\u001b[0m " + phase.name());
-            }
-        } else if (event instanceof Event.Progress p && progress) {
-            String key = p.source() + "/" + p.task();
-            Task old = tasks.get(key);
-            tasks.put(key, new Task(p, old == null ? System.nanoTime() : old.startedAt()));
-            boolean finished = p.total() >= 0 && p.done() >= p.total();
-            long now = System.currentTimeMillis();
-            if (finished || now - lastDraw >= REDRAW_MILLIS) {
-                redraw();
-                lastDraw = now;
-            }
-            if (finished) {
-                tasks.remove(key);
-                drawnLines = 0;
-                redraw();
-            }
+    void log(String source, boolean warning, String message) {
+        print((warning ? "\u001b[33mwarning:\u001b[0m " : "") + message);
+    }
+
+    @Override
+    void phase(String source, String name) {
+        print("\u001b[1m" + source + "\u001b[0m " + name);
+    }
+
+    @Override
+    void progress(Event.Progress p) {
+        String key = p.source() + "/" + p.task();
+        Task old = tasks.get(key);
+        tasks.put(key, new Task(p, old == null ? System.nanoTime() : old.startedAt()));
+        boolean finished = p.total() >= 0 && p.done() >= p.total();
+        long now = System.currentTimeMillis();
+        if (finished || now - lastDraw >= REDRAW_MILLIS) {
+            redraw();
+            lastDraw = now;
+        }
+        if (finished) {
+            tasks.remove(key);
+            drawnLines = 0;
+            redraw();
         }
     }
 

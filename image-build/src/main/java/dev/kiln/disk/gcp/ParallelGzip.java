@@ -35,7 +35,8 @@ public final class ParallelGzip implements AutoCloseable {
     private final int level;
     private final boolean fast;
     private final int chunk;
-    private final OrderedPipeline<byte[]> pipeline;
+    private final OrderedPipeline<Piece> pipeline;
+    private final ConcurrentLinkedQueue<byte[]> arrays = new ConcurrentLinkedQueue<>();
     private final BufferPool chunks;
     private final BufferPool outputs;
     private final CompressorPool compressors;
@@ -53,7 +54,12 @@ public final class ParallelGzip implements AutoCloseable {
         this.chunks = new BufferPool(chunk);
         this.outputs = new BufferPool(BlockCompressor.bound(chunk));
         this.compressors = new CompressorPool(level, BlockCompressor.Framing.RAW);
-        this.pipeline = new OrderedPipeline<>(threads, threads * 3, b -> out.write(ByteBuffer.wrap(b)));
+        this.pipeline = new OrderedPipeline<>(threads, threads * 3, p -> {
+            out.write(ByteBuffer.wrap(p.bytes(), 0, p.length()));
+            if (p.bytes().length == BlockCompressor.bound(chunk) + 8) {
+                arrays.add(p.bytes());
+            }
+        });
         this.current = chunks.take();
         out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, (byte) (level == 9 ? 2 : level == 1 ? 4 : 0), 3});
     }
@@ -83,15 +89,23 @@ public final class ParallelGzip implements AutoCloseable {
         current = chunks.take();
     }
 
-    private byte[] libdeflate(ByteBuffer input, boolean last) {
+    /** Compressed bytes of one chunk; arrays of the pooled size go back to the pool once written. */
+    private record Piece(byte[] bytes, int length) {
+    }
+
+    private Piece libdeflate(ByteBuffer input, boolean last) {
         BlockCompressor c = compressors.take();
         ByteBuffer o = outputs.take();
         try {
             int n = c.compress(input, o);
-            byte[] bytes = new byte[n + 2];
+            byte[] bytes = arrays.poll();
+            if (bytes == null) {
+                bytes = new byte[BlockCompressor.bound(chunk) + 8];
+            }
             o.get(0, bytes, 0, n);
+            Arrays.fill(bytes, n, n + 8, (byte) 0);
             if (last) {
-                return Arrays.copyOf(bytes, n);
+                return new Piece(bytes, n);
             }
             DeflateBlocks.Ends ends = DeflateBlocks.walk(bytes, n);
             long bfinal = ends.finalHeaderBit();
@@ -100,9 +114,8 @@ public final class ParallelGzip implements AutoCloseable {
             bytes[(int) (end >>> 3)] &= (byte) ((1 << (end & 7)) - 1);
             // an empty stored block: 3 zero header bits right after end-of-block, pad, LEN 0, NLEN 0xffff
             int cut = (int) ((end + 3 + 7) >>> 3);
-            byte[] piece = Arrays.copyOf(bytes, cut + SYNC.length);
-            System.arraycopy(SYNC, 0, piece, cut, SYNC.length);
-            return piece;
+            System.arraycopy(SYNC, 0, bytes, cut, SYNC.length);
+            return new Piece(bytes, cut + SYNC.length);
         } finally {
             compressors.give(c);
             outputs.give(o);
@@ -110,7 +123,7 @@ public final class ParallelGzip implements AutoCloseable {
         }
     }
 
-    private byte[] zlib(ByteBuffer input, byte[] dict, boolean last) {
+    private Piece zlib(ByteBuffer input, byte[] dict, boolean last) {
         Deflater d = deflaters.poll();
         if (d == null) {
             d = new Deflater(level, true);
@@ -140,7 +153,7 @@ public final class ParallelGzip implements AutoCloseable {
                     buf = room(buf, n);
                 }
             }
-            return Arrays.copyOf(buf, n);
+            return new Piece(buf, n);
         } finally {
             chunks.give(input);
             deflaters.add(d);

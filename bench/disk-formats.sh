@@ -3,6 +3,7 @@
 #   B1 raw->qcow2 (F1, F1d, F3) vs qemu-img    B2 raw->streamOptimized VMDK (F1) vs qemu-img
 #   B3 GCP tar.gz (F1, F3) vs tar|pigz -p2     B4 raw->fixed VHD (F1) vs qemu-img vpc fixed,force_size
 #   B8 64 GiB empty (F4) into every format, through the CLI and in-process
+#   inproc: B1/B2/B3/B4 conversions inside one JVM (what a build pays, without JVM start-up)
 # Every output is checked (qemu-img compare / tar -x + cmp) before its timings count.
 # Usage: bench/disk-formats.sh [CASE...]   (default: all; PAIRS=N pairs per case, default 3)
 # Needs: qemu-utils, pigz, e2fsprogs, GNU tar, python3; build first: ./mvnw -q -o package -DskipTests
@@ -131,8 +132,19 @@ b8() {
     raw qcow2 vhd dynamic-vhd vmdk ova gcp | sed 's/^/  /'
 }
 
+# The same conversions in one JVM (no start-up): wall and CPU per run, to set beside the peers' figures above.
+inproc() {
+  echo "In-process (DiskBench: format run wall-ms cpu-ms bytes; run 0 includes class loading and JIT):"
+  for f in f1 f1d f3; do
+    echo "  $f:"
+    java -cp "$cp_classes" dev.kiln.disk.bench.DiskBench "$work/$f.raw" "$work" 4 qcow2 vhd | sed 's/^/    /'
+  done
+  echo "  f1:"
+  java -cp "$cp_classes" dev.kiln.disk.bench.DiskBench "$work/f1.raw" "$work" 2 vmdk gcp | sed 's/^/    /'
+}
+
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; pairs=$pairs"
 fixtures
-cases=${*:-b1 b2 b3 b4 b8}
+cases=${*:-b1 b2 b3 b4 b8 inproc}
 for c in $cases; do "$c"; done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

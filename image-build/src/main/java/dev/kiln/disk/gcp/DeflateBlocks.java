@@ -19,8 +19,14 @@ final class DeflateBlocks {
     private static final short[] FIXED_LIT = table(fixedLitLengths(), 288);
     private static final short[] FIXED_DIST = table(filled(30, 5), 30);
 
+    /** Per-thread decoding tables (literal/length, distance, code length), reused to keep garbage low. */
+    private static final ThreadLocal<short[][]> TABLES =
+            ThreadLocal.withInitial(() -> new short[][] {new short[1 << MAX_BITS], new short[1 << MAX_BITS],
+                    new short[1 << MAX_BITS]});
+
     private final byte[] in;
     private final int length;
+    private final short[][] scratch = TABLES.get();
     private long pos;
 
     private DeflateBlocks(byte[] in, int length) {
@@ -63,7 +69,7 @@ final class DeflateBlocks {
         for (int i = 0; i < hclen; i++) {
             clen[CLEN_ORDER[i]] = bits(3);
         }
-        short[] clTable = table(clen, 19);
+        short[] clTable = table(clen, 19, scratch[2]);
         int[] lengths = new int[hlit + hdist];
         for (int i = 0; i < lengths.length; ) {
             int sym = decode(clTable);
@@ -79,7 +85,7 @@ final class DeflateBlocks {
         }
         int[] lit = java.util.Arrays.copyOf(lengths, hlit);
         int[] dist = java.util.Arrays.copyOfRange(lengths, hlit, hlit + hdist);
-        codes(table(lit, hlit), table(dist, hdist));
+        codes(table(lit, hlit, scratch[0]), table(dist, hdist, scratch[1]));
     }
 
     private void codes(short[] lit, short[] dist) {
@@ -130,6 +136,11 @@ final class DeflateBlocks {
 
     /** A 2^15-entry lookup by bit-reversed code: (symbol << 4) | code length; 0 for no code. */
     static short[] table(int[] lengths, int count) {
+        return table(lengths, count, new short[1 << MAX_BITS]);
+    }
+
+    private static short[] table(int[] lengths, int count, short[] t) {
+        java.util.Arrays.fill(t, (short) 0);
         int[] blCount = new int[MAX_BITS + 1];
         for (int i = 0; i < count; i++) {
             blCount[lengths[i]]++;
@@ -141,7 +152,6 @@ final class DeflateBlocks {
             code = (code + blCount[bits - 1]) << 1;
             next[bits] = code;
         }
-        short[] t = new short[1 << MAX_BITS];
         for (int sym = 0; sym < count; sym++) {
             int len = lengths[sym];
             if (len == 0) {

@@ -28,7 +28,7 @@ public final class BlockScanner {
         void run(long offset, ByteBuffer data) throws IOException;
     }
 
-    private static final int BATCH = 1 << 20;
+    private static final int BATCH = 2 << 20;
 
     private final DiskSource source;
     private final int blockSize;
@@ -82,7 +82,7 @@ public final class BlockScanner {
             runsAhead(visitor, batch);
             return;
         }
-        ByteBuffer buf = ByteBuffer.allocateDirect(batch);
+        ByteBuffer buf = BufferPool.aligned(batch);
         long scanned = 0;
         for (Extent range : alignedRanges(source.extents(), blockSize)) {
             for (long pos = range.offset(); pos < range.end(); pos += batch) {

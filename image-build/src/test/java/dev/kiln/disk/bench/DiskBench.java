@@ -18,6 +18,8 @@ import java.nio.file.Path;
  */
 public final class DiskBench {
 
+    private static final int THREADS = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
+
     private DiskBench() {
     }
 
@@ -38,7 +40,7 @@ public final class DiskBench {
                 long c0 = cpu();
                 long t0 = System.nanoTime();
                 try (DiskSource src = DiskImages.open(in)) {
-                    DiskImages.write(format, src, out, WriteOptions.defaults(), Events.none());
+                    DiskImages.write(format, src, out, WriteOptions.defaults().withThreads(THREADS), Events.none());
                 }
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 long cpuMs = (cpu() - c0) / 1_000_000;

@@ -28,7 +28,8 @@ public final class BufferPool {
      * and destination are misaligned; malloc'd direct buffers are only 16-byte aligned.
      */
     public static ByteBuffer aligned(int size) {
-        return ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096).limit(size).slice();
+        int pages = (size + 4095) / 4096;
+        return ByteBuffer.allocateDirect((pages + 1) * 4096).alignedSlice(4096).limit(size).slice();
     }
 
     public void give(ByteBuffer b) {

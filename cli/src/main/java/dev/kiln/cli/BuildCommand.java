@@ -5,6 +5,8 @@ import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
 import dev.kiln.core.KilnException;
+import dev.kiln.oci.CachedImageStore;
+import dev.kiln.oci.RegistryOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,7 +81,10 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         BuildRequest request = new BuildRequest(files.stream().map(Path::of).toList(), name == null ? "" : name,
                 dir == null ? Path.of("") : dir, Optional.ofNullable(output), formats(), arch, parseSize(size),
                 cacheDir(cache, session.env()), mirrors, certFiles, pull, decompressKernel, dryRun);
-        BuildResult result = new Builder(root.events("build")).build(request, session.stdout());
+        Builder builder = dryRun ? new Builder(root.events("build"))
+                : new Builder(root.events("build"), new CachedImageStore(request.cache(),
+                        RegistryOptions.of(mirrors, certFiles, session.env()), root.events("pull")));
+        BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {
             root.results().build(result);

@@ -32,7 +32,7 @@ final class OperatorErrors implements IExecutionExceptionHandler {
         err.println("kiln: " + (interrupted ? "interrupted. " : "") + message(cause));
         if (root.stacktrace()) {
             ex.printStackTrace(err);
-        } else if (!(cause instanceof KilnException)) {
+        } else if (!(cause instanceof KilnException) && !interrupted) {
             err.println("(run again with --stacktrace to see where; this looks like a bug in kiln, please report it)");
         }
         err.flush();

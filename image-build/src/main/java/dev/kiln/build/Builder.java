@@ -1,25 +1,172 @@
 package dev.kiln.build;
 
+import dev.kiln.config.ConfigMerger;
+import dev.kiln.config.ConfigPrinter;
+import dev.kiln.config.KilnConfig;
+import dev.kiln.core.Digests;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
+import dev.kiln.oci.ImageStore;
+import dev.kiln.rootfs.InitrdWriter;
+import dev.kiln.rootfs.RootfsBuilder;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** Runs a build: config, resolve, root filesystem, boot files, outputs. */
+/**
+ * Runs a build: parse and merge the configs, resolve images through the {@link ImageStore}, write
+ * the root filesystem tar to a temporary directory, split it into kernel, cmdline, microcode and
+ * initrd, then hand the boot files to the writer of each requested format.
+ */
 public final class Builder {
 
     private final Events events;
+    private final ImageStore store;
+    private final InputStream stdin;
 
+    /** A builder that can only do dry runs: no image store is wired in. */
     public Builder(Events events) {
+        this(events, null, System.in);
+    }
+
+    public Builder(Events events, ImageStore store) {
+        this(events, store, System.in);
+    }
+
+    /** @param stdin where a config named {@code -} is read from */
+    public Builder(Events events, ImageStore store, InputStream stdin) {
         this.events = events;
+        this.store = store;
+        this.stdin = stdin;
     }
 
     /**
      * @param stdout where a streamable output named {@code -} goes, and where a dry run prints the config
      */
     public BuildResult build(BuildRequest request, OutputStream stdout) {
-        events.debug("build " + request);
-        throw KilnException.tried("build " + request.configs(), "the image builder is not part of this build of kiln",
-                "use a build that includes it");
+        events.phase("config");
+        KilnConfig config = new ConfigMerger(events, stdin).load(request.configs());
+        String name = name(request);
+        if (request.dryRun()) {
+            write(stdout, ConfigPrinter.yaml(config).getBytes(StandardCharsets.UTF_8));
+            return new BuildResult(name, request.arch(), "", List.of());
+        }
+        checkFormats(request, config);
+        if (store == null) {
+            throw KilnException.tried("build " + name, "this kiln has no image store to read images from",
+                    "use --dry-run to check the configuration, or a kiln build that includes the image cache");
+        }
+        Path tmp = createTemp();
+        try {
+            return build(request, config, name, tmp, stdout);
+        } catch (IOException e) {
+            throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent(), e);
+        } finally {
+            TempDirs.delete(tmp);
+        }
+    }
+
+    private BuildResult build(BuildRequest request, KilnConfig config, String name, Path tmp, OutputStream stdout)
+            throws IOException {
+        events.phase("root filesystem");
+        Path tar = tmp.resolve("rootfs.tar");
+        MessageDigest sha = Digests.sha256();
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16),
+                sha)) {
+            new RootfsBuilder(new RootfsBuilder.Options(store, request.arch(), request.pull(),
+                    request.decompressKernel(), tmp, Path.of(System.getProperty("user.home"))), events)
+                    .write(config, out);
+        }
+        String digest = "sha256:" + Digests.hex(sha.digest());
+        InitrdWriter.Split split = needsBoot(request.formats())
+                ? split(tar, tmp)
+                : new InitrdWriter.Split(Optional.empty(), config.kernel().cmdlineOrEmpty(), Optional.empty(),
+                tmp.resolve("initrd.img"));
+        BootFiles files = new BootFiles(name, request.dir(), tar, split.kernel().orElse(tmp.resolve("kernel")),
+                split.initrd(), split.cmdline(), split.ucode(), request.arch(), digest, request.size(), events);
+        List<Artifact> artifacts = new ArrayList<>();
+        for (Format format : request.formats()) {
+            events.phase("write " + format.id());
+            if (format == Format.TAR && request.output().isPresent()) {
+                artifacts.add(stream(tar, request.output().get(), stdout));
+            } else {
+                artifacts.addAll(Outputs.writerFor(format).write(format, files));
+            }
+        }
+        return new BuildResult(name, request.arch(), digest, artifacts);
+    }
+
+    private InitrdWriter.Split split(Path tar, Path tmp) throws IOException {
+        events.phase("initrd");
+        return InitrdWriter.split(tar, tmp);
+    }
+
+    private static Artifact stream(Path tar, String output, OutputStream stdout) throws IOException {
+        if (output.equals("-")) {
+            Files.copy(tar, stdout);
+            stdout.flush();
+            return new Artifact(Path.of("-"), Format.TAR, Files.size(tar), Digests.sha256Hex(tar),
+                    Format.TAR.bootModes());
+        }
+        Path target = Path.of(output);
+        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+        return BasicOutputs.artifact(target, Format.TAR);
+    }
+
+    private static void checkFormats(BuildRequest request, KilnConfig config) {
+        if (!config.kernel().present() && needsBoot(request.formats())) {
+            throw KilnException.usage("The configuration has no kernel, so only -f tar can be built; add a "
+                    + "kernel: section with an image");
+        }
+        for (Format f : request.formats()) {
+            Outputs.writerFor(f);
+        }
+    }
+
+    private static boolean needsBoot(List<Format> formats) {
+        return formats.stream().anyMatch(f -> f != Format.TAR);
+    }
+
+    /** --name, else the last config's base name without extension, {@code moby} for stdin (as LinuxKit). */
+    static String name(BuildRequest request) {
+        if (!request.name().isEmpty()) {
+            return request.name();
+        }
+        Path last = request.configs().get(request.configs().size() - 1);
+        if (last.toString().equals("-")) {
+            return "moby";
+        }
+        String base = last.getFileName().toString();
+        int dot = base.lastIndexOf('.');
+        return dot > 0 ? base.substring(0, dot) : base;
+    }
+
+    private static Path createTemp() {
+        try {
+            return Files.createTempDirectory("kiln-build-");
+        } catch (IOException e) {
+            throw KilnException.tried("create a temporary directory", e.getMessage(), "check java.io.tmpdir", e);
+        }
+    }
+
+    private static void write(OutputStream out, byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.boot.BootLayouts;
 import dev.kiln.core.KilnException;
 
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /** The output writers kiln knows, one per family of formats. */
 public final class Outputs {
 
-    private static final List<OutputWriter> WRITERS = List.of();
+    private static final List<OutputWriter> WRITERS = List.of(new BasicOutputs(), new BootLayouts());
 
     private Outputs() {
     }

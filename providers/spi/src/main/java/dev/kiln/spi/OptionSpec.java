@@ -15,14 +15,20 @@ import java.util.regex.Pattern;
  * @param defaultValue used when neither flag nor env is set; null for none
  * @param kind         how the value is read
  * @param secret       never shown in help defaults, logs or results
- * @param repeatable   may be given several times (and as a comma list)
+ * @param repeatable   may be given several times (and as a comma list, unless the label shows each value is
+ *                     itself a comma list of key=value pairs, such as {@code size=,type=}: those are never split)
  */
 public record OptionSpec(String name, String label, String help, List<String> env, String defaultValue,
                          Kind kind, boolean secret, boolean repeatable) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
-    public enum Kind { STRING, INT, SWITCH, PATH, DURATION }
+    /**
+     * How a value is read. {@code KEY_VALUES} is one value made of comma-separated parts, such as
+     * {@code --disk file=a.img,size=2G}: it is never split on commas, so a repeatable one is repeated
+     * by giving the flag again.
+     */
+    public enum Kind { STRING, INT, SWITCH, PATH, DURATION, KEY_VALUES }
 
     public OptionSpec {
         Objects.requireNonNull(name, "name");
@@ -50,6 +56,11 @@ public record OptionSpec(String name, String label, String help, List<String> en
     /** A duration such as {@code 90s}, {@code 30m}, {@code 2h} or ISO-8601 {@code PT30M}. */
     public static OptionSpec duration(String name, String label, String help) {
         return new OptionSpec(name, label, help, List.of(), null, Kind.DURATION, false, false);
+    }
+
+    /** A value of comma-separated parts such as {@code file=a.img,size=2G}, kept whole. */
+    public static OptionSpec keyValues(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.KEY_VALUES, false, false);
     }
 
     /** An on/off switch; {@code --name=false} turns off a default of true. */

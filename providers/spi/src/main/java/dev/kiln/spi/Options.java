@@ -72,6 +72,9 @@ public final class Options {
         if (!spec.repeatable()) {
             return List.of(raw.get(raw.size() - 1));
         }
+        if (spec.kind() == OptionSpec.Kind.KEY_VALUES) {
+            return List.copyOf(raw);
+        }
         List<String> out = new ArrayList<>();
         for (String r : raw) {
             Arrays.stream(r.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);

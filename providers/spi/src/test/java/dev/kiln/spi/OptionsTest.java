@@ -58,6 +58,16 @@ class OptionsTest {
     }
 
     @Test
+    void repeatableKeyValueOptionsKeepTheirCommas() {
+        List<OptionSpec> specs = List.of(OptionSpec.keyValues("disk", "[file=]PATH[,size=S]", "Disks to attach.")
+                .asRepeatable());
+
+        Options options = Options.resolve(specs, Map.of("disk", List.of("file=a.img,size=2G", "size=1G")), Map.of());
+
+        assertThat(options.all("disk")).containsExactly("file=a.img,size=2G", "size=1G");
+    }
+
+    @Test
     void missingRequiredValueNamesFlagAndEnv() {
         Options options = Options.resolve(SPECS, Map.of(), Map.of());
 

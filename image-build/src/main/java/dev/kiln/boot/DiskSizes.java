@@ -1,0 +1,31 @@
+package dev.kiln.boot;
+
+import dev.kiln.boot.io.Bytes;
+import dev.kiln.core.KilnException;
+
+import java.util.OptionalLong;
+
+/** The size of a disk: {@code --size} when given (checked to fit), else the smallest whole unit that fits. */
+final class DiskSizes {
+
+    static final long MIB = 1L << 20;
+    static final long GIB = 1L << 30;
+
+    private DiskSizes() {
+    }
+
+    static long choose(long needed, long unit, OptionalLong requested, String what) {
+        if (requested.isEmpty()) {
+            return Bytes.roundUp(needed, unit);
+        }
+        long size = requested.getAsLong();
+        if (size < needed) {
+            throw KilnException.usage("--size " + size + " is too small for " + what + ": it needs at least "
+                    + Bytes.ceilDiv(needed, MIB) + " MiB");
+        }
+        if (size % 512 != 0) {
+            throw KilnException.usage("--size must be a multiple of 512 bytes, not " + size);
+        }
+        return size;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.kiln.oci;
+
+import dev.kiln.core.Events;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The image store the builder uses: the cache first, the registry when the cache lacks the image
+ * (or always with {@code pull}). What is pulled is named in {@code index.json} only after every
+ * blob it needs is stored and verified, so an interrupted or refused pull adds nothing.
+ */
+public final class CachedImageStore implements ImageStore {
+
+    private final OciLayout layout;
+    private final RegistryOptions options;
+    private final Events events;
+    private final CacheReader reader;
+    private RegistryHttp http;
+
+    public CachedImageStore(Path cache, RegistryOptions options, Events events) {
+        this.layout = OciLayout.open(cache);
+        this.options = options;
+        this.events = events;
+        this.reader = new CacheReader(layout);
+    }
+
+    public OciLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public LocalImage resolve(String reference, String arch, boolean pull) throws IOException {
+        ImageReference ref = ImageReference.parse(reference);
+        Platform platform = Platform.of(arch);
+        try (CacheLock.Hold hold = layout.useLock()) {
+            if (!pull) {
+                Optional<LocalImage> cached = reader.find(ref, platform);
+                if (cached.isPresent()) {
+                    events.debug(ref + " for " + platform + " is in the cache");
+                    return cached.get();
+                }
+            }
+            Descriptor root = new Puller(layout, options, http(), events).pull(ref, platform);
+            layout.put(root.withAnnotations(Map.of(Descriptor.REF_NAME, ref.toString())));
+            return reader.find(ref, platform).orElseThrow(() -> new IllegalStateException("pulled image not readable"));
+        }
+    }
+
+    private synchronized RegistryHttp http() {
+        if (http == null) {
+            http = new RegistryHttp(options, events);
+        }
+        return http;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.kiln.oci;
+
+import dev.kiln.core.KilnException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How kiln reaches registries.
+ *
+ * @param mirrors   registry host -&gt; mirror base URLs tried before it ({@code --mirror}, LinuxKit's syntax)
+ * @param certFiles PEM files with extra CA certificates ({@code --cert-file})
+ * @param env       the environment: {@code DOCKER_CONFIG}, {@code HOME} and {@code PATH} for credentials
+ * @param attempts  tries per request before giving up on connection errors, 5xx and 429
+ * @param backoff   the first wait between tries; it doubles each time
+ */
+public record RegistryOptions(Map<String, List<URI>> mirrors, List<Path> certFiles, Map<String, String> env,
+                              int attempts, Duration backoff) {
+
+    public RegistryOptions {
+        mirrors = Map.copyOf(mirrors);
+        certFiles = List.copyOf(certFiles);
+        env = Map.copyOf(env);
+        Objects.requireNonNull(backoff, "backoff");
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1");
+        }
+    }
+
+    /** Defaults: no mirrors, no extra CAs, 5 attempts starting at 500 ms. */
+    public static RegistryOptions defaults(Map<String, String> env) {
+        return of(List.of(), List.of(), env);
+    }
+
+    /**
+     * From command-line values. A mirror is {@code registry=url}, or a bare url for Docker Hub, as
+     * LinuxKit's {@code --mirror}; with no flags, {@code KILN_MIRROR} (comma separated) is read.
+     */
+    public static RegistryOptions of(List<String> mirrorFlags, List<Path> certFiles, Map<String, String> env) {
+        List<String> specs = new ArrayList<>(mirrorFlags);
+        String fromEnv = env.get("KILN_MIRROR");
+        if (specs.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+            specs.addAll(List.of(fromEnv.trim().split("\\s*,\\s*")));
+        }
+        Map<String, List<URI>> mirrors = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            String registry = eq < 0 ? ImageReference.DOCKER_HUB : spec.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String url = (eq < 0 ? spec : spec.substring(eq + 1)).trim();
+            mirrors.computeIfAbsent(registry, k -> new ArrayList<>()).add(mirrorUri(spec, url));
+        }
+        mirrors.replaceAll((k, v) -> List.copyOf(v));
+        return new RegistryOptions(mirrors, certFiles, env, 5, Duration.ofMillis(500));
+    }
+
+    private static URI mirrorUri(String spec, String url) {
+        String withScheme = url.contains("://") ? url : "https://" + url;
+        try {
+            URI uri = URI.create(withScheme.endsWith("/") ? withScheme.substring(0, withScheme.length() - 1) : withScheme);
+            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("no host");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw KilnException.usage("--mirror '" + spec + "' is not [REGISTRY=]URL, e.g. docker.io=https://mirror.example.com");
+        }
+    }
+
+    public RegistryOptions withRetries(int tries, Duration firstWait) {
+        return new RegistryOptions(mirrors, certFiles, env, tries, firstWait);
+    }
+
+    /** Mirrors for {@code registry}, in the order given. */
+    List<URI> mirrorsFor(String registry) {
+        return mirrors.getOrDefault(registry, List.of());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.kiln.rootfs;
+
+import dev.kiln.core.Events;
+import dev.kiln.core.KilnException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Flattens layer tars into one tree as an OCI runtime would unpack them, reading each layer once,
+ * top layer first: the first (topmost) occurrence of a name wins, {@code .wh.NAME} hides NAME and
+ * everything below it in lower layers, {@code .wh..wh..opq} hides the lower contents of its
+ * directory (OCI image spec, "Whiteouts"). Winning file bytes are spooled to disk.
+ */
+public final class LayerFlattener {
+
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+
+    private final Path tmp;
+    private final Events events;
+
+    public LayerFlattener(Path tmp, Events events) {
+        this.tmp = tmp;
+        this.events = events;
+    }
+
+    /**
+     * @param layers bottom layer first, each an uncompressed tar
+     * @param what   the image, for messages
+     */
+    public FlatImage flatten(List<TarSource> layers, String what) throws IOException {
+        FlatImage image = new FlatImage(new SpoolFile(tmp));
+        try {
+            Whiteouts whiteouts = new Whiteouts();
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                readLayer(image, whiteouts, layers.get(i), i, what + (layers.size() > 1 ? " layer " + i : ""));
+                whiteouts.endLayer();
+            }
+            HardLinks.resolve(image, what);
+            return image;
+        } catch (IOException | RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+
+    private void readLayer(FlatImage image, Whiteouts whiteouts, TarSource layer, int index, String what)
+            throws IOException {
+        boolean confined = false;
+        try (InputStream in = layer.open()) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(in);
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                String name = SafePaths.clean(e.getName(), what);
+                confined |= SafePaths.isAbsolute(e.getName());
+                if (name.isEmpty() || whiteouts.record(name)) {
+                    continue;
+                }
+                FlatImage.Item existing = image.item(name);
+                if (existing != null && existing.layer() != index || existing == null && hidden(image, whiteouts,
+                        name, index)) {
+                    continue;
+                }
+                TarEntry entry = Entries.fromTar(e, name, what);
+                long offset = entry.kind() == TarEntry.Kind.FILE ? spool(image, tar, entry) : 0;
+                image.putItem(new FlatImage.Item(entry, offset, null, index));
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        if (confined) {
+            events.warn(what + " has entries with absolute names; they were confined to the image tree");
+        }
+    }
+
+    private static long spool(FlatImage image, InputStream data, TarEntry entry) throws IOException {
+        return image.spool().append(data, entry.size());
+    }
+
+    /** Hidden by a whiteout or opaque directory above, or by a non-directory an upper layer put at an ancestor. */
+    private static boolean hidden(FlatImage image, Whiteouts whiteouts, String name, int index) {
+        if (whiteouts.hides(name)) {
+            return true;
+        }
+        for (String a = SafePaths.parent(name); !a.isEmpty(); a = SafePaths.parent(a)) {
+            FlatImage.Item above = image.item(a);
+            if (above != null && above.layer() != index && above.entry().kind() != TarEntry.Kind.DIR) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whiteouts seen so far; those of the layer being read apply only to the layers below it. */
+    private static final class Whiteouts {
+        private final Set<String> deleted = new HashSet<>();
+        private final Set<String> opaque = new HashSet<>();
+        private final Set<String> layerDeleted = new HashSet<>();
+        private final Set<String> layerOpaque = new HashSet<>();
+
+        /** True when {@code name} is a whiteout marker (and records it). */
+        boolean record(String name) {
+            String base = SafePaths.baseName(name);
+            if (!base.startsWith(WHITEOUT)) {
+                return false;
+            }
+            String dir = SafePaths.parent(name);
+            if (base.equals(OPAQUE)) {
+                layerOpaque.add(dir);
+            } else {
+                String hiddenBase = base.substring(WHITEOUT.length());
+                layerDeleted.add(dir.isEmpty() ? hiddenBase : dir + "/" + hiddenBase);
+            }
+            return true;
+        }
+
+        boolean hides(String name) {
+            if (deleted.contains(name)) {
+                return true;
+            }
+            for (String a = SafePaths.parent(name); ; a = SafePaths.parent(a)) {
+                if (deleted.contains(a) || opaque.contains(a)) {
+                    return true;
+                }
+                if (a.isEmpty()) {
+                    return false;
+                }
+            }
+        }
+
+        void endLayer() {
+            deleted.addAll(layerDeleted);
+            opaque.addAll(layerOpaque);
+            layerDeleted.clear();
+            layerOpaque.clear();
+        }
+    }
+
+    static KilnException malformed(String what, String problem) {
+        return KilnException.tried("unpack " + what, problem, "the image is malformed or malicious; rebuild it "
+                + "or use another one");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.aws;
+
+import dev.kiln.build.Format;
+import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.ProviderFactory;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Amazon EC2: {@code push aws} makes an AMI from a disk image (EBS direct by default) and
+ * {@code run aws} starts an instance of one. Cheap to load: no SDK class is touched until
+ * {@link #create}.
+ */
+public final class AwsProviderFactory implements ProviderFactory {
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    public String summary() {
+        return "Amazon EC2 images (AMIs) through EBS direct or S3 import, and instances";
+    }
+
+    @Override
+    public Set<Format> accepts() {
+        return DiskFiles.ACCEPTS;
+    }
+
+    @Override
+    public List<OptionSpec> pushOptions() {
+        return AwsOptions.push();
+    }
+
+    @Override
+    public List<OptionSpec> runOptions() {
+        return AwsOptions.run();
+    }
+
+    @Override
+    public Provider create(ProviderContext context) {
+        return new AwsProvider(context);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.kiln.aws;
+
+import dev.kiln.core.Events;
+import dev.kiln.disk.DiskSource;
+import software.amazon.awssdk.services.ebs.EbsClient;
+import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Disk to snapshot through the EBS direct APIs: start, write the non-zero blocks in parallel,
+ * complete with the aggregate checksum, wait for EC2 to call it completed. The snapshot is
+ * registered for cleanup the moment it exists.
+ */
+final class EbsDirectUpload {
+
+    private final EbsClient ebs;
+    private final Ec2Client ec2;
+    private final PushSettings settings;
+    private final Poller poller;
+    private final Events events;
+
+    EbsDirectUpload(EbsClient ebs, Ec2Client ec2, PushSettings settings, Poller poller, Events events) {
+        this.ebs = ebs;
+        this.ec2 = ec2;
+        this.settings = settings;
+        this.poller = poller;
+        this.events = events;
+    }
+
+    /** @return the completed snapshot's id */
+    String upload(DiskSource disk, Map<String, String> tags, Cleanup cleanup) throws IOException, InterruptedException {
+        Retry retry = Retry.standard();
+        events.phase("start snapshot");
+        StartSnapshotResponse started = new StartSnapshot(ebs, retry, events)
+                .start(disk.size(), settings.description(), tags, settings.kmsKey());
+        String id = started.snapshotId();
+        cleanup.add("snapshot " + id, () -> new DeleteSnapshot(ec2).delete(id));
+        events.info("snapshot " + id + " started (" + started.volumeSize() + " GiB)");
+
+        events.phase("upload blocks");
+        SnapshotBlocks blocks = new SnapshotBlocks(new PutSnapshotBlock(ebs, retry, events), settings.workers(), events);
+        UploadStats stats = blocks.write(disk, id, Optional.ofNullable(started.blockSize()).orElse(524288));
+        events.info("sent " + stats.blocksSent() + " non-zero blocks (" + mib(stats.bytesSent()) + " MiB) of "
+                + stats.blocksRead() + " read (" + mib(stats.bytesRead()) + " MiB read locally)");
+
+        events.phase("complete snapshot");
+        new CompleteSnapshot(ebs, retry, events).complete(id, stats.blocksSent(), blocks.aggregate());
+        new SnapshotWait(ec2, poller).completed(id);
+        return id;
+    }
+
+    private static long mib(long bytes) {
+        return bytes >> 20;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.kiln.aws;
+
+import dev.kiln.core.Events;
+import software.amazon.awssdk.services.ebs.EbsClient;
+import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * EBS direct {@code StartSnapshot}: an empty snapshot of a whole number of GiB, tagged from the
+ * start (docs.aws.amazon.com/ebs/latest/APIReference/API_StartSnapshot.html). One client token
+ * per push, so a retried start returns the same snapshot instead of making a second one.
+ */
+final class StartSnapshot {
+
+    static final long GIB = 1L << 30;
+    /** Minutes without writes after which EBS gives the snapshot up; a failed push cannot leak it for long. */
+    static final int IDLE_TIMEOUT_MINUTES = 60;
+
+    private final EbsClient ebs;
+    private final Retry retry;
+    private final Events events;
+
+    StartSnapshot(EbsClient ebs, Retry retry, Events events) {
+        this.ebs = ebs;
+        this.retry = retry;
+        this.events = events;
+    }
+
+    /** @return the snapshot id and EBS's block size (524288 today) */
+    StartSnapshotResponse start(long diskBytes, String description, Map<String, String> tags,
+                                Optional<String> kmsKey) throws InterruptedException {
+        long gib = Math.max(1, (diskBytes + GIB - 1) / GIB);
+        String token = UUID.randomUUID().toString();
+        return retry.call("StartSnapshot", events, () -> ebs.startSnapshot(b -> {
+            b.volumeSize(gib).description(description).tags(Tags.ebs(tags))
+                    .timeout(IDLE_TIMEOUT_MINUTES).clientToken(token);
+            kmsKey.ifPresent(k -> b.encrypted(true).kmsKeyArn(k));
+        }));
+    }
+}

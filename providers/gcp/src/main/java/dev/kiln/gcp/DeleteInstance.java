@@ -1,0 +1,59 @@
+package dev.kiln.gcp;
+
+import com.google.cloud.compute.v1.DeleteDiskRequest;
+import com.google.cloud.compute.v1.DeleteInstanceRequest;
+import com.google.cloud.compute.v1.GetDiskRequest;
+import com.google.cloud.compute.v1.Operation;
+import dev.kiln.core.Events;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * instances.delete, then a check that every disk kiln made went with it (autoDelete does that;
+ * a disk left by a failed attach is deleted here), so nothing is billed after {@code --rm}.
+ */
+final class DeleteInstance {
+
+    private final GcpClients clients;
+    private final Remote remote;
+    private final WaitOperation waiter;
+    private final Events events;
+
+    DeleteInstance(GcpClients clients, Remote remote, WaitOperation waiter, Events events) {
+        this.clients = clients;
+        this.remote = remote;
+        this.waiter = waiter;
+        this.events = events;
+    }
+
+    void delete(InstancePlan plan, Duration timeout) throws InterruptedException {
+        String action = "delete instance " + plan.name() + " in " + plan.zone();
+        DeleteInstanceRequest request = DeleteInstanceRequest.newBuilder().setProject(plan.project())
+                .setZone(plan.zone()).setInstance(plan.name()).setRequestId(UUID.randomUUID().toString()).build();
+        Optional<Operation> op = remote.find(action, () -> clients.instances().deleteCallable().call(request));
+        if (op.isPresent()) {
+            waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op.get(), action, timeout);
+        }
+        for (String disk : plan.diskNames()) {
+            deleteDisk(plan, disk, timeout);
+        }
+    }
+
+    private void deleteDisk(InstancePlan plan, String disk, Duration timeout) throws InterruptedException {
+        String action = "delete disk " + disk + " in " + plan.zone();
+        GetDiskRequest get = GetDiskRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
+                .setDisk(disk).build();
+        if (remote.find(action, () -> clients.disks().getCallable().call(get)).isEmpty()) {
+            return;
+        }
+        events.info("disk " + disk + " outlived its instance; deleting it");
+        DeleteDiskRequest request = DeleteDiskRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
+                .setDisk(disk).setRequestId(UUID.randomUUID().toString()).build();
+        Optional<Operation> op = remote.find(action, () -> clients.disks().deleteCallable().call(request));
+        if (op.isPresent()) {
+            waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op.get(), action, timeout);
+        }
+    }
+}

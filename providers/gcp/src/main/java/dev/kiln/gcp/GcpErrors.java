@@ -1,0 +1,106 @@
+package dev.kiln.gcp;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.BaseServiceException;
+import com.google.cloud.compute.v1.Errors;
+import com.google.cloud.compute.v1.Operation;
+import dev.kiln.core.KilnException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.stream.Collectors;
+
+/**
+ * The one place SDK failures become operator messages. HTTP statuses follow the Compute and
+ * Cloud Storage error references (cloud.google.com/compute/docs/api/how-tos/api-requests-responses,
+ * cloud.google.com/storage/docs/json_api/v1/status-codes).
+ */
+final class GcpErrors {
+
+    private GcpErrors() {
+    }
+
+    /** The HTTP status behind an SDK failure, or 0 when the request never got an answer. */
+    static int status(Throwable e) {
+        if (e instanceof ApiException api) {
+            return api.getStatusCode().getCode().getHttpStatusCode();
+        }
+        if (e instanceof BaseServiceException svc) {
+            return Math.max(svc.getCode(), 0);
+        }
+        return e.getCause() != null && e.getCause() != e ? status(e.getCause()) : 0;
+    }
+
+    /** Throttling and server-side trouble: worth another try after a pause. */
+    static boolean retryable(Throwable e) {
+        int code = status(e);
+        if (code == 0) {
+            return e instanceof IOException || e instanceof UncheckedIOException
+                    || e.getCause() instanceof IOException;
+        }
+        return code == 408 || code == 429 || code >= 500;
+    }
+
+    static boolean notFound(Throwable e) {
+        return status(e) == 404;
+    }
+
+    static KilnException tried(String action, Throwable e) {
+        if (e instanceof KilnException k) {
+            return k;
+        }
+        int code = status(e);
+        String said = serverMessage(e);
+        return switch (code) {
+            case 0 -> KilnException.tried(action, "GCP could not be reached (" + said + ")",
+                    "check the network or proxy settings, then run the command again", e);
+            case 401 -> KilnException.tried(action, "GCP rejected the credentials (401: " + said + ")",
+                    "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
+            case 403 -> KilnException.tried(action, "GCP denied permission (403: " + said + ")",
+                    "grant the account Compute Image User/Storage Object Admin roles on the project and bucket,"
+                            + " or use another --project", e);
+            case 404 -> KilnException.tried(action, "GCP said it does not exist (404: " + said + ")",
+                    "check the project, names and zone", e);
+            case 409 -> KilnException.tried(action, "it already exists (409: " + said + ")",
+                    "choose another --name or pass --if-exists replace", e);
+            case 429 -> KilnException.tried(action, "GCP kept throttling the requests (429: " + said + ")",
+                    "wait a minute and run the command again, or ask for a higher API quota", e);
+            default -> KilnException.tried(action, "GCP answered " + code + ": " + said,
+                    code >= 500 ? "this is on Google's side; run the command again later" : "", e);
+        };
+    }
+
+    /** An operation that finished with errors: GCE's own codes and messages, e.g. INVALID_IMAGE_FILE. */
+    static KilnException operationFailed(String action, Operation op) {
+        String errors = op.getError().getErrorsList().stream()
+                .map(GcpErrors::describe)
+                .collect(Collectors.joining("; "));
+        if (errors.isEmpty()) {
+            errors = op.getHttpErrorStatusCode() + " " + op.getHttpErrorMessage();
+        }
+        return KilnException.tried(action, "operation " + op.getName() + " ended in error: " + errors, hint(errors));
+    }
+
+    private static String describe(Errors e) {
+        return e.getCode() + (e.getMessage().isEmpty() ? "" : ": " + e.getMessage());
+    }
+
+    private static String hint(String errors) {
+        if (errors.contains("INVALID") && errors.toLowerCase().contains("tar")) {
+            return "the file must be a gzip'd oldgnu tar holding one disk.raw; rebuild it with 'kiln build -f gcp'";
+        }
+        if (errors.contains("QUOTA")) {
+            return "free some quota or ask for more in the Cloud console";
+        }
+        return "fix the cause above and run the command again";
+    }
+
+    private static String serverMessage(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline).trim() : message.trim();
+    }
+}

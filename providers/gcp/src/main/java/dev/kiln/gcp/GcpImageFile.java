@@ -1,0 +1,69 @@
+package dev.kiln.gcp;
+
+import dev.kiln.build.Format;
+import dev.kiln.core.Events;
+import dev.kiln.core.KilnException;
+import dev.kiln.disk.DiskFormat;
+import dev.kiln.disk.DiskImages;
+import dev.kiln.disk.DiskSource;
+import dev.kiln.disk.WriteOptions;
+import dev.kiln.spi.PushRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The file GCE imports: a gzip'd oldgnu tar holding one {@code disk.raw}
+ * (cloud.google.com/compute/docs/import/import-existing-image). kiln's {@code gcp} output is
+ * that file; a raw, qcow2 or VHD disk is converted to it in the scratch directory first.
+ */
+final class GcpImageFile {
+
+    static final Set<Format> ACCEPTED = Set.copyOf(EnumSet.of(Format.GCP, Format.AWS, Format.RAW_EFI,
+            Format.RAW_BIOS, Format.QCOW2_EFI, Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD));
+
+    private GcpImageFile() {
+    }
+
+    /** Refuses a format kiln cannot turn into GCE's tar.gz, or a gcp file that is not gzip, before any request. */
+    static void check(PushRequest request) {
+        if (!ACCEPTED.contains(request.format())) {
+            throw KilnException.usage("push gcp takes the gcp output (NAME.img.tar.gz) or a raw, qcow2 or VHD disk,"
+                    + " not " + request.format().id() + "; build one with 'kiln build -f gcp FILE.yml'");
+        }
+        if (request.format() == Format.GCP && !gzip(request.image())) {
+            throw KilnException.usage(request.image() + " is not gzip-compressed; GCE imports a tar.gz holding"
+                    + " disk.raw, which 'kiln build -f gcp' writes");
+        }
+    }
+
+    /** The tar.gz to upload: the file itself, or one converted into {@code workDir}. */
+    static Path tarGz(PushRequest request, Path workDir, Events events) {
+        if (request.format() == Format.GCP) {
+            return request.image();
+        }
+        Path out = workDir.resolve(request.name() + ".img.tar.gz");
+        events.info("converting " + request.image().getFileName() + " (" + request.format().id()
+                + ") to GCE's disk.raw tar.gz");
+        try (DiskSource disk = DiskImages.open(request.image())) {
+            DiskImages.write(DiskFormat.GCP_TAR_GZ, disk, out, WriteOptions.defaults().withName(request.name()),
+                    events);
+        } catch (IOException e) {
+            throw KilnException.tried("read " + request.image(), e.getMessage(), "check the file", e);
+        }
+        return out;
+    }
+
+    private static boolean gzip(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            return magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+        } catch (IOException e) {
+            throw KilnException.tried("read " + file, e.getMessage(), "check the path and its permissions");
+        }
+    }
+}

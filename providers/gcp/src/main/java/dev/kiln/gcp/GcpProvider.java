@@ -1,0 +1,90 @@
+package dev.kiln.gcp;
+
+import dev.kiln.core.Events;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
+import dev.kiln.spi.RunRequest;
+import dev.kiln.spi.RunResult;
+
+import java.util.List;
+
+/**
+ * GCE for one command. Credentials, project and every flag are checked before the first remote
+ * call; the Google clients are made only then, and closed with the provider.
+ */
+final class GcpProvider implements Provider {
+
+    private final ProviderContext context;
+    private final Sleeper sleeper;
+    private final Backoff backoff;
+    private final Events events;
+    private GcpClients clients;
+
+    GcpProvider(ProviderContext context, Sleeper sleeper, Backoff backoff) {
+        this.context = context;
+        this.sleeper = sleeper;
+        this.backoff = backoff;
+        this.events = context.events();
+    }
+
+    @Override
+    public PushResult push(PushRequest request) throws InterruptedException {
+        Options options = context.options();
+        GcpAccount account = new GcpCredentials(context.env(), events).resolve(options);
+        ImagePlan plan = ImagePlan.of(options, request, account.project());
+        GcpImageFile.check(request);
+        if (request.dryRun()) {
+            events.info("would upload " + request.image().getFileName() + " to gs://" + plan.bucket() + "/" + plan.object()
+                    + " and create image " + plan.imageId() + " with features " + plan.features());
+            return new PushResult("gcp", plan.name(), plan.contentDigest(), PushResult.Outcome.DRY_RUN,
+                    List.of(new PushResult.Placement("", plan.imageId())), plan.labels(), List.of());
+        }
+        return new PushImage(clients(account, chunkSize(options)), remote(), context.clock(), events)
+                .push(plan, () -> GcpImageFile.tarGz(request, context.workDir(), events));
+    }
+
+    @Override
+    public RunResult run(RunRequest request) throws InterruptedException {
+        Options options = context.options();
+        GcpAccount account = new GcpCredentials(context.env(), events).resolve(options);
+        InstancePlan plan = InstancePlan.of(options, request, account.project());
+        if (request.dryRun()) {
+            events.info("would start instance " + plan.name() + " (" + plan.machine() + ") in " + plan.zone()
+                    + " from " + plan.image());
+            return new RunResult("gcp", plan.name(), plan.zone(), "dry-run", java.util.Map.of(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), List.of(), false);
+        }
+        return new RunInstance(clients(account, GcpClients.CHUNK_QUANTUM), remote(), context.clock(), events)
+                .run(plan);
+    }
+
+    private Remote remote() {
+        return new Remote(backoff, sleeper, events);
+    }
+
+    private GcpClients clients(GcpAccount account, int chunkSize) {
+        if (clients == null) {
+            clients = new GcpClients(account, context.options().find("endpoint"),
+                    context.options().find("storage-endpoint"), backoff, chunkSize);
+        }
+        return clients;
+    }
+
+    private static int chunkSize(Options options) {
+        int mib = options.integer("chunk-size").orElse(16);
+        if (mib < 1 || mib > 1024) {
+            throw dev.kiln.core.KilnException.usage("--chunk-size must be between 1 and 1024 MiB, not " + mib);
+        }
+        return mib << 20;
+    }
+
+    @Override
+    public void close() {
+        if (clients != null) {
+            clients.close();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.kiln.gcp;
+
+import dev.kiln.build.BootMode;
+import dev.kiln.core.KilnException;
+import dev.kiln.core.Version;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.PushRequest;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything {@code push gcp} will do, worked out and checked before the first request.
+ *
+ * @param object the Cloud Storage object name, {@code NAME-DIGEST12.tar.gz}
+ */
+record ImagePlan(String project, String name, String bucket, String object, Optional<String> family,
+                 String description, Map<String, String> labels, Set<String> features, List<String> licenses,
+                 Optional<String> storageLocation, String architecture, IfExists ifExists, boolean makePublic,
+                 boolean keepObject, Duration timeout, String contentDigest) {
+
+    /** What to do when an image with the same content exists already. */
+    enum IfExists { SKIP, REPLACE, FAIL }
+
+    /** GCE's licence that allows nested virtualisation (cloud.google.com/compute/docs/instances/nested-virtualization). */
+    static final String NESTED_VIRT_LICENSE =
+            "https://compute.googleapis.com/compute/v1/projects/vm-options/global/licenses/enable-vmx";
+
+    private static final Pattern FEATURE = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+    ImagePlan {
+        labels = Map.copyOf(labels);
+        features = Set.copyOf(features);
+        licenses = List.copyOf(licenses);
+    }
+
+    static ImagePlan of(Options options, PushRequest request, String project) {
+        String name = GcpNames.resource("image", request.name());
+        String bucket = options.require("bucket");
+        Optional<String> family = options.find("family").map(f -> GcpNames.resource("image family", f));
+        return new ImagePlan(project, name, bucket, name + "-" + GcpNames.digest12(request.contentDigest()) + ".tar.gz",
+                family, options.find("description").orElse(defaultDescription(request)),
+                labels(options, request), features(options, request), licenses(options),
+                options.find("storage-location"), architecture(request.arch()), ifExists(options),
+                options.flag("public"), options.flag("keep-object"), timeout(options), request.contentDigest());
+    }
+
+    /** The name GCE uses for the image, as a relative resource name Terraform and gcloud accept. */
+    String imageId() {
+        return imageId(name);
+    }
+
+    String imageId(String imageName) {
+        return "projects/" + project + "/global/images/" + imageName;
+    }
+
+    String sourceUri() {
+        return "https://storage.googleapis.com/" + bucket + "/" + object;
+    }
+
+    private static String defaultDescription(PushRequest request) {
+        return request.name() + " built by kiln " + Version.get() + " (" + request.contentDigest() + ")";
+    }
+
+    private static Map<String, String> labels(Options options, PushRequest request) {
+        Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(options.all("label")));
+        labels.put(GcpNames.DIGEST_LABEL, GcpNames.digestLabel(request.contentDigest()));
+        labels.put(GcpNames.VERSION_LABEL, GcpNames.labelValue(Version.get()));
+        return labels;
+    }
+
+    /** UEFI_COMPATIBLE lets the image boot as a Shielded VM; GCE replaced SECURE_BOOT with it. */
+    private static Set<String> features(Options options, PushRequest request) {
+        Set<String> features = new LinkedHashSet<>();
+        if (request.bootModes().contains(BootMode.UEFI)) {
+            features.add("UEFI_COMPATIBLE");
+        }
+        features.add("VIRTIO_SCSI_MULTIQUEUE");
+        features.add("GVNIC");
+        for (String f : options.all("feature")) {
+            String upper = f.toUpperCase(Locale.ROOT);
+            if (!FEATURE.matcher(upper).matches()) {
+                throw KilnException.usage("--feature " + f + " is not a guest OS feature name such as SEV_CAPABLE");
+            }
+            features.add(upper);
+        }
+        return features;
+    }
+
+    private static List<String> licenses(Options options) {
+        return options.flag("nested-virt") ? List.of(NESTED_VIRT_LICENSE) : List.of();
+    }
+
+    private static String architecture(String arch) {
+        return switch (arch) {
+            case "amd64" -> "X86_64";
+            case "arm64" -> "ARM64";
+            default -> throw KilnException.usage("GCE images are amd64 or arm64, not " + arch);
+        };
+    }
+
+    private static IfExists ifExists(Options options) {
+        String v = options.find("if-exists").orElse("skip");
+        try {
+            return IfExists.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw KilnException.usage("--if-exists must be skip, replace or fail, not '" + v + "'");
+        }
+    }
+
+    private static Duration timeout(Options options) {
+        Duration d = options.duration("timeout").orElse(Duration.ofMinutes(30));
+        if (d.isZero() || d.isNegative()) {
+            throw KilnException.usage("--timeout must be longer than zero");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.kiln.qemu;
+
+import dev.kiln.core.Events;
+import dev.kiln.core.KilnException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code --detach}: qemu's {@code -daemonize} forks the VM into the background once it is set up
+ * and then exits, so a zero exit means the VM runs; its pid is in the state directory's
+ * {@code qemu.pid} and the console in {@code console.log}.
+ */
+final class DetachedRun {
+
+    private static final long START_SECONDS = 60;
+
+    private final Events events;
+
+    DetachedRun(Events events) {
+        this.events = events;
+    }
+
+    /** Starts the VM and returns its pid once it runs in the background. */
+    String start(List<String> argv, QemuVm vm) throws InterruptedException {
+        events.phase("start " + vm.name() + " in the background");
+        Process qemu;
+        try {
+            qemu = new ProcessBuilder(argv).redirectInput(QemuImg.NO_INPUT).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw KilnException.tried("start " + argv.get(0), e.getMessage(),
+                    "install Debian's qemu-system-x86 or point --qemu (or $KILN_QEMU) at qemu-system-x86_64");
+        }
+        try {
+            if (!qemu.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
+                ConsoleRunner.stop(qemu);
+                throw KilnException.tried("start " + vm.name() + " in qemu", "qemu did not go to the background "
+                        + "within " + START_SECONDS + " s", "run without --detach to see why");
+            }
+        } catch (InterruptedException e) {
+            ConsoleRunner.stop(qemu);
+            throw e;
+        }
+        String output = read(qemu).trim();
+        if (qemu.exitValue() != 0) {
+            throw KilnException.tried("start " + vm.name() + " in qemu", "qemu exited with " + qemu.exitValue()
+                    + (output.isEmpty() ? "" : ": " + output), "check the image and the flags (-v shows the "
+                    + "qemu command line)");
+        }
+        String pid = pid(vm.pidFile());
+        events.info(vm.name() + " runs as process " + pid + "; console in " + vm.consoleLog()
+                + "; stop it with kill " + pid);
+        return pid;
+    }
+
+    private static String read(Process qemu) {
+        try {
+            return new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String pid(Path pidFile) {
+        try {
+            return Files.readString(pidFile, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw KilnException.tried("read qemu's pid file " + pidFile, e.getMessage(),
+                    "find the VM with ps and the state directory's name");
+        }
+    }
+}

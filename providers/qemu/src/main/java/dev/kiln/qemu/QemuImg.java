@@ -1,0 +1,70 @@
+package dev.kiln.qemu;
+
+import dev.kiln.core.KilnException;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The two things kiln asks of {@code qemu-img}: make a disk, and read the first sectors of one. */
+final class QemuImg {
+
+    /** qemu and qemu-img get no input from kiln's stdin unless the console is interactive. */
+    static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
+
+    private static final long WAIT_SECONDS = 120;
+
+    private final String binary;
+
+    QemuImg(String binary) {
+        this.binary = binary;
+    }
+
+    /** The arguments that create an empty disk; VHDs get exactly the size asked, not a CHS rounding. */
+    List<String> createArguments(Path file, String format, long sizeMb) {
+        List<String> args = new ArrayList<>(List.of(binary, "create", "-q", "-f", format));
+        if (format.equals("vpc")) {
+            args.addAll(List.of("-o", "force_size=on"));
+        }
+        args.addAll(List.of(file.toString(), sizeMb + "M"));
+        return args;
+    }
+
+    void create(Path file, String format, long sizeMb) throws InterruptedException {
+        run(createArguments(file, format, sizeMb), "create the " + format + " disk " + file + " of " + sizeMb + " MiB");
+    }
+
+    /** Writes the first {@code bytes} of the guest's view of {@code image} to {@code out} as raw bytes. */
+    void readHead(Path image, String format, int bytes, Path out) throws InterruptedException {
+        run(List.of(binary, "dd", "-f", format, "-O", "raw", "bs=512", "count=" + (bytes / 512),
+                "if=" + image, "of=" + out), "read the first sectors of " + image);
+    }
+
+    private void run(List<String> args, String action) throws InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(args).redirectErrorStream(true).redirectInput(NO_INPUT).start();
+        } catch (IOException e) {
+            throw KilnException.tried(action, "qemu-img could not be started: " + e.getMessage(),
+                    "install Debian's qemu-utils or point --qemu-img at qemu-img");
+        }
+        try {
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw KilnException.tried(action, "qemu-img did not finish in " + WAIT_SECONDS + " s", "");
+            }
+            if (process.exitValue() != 0) {
+                throw KilnException.tried(action, "qemu-img said: " + new String(output, StandardCharsets.UTF_8).trim(),
+                        "check the path and format");
+            }
+        } catch (IOException e) {
+            throw KilnException.tried(action, e.getMessage(), "");
+        } finally {
+            process.destroy();
+        }
+    }
+}

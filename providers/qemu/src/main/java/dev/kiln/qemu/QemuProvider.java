@@ -1,0 +1,148 @@
+package dev.kiln.qemu;
+
+import dev.kiln.core.Events;
+import dev.kiln.core.KilnException;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
+import dev.kiln.spi.Resource;
+import dev.kiln.spi.RunRequest;
+import dev.kiln.spi.RunResult;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code kiln run qemu}: boots an image here and, in the foreground, returns when the guest powers
+ * off, with qemu's exit status (0 for a power-off). Whatever the run made is removed again when it
+ * fails, times out or is interrupted; {@code --rm} removes it after a clean power-off too.
+ */
+final class QemuProvider implements Provider {
+
+    /** Where the guest is on qemu's user network (slirp's fixed DHCP lease). */
+    static final String GUEST_ADDRESS = "10.0.2.15";
+
+    private final ProviderContext context;
+    private final Events events;
+    private final Path host;
+    private final boolean onTerminal;
+
+    /**
+     * @param host       the root the KVM checks read ({@code /})
+     * @param onTerminal whether kiln runs on a terminal, for {@code --interactive auto}
+     */
+    QemuProvider(ProviderContext context, Path host, boolean onTerminal) {
+        this.context = context;
+        this.events = context.events();
+        this.host = host;
+        this.onTerminal = onTerminal;
+    }
+
+    @Override
+    public PushResult push(PushRequest request) {
+        throw KilnException.usage("qemu boots images here and publishes nothing; use 'kiln run qemu "
+                + request.image() + "'");
+    }
+
+    @Override
+    public RunResult run(RunRequest request) throws InterruptedException {
+        QemuSettings settings = QemuSettings.from(context.options());
+        BootImage image = BootImage.locate(request.image());
+        StateDir state = new StateDir(settings.stateDir().orElse(image.defaultStateDir()), request.dryRun());
+        CreatedFiles made = new CreatedFiles();
+        try {
+            events.phase("prepare " + request.name());
+            QemuVm vm = new VmPlanner(settings, events, host, context.workDir(), request.dryRun())
+                    .plan(request.name(), image, state, made);
+            List<String> argv = QemuCommandLine.of(vm);
+            events.debug("qemu command line: " + String.join(" ", argv));
+            if (request.dryRun()) {
+                events.info("would run: " + String.join(" ", argv));
+                return result(state, settings, "dry-run", Optional.empty(), made, false);
+            }
+            if (settings.detach()) {
+                String pid = new DetachedRun(events).start(argv, vm);
+                return result(state, settings, "running", Optional.empty(), made, false,
+                        new Resource("process", pid, ""));
+            }
+            return foreground(argv, vm, state, settings, made);
+        } catch (InterruptedException e) {
+            events.warn("interrupted; stopped qemu" + removed(made));
+            throw e;
+        } catch (RuntimeException e) {
+            String cleaned = removed(made);
+            if (cleaned.isEmpty() || !(e instanceof KilnException)) {
+                throw e;
+            }
+            throw new KilnException(e.getMessage() + cleaned, e);
+        }
+    }
+
+    private RunResult foreground(List<String> argv, QemuVm vm, StateDir state, QemuSettings settings,
+                                 CreatedFiles made) throws InterruptedException {
+        boolean interactive = settings.interactiveConsole(onTerminal);
+        events.phase("boot " + vm.name());
+        events.info("console log " + vm.consoleLog() + (interactive ? "; the console is this terminal" : ""));
+        ConsoleRunner.Outcome outcome = new ConsoleRunner(events.withSource(vm.name()))
+                .run(argv, interactive, settings.timeout());
+        String after = String.format(Locale.ROOT, "%.1f s", outcome.elapsed().toMillis() / 1000.0);
+        if (outcome.signalled()) {
+            throw new InterruptedException("qemu was stopped by a signal");
+        }
+        if (outcome.timedOut()) {
+            throw KilnException.tried("run " + vm.name() + " in qemu", "the guest was still running after "
+                    + settings.timeout().orElseThrow().toSeconds() + " s (--timeout), so kiln stopped it",
+                    "see the console log " + vm.consoleLog() + "; raise --timeout or let the image power off");
+        }
+        if (outcome.exitCode() != 0 && !outcome.stderr().isEmpty()) {
+            throw KilnException.tried("run " + vm.name() + " in qemu", "qemu exited with " + outcome.exitCode()
+                    + ": " + String.join(" / ", outcome.stderr()), "check the image and the flags (-v shows "
+                    + "the qemu command line)");
+        }
+        outcome.stderr().forEach(line -> events.warn(line));
+        events.info(outcome.exitCode() == 0 ? "guest powered off after " + after
+                : "guest stopped after " + after + " with exit status " + outcome.exitCode()
+                + (outcome.exitCode() == 1 ? " (its kernel panicked, reported through pvpanic)" : ""));
+        boolean removed = settings.remove() && !made.isEmpty();
+        if (settings.remove()) {
+            made.removeAll().forEach(r -> events.info("removed " + r));
+        }
+        return result(state, settings, "exited", Optional.of(outcome.exitCode()), made, removed);
+    }
+
+    private RunResult result(StateDir state, QemuSettings settings, String status, Optional<Integer> exitCode,
+                     CreatedFiles made, boolean removed, Resource... more) {
+        List<Resource> created = new ArrayList<>(made.resources());
+        created.addAll(List.of(more));
+        return new RunResult("qemu", state.root().getFileName().toString(), "", status, addresses(settings),
+                exitCode, Optional.of(state.consoleLog()), created, removed);
+    }
+
+    /** The guest's address on the user network and each published port, as reached from here. */
+    private static Map<String, String> addresses(QemuSettings settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!settings.userNetworking()) {
+            return out;
+        }
+        out.put("private_ipv4", GUEST_ADDRESS);
+        for (PortForward f : settings.publish()) {
+            String local = (f.hostAddress().isEmpty() ? "127.0.0.1" : f.hostAddress()) + ":" + f.hostPort();
+            out.put(f.label(), local);
+            if (f.guestPort() == 22 && f.protocol().equals("tcp")) {
+                out.put("ssh", local);
+            }
+        }
+        return out;
+    }
+
+    private static String removed(CreatedFiles made) {
+        List<String> removed = made.removeAll();
+        return removed.isEmpty() ? "" : "; removed what this run made: " + String.join(", ", removed);
+    }
+}

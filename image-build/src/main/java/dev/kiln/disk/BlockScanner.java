@@ -1,5 +1,8 @@
 package dev.kiln.disk;
 
+import dev.kiln.disk.compress.BufferPool;
+import dev.kiln.disk.compress.OrderedPipeline;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,11 +28,12 @@ public final class BlockScanner {
         void run(long offset, ByteBuffer data) throws IOException;
     }
 
-    private static final int BATCH = 4 << 20;
+    private static final int BATCH = 2 << 20;
 
     private final DiskSource source;
     private final int blockSize;
     private LongConsumer progress = done -> { };
+    private int threads = 1;
 
     public BlockScanner(DiskSource source, int blockSize) {
         if (blockSize < 512 || Integer.bitCount(blockSize) != 1) {
@@ -42,6 +46,15 @@ public final class BlockScanner {
     /** Called after each read batch with the bytes scanned so far (of {@link #scanBytes()}). */
     public BlockScanner onProgress(LongConsumer scanned) {
         this.progress = scanned;
+        return this;
+    }
+
+    /**
+     * Reads and scans batches on up to {@code n} threads ahead of the visitor, which still sees runs in
+     * order on the calling thread. Used only when the source allows concurrent reads.
+     */
+    public BlockScanner readAhead(int n) {
+        this.threads = Math.max(1, n);
         return this;
     }
 
@@ -65,7 +78,11 @@ public final class BlockScanner {
     /** Visits maximal runs of non-zero blocks (at most a few MiB each), in offset order. */
     public void runs(RunVisitor visitor) throws IOException {
         int batch = Math.max(blockSize, BATCH / blockSize * blockSize);
-        ByteBuffer buf = ByteBuffer.allocateDirect(batch);
+        if (threads > 1 && source.concurrentReads()) {
+            runsAhead(visitor, batch);
+            return;
+        }
+        ByteBuffer buf = BufferPool.aligned(batch);
         long scanned = 0;
         for (Extent range : alignedRanges(source.extents(), blockSize)) {
             for (long pos = range.offset(); pos < range.end(); pos += batch) {
@@ -79,13 +96,55 @@ public final class BlockScanner {
         }
     }
 
+    /** A batch read and scanned by a worker: which blocks are zero. */
+    private record Scanned(long pos, ByteBuffer buf, int len, boolean[] zero) {
+    }
+
+    private void runsAhead(RunVisitor visitor, int batch) throws IOException {
+        BufferPool pool = new BufferPool(batch);
+        long[] scanned = {0};
+        try (OrderedPipeline<Scanned> pipeline = new OrderedPipeline<>(threads, threads * 2, s -> {
+            emitRuns(s.pos(), s.buf(), s.len(), s.zero(), visitor);
+            pool.give(s.buf());
+            scanned[0] += s.len();
+            progress.accept(scanned[0]);
+        })) {
+            for (Extent range : alignedRanges(source.extents(), blockSize)) {
+                for (long pos = range.offset(); pos < range.end(); pos += batch) {
+                    long at = pos;
+                    int len = (int) Math.min(batch, range.end() - pos);
+                    pipeline.submit(() -> scan(pool.take(), at, len));
+                }
+            }
+            pipeline.finish();
+        }
+    }
+
+    private Scanned scan(ByteBuffer buf, long pos, int len) throws IOException {
+        buf.clear().limit(len);
+        source.read(pos, buf);
+        boolean[] zero = new boolean[len / blockSize];
+        for (int i = 0; i < zero.length; i++) {
+            zero[i] = Zeros.isZero(buf, i * blockSize, blockSize);
+        }
+        return new Scanned(pos, buf, len, zero);
+    }
+
     private void emitRuns(long pos, ByteBuffer buf, int len, RunVisitor visitor) throws IOException {
+        boolean[] zero = new boolean[len / blockSize];
+        for (int i = 0; i < zero.length; i++) {
+            zero[i] = Zeros.isZero(buf, i * blockSize, blockSize);
+        }
+        emitRuns(pos, buf, len, zero, visitor);
+    }
+
+    private void emitRuns(long pos, ByteBuffer buf, int len, boolean[] zero, RunVisitor visitor) throws IOException {
         int runStart = -1;
-        for (int at = 0; at < len; at += blockSize) {
-            boolean zero = Zeros.isZero(buf, at, blockSize);
-            if (!zero && runStart < 0) {
+        for (int i = 0; i < zero.length; i++) {
+            int at = i * blockSize;
+            if (!zero[i] && runStart < 0) {
                 runStart = at;
-            } else if (zero && runStart >= 0) {
+            } else if (zero[i] && runStart >= 0) {
                 visitor.run(pos + runStart, buf.slice(runStart, at - runStart));
                 runStart = -1;
             }

@@ -106,7 +106,7 @@ public final class DiskImages {
             Progress progress = new Progress(events, "write " + format.id(),
                     new BlockScanner(source, 1 << 16).scanBytes());
             switch (format) {
-                case RAW -> RawWriter.write(source, ch, rawSize(source.size(), options), progress::at);
+                case RAW -> RawWriter.write(source, ch, rawSize(source.size(), options), options.threads(), progress::at);
                 case QCOW2 -> new Qcow2Writer(source, ch, options).write(events, progress::at);
                 case VHD -> new FixedVhdWriter(source, ch, options).write(progress::at);
                 case DYNAMIC_VHD -> new DynamicVhdWriter(source, ch, options).write(progress::at);

@@ -19,4 +19,12 @@ public interface DiskSource extends Closeable {
 
     /** Fills {@code dst} from {@code offset}; bytes past the end or outside extents read as zero. */
     void read(long offset, ByteBuffer dst) throws IOException;
+
+    /**
+     * True when {@link #read} may be called from several threads at once (positional file reads are),
+     * so scans can read ahead on one core while another writes. False unless a source says so.
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
 }

@@ -103,7 +103,7 @@ final class FileHoles {
 
     /** The fallback: read everything, report runs of 4 KiB blocks that hold a non-zero byte. */
     static List<Extent> scan(FileChannel channel, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        ByteBuffer buf = dev.kiln.disk.compress.BufferPool.aligned(1 << 20);
         List<Extent> out = new ArrayList<>();
         long runStart = -1;
         for (long pos = 0; pos < size; pos += buf.capacity()) {

@@ -65,6 +65,11 @@ public final class RawDiskSource implements DiskSource {
     }
 
     @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
+    @Override
     public void close() throws IOException {
         channel.close();
     }

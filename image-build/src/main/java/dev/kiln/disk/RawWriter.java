@@ -15,8 +15,9 @@ public final class RawWriter {
     }
 
     /** Copies the data of {@code source} into {@code out} at the same offsets and makes the file {@code size} long. */
-    public static void write(DiskSource source, FileChannel out, long size, LongConsumer scanned) throws IOException {
-        new BlockScanner(source, BLOCK).onProgress(scanned).runs((offset, data) -> {
+    public static void write(DiskSource source, FileChannel out, long size, int threads, LongConsumer scanned)
+            throws IOException {
+        new BlockScanner(source, BLOCK).onProgress(scanned).readAhead(threads).runs((offset, data) -> {
             int len = (int) Math.min(data.remaining(), size - offset);
             if (len > 0) {
                 Channels.writeFully(out, data.limit(len), offset);

@@ -8,7 +8,7 @@ import java.nio.channels.WritableByteChannel;
 public final class SequentialOutput {
 
     private final WritableByteChannel out;
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+    private final ByteBuffer buf = dev.kiln.disk.compress.BufferPool.aligned(1 << 20);
     private long written;
 
     public SequentialOutput(WritableByteChannel out) {

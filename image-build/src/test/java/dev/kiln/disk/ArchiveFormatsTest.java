@@ -71,6 +71,29 @@ class ArchiveFormatsTest {
     }
 
     @Test
+    void gcpTarballOfManyChunksIsOneDeflateStream() throws Exception {
+        Path raw = TestDisks.sparse(dir.resolve("big.raw"), 16L << 20);
+        TestDisks.data(raw, 0, 5 << 20, false, 1);
+        TestDisks.data(raw, 6L << 20, 3 << 20, true, 2);
+        Path tgz = write(DiskFormat.GCP_TAR_GZ, raw, "b.tar.gz", WriteOptions.defaults().withRoundSize(false));
+        byte[] gz = Files.readAllBytes(tgz);
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        inflater.setInput(gz, 10, gz.length - 10);
+        byte[] sink = new byte[1 << 20];
+        long produced = 0;
+        while (!inflater.finished()) {
+            int n = inflater.inflate(sink);
+            assertThat(n > 0 || !inflater.needsInput()).as("stream ended early").isTrue();
+            produced += n;
+        }
+        assertThat(inflater.getRemaining()).as("only the 8-byte trailer follows one deflate stream").isEqualTo(8);
+        assertThat(produced).isGreaterThan(8L << 20);
+        Path x = Files.createDirectory(dir.resolve("x"));
+        Tools.ok(x, "tar", "-xzSf", tgz.toString());
+        assertThat(Files.mismatch(raw, x.resolve("disk.raw"))).isEqualTo(-1L);
+    }
+
+    @Test
     void ovaHoldsDescriptorManifestAndDiskWhoseDigestsVerify() throws Exception {
         Path raw = TestDisks.mixed(dir);
         Path ova = write(DiskFormat.OVA, raw, "vm.ova", WriteOptions.defaults().withName("hello"));

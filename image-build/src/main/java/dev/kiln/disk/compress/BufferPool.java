@@ -19,7 +19,17 @@ public final class BufferPool {
 
     public ByteBuffer take() {
         ByteBuffer b = free.poll();
-        return (b == null ? ByteBuffer.allocateDirect(size) : b).clear();
+        return (b == null ? aligned(size) : b).clear();
+    }
+
+    /**
+     * A direct buffer starting on a page boundary. The kernel copies page-cache pages into and out of
+     * it with {@code rep movsb}, which on current x86 cores runs at a fraction of its speed when source
+     * and destination are misaligned; malloc'd direct buffers are only 16-byte aligned.
+     */
+    public static ByteBuffer aligned(int size) {
+        int pages = (size + 4095) / 4096;
+        return ByteBuffer.allocateDirect((pages + 1) * 4096).alignedSlice(4096).limit(size).slice();
     }
 
     public void give(ByteBuffer b) {

@@ -44,7 +44,7 @@ public final class GcpTarWriter {
             ByteBuffer header = TarHeaders.oldGnuSparse(MEMBER, runs, realSize, options.timestamp().getEpochSecond());
             long tarBytes = header.remaining();
             gz.write(header);
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            ByteBuffer buf = dev.kiln.disk.compress.BufferPool.aligned(1 << 20);
             long done = 0;
             for (Extent run : runs) {
                 for (long pos = run.offset(); pos < run.end(); pos += buf.capacity()) {

@@ -34,7 +34,7 @@ public final class Qcow2Writer {
 
     /** Writes the whole image; {@code scanned} hears bytes scanned so far. */
     public void write(Events events, LongConsumer scanned) throws IOException {
-        BlockScanner scanner = new BlockScanner(source, Qcow2.CLUSTER).onProgress(scanned);
+        BlockScanner scanner = new BlockScanner(source, Qcow2.CLUSTER).onProgress(scanned).readAhead(options.threads());
         long dataEnd;
         if (options.compression() == Compression.NONE) {
             dataEnd = writePlain(scanner);

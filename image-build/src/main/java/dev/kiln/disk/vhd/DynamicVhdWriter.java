@@ -46,7 +46,7 @@ public final class DynamicVhdWriter {
         while (bitmap.hasRemaining()) {
             bitmap.put((byte) 0xff);
         }
-        new BlockScanner(source, BLOCK).onProgress(scanned).blocks((offset, data) -> {
+        new BlockScanner(source, BLOCK).onProgress(scanned).readAhead(options.threads()).blocks((offset, data) -> {
             if (offset >= size) {
                 return;
             }

@@ -38,7 +38,7 @@ public final class FixedVhdWriter {
 
     public void write(LongConsumer scanned) throws IOException {
         long size = virtualSize(source.size(), options);
-        RawWriter.write(source, out, size, scanned);
+        RawWriter.write(source, out, size, options.threads(), scanned);
         Channels.writeFully(out, VhdFooter.build(VhdFooter.TYPE_FIXED, size, -1L, options.timestamp(),
                 VhdFooter.id(options.name(), size)), size);
     }

@@ -123,6 +123,11 @@ public final class VhdSource implements DiskSource {
     }
 
     @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
+    @Override
     public void close() throws IOException {
         ch.close();
     }

@@ -144,6 +144,11 @@ final class ProviderCommand implements Callable<Integer> {
                 var result = provider.run(new RunRequest(image, name, dryRun));
                 root.renderer().close();
                 root.results().run(result);
+                if (result.exitCode().filter(code -> code != 0).isPresent()) {
+                    // a guest that failed (a kernel panic, a non-zero exit) fails the command, for CI
+                    session.err().println("kiln: the guest exited with status " + result.exitCode().get());
+                    return Kiln.FAILURE;
+                }
             }
         } finally {
             deleteTree(workDir);

@@ -52,7 +52,8 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
 
     @Override
     public List<OptionSpec> runOptions() {
-        return List.of(OptionSpec.integer("cpus", "N", "Number of virtual CPUs.").defaultValue("1"));
+        return List.of(OptionSpec.integer("cpus", "N", "Number of virtual CPUs.").defaultValue("1"),
+                OptionSpec.integer("guest-exit", "CODE", "Exit status the fake guest reports."));
     }
 
     @Override
@@ -90,7 +91,7 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
             public RunResult run(RunRequest request) {
                 int cpus = context.options().integer("cpus").orElseThrow();
                 return new RunResult("fakecloud", "i-" + request.name(), "local-1", "running",
-                        Map.of("private_ipv4", "10.0.0." + cpus), Optional.empty(), Optional.empty(),
+                        Map.of("private_ipv4", "10.0.0." + cpus), context.options().integer("guest-exit"), Optional.empty(),
                         List.of(new Resource("instance", "i-" + request.name(), "local-1")), false);
             }
         };

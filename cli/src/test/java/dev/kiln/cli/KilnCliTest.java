@@ -88,6 +88,17 @@ class KilnCliTest {
     }
 
     @Test
+    void aGuestThatFailsFailsTheCommandButStillReportsTheResult() throws IOException {
+        CliRun ok = CliRun.run("--output", "json", "run", "fakecloud", "hello", "--guest-exit", "0");
+        CliRun failed = CliRun.run("--output", "json", "run", "fakecloud", "hello", "--guest-exit", "3");
+
+        assertThat(ok.exitCode()).isZero();
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(failed.stdout()).get("exit_code").asInt()).isEqualTo(3);
+        assertThat(failed.stderr()).contains("the guest exited with status 3");
+    }
+
+    @Test
     void jsonOutputLeavesStdoutParseableAndLogsOnStderr() throws IOException {
         CliRun r = CliRun.run(Map.of("FAKE_TOKEN", "t"), "--output", "json", "push", "fakecloud", image.toString(),
                 "--tag", "team=core,env=prod", "--public");

@@ -29,7 +29,10 @@ final class Results {
 
     static final String SCHEMA = "kiln.dev/result/v1";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: text output never loads Jackson, which keeps short commands fast. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final Session session;
     private final KilnCommand.OutputKind output;
@@ -127,25 +130,27 @@ final class Results {
     }
 
     private void emit(Map<String, Object> doc, String text) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(doc);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("result documents are plain maps", e);
-        }
         if (resultFile != null) {
             try {
-                Files.writeString(resultFile, json + System.lineSeparator());
+                Files.writeString(resultFile, json(doc) + System.lineSeparator());
             } catch (IOException e) {
                 throw KilnException.tried("write the result to " + resultFile, e.getMessage(),
                         "check the directory exists and is writable", e);
             }
         }
         if (output == KilnCommand.OutputKind.json) {
-            session.out().println(json);
+            session.out().println(json(doc));
         } else {
             session.out().print(text);
         }
         session.out().flush();
+    }
+
+    private static String json(Map<String, Object> doc) {
+        try {
+            return Json.MAPPER.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("result documents are plain maps", e);
+        }
     }
 }

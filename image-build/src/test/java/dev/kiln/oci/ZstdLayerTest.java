@@ -48,7 +48,8 @@ class ZstdLayerTest {
                 .add("sha256:" + Digests.hex(Digests.sha256().digest(tar)));
         byte[] configBytes = OciLayout.JSON.writeValueAsBytes(config);
         Descriptor configDesc = new Descriptor(MediaTypes.OCI_CONFIG, seed.writeBlob(configBytes), configBytes.length);
-        ObjectNode manifest = OciLayout.JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+        ObjectNode manifest = OciLayout.JSON.createObjectNode().put("schemaVersion", 2)
+                .put("mediaType", MediaTypes.OCI_MANIFEST);
         manifest.set("config", configDesc.toJson());
         manifest.putArray("layers").add(layer.toJson());
         byte[] manifestBytes = OciLayout.JSON.writeValueAsBytes(manifest);

@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "convert",
         header = "Convert a disk image made elsewhere into a cloud's container.",
-        description = {"Reads raw, qcow2 or VHD (fixed or dynamic) and writes raw, qcow2, vhd (fixed, Azure),",
-                "dynamic-vhd, vmdk (streamOptimized), ova or gcp (disk.raw in an oldgnu sparse tar.gz).",
+        description = {"Reads raw, qcow2, VHD (fixed or dynamic) or sparse VMDK (monolithicSparse or",
+                "streamOptimized) and writes raw, qcow2, vhd (fixed, Azure), dynamic-vhd,",
+                "vmdk (streamOptimized), ova or gcp (disk.raw in an oldgnu sparse tar.gz).",
                 "Only the data is read and written: a mostly empty 64 GiB disk converts in milliseconds.",
                 "", "  kiln convert disk.raw disk.vhd -f vhd              Azure fixed VHD, whole MiB",
                 "  kiln convert disk.qcow2 disk.img.tar.gz -f gcp     GCE image file",
@@ -37,7 +38,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Image to read (raw, qcow2 or VHD; detected from its bytes).")
+    @Parameters(index = "0", paramLabel = "IN", description = "Image to read (raw, qcow2, VHD or VMDK; detected from its bytes).")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "File to write; it appears only when complete.")

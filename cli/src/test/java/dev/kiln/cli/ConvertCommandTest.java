@@ -47,6 +47,40 @@ class ConvertCommandTest {
     }
 
     @Test
+    void convertsAStreamOptimizedVmdkFromQemuImgToQcow2WithTheSameBytes() throws Exception {
+        Path raw = raw();
+        Path vmdk = dir.resolve("x.vmdk");
+        run("qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized", raw.toString(),
+                vmdk.toString());
+        Path qcow2 = dir.resolve("y.qcow2");
+        CliRun r = CliRun.run("convert", vmdk.toString(), qcow2.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("from vmdk");
+        assertThat(run("qemu-img", "compare", "-f", "raw", "-F", "qcow2", raw.toString(), qcow2.toString()))
+                .contains("Images are identical");
+    }
+
+    @Test
+    void aVmdkCutShortFailsNamingTheFile() throws Exception {
+        Path vmdk = dir.resolve("x.vmdk");
+        assertThat(CliRun.run("convert", raw().toString(), vmdk.toString()).exitCode()).isZero();
+        try (RandomAccessFile f = new RandomAccessFile(vmdk.toFile(), "rw")) {
+            f.setLength(f.length() - 1000);
+        }
+        CliRun r = CliRun.run("convert", vmdk.toString(), dir.resolve("y.qcow2").toString());
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains(vmdk.toString()).contains("cut short");
+        assertThat(dir.resolve("y.qcow2")).doesNotExist();
+    }
+
+    private String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
     void unknownFormatIsAUsageError() throws Exception {
         CliRun r = CliRun.run("convert", raw().toString(), dir.resolve("x.bin").toString());
         assertThat(r.exitCode()).isEqualTo(Kiln.USAGE);

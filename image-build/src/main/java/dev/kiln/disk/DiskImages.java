@@ -10,6 +10,7 @@ import dev.kiln.disk.vhd.FixedVhdWriter;
 import dev.kiln.disk.vhd.VhdSource;
 import dev.kiln.disk.vmdk.OvaWriter;
 import dev.kiln.disk.vmdk.StreamVmdkWriter;
+import dev.kiln.disk.vmdk.VmdkSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,12 +31,13 @@ public final class DiskImages {
     private DiskImages() {
     }
 
-    /** Opens a raw, qcow2 or VHD (fixed or dynamic) image, detected from its bytes. */
+    /** Opens a raw, qcow2, VHD (fixed or dynamic) or sparse VMDK image, detected from its bytes. */
     public static DiskSource open(Path path) {
         try {
             return switch (detect(path)) {
                 case QCOW2 -> Qcow2Source.open(path);
                 case VHD, DYNAMIC_VHD -> VhdSource.open(path);
+                case VMDK -> VmdkSource.open(path);
                 case RAW -> new RawDiskSource(path);
                 default -> throw KilnException.tried("open " + path, "kiln cannot read that container yet",
                         "convert it to raw or qcow2 with qemu-img first");
@@ -46,7 +48,10 @@ public final class DiskImages {
         }
     }
 
-    /** The container of an image file, from its magic numbers: qcow2, VHD footer/copy, else raw. */
+    /**
+     * The container of an image file, from its magic numbers: qcow2, VHD footer/copy, VMDK sparse
+     * extent header or descriptor text, else raw.
+     */
     public static DiskFormat detect(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(512);
@@ -64,7 +69,7 @@ public final class DiskImages {
                     return tail.getInt(60) == 2 ? DiskFormat.VHD : DiskFormat.DYNAMIC_VHD;
                 }
             }
-            if (head.getInt(0) == 0x4b444d56) {
+            if (head.getInt(0) == 0x4b444d56 || ascii(head, 0, 21).equals(VmdkSource.DESCRIPTOR_FILE)) {
                 return DiskFormat.VMDK;
             }
             return DiskFormat.RAW;

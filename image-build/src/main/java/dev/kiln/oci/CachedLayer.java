@@ -1,6 +1,6 @@
 package dev.kiln.oci;
 
-import dev.kiln.core.KilnException;
+import com.github.luben.zstd.ZstdInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -21,22 +21,22 @@ record CachedLayer(OciLayout layout, Descriptor descriptor) implements Layer {
         return descriptor.mediaType();
     }
 
+    /** The layer's tar, decompressed as its media type says: gzip, zstd (RFC 8878 frames) or none. */
     @Override
     public InputStream open() throws IOException {
-        if (MediaTypes.isZstd(descriptor.mediaType())) {
-            throw KilnException.tried("read layer " + digest(), "it is zstd-compressed, which kiln does not read",
-                    "use an image whose layers are gzip-compressed or uncompressed");
-        }
         VerifyingInputStream raw = (VerifyingInputStream) layout.openBlob(digest(), descriptor.size());
-        if (!MediaTypes.isGzip(descriptor.mediaType())) {
-            return raw;
+        if (MediaTypes.isGzip(descriptor.mediaType())) {
+            return new VerifiedAtEnd(new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16), raw);
         }
-        return new VerifiedAtEnd(new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16), raw);
+        if (MediaTypes.isZstd(descriptor.mediaType())) {
+            return new VerifiedAtEnd(new ZstdInputStream(new BufferedInputStream(raw, 1 << 16)), raw);
+        }
+        return raw;
     }
 
     /**
-     * Decompressed content that, when it ends, reads the rest of the compressed blob (gzip may stop
-     * before padding) so the digest is always checked before the caller sees end of stream.
+     * Decompressed content that, when it ends, reads the rest of the compressed blob (gzip and zstd
+     * may stop before padding or skippable frames) so the digest is always checked before the caller sees end of stream.
      */
     private static final class VerifiedAtEnd extends FilterInputStream {
 

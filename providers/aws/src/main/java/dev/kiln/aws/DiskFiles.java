@@ -17,7 +17,7 @@ final class DiskFiles {
 
     /** The formats {@code push aws} reads. */
     static final Set<Format> ACCEPTS = EnumSet.of(Format.AWS, Format.RAW_EFI, Format.RAW_BIOS, Format.QCOW2_EFI,
-            Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD);
+            Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD, Format.VMDK);
 
     private DiskFiles() {
     }

@@ -83,6 +83,20 @@ class AwsPushTest {
     }
 
     @Test
+    void aStreamOptimizedVmdkUploadsTheSameBlocksAsItsRawDisk() throws Exception {
+        Path raw = sample();
+        Path vmdk = tmp.resolve("hello.vmdk");
+        Process convert = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o",
+                "subformat=streamOptimized", raw.toString(), vmdk.toString()).inheritIO().start();
+        assertThat(convert.waitFor()).isZero();
+
+        push(new PushRequest(vmdk, Format.VMDK, "hello", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI), DIGEST, false));
+
+        assertThat(aws.ebs.accepted.keySet()).containsExactlyInAnyOrder(0, 3, 9, 16);
+        assertThat(aws.ebs.completedCount).isEqualTo(4);
+    }
+
+    @Test
     void startsAWholeGibSnapshotTaggedFromTheStart() throws Exception {
         harness.flag("tag", "team=images");
         push(sample());

@@ -24,7 +24,7 @@ import java.util.Set;
 final class GcpImageFile {
 
     static final Set<Format> ACCEPTED = Set.copyOf(EnumSet.of(Format.GCP, Format.AWS, Format.RAW_EFI,
-            Format.RAW_BIOS, Format.QCOW2_EFI, Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD));
+            Format.RAW_BIOS, Format.QCOW2_EFI, Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD, Format.VMDK));
 
     private GcpImageFile() {
     }
@@ -32,7 +32,7 @@ final class GcpImageFile {
     /** Refuses a format kiln cannot turn into GCE's tar.gz, or a gcp file that is not gzip, before any request. */
     static void check(PushRequest request) {
         if (!ACCEPTED.contains(request.format())) {
-            throw KilnException.usage("push gcp takes the gcp output (NAME.img.tar.gz) or a raw, qcow2 or VHD disk,"
+            throw KilnException.usage("push gcp takes the gcp output (NAME.img.tar.gz) or a raw, qcow2, VHD or VMDK disk,"
                     + " not " + request.format().id() + "; build one with 'kiln build -f gcp FILE.yml'");
         }
         if (request.format() == Format.GCP && !gzip(request.image())) {

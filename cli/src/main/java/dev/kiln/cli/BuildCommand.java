@@ -28,6 +28,8 @@ import java.util.OptionalLong;
                 "", "  kiln build hello.yml                       kernel+initrd (the default)",
                 "  kiln build -f raw-efi,aws,gcp hello.yml    three outputs in one go",
                 "  kiln build -o - hello.yml | tar t          the root filesystem to stdout",
+                "  kiln build -f iso-bios --bootloaders example.org/boot:1 hello.yml",
+                "                                             boot loaders from an image",
                 ""},
         sortOptions = false)
 final class BuildCommand implements java.util.concurrent.Callable<Integer> {
@@ -73,9 +75,9 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     boolean decompressKernel;
 
     @Option(names = Bootloaders.OPTION, paramLabel = "DIR|IMAGE",
-            description = {"Boot loader binaries (systemd EFI stub, ISOLINUX) for disk formats: a directory, or an",
-                    "image from the cache or a registry, searched before the host's Debian/Fedora/Arch paths",
-                    "(env: KILN_BOOTLOADERS; default: the host's systemd-boot-efi, isolinux and syslinux-common)."})
+            description = "Where disk formats get the systemd EFI stub and ISOLINUX: a directory, or an image "
+                    + "(cache, then registry) holding Debian's paths; searched before the host's (env: "
+                    + "KILN_BOOTLOADERS; default: the host's systemd-boot-efi, isolinux, syslinux-common).")
     String bootloaders;
 
     @Option(names = "--dry-run", description = "Print the merged configuration and stop.")

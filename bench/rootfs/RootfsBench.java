@@ -33,7 +33,7 @@ public class RootfsBench {
         ImageStore store = (reference, arch, pull) -> image(reference, layers.resolve(reference.replace(':', '_') + ".tar"));
         BuildRequest request = new BuildRequest(List.of(config), "bench", out, Optional.empty(),
                 List.of(Format.TAR, Format.KERNEL_INITRD), "amd64", OptionalLong.empty(), out, List.of(), List.of(),
-                false, false, false);
+                false, false, Optional.empty(), false);
         long start = System.nanoTime();
         long[] last = {start};
         Events events = new Events(e -> {

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.boot.Bootloaders;
 import dev.kiln.build.BuildRequest;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
@@ -27,6 +28,8 @@ import java.util.OptionalLong;
                 "", "  kiln build hello.yml                       kernel+initrd (the default)",
                 "  kiln build -f raw-efi,aws,gcp hello.yml    three outputs in one go",
                 "  kiln build -o - hello.yml | tar t          the root filesystem to stdout",
+                "  kiln build -f iso-bios --bootloaders example.org/boot:1 hello.yml",
+                "                                             boot loaders from an image",
                 ""},
         sortOptions = false)
 final class BuildCommand implements java.util.concurrent.Callable<Integer> {
@@ -71,6 +74,12 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--decompress-kernel", description = "Store the kernel uncompressed.")
     boolean decompressKernel;
 
+    @Option(names = Bootloaders.OPTION, paramLabel = "DIR|IMAGE",
+            description = "Where disk formats get the systemd EFI stub and ISOLINUX: a directory, or an image "
+                    + "(cache, then registry) holding Debian's paths; searched before the host's (env: "
+                    + "KILN_BOOTLOADERS; default: the host's systemd-boot-efi, isolinux, syslinux-common).")
+    String bootloaders;
+
     @Option(names = "--dry-run", description = "Print the merged configuration and stop.")
     boolean dryRun;
 
@@ -80,7 +89,8 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         Session session = root.session();
         BuildRequest request = new BuildRequest(files.stream().map(Path::of).toList(), name == null ? "" : name,
                 dir == null ? Path.of("") : dir, Optional.ofNullable(output), formats(), arch, parseSize(size),
-                cacheDir(cache, session.env()), mirrors, certFiles, pull, decompressKernel, dryRun);
+                cacheDir(cache, session.env()), mirrors, certFiles, pull, decompressKernel,
+                bootloaders(bootloaders, session.env()), dryRun);
         Builder builder = dryRun ? new Builder(root.events("build"))
                 : new Builder(root.events("build"), new CachedImageStore(request.cache(),
                         RegistryOptions.of(mirrors, certFiles, session.env()), root.events("pull")));
@@ -117,6 +127,14 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         String xdg = env.get("XDG_CACHE_HOME");
         return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
                 .resolve("kiln");
+    }
+
+    /** The flag, then KILN_BOOTLOADERS; a directory or an image reference, told apart by the builder. */
+    static Optional<String> bootloaders(String flag, Map<String, String> env) {
+        if (flag != null && !flag.isBlank()) {
+            return Optional.of(flag);
+        }
+        return Optional.ofNullable(env.get(Bootloaders.ENV)).filter(s -> !s.isBlank());
     }
 
     /** "1G", "512M", "1024" (MiB, as LinuxKit), "2GiB" -&gt; bytes. */

@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * Writes the bootable formats: the raw layouts natively ({@link EfiDisk}, {@link IsoDisk}), and
  * the container formats by handing the raw layout to {@link DiskImages}. Cloud formats carry the
- * hybrid layout, so one image boots in BIOS and UEFI mode alike.
+ * hybrid layout, so one image boots in BIOS and UEFI mode alike. Boot loader binaries come from
+ * {@link BootFiles#bootloaders()}.
  */
 public final class BootLayouts implements OutputWriter {
 
@@ -34,16 +35,6 @@ public final class BootLayouts implements OutputWriter {
             Format.QCOW2_EFI, DiskFormat.QCOW2, Format.QCOW2_BIOS, DiskFormat.QCOW2, Format.GCP, DiskFormat.GCP_TAR_GZ,
             Format.VHD, DiskFormat.VHD, Format.DYNAMIC_VHD, DiskFormat.DYNAMIC_VHD, Format.VMDK, DiskFormat.VMDK,
             Format.OVA, DiskFormat.OVA);
-
-    private final Bootloaders loaders;
-
-    public BootLayouts() {
-        this(Bootloaders.standard());
-    }
-
-    public BootLayouts(Bootloaders loaders) {
-        this.loaders = loaders;
-    }
 
     @Override
     public Set<Format> formats() {
@@ -56,7 +47,7 @@ public final class BootLayouts implements OutputWriter {
     public List<Artifact> write(Format format, BootFiles files) throws IOException {
         Path out = files.output(format.fileNames(files.name()).get(0));
         files.events().phase("write " + format.id() + " " + out.getFileName());
-        DiskLayout layout = layout(format, new BootPieces(files, loaders), files);
+        DiskLayout layout = layout(format, new BootPieces(files, files.bootloaders()), files);
         DiskFormat container = CONTAINERS.get(format);
         if (container == null) {
             writeRaw(layout, out);

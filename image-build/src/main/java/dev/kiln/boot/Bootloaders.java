@@ -8,22 +8,41 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 
 /**
- * Finds the boot loader binaries kiln places in images, offline: under each root in turn (a
- * directory named by {@code KILN_BOOTLOADERS}, such as an unpacked image holding Debian's
- * packages, or the files themselves side by side; then the host's {@code /}), at the paths
- * Debian, Fedora and Arch install them. ISOLINUX and its module come from the same root, as
- * ldlinux.c32 must match the isolinux.bin that loads it.
+ * Finds the boot loader binaries kiln places in images, offline: under each root in turn (what
+ * {@code kiln build --bootloaders} or {@code KILN_BOOTLOADERS} names, a directory or an image
+ * unpacked by {@link BootloaderImage}; then the host's {@code /}), at the paths Debian, Fedora and
+ * Arch install them, or side by side at the top of the root. ISOLINUX and its module come from
+ * the same root, as ldlinux.c32 must match the isolinux.bin that loads it.
  */
 public final class Bootloaders {
 
-    /** Environment variable naming a directory searched before the host. */
+    /** Environment variable naming a directory or image searched before the host. */
     public static final String ENV = "KILN_BOOTLOADERS";
 
+    /** The command-line option that does the same as {@link #ENV}. */
+    public static final String OPTION = "--bootloaders";
+
+    /**
+     * System property naming the host root searched last ({@code /} when unset); an empty value
+     * searches no host root, so tests can prove the files came from elsewhere.
+     */
+    public static final String HOST_ROOT_PROPERTY = "kiln.bootloaders.host";
+
     private static final int ISOLINUX_HYBRID_MAGIC = 0x7078c0fb;
+
+    private static final List<String> EFI_STUB = List.of("usr/lib/systemd/boot/efi/linuxx64.efi.stub",
+            "linuxx64.efi.stub");
+    private static final List<String> ISOLINUX = List.of("usr/lib/ISOLINUX/isolinux.bin",
+            "usr/share/syslinux/isolinux.bin", "usr/lib/syslinux/bios/isolinux.bin", "isolinux.bin");
+    private static final List<String> LDLINUX = List.of("usr/lib/syslinux/modules/bios/ldlinux.c32",
+            "usr/share/syslinux/ldlinux.c32", "usr/lib/syslinux/bios/ldlinux.c32", "ldlinux.c32");
+    private static final List<String> ISOHDPFX = List.of("usr/lib/ISOLINUX/isohdpfx.bin",
+            "usr/share/syslinux/isohdpfx.bin", "usr/lib/syslinux/bios/isohdpfx.bin", "isohdpfx.bin");
 
     private final List<Path> roots;
 
@@ -31,18 +50,36 @@ public final class Bootloaders {
         this.roots = List.copyOf(roots);
     }
 
-    /** {@code $KILN_BOOTLOADERS} when set, then the host's root. */
-    public static Bootloaders standard() {
+    /** Only the host's root (see {@link #HOST_ROOT_PROPERTY}). */
+    public static Bootloaders host() {
+        return new Bootloaders(hostRoots());
+    }
+
+    /** {@code first}, then the host's root. */
+    public static Bootloaders first(Path first) {
         List<Path> roots = new ArrayList<>();
-        Optional.ofNullable(System.getenv(ENV)).filter(s -> !s.isBlank()).map(Path::of).ifPresent(roots::add);
-        roots.add(Path.of("/"));
+        roots.add(first);
+        roots.addAll(hostRoots());
         return new Bootloaders(roots);
+    }
+
+    private static List<Path> hostRoots() {
+        String host = System.getProperty(HOST_ROOT_PROPERTY, "/");
+        return host.isEmpty() ? List.of() : List.of(Path.of(host));
+    }
+
+    /** Every path, relative to a root, where a boot loader binary is looked for. */
+    public static Set<String> knownPaths() {
+        Set<String> all = new LinkedHashSet<>();
+        for (List<String> l : List.of(EFI_STUB, ISOLINUX, LDLINUX, ISOHDPFX)) {
+            all.addAll(l);
+        }
+        return all;
     }
 
     /** systemd's EFI stub for unified kernel images. */
     public byte[] efiStub() {
-        return read(find("the systemd EFI stub", "systemd-boot-efi", List.of(
-                "usr/lib/systemd/boot/efi/linuxx64.efi.stub", "linuxx64.efi.stub")));
+        return read(find("the systemd EFI stub", "systemd-boot-efi", EFI_STUB));
     }
 
     /** ISOLINUX, checked to be a build that carries the isohybrid entry point. */
@@ -50,7 +87,7 @@ public final class Bootloaders {
         byte[] bin = read(isolinuxRootFile("isolinux.bin"));
         if (bin.length < 0x44 || ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN).getInt(0x40) != ISOLINUX_HYBRID_MAGIC) {
             throw KilnException.tried("use isolinux.bin", "it has no isohybrid signature (syslinux 4 or later has one)",
-                    "install Debian's isolinux package or point " + ENV + " at a newer copy");
+                    "install Debian's isolinux package, or name a newer copy with " + OPTION + " or " + ENV);
         }
         return bin;
     }
@@ -71,16 +108,12 @@ public final class Bootloaders {
     }
 
     private Path isolinuxRootFile(String name) {
-        List<String> bin = List.of("usr/lib/ISOLINUX/isolinux.bin", "usr/share/syslinux/isolinux.bin",
-                "usr/lib/syslinux/bios/isolinux.bin", "isolinux.bin");
-        Path isolinux = find("ISOLINUX", "isolinux syslinux-common", bin);
-        Path root = rootOf(isolinux, bin);
+        Path isolinux = find("ISOLINUX", "isolinux syslinux-common", ISOLINUX);
+        Path root = rootOf(isolinux, ISOLINUX);
         List<String> candidates = switch (name) {
-            case "ldlinux.c32" -> List.of("usr/lib/syslinux/modules/bios/ldlinux.c32", "usr/share/syslinux/ldlinux.c32",
-                    "usr/lib/syslinux/bios/ldlinux.c32", "ldlinux.c32");
-            case "isohdpfx.bin" -> List.of("usr/lib/ISOLINUX/isohdpfx.bin", "usr/share/syslinux/isohdpfx.bin",
-                    "usr/lib/syslinux/bios/isohdpfx.bin", "isohdpfx.bin");
-            default -> List.of(bin.get(0), bin.get(1), bin.get(2), bin.get(3));
+            case "ldlinux.c32" -> LDLINUX;
+            case "isohdpfx.bin" -> ISOHDPFX;
+            default -> ISOLINUX;
         };
         String pkg = name.equals("ldlinux.c32") ? "syslinux-common" : "isolinux";
         return findIn(List.of(root), name, pkg, candidates);
@@ -101,7 +134,7 @@ public final class Bootloaders {
         }
         throw KilnException.tried("find " + what, "none of " + candidates.get(0) + " (and the other usual paths) exists under "
                 + searched, "install it (Debian: apt-get install " + debianPackage
-                + "), or set " + ENV + " to a directory holding those files or an unpacked image that has them");
+                + "), or name a directory or an image that holds them with " + OPTION + " DIR|IMAGE or " + ENV);
     }
 
     private static Path rootOf(Path found, List<String> candidates) {

@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.boot.Bootloaders;
 import dev.kiln.core.Events;
 
 import java.nio.file.Path;
@@ -14,10 +15,11 @@ import java.util.OptionalLong;
  *
  * @param contentDigest "sha256:..." of the rootfs tar; seeds deterministic GUIDs and volume ids
  * @param diskSize      {@code --size} in bytes when given; writers otherwise pick the smallest fit
+ * @param bootloaders   where the boot layouts find the EFI stub and ISOLINUX
  */
 public record BootFiles(String name, Path dir, Path rootfsTar, Path kernel, Path initrd, String cmdline,
                         Optional<Path> ucode, String arch, String contentDigest, OptionalLong diskSize,
-                        Events events) {
+                        Bootloaders bootloaders, Events events) {
 
     public BootFiles {
         Objects.requireNonNull(name, "name");
@@ -29,6 +31,7 @@ public record BootFiles(String name, Path dir, Path rootfsTar, Path kernel, Path
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(contentDigest, "contentDigest");
         Objects.requireNonNull(diskSize, "diskSize");
+        Objects.requireNonNull(bootloaders, "bootloaders");
         Objects.requireNonNull(events, "events");
     }
 

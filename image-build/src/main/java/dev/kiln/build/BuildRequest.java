@@ -21,11 +21,14 @@ import java.util.OptionalLong;
  * @param certFiles       extra CA certificates for pulls
  * @param pull            always pull, even when cached
  * @param decompressKernel gunzip the kernel
+ * @param bootloaders     a directory or image reference holding boot loader binaries, searched before the
+ *                        host's paths ({@code --bootloaders}, else {@code KILN_BOOTLOADERS})
  * @param dryRun          print the merged config and stop
  */
 public record BuildRequest(List<Path> configs, String name, Path dir, Optional<String> output, List<Format> formats,
                            String arch, OptionalLong size, Path cache, List<String> mirrors, List<Path> certFiles,
-                           boolean pull, boolean decompressKernel, boolean dryRun) {
+                           boolean pull, boolean decompressKernel, Optional<String> bootloaders,
+                           boolean dryRun) {
 
     public BuildRequest {
         configs = List.copyOf(configs);
@@ -38,5 +41,6 @@ public record BuildRequest(List<Path> configs, String name, Path dir, Optional<S
         Objects.requireNonNull(cache, "cache");
         mirrors = List.copyOf(mirrors);
         certFiles = List.copyOf(certFiles);
+        Objects.requireNonNull(bootloaders, "bootloaders");
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.build;
 
+import dev.kiln.boot.BootloaderImage;
+import dev.kiln.boot.Bootloaders;
 import dev.kiln.config.ConfigMerger;
 import dev.kiln.config.ConfigPrinter;
 import dev.kiln.config.KilnConfig;
@@ -28,7 +30,9 @@ import java.util.Optional;
 /**
  * Runs a build: parse and merge the configs, resolve images through the {@link ImageStore}, write
  * the root filesystem tar to a temporary directory, split it into kernel, cmdline, microcode and
- * initrd, then hand the boot files to the writer of each requested format.
+ * initrd, then hand the boot files to the writer of each requested format. Boot loader binaries
+ * come from {@link BuildRequest#bootloaders()} (unpacked into the same temporary directory) first,
+ * then the host.
  */
 public final class Builder {
 
@@ -80,6 +84,7 @@ public final class Builder {
 
     private BuildResult build(BuildRequest request, KilnConfig config, String name, Path tmp, OutputStream stdout)
             throws IOException {
+        Bootloaders loaders = bootloaders(request, tmp);
         events.phase("root filesystem");
         Path tar = tmp.resolve("rootfs.tar");
         MessageDigest sha = Digests.sha256();
@@ -95,7 +100,7 @@ public final class Builder {
                 : new InitrdWriter.Split(Optional.empty(), config.kernel().cmdlineOrEmpty(), Optional.empty(),
                 tmp.resolve("initrd.img"));
         BootFiles files = new BootFiles(name, request.dir(), tar, split.kernel().orElse(tmp.resolve("kernel")),
-                split.initrd(), split.cmdline(), split.ucode(), request.arch(), digest, request.size(), events);
+                split.initrd(), split.cmdline(), split.ucode(), request.arch(), digest, request.size(), loaders, events);
         List<Artifact> artifacts = new ArrayList<>();
         for (Format format : request.formats()) {
             events.phase("write " + format.id());
@@ -106,6 +111,18 @@ public final class Builder {
             }
         }
         return new BuildResult(name, request.arch(), digest, artifacts);
+    }
+
+    /** Resolved before the root filesystem is written, so a wrong {@code --bootloaders} fails fast. */
+    private Bootloaders bootloaders(BuildRequest request, Path tmp) {
+        if (!needsBoot(request.formats())) {
+            return Bootloaders.host();
+        }
+        if (request.bootloaders().isPresent()) {
+            events.phase("boot loaders");
+        }
+        return BootloaderImage.resolve(request.bootloaders(), store, request.arch(), request.pull(),
+                tmp.resolve("bootloader-image"), events);
     }
 
     private InitrdWriter.Split split(Path tar, Path tmp) throws IOException {

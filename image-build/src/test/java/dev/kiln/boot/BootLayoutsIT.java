@@ -49,7 +49,7 @@ class BootLayoutsIT {
         files = new BootFiles("hello", dir, dir.resolve("rootfs.tar"), kernel(), initrd,
                 "console=ttyS0 panic=-1 quiet", Optional.empty(), "amd64",
                 "sha256:" + dev.kiln.core.Digests.sha256Hex(marker.getBytes(StandardCharsets.UTF_8)),
-                OptionalLong.empty(), Events.none());
+                OptionalLong.empty(), Bootloaders.host(), Events.none());
     }
 
     static Stream<Arguments> cases() {

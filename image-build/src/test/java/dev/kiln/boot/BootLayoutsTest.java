@@ -39,8 +39,13 @@ class BootLayoutsTest {
     }
 
     private BootFiles files(String name, OptionalLong size, Path out) {
+        return files(name, size, out, Bootloaders.host());
+    }
+
+    private BootFiles files(String name, OptionalLong size, Path out, Bootloaders loaders) {
         return new BootFiles(name, out, dir.resolve("rootfs.tar"), dir.resolve("kernel"), dir.resolve("initrd"),
-                "console=ttyS0 quiet", Optional.empty(), "amd64", "sha256:0123456789abcdef", size, Events.none());
+                "console=ttyS0 quiet", Optional.empty(), "amd64", "sha256:0123456789abcdef", size, loaders,
+                Events.none());
     }
 
     private Path write(Format format) throws Exception {
@@ -134,12 +139,13 @@ class BootLayoutsTest {
 
     @Test
     void missingBootloaderNamesTheDebianPackage() {
-        BootLayouts layouts = new BootLayouts(new Bootloaders(List.of(dir)));
+        BootLayouts layouts = new BootLayouts();
+        BootFiles none = files("x", OptionalLong.empty(), dir, new Bootloaders(List.of(dir)));
 
-        assertThatThrownBy(() -> layouts.write(Format.RAW_EFI, files("x", OptionalLong.empty())))
-                .isInstanceOf(KilnException.class).hasMessageContaining("systemd-boot-efi")
-                .hasMessageContaining(Bootloaders.ENV);
-        assertThatThrownBy(() -> layouts.write(Format.ISO_BIOS, files("x", OptionalLong.empty())))
+        assertThatThrownBy(() -> layouts.write(Format.RAW_EFI, none))
+                .isInstanceOf(KilnException.class).hasMessageContaining("apt-get install systemd-boot-efi")
+                .hasMessageContaining("--bootloaders DIR|IMAGE or KILN_BOOTLOADERS");
+        assertThatThrownBy(() -> layouts.write(Format.ISO_BIOS, none))
                 .isInstanceOf(KilnException.class).hasMessageContaining("apt-get install isolinux syslinux-common");
     }
 

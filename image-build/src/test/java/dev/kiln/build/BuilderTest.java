@@ -162,7 +162,7 @@ class BuilderTest {
         TestImageStore store = Fixtures.store();
         Path config = Fixtures.writeConfig(dir, "hello.yml", Fixtures.YAML);
         BuildRequest dry = new BuildRequest(List.of(config), "", dir, Optional.empty(), List.of(Format.KERNEL_INITRD),
-                "amd64", java.util.OptionalLong.empty(), dir, List.of(), List.of(), false, false, true);
+                "amd64", java.util.OptionalLong.empty(), dir, List.of(), List.of(), false, false, Optional.empty(), true);
         new Builder(Events.none(), store, InputStream.nullInputStream()).build(dry, stdout);
         assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("image: kernel:1").contains("name: web2")
                 .contains("binds.add:");

@@ -65,7 +65,7 @@ public final class Fixtures {
 
     public static BuildRequest request(Path config, Path dir, List<Format> formats, Optional<String> output) {
         return new BuildRequest(List.of(config), "", dir, output, formats, "amd64", OptionalLong.empty(),
-                dir.resolve("cache"), List.of(), List.of(), false, false, false);
+                dir.resolve("cache"), List.of(), List.of(), false, false, Optional.empty(), false);
     }
 
     public static Path writeConfig(Path dir, String name, String yaml) {

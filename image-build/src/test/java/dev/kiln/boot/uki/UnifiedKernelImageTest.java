@@ -24,7 +24,7 @@ class UnifiedKernelImageTest {
     void objdumpSeesTheAddedSectionsAlignedAndAboveTheStub() throws Exception {
         byte[] kernel = new byte[100_001];
         Arrays.fill(kernel, (byte) 7);
-        UnifiedKernelImage uki = UnifiedKernelImage.of(Bootloaders.standard().efiStub(), "ID=kiln\n",
+        UnifiedKernelImage uki = UnifiedKernelImage.of(Bootloaders.host().efiStub(), "ID=kiln\n",
                 "console=ttyS0", Content.of(kernel), Content.of(new byte[] {1, 2, 3}), 4096);
         Path file = dir.resolve("uki.efi");
         byte[] bytes = ByteSink.toBytes(uki);

@@ -1,9 +1,6 @@
 package dev.kiln.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "push", mixinStandardHelpOptions = true,
         header = "Publish a built image on a provider.",
@@ -14,14 +11,5 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "PROVIDER",
         commandListHeading = "%nProviders installed:%n",
         footer = {"", "Run 'kiln push PROVIDER --help' for its flags."})
-final class PushCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing provider; installed: "
-                + String.join(", ", spec.subcommands().keySet()));
-    }
+final class PushCommand extends ProviderGroup {
 }

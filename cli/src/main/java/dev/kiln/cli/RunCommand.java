@@ -1,9 +1,6 @@
 package dev.kiln.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "Start an image on a provider, locally (qemu) or in a cloud.",
@@ -14,14 +11,5 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "PROVIDER",
         commandListHeading = "%nProviders installed:%n",
         footer = {"", "Run 'kiln run PROVIDER --help' for its flags."})
-final class RunCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing provider; installed: "
-                + String.join(", ", spec.subcommands().keySet()));
-    }
+final class RunCommand extends ProviderGroup {
 }

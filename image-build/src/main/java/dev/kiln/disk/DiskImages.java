@@ -1,5 +1,6 @@
 package dev.kiln.disk;
 
+import dev.kiln.core.Sizes;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 import dev.kiln.disk.gcp.GcpTarWriter;
@@ -125,13 +126,10 @@ public final class DiskImages {
 
     /** The raw size: whole GiB when rounding (AWS wants whole-GiB volumes), else the source size. */
     static long rawSize(long size, WriteOptions options) {
-        return options.roundSize() ? roundUp(Math.max(size, 1), GIB) : size;
+        return options.roundSize() ? Sizes.roundUp(Math.max(size, 1), GIB) : size;
     }
 
     /** {@code n} rounded up to a multiple of {@code unit}. */
-    public static long roundUp(long n, long unit) {
-        return (n + unit - 1) / unit * unit;
-    }
 
     private static void deleteQuietly(Path p) {
         try {

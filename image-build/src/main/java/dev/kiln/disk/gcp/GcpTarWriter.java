@@ -1,7 +1,7 @@
 package dev.kiln.disk.gcp;
 
+import dev.kiln.core.Sizes;
 import dev.kiln.disk.BlockScanner;
-import dev.kiln.disk.DiskImages;
 import dev.kiln.disk.DiskSource;
 import dev.kiln.disk.Extent;
 import dev.kiln.disk.SequentialOutput;
@@ -37,7 +37,7 @@ public final class GcpTarWriter {
     }
 
     public void write(WritableByteChannel channel, LongConsumer progress) throws IOException {
-        long realSize = options.roundSize() ? DiskImages.roundUp(Math.max(1, source.size()), 1L << 30) : source.size();
+        long realSize = options.roundSize() ? Sizes.roundUp(Math.max(1, source.size()), 1L << 30) : source.size();
         List<Extent> runs = dataRuns();
         SequentialOutput out = new SequentialOutput(channel);
         try (ParallelGzip gz = new ParallelGzip(out, options.level(), options.threads())) {
@@ -57,7 +57,7 @@ public final class GcpTarWriter {
             }
             tarBytes += done;
             long end = tarBytes + (TarHeaders.BLOCK - tarBytes % TarHeaders.BLOCK) % TarHeaders.BLOCK + 2L * TarHeaders.BLOCK;
-            end = DiskImages.roundUp(end, RECORD);
+            end = Sizes.roundUp(end, RECORD);
             gz.write(ByteBuffer.allocate((int) (end - tarBytes)));
             gz.finish();
         }

@@ -1,5 +1,6 @@
 package dev.kiln.disk.qcow2;
 
+import dev.kiln.core.Sizes;
 import com.github.luben.zstd.Zstd;
 import dev.kiln.disk.BlockScanner;
 import dev.kiln.disk.Channels;
@@ -106,7 +107,7 @@ final class Qcow2Compressed {
             long guest = done.batch().offset(i);
             int n = done.lengths()[i];
             if (n < 0) {
-                cursor = Qcow2Writer.roundUp(cursor, Qcow2.CLUSTER);
+                cursor = Sizes.roundUp(cursor, Qcow2.CLUSTER);
                 Channels.writeFully(out, done.batch().block(i), cursor);
                 tables.mapPlain(guest, cursor);
                 cursor += Qcow2.CLUSTER;

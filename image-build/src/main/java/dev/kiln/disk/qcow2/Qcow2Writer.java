@@ -1,5 +1,6 @@
 package dev.kiln.disk.qcow2;
 
+import dev.kiln.core.Sizes;
 import dev.kiln.core.Events;
 import dev.kiln.disk.BlockScanner;
 import dev.kiln.disk.Channels;
@@ -29,7 +30,7 @@ public final class Qcow2Writer {
         this.source = source;
         this.out = out;
         this.options = options;
-        this.tables = new Qcow2Tables(roundUp(source.size(), 512));
+        this.tables = new Qcow2Tables(Sizes.roundUp(source.size(), 512));
     }
 
     /** Writes the whole image; {@code scanned} hears bytes scanned so far. */
@@ -41,7 +42,7 @@ public final class Qcow2Writer {
         } else {
             dataEnd = new Qcow2Compressed(out, tables, options).write(scanner);
         }
-        long end = tables.writeMetadata(out, roundUp(dataEnd, Qcow2.CLUSTER), options.compression());
+        long end = tables.writeMetadata(out, Sizes.roundUp(dataEnd, Qcow2.CLUSTER), options.compression());
         out.truncate(end);
         events.debug("qcow2: " + tables.dataClusters() + " data clusters, " + end + " bytes");
     }
@@ -59,9 +60,6 @@ public final class Qcow2Writer {
         return cursor[0];
     }
 
-    static long roundUp(long n, long unit) {
-        return (n + unit - 1) / unit * unit;
-    }
 
     /** The bytes of the header cluster's first 120 bytes: header v3, compression type, end of extensions. */
     static ByteBuffer header(long size, int l1Size, long l1Offset, long refTableOffset, int refTableClusters,

@@ -1,7 +1,7 @@
 package dev.kiln.disk.vhd;
 
+import dev.kiln.core.Sizes;
 import dev.kiln.disk.Channels;
-import dev.kiln.disk.DiskImages;
 import dev.kiln.disk.DiskSource;
 import dev.kiln.disk.RawWriter;
 import dev.kiln.disk.WriteOptions;
@@ -31,9 +31,9 @@ public final class FixedVhdWriter {
     static long virtualSize(long size, WriteOptions options) {
         long mib = 1L << 20;
         if (options.roundSize()) {
-            return DiskImages.roundUp(Math.max(size, 1), mib);
+            return Sizes.roundUp(Math.max(size, 1), mib);
         }
-        return DiskImages.roundUp(size, 512);
+        return Sizes.roundUp(size, 512);
     }
 
     public void write(LongConsumer scanned) throws IOException {

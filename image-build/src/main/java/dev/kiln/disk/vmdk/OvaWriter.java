@@ -1,6 +1,6 @@
 package dev.kiln.disk.vmdk;
 
-import dev.kiln.disk.DiskImages;
+import dev.kiln.core.Sizes;
 import dev.kiln.disk.DiskSource;
 import dev.kiln.disk.SequentialOutput;
 import dev.kiln.disk.WriteOptions;
@@ -63,7 +63,7 @@ public final class OvaWriter {
             }
             long tarBytes = o.position() + vmdkSize + pad(vmdkSize);
             o.zeros(pad(vmdkSize) + 2L * TarHeaders.BLOCK);
-            o.zeros(DiskImages.roundUp(tarBytes + 2L * TarHeaders.BLOCK, 10240) - tarBytes - 2L * TarHeaders.BLOCK);
+            o.zeros(Sizes.roundUp(tarBytes + 2L * TarHeaders.BLOCK, 10240) - tarBytes - 2L * TarHeaders.BLOCK);
             o.flush();
         } finally {
             Files.deleteIfExists(tmp);

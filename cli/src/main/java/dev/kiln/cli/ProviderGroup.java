@@ -1,0 +1,18 @@
+package dev.kiln.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln push} and {@code kiln run}: their subcommands are the installed providers. */
+abstract class ProviderGroup implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing provider; installed: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+}

@@ -266,8 +266,7 @@ class QemuBootIT {
                 OutputStream out = s.getOutputStream();
                 out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                InputStream in = s.getInputStream();
-                String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                String answer = readUntilClosedOrQuiet(s.getInputStream());
                 if (answer.contains("200 OK")) {
                     return answer;
                 }
@@ -277,6 +276,23 @@ class QemuBootIT {
             Thread.sleep(500);
         }
         return "";
+    }
+
+    /**
+     * Everything the guest sent until it closed or went quiet: busybox nc may keep the connection
+     * open after its one answer, and that answer must not be lost to the read timeout.
+     */
+    private static String readUntilClosedOrQuiet(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                got.write(buf, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException quiet) {
+            // keep what arrived
+        }
+        return got.toString(StandardCharsets.UTF_8);
     }
 
     /** What qemu-img info says a disk is. */

@@ -109,8 +109,9 @@ class QemuBootIT {
                 .script("ip link set eth0 up\n"
                         + "udhcpc -i eth0 -s /udhcpc.sh -q -t 20\n"
                         + "echo NET-UP $(ip -4 addr show eth0 | grep inet)\n"
-                        + "printf 'HTTP/1.0 200 OK\\r\\n\\r\\n%s\\n' " + token + " | nc -l -p 80\n"
-                        + "sleep 1")
+                        // serve until stopped: a probe that reached slirp before nc listened is answered
+                        // to a socket the test already closed, so one answer is not enough
+                        + "while true; do printf 'HTTP/1.0 200 OK\\r\\n\\r\\n%s\\n' " + token + " | nc -l -p 80; done")
                 .writeTo(tmp, "web");
         ProviderHarness harness = new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256")
                 .flag("publish", "127.0.0.1:" + port + ":80").flag("detach", "true");
@@ -123,7 +124,10 @@ class QemuBootIT {
                 .findFirst().orElseThrow().id());
         ProcessHandle guest = ProcessHandle.of(pid).orElseThrow();
         started.add(guest);
-        assertThat(httpGet(port, Duration.ofSeconds(180))).contains(token);
+        Path console = result.consoleLog().orElseThrow();
+        assertThat(httpGet(port, Duration.ofSeconds(180))).as(() -> "answer on port " + port + "; guest console:\n"
+                + readQuietly(console)).contains(token);
+        guest.destroy();
         guest.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(Files.readString(result.consoleLog().orElseThrow())).contains("NET-UP inet 10.0.2.15");
     }
@@ -276,6 +280,14 @@ class QemuBootIT {
             Thread.sleep(500);
         }
         return "";
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.kiln.disk;
 
-import dev.kiln.core.Events;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +18,7 @@ class ArchiveFormatsTest {
     Path dir;
 
     private Path write(DiskFormat format, Path raw, String name, WriteOptions options) throws Exception {
-        Path out = dir.resolve(name);
-        try (DiskSource src = DiskImages.open(raw)) {
-            DiskImages.write(format, src, out, options, Events.none());
-        }
-        return out;
+        return TestDisks.convert(format, raw, dir.resolve(name), options);
     }
 
     @Test

@@ -15,11 +15,7 @@ class EdgeCasesTest {
     Path dir;
 
     private Path write(DiskFormat format, Path raw, String name, WriteOptions options) throws Exception {
-        Path out = dir.resolve(name);
-        try (DiskSource src = DiskImages.open(raw)) {
-            DiskImages.write(format, src, out, options, Events.none());
-        }
-        return out;
+        return TestDisks.convert(format, raw, dir.resolve(name), options);
     }
 
     @Test

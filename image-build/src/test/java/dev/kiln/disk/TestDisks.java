@@ -11,6 +11,14 @@ public final class TestDisks {
     private TestDisks() {
     }
 
+    /** Converts the raw disk {@code raw} into {@code out} as {@code format}, as kiln convert does. */
+    public static Path convert(DiskFormat format, Path raw, Path out, WriteOptions options) throws IOException {
+        try (DiskSource src = DiskImages.open(raw)) {
+            DiskImages.write(format, src, out, options, dev.kiln.core.Events.none());
+        }
+        return out;
+    }
+
     /** A sparse file of {@code size} bytes. */
     public static Path sparse(Path file, long size) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "export", header = "Write cached images to an OCI archive (a tar of an OCI image layout).")
+@Command(name = "export", mixinStandardHelpOptions = true, header = "Write cached images to an OCI archive (a tar of an OCI image layout).")
 final class CacheExportCommand extends CacheBaseCommand {
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Cached image references.")

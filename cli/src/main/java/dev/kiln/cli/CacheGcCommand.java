@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "gc", header = "Delete blobs that no cached image needs.")
+@Command(name = "gc", mixinStandardHelpOptions = true, header = "Delete blobs that no cached image needs.")
 final class CacheGcCommand extends CacheBaseCommand {
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-@Command(name = "import", header = "Add images from an OCI archive, an OCI layout directory or a docker save tarball.",
+@Command(name = "import", mixinStandardHelpOptions = true, header = "Add images from an OCI archive, an OCI layout directory or a docker save tarball.",
         description = {"Blobs are verified against their digests as they are copied. Images are named by their org.opencontainers.image.ref.name annotation or RepoTags, or by --ref."})
 final class CacheImportCommand extends CacheBaseCommand {
 

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "ls", header = "List the images in the cache.")
+@Command(name = "ls", mixinStandardHelpOptions = true, header = "List the images in the cache.")
 final class CacheLsCommand extends CacheBaseCommand {
 
     @Override

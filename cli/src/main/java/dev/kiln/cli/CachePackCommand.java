@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-@Command(name = "pack", header = "Make a single-layer image from a local directory, without Docker.",
+@Command(name = "pack", mixinStandardHelpOptions = true, header = "Make a single-layer image from a local directory, without Docker.",
         description = {"The layer is deterministic (sorted entries, fixed mtimes, root ownership), so the same directory gives the same digest. Use it for kernels and init trees built locally:",
                 "", "  kiln cache pack ./kernel-out --ref example.org/kernel:6.6", ""})
 final class CachePackCommand extends CacheBaseCommand {

@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-@Command(name = "pull", header = "Pull images into the cache for one platform, verifying every blob.",
+@Command(name = "pull", mixinStandardHelpOptions = true, header = "Pull images into the cache for one platform, verifying every blob.",
         description = {"Only the target platform's manifest, config and layers are fetched; cached images are reused unless --pull is given.",
                 "Credentials come from ~/.docker/config.json and its credential helpers."})
 final class CachePullCommand extends CacheBaseCommand {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "rm", header = "Remove images from the cache and free the blobs no other image needs.")
+@Command(name = "rm", mixinStandardHelpOptions = true, header = "Remove images from the cache and free the blobs no other image needs.")
 final class CacheRmCommand extends CacheBaseCommand {
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Cached image references.")

@@ -21,7 +21,9 @@ final class CompletionCommand implements Runnable {
 
     @Override
     public void run() {
-        String script = AutoComplete.bash("kiln", spec.root().commandLine());
+        // the invocation modelled only this command: completion needs the whole tree
+        KilnCommand root = Kiln.root(spec);
+        String script = AutoComplete.bash("kiln", Kiln.commandLine(root.session(), root.providers()));
         if (shell == Shell.zsh) {
             // picocli's script runs under zsh through bashcompinit
             script = "#compdef kiln\nautoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "convert",
+@Command(name = "convert", mixinStandardHelpOptions = true,
         header = "Convert a disk image made elsewhere into a cloud's container.",
         description = {"Reads raw, qcow2, VHD (fixed or dynamic) or sparse VMDK (monolithicSparse or",
                 "streamOptimized) and writes raw, qcow2, vhd (fixed, Azure), dynamic-vhd,",

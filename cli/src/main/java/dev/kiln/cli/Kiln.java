@@ -1,12 +1,19 @@
 package dev.kiln.cli;
 
 import dev.kiln.core.KilnException;
+import dev.kiln.disk.DiskImages;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.Providers;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** Assembles the command tree, wires error handling once, and runs one invocation. */
 public final class Kiln {
@@ -16,25 +23,46 @@ public final class Kiln {
     public static final int USAGE = 2;
     public static final int INTERRUPTED = 130;
 
+    /** The built-in commands, in the order help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    /** Commands that read or write disk images, and so need the native helpers. */
+    private static final Set<String> DISK_COMMANDS = Set.of("build", "convert", "push", "run");
+
     private Kiln() {
     }
 
     public static int execute(String[] args, Session session) {
-        return commandLine(session, Providers.installed()).execute(args);
+        return commandLine(session, Providers::installed, args).execute(args);
     }
 
+    /** The whole tree: every command and every installed provider (help, completion, the README). */
     static CommandLine commandLine(Session session, List<ProviderFactory> providers) {
+        return commandLine(session, () -> providers, new String[0]);
+    }
+
+    /**
+     * The tree one invocation needs. picocli models a command by reflection, and modelling all of
+     * them costs more than converting a small image, so when the arguments name a command only that
+     * command is modelled (under push and run, only the named provider) and providers are looked up
+     * only by the commands that use them. Arguments that name no command get the whole tree, so
+     * help, suggestions and usage errors are those of the whole tool.
+     */
+    static CommandLine commandLine(Session session, Supplier<List<ProviderFactory>> providers, String[] args) {
         KilnCommand root = new KilnCommand(session, providers);
         CommandLine cli = new CommandLine(root);
-        CommandLine push = cli.getSubcommands().get("push");
-        CommandLine run = cli.getSubcommands().get("run");
-        for (ProviderFactory factory : providers) {
-            if (factory.canPush()) {
-                push.addSubcommand(factory.name(), new CommandLine(ProviderCommand.push(session, factory)));
+        List<String> words = words(cli.getCommandSpec(), args);
+        String named = words.isEmpty() || !COMMANDS.containsKey(words.get(0)) ? null : words.get(0);
+        if (named != null && DISK_COMMANDS.contains(named)) {
+            preloadDiskNatives();
+        }
+        COMMANDS.forEach((name, command) -> {
+            if (named == null || named.equals(name)) {
+                cli.addSubcommand(name, command.get());
             }
-            if (factory.canRun()) {
-                run.addSubcommand(factory.name(), new CommandLine(ProviderCommand.run(session, factory)));
-            }
+        });
+        if (named == null || named.equals("push") || named.equals("run")) {
+            addProviders(cli, session, root.providers(), words.size() > 1 ? words.get(1) : null);
         }
         cli.setOut(session.out());
         cli.setErr(session.err());
@@ -43,6 +71,65 @@ public final class Kiln {
         cli.setExecutionExceptionHandler(new OperatorErrors(session));
         cli.setExitCodeExceptionMapper(t -> t instanceof KilnException k && k.isUsage() ? USAGE : FAILURE);
         return cli;
+    }
+
+    /** Loads the disk natives on the second core while picocli models the command on this one. */
+    private static void preloadDiskNatives() {
+        Thread loader = new Thread(DiskImages::preload, "kiln-preload");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /** Adds {@code kiln push NAME} and {@code kiln run NAME}: only {@code named} when it is installed. */
+    private static void addProviders(CommandLine cli, Session session, List<ProviderFactory> providers, String named) {
+        boolean known = providers.stream().anyMatch(f -> f.name().equals(named));
+        CommandLine push = cli.getSubcommands().get("push");
+        CommandLine run = cli.getSubcommands().get("run");
+        for (ProviderFactory factory : providers) {
+            if (known && !factory.name().equals(named)) {
+                continue;
+            }
+            if (push != null && factory.canPush()) {
+                push.addSubcommand(factory.name(), new CommandLine(ProviderCommand.push(session, factory)));
+            }
+            if (run != null && factory.canRun()) {
+                run.addSubcommand(factory.name(), new CommandLine(ProviderCommand.run(session, factory)));
+            }
+        }
+    }
+
+    /** The first two words of the arguments that are neither options nor the values of the root's options. */
+    static List<String> words(CommandSpec root, String[] args) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.length && words.size() < 2; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.startsWith("-") && arg.length() > 1) {
+                OptionSpec option = root.findOption(arg);
+                if (option != null && option.arity().max() > 0) {
+                    i++;
+                }
+            } else {
+                words.add(arg);
+            }
+        }
+        return words;
+    }
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("build", BuildCommand::new);
+        commands.put("push", PushCommand::new);
+        commands.put("run", RunCommand::new);
+        commands.put("providers", ProvidersCommand::new);
+        commands.put("formats", FormatsCommand::new);
+        commands.put("convert", ConvertCommand::new);
+        commands.put("cache", CacheCommand::new);
+        commands.put("version", VersionCommand::new);
+        commands.put("completion", CompletionCommand::new);
+        return commands;
     }
 
     /** The root command's user object, from any command spec in the tree. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.ScopeType;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 @Command(name = "kiln",
         mixinStandardHelpOptions = true,
@@ -26,8 +27,6 @@ import java.util.List;
                 ""},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.",
                 "Run 'kiln COMMAND --help' for a command's options."},
-        subcommands = {BuildCommand.class, PushCommand.class, RunCommand.class, ProvidersCommand.class,
-                FormatsCommand.class, ConvertCommand.class, CacheCommand.class, VersionCommand.class, CompletionCommand.class},
         sortOptions = false,
         usageHelpAutoWidth = true)
 public final class KilnCommand implements Runnable {
@@ -58,12 +57,14 @@ public final class KilnCommand implements Runnable {
     Path resultFile;
 
     private final Session session;
-    private final List<ProviderFactory> providers;
+    private final Supplier<List<ProviderFactory>> providers;
+    private List<ProviderFactory> loaded;
     private Renderer renderer;
 
-    KilnCommand(Session session, List<ProviderFactory> providers) {
+    /** {@code providers} is asked once, when a command first needs the installed providers. */
+    KilnCommand(Session session, Supplier<List<ProviderFactory>> providers) {
         this.session = session;
-        this.providers = List.copyOf(providers);
+        this.providers = providers;
     }
 
     @Override
@@ -76,8 +77,11 @@ public final class KilnCommand implements Runnable {
         return session;
     }
 
-    List<ProviderFactory> providers() {
-        return providers;
+    synchronized List<ProviderFactory> providers() {
+        if (loaded == null) {
+            loaded = List.copyOf(providers.get());
+        }
+        return loaded;
     }
 
     /** The renderer for this invocation, made on first use. */

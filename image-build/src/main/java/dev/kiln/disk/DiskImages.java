@@ -32,6 +32,15 @@ public final class DiskImages {
     private DiskImages() {
     }
 
+    /**
+     * Loads the native helpers (lseek for holes, libdeflate) now. A command line calls this on a
+     * spare core while it parses its arguments, so a short conversion does not wait for them.
+     */
+    public static void preload() {
+        FileHoles.nativeAvailable();
+        dev.kiln.disk.compress.BlockCompressor.backend();
+    }
+
     /** Opens a raw, qcow2, VHD (fixed or dynamic) or sparse VMDK image, detected from its bytes. */
     public static DiskSource open(Path path) {
         try {

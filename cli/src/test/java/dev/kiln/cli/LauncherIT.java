@@ -1,0 +1,111 @@
+package dev.kiln.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged distribution, started the way users start it: bin/kiln from a copy of target/kiln. */
+class LauncherIT {
+
+    @TempDir
+    static Path dist;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void copyTheDistribution() throws IOException {
+        Path built = Path.of("target", "kiln").toAbsolutePath();
+        try (Stream<Path> files = Files.walk(built)) {
+            for (Path from : files.toList()) {
+                String name = from.getFileName().toString();
+                if (name.startsWith("kiln.jsa")) {
+                    continue;  // a copy must make its own archive: the build's is tied to target/kiln
+                }
+                Path to = dist.resolve(built.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFreshCopyMakesItsStartUpArchiveAndServesPicocliAndTheWritersFromIt() throws Exception {
+        Path raw = sample();
+        Path log = tmp.resolve("classes.log");
+
+        Run version = kiln(Map.of(), "--version");
+        Run convert = kiln(Map.of("KILN_JAVA_OPTS", "-Xlog:class+load:file=" + log),
+                "convert", raw.toString(), tmp.resolve("out.qcow2").toString(), "-f", "qcow2");
+
+        assertThat(version.code()).as(version.stderr()).isZero();
+        assertThat(version.stdout()).startsWith("kiln ");
+        assertThat(dist.resolve("lib/kiln.jsa")).isNotEmptyFile();
+        assertThat(convert.code()).as(convert.stderr()).isZero();
+        assertThat(tmp.resolve("out.qcow2")).isNotEmptyFile();
+        String classes = Files.readString(log);
+        assertThat(classes).contains("picocli.CommandLine source: shared objects file",
+                "dev.kiln.disk.qcow2.Qcow2Writer source: shared objects file");
+    }
+
+    @Test
+    void withTheArchiveOffClassesComeFromTheJars() throws Exception {
+        Path log = tmp.resolve("classes.log");
+
+        Run version = kiln(Map.of("KILN_CDS", "off", "KILN_JAVA_OPTS", "-Xlog:class+load:file=" + log), "--version");
+
+        assertThat(version.code()).as(version.stderr()).isZero();
+        assertThat(Files.readString(log)).contains("picocli.CommandLine source: file:")
+                .doesNotContain("picocli.CommandLine source: shared objects file");
+    }
+
+    @Test
+    void everyCommandsHelpRunsFromTheDistribution() throws Exception {
+        for (List<String> args : List.of(List.of("convert", "--help"), List.of("cache", "ls", "--help"),
+                List.of("push", "aws", "--help"), List.of("run", "qemu", "--help"))) {
+            Run help = kiln(Map.of(), args.toArray(String[]::new));
+            assertThat(help.code()).as("%s: %s", args, help.stderr()).isZero();
+            assertThat(help.stdout()).contains("Usage: kiln " + String.join(" ", args.subList(0, args.size() - 1)));
+        }
+    }
+
+    private Path sample() throws IOException {
+        Path raw = tmp.resolve("disk.raw");
+        try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
+            file.setLength(16L << 20);
+            file.seek(1L << 20);
+            file.write("some data in a sparse disk".getBytes(StandardCharsets.US_ASCII));
+        }
+        return raw;
+    }
+
+    private record Run(int code, String stdout, String stderr) {
+    }
+
+    private Run kiln(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("sh", dist.resolve("bin/kiln").toString()),
+                Stream.of(args)).toList());
+        pb.environment().putAll(env);
+        pb.environment().put("CI", "true");
+        pb.redirectOutput(tmp.resolve("stdout").toFile()).redirectError(tmp.resolve("stderr").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kiln %s finished", String.join(" ", args)).isTrue();
+        return new Run(p.exitValue(), Files.readString(tmp.resolve("stdout")), Files.readString(tmp.resolve("stderr")));
+    }
+}

@@ -2,6 +2,7 @@ package dev.kiln.boot;
 
 import dev.kiln.boot.io.Bytes;
 import dev.kiln.core.KilnException;
+import dev.kiln.core.Sizes;
 
 import java.util.OptionalLong;
 
@@ -16,7 +17,7 @@ final class DiskSizes {
 
     static long choose(long needed, long unit, OptionalLong requested, String what) {
         if (requested.isEmpty()) {
-            return Bytes.roundUp(needed, unit);
+            return Sizes.roundUp(needed, unit);
         }
         long size = requested.getAsLong();
         if (size < needed) {

@@ -1,6 +1,7 @@
 package dev.kiln.boot.fat;
 
 import dev.kiln.boot.io.Bytes;
+import dev.kiln.core.Sizes;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,9 +56,9 @@ public final class Fat32Layout {
         for (FatFile f : files) {
             data += f.content().size() + Math.max(f.alignment(), 4096) + 4096;
         }
-        long size = Math.max(Fat32Geometry.minimumBytes(), Bytes.roundUp(data + data / 64 + (1 << 20), 1 << 20));
+        long size = Math.max(Fat32Geometry.minimumBytes(), Sizes.roundUp(data + data / 64 + (1 << 20), 1 << 20));
         while (!new Fat32Layout(Fat32Geometry.forSize(size), files, 0, "X", 0).fits()) {
-            size += Math.max(1 << 20, Bytes.roundUp(size / 16, 1 << 20));
+            size += Math.max(1 << 20, Sizes.roundUp(size / 16, 1 << 20));
         }
         return size;
     }

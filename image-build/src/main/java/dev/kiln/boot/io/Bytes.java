@@ -27,10 +27,6 @@ public final class Bytes {
         return out;
     }
 
-    public static long roundUp(long value, long multiple) {
-        return (value + multiple - 1) / multiple * multiple;
-    }
-
     public static long ceilDiv(long value, long divisor) {
         return (value + divisor - 1) / divisor;
     }

@@ -50,11 +50,11 @@ final class DirectoryRecord {
         long used = 0;
         for (byte[] r : records) {
             if (used % IsoLayout.BLOCK + r.length > IsoLayout.BLOCK) {
-                used = dev.kiln.boot.io.Bytes.roundUp(used, IsoLayout.BLOCK);
+                used = dev.kiln.core.Sizes.roundUp(used, IsoLayout.BLOCK);
             }
             used += r.length;
         }
-        return dev.kiln.boot.io.Bytes.roundUp(used, IsoLayout.BLOCK);
+        return dev.kiln.core.Sizes.roundUp(used, IsoLayout.BLOCK);
     }
 
     private static int links(IsoNode dir) {

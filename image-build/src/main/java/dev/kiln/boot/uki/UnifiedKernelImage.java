@@ -3,6 +3,7 @@ package dev.kiln.boot.uki;
 import dev.kiln.boot.io.ByteSink;
 import dev.kiln.boot.io.Bytes;
 import dev.kiln.boot.io.Content;
+import dev.kiln.core.Sizes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,18 +49,18 @@ public final class UnifiedKernelImage implements Content {
         this.rawOffsets = new long[sections.size()];
         this.header = stub.clone();
         ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        long raw = Bytes.roundUp(Math.max(stub.length, pe.rawEnd()), align);
-        long vma = Bytes.roundUp(pe.imageEnd(), pe.sectionAlignment());
+        long raw = Sizes.roundUp(Math.max(stub.length, pe.rawEnd()), align);
+        long vma = Sizes.roundUp(pe.imageEnd(), pe.sectionAlignment());
         long initialized = 0;
         for (int i = 0; i < sections.size(); i++) {
             long length = sections.get(i).content().size();
-            long rawSize = Bytes.roundUp(length, pe.fileAlignment());
+            long rawSize = Sizes.roundUp(length, pe.fileAlignment());
             rawOffsets[i] = raw;
             sectionHeader(b, pe.sectionTableOffset() + (pe.sectionCount() + i) * PeHeaders.SECTION_HEADER,
                     sections.get(i).name(), length, vma, rawSize, raw);
             initialized += rawSize;
-            vma = Bytes.roundUp(vma + length, pe.sectionAlignment());
-            raw = Bytes.roundUp(raw + rawSize, i + 1 < sections.size() ? align : pe.fileAlignment());
+            vma = Sizes.roundUp(vma + length, pe.sectionAlignment());
+            raw = Sizes.roundUp(raw + rawSize, i + 1 < sections.size() ? align : pe.fileAlignment());
         }
         this.size = raw;
         b.putShort(pe.coffOffset() + 2, (short) (pe.sectionCount() + sections.size()));

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# B6: push aws --method import-snapshot against a real S3-compatible server on loopback
+# (formats-and-uploads.md section 7). Fixture F1 = 2 GiB ext4 with ~431 MiB of real files (the recipe
+# of bench/disk-formats.sh). Side by side:
+#   kiln    kiln push aws F1 --method import-snapshot: streamOptimized VMDK written straight into a
+#           parallel multipart upload (convert and upload pipelined, nothing on local disk)
+#   peer    qemu-img convert -O vmdk -o subformat=streamOptimized, then aws s3 cp of that VMDK
+#   raw     aws s3 cp of the raw file (what LinuxKit uploads)
+# S3 is S3Mock (the Maven cache's s3mock jar, run by ImportBenchStub in its own JVM); EC2/STS answer
+# from the tests' WireMock stub (ImportSnapshot, DescribeImportSnapshotTasks, RegisterImage ...).
+# Bytes on the wire: an iptables counter on lo for TCP to the S3 port (client -> server, IP and TCP
+# headers included); object sizes from S3 itself (ListObjectsV2). The uploaded object is checked
+# byte for byte against `kiln convert F1 X.vmdk -f vmdk`, and the peer's VMDK with qemu-img compare.
+# Unshaped loopback (the 100 Mbit/s netns shaping of B6 is not done here).
+# Usage: sudo bench/aws-import.sh [WORKDIR]   (needs root for iptables; F1 is kept in WORKDIR)
+# Needs: qemu-utils, e2fsprogs, iptables, the aws CLI, python3; build first: ./mvnw -q -o package -DskipTests
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-$(mktemp -d /tmp/kiln-b6.XXXXXX)}
+runs=${RUNS:-2}
+mkdir -p "$work"
+cd "$root"
+[ -d cli/target/kiln/lib ] || { echo "build first: ./mvnw -q -o package -DskipTests" >&2; exit 1; }
+./mvnw -q -o -pl providers/aws -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" \
+  -Dmdep.includeScope=test
+cp="$root/providers/aws/target/test-classes:$root/providers/aws/target/classes:$(cat "$work/cp.txt")"
+
+if [ ! -f "$work/f1.raw" ]; then
+  rm -rf "$work/root"; mkdir "$work/root"
+  cp -a /usr/lib/jvm/java-17-openjdk-amd64 /usr/share/doc "$work/root/" 2>/dev/null || true
+  cp -a /usr/lib/x86_64-linux-gnu/perl* "$work/root/" 2>/dev/null || true
+  truncate -s 2G "$work/f1.raw"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d "$work/root" "$work/f1.raw"
+  rm -rf "$work/root"
+fi
+ln -sf f1.raw "$work/bench.raw"   # push takes NAME.raw as the aws format; the image is called "bench"
+raw=$(stat -c %s "$work/f1.raw")
+echo "F1: $raw bytes, $(( $(stat -c %b "$work/f1.raw") * 512 / 1048576 )) MiB allocated"
+
+port=19$((RANDOM % 900 + 100))
+java -cp "$cp" dev.kiln.aws.ImportBenchStub "$port" > "$work/stub.out" 2> "$work/stub.err" & stub=$!
+rule=(OUTPUT -o lo -p tcp --dport "$port" -m comment --comment kiln-b6)
+cleanup() { iptables -D "${rule[@]}" 2>/dev/null || true; kill $stub 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do grep -q '^http' "$work/stub.out" 2>/dev/null && break; sleep 0.5; done
+ec2=$(grep '^http' "$work/stub.out")
+s3="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=eu-west-1 AWS_REGION=eu-west-1 \
+  AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+s3cli() { aws --endpoint-url "$s3" "$@"; }
+s3cli s3 mb s3://bench > /dev/null
+iptables -I "${rule[@]}"
+wire() { iptables -L OUTPUT -v -x -n | awk '/kiln-b6/ {print $2}'; }
+zero() { iptables -Z OUTPUT; }
+object_size() { s3cli s3api list-objects-v2 --bucket bench --prefix "$1" --query 'Contents[0].Size' --output text; }
+cat "$work/f1.raw" > /dev/null   # warm the page cache for every side
+
+kiln_push() {
+  "$root/kiln" --console plain -v push aws "$work/bench.raw" --method import-snapshot --bucket bench --keep-object \
+    --endpoint-url "$ec2" --endpoint-url-s3 "$s3" --poll-interval 10ms
+}
+# timed LABEL CMD...: wall seconds and peak RSS KiB into $work/t, stderr kept in $work/LABEL.err
+timed() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/t" "$@" > "$work/$label.out" 2> "$work/$label.err" \
+    || { tail -20 "$work/$label.err" >&2; exit 1; }
+}
+
+echo "warm-up (class-data archive, page cache)"
+kiln_push > /dev/null 2>&1 || true
+s3cli s3 rm --recursive s3://bench/ > /dev/null
+
+"$root/kiln" -q convert "$work/f1.raw" "$work/bench.vmdk" -f vmdk > /dev/null
+printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' side run object wire obj/raw wire/raw wall1 wall2 rssMiB
+for run in $(seq 1 "$runs"); do
+  zero
+  timed kiln kiln_push
+  read -r kwall krss < "$work/t"
+  kwire=$(wire); kobj=$(object_size kiln/)
+  key=$(s3cli s3api list-objects-v2 --bucket bench --prefix kiln/ --query 'Contents[0].Key' --output text)
+  s3cli s3 cp "s3://bench/$key" "$work/back.vmdk" --quiet
+  cmp "$work/back.vmdk" "$work/bench.vmdk" || { echo "uploaded object differs from kiln convert's VMDK" >&2; exit 1; }
+  # the streaming window: from the upload phase's start to its last line, from kiln's own timestamps
+  stream=$(python3 - "$work/kiln.err" <<'PY'
+import re, sys
+t = [(float(m.group(1)) * 3600 + float(m.group(2)) * 60 + float(m.group(3)), l)
+     for l in open(sys.argv[1]) for m in [re.match(r'\s*(\d\d):(\d\d):(\d\d(?:\.\d+)?)', l)] if m]
+start = next((s for s, l in t if 'stream a streamOptimized VMDK' in l), None)
+end = next((s for s, l in t if 'uploaded s3://' in l), None)
+print(round(end - start, 2) if start is not None and end is not None else '-')
+PY
+)
+  s3cli s3 rm --recursive s3://bench/ > /dev/null
+  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' kiln "$run" "$kobj" "$kwire" \
+    "$(python3 -c "print(round($kobj/$raw,4))")" "$(python3 -c "print(round($kwire/$raw,4))")" \
+    "$kwall" "($stream)" "$((krss / 1024))"
+
+  rm -f "$work/peer.vmdk"
+  timed convert qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$work/f1.raw" "$work/peer.vmdk"
+  read -r cwall crss < "$work/t"
+  qemu-img compare -q -f raw -F vmdk "$work/f1.raw" "$work/peer.vmdk"
+  zero
+  timed upload s3cli s3 cp "$work/peer.vmdk" s3://bench/peer.vmdk --quiet
+  read -r uwall ursss < "$work/t"
+  pwire=$(wire); pobj=$(object_size peer.vmdk)
+  s3cli s3 rm s3://bench/peer.vmdk > /dev/null
+  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' peer "$run" "$pobj" "$pwire" \
+    "$(python3 -c "print(round($pobj/$raw,4))")" "$(python3 -c "print(round($pwire/$raw,4))")" \
+    "$cwall" "+$uwall" "$((crss / 1024))/$((ursss / 1024))"
+  echo "      kiln end-to-end / (qemu-img convert + aws s3 cp) = $kwall / $(python3 -c "print(round($cwall+$uwall,2))") = $(python3 -c "print(round($kwall/($cwall+$uwall),3))")"
+
+  zero
+  timed rawcp s3cli s3 cp "$work/f1.raw" s3://bench/f1.raw --quiet
+  read -r rwall rrss < "$work/t"
+  rwire=$(wire); robj=$(object_size f1.raw)
+  s3cli s3 rm s3://bench/f1.raw > /dev/null
+  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' raw "$run" "$robj" "$rwire" \
+    "$(python3 -c "print(round($robj/$raw,4))")" "$(python3 -c "print(round($rwire/$raw,4))")" \
+    "$rwall" "-" "$((rrss / 1024))"
+done

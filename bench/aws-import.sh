@@ -43,7 +43,7 @@ rule=(OUTPUT -o lo -p tcp --dport "$port" -m comment --comment kiln-b6)
 cleanup() { iptables -D "${rule[@]}" 2>/dev/null || true; kill $stub 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do grep -q '^http' "$work/stub.out" 2>/dev/null && break; sleep 0.5; done
-ec2=$(grep '^http' "$work/stub.out")
+ec2=$(grep '^http' "$work/stub.out") || { tail -20 "$work/stub.err" >&2; exit 1; }
 s3="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=eu-west-1 AWS_REGION=eu-west-1 \
   AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
@@ -55,10 +55,8 @@ zero() { iptables -Z OUTPUT; }
 object_size() { s3cli s3api list-objects-v2 --bucket bench --prefix "$1" --query 'Contents[0].Size' --output text; }
 cat "$work/f1.raw" > /dev/null   # warm the page cache for every side
 
-kiln_push() {
-  "$root/kiln" --console plain -v push aws "$work/bench.raw" --method import-snapshot --bucket bench --keep-object \
-    --endpoint-url "$ec2" --endpoint-url-s3 "$s3" --poll-interval 10ms
-}
+kiln_push=("$root/kiln" --console plain -v push aws "$work/bench.raw" --method import-snapshot --bucket bench
+  --keep-object --endpoint-url "$ec2" --endpoint-url-s3 "$s3" --poll-interval 10ms)
 # timed LABEL CMD...: wall seconds and peak RSS KiB into $work/t, stderr kept in $work/LABEL.err
 timed() {
   local label=$1; shift
@@ -67,14 +65,14 @@ timed() {
 }
 
 echo "warm-up (class-data archive, page cache)"
-kiln_push > /dev/null 2>&1 || true
+"${kiln_push[@]}" > /dev/null 2>&1 || true
 s3cli s3 rm --recursive s3://bench/ > /dev/null
 
 "$root/kiln" -q convert "$work/f1.raw" "$work/bench.vmdk" -f vmdk > /dev/null
 printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' side run object wire obj/raw wire/raw wall1 wall2 rssMiB
 for run in $(seq 1 "$runs"); do
   zero
-  timed kiln kiln_push
+  timed kiln "${kiln_push[@]}"
   read -r kwall krss < "$work/t"
   kwire=$(wire); kobj=$(object_size kiln/)
   key=$(s3cli s3api list-objects-v2 --bucket bench --prefix kiln/ --query 'Contents[0].Key' --output text)
@@ -100,7 +98,7 @@ PY
   read -r cwall crss < "$work/t"
   qemu-img compare -q -f raw -F vmdk "$work/f1.raw" "$work/peer.vmdk"
   zero
-  timed upload s3cli s3 cp "$work/peer.vmdk" s3://bench/peer.vmdk --quiet
+  timed upload aws --endpoint-url "$s3" s3 cp "$work/peer.vmdk" s3://bench/peer.vmdk --quiet
   read -r uwall ursss < "$work/t"
   pwire=$(wire); pobj=$(object_size peer.vmdk)
   s3cli s3 rm s3://bench/peer.vmdk > /dev/null
@@ -110,7 +108,7 @@ PY
   echo "      kiln end-to-end / (qemu-img convert + aws s3 cp) = $kwall / $(python3 -c "print(round($cwall+$uwall,2))") = $(python3 -c "print(round($kwall/($cwall+$uwall),3))")"
 
   zero
-  timed rawcp s3cli s3 cp "$work/f1.raw" s3://bench/f1.raw --quiet
+  timed rawcp aws --endpoint-url "$s3" s3 cp "$work/f1.raw" s3://bench/f1.raw --quiet
   read -r rwall rrss < "$work/t"
   rwire=$(wire); robj=$(object_size f1.raw)
   s3cli s3 rm s3://bench/f1.raw > /dev/null

@@ -2,6 +2,7 @@ package dev.kiln.aws;
 
 import com.adobe.testing.s3mock.S3MockApplication;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -15,8 +16,8 @@ public final class ImportBenchStub {
     }
 
     public static void main(String[] args) throws Exception {
-        S3MockApplication.start(Map.of(S3MockApplication.PROP_HTTP_PORT, Integer.parseInt(args[0]),
-                S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT, S3MockApplication.PROP_SILENT, true));
+        S3MockApplication.start(new HashMap<>(Map.of(S3MockApplication.PROP_HTTP_PORT, Integer.parseInt(args[0]),
+                S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT, S3MockApplication.PROP_SILENT, true)));
         AwsStub aws = new AwsStub();
         aws.ec2("ImportSnapshot", "<importTaskId>" + S3ImportTest.TASK + "</importTaskId>"
                 + "<snapshotTaskDetail><status>active</status></snapshotTaskDetail>");

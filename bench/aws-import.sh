@@ -14,8 +14,10 @@
 # Rows: kiln = the CLI (wall1 includes JVM start-up and the CLI's SHA-256 of the whole 2 GiB file for
 # the kiln:digest tag, which the peers do not compute); inproc = the same push in one JVM with a given
 # digest (wall2 = the push alone); peer = qemu-img convert (wall1) then aws s3 cp (wall2); raw = aws s3 cp.
-# Unshaped loopback (the 100 Mbit/s netns shaping of B6 is not done here).
-# Usage: sudo bench/aws-import.sh [WORKDIR]   (needs root for iptables; F1 is kept in WORKDIR)
+# SHAPE=100mbit shapes only the traffic to the S3 port on lo (htb class + u32 filter on the destination
+# port; this kernel has no sch_prio/netem; not B6's netns + veth) and skips the raw row (2 GiB at that
+# rate); default unshaped.
+# Usage: sudo [SHAPE=100mbit] [RUNS=2] bench/aws-import.sh [WORKDIR]   (root for iptables/tc; F1 kept in WORKDIR)
 # Needs: qemu-utils, e2fsprogs, iptables, the aws CLI, python3; build first: ./mvnw -q -o package -DskipTests
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,7 +45,11 @@ echo "F1: $raw bytes, $(( $(stat -c %b "$work/f1.raw") * 512 / 1048576 )) MiB al
 port=19$((RANDOM % 900 + 100))
 java -cp "$cp" dev.kiln.aws.ImportBenchStub "$port" > "$work/stub.out" 2> "$work/stub.err" & stub=$!
 rule=(OUTPUT -o lo -p tcp --dport "$port" -m comment --comment kiln-b6)
-cleanup() { iptables -D "${rule[@]}" 2>/dev/null || true; kill $stub 2>/dev/null || true; }
+cleanup() {
+  iptables -D "${rule[@]}" 2>/dev/null || true
+  [ -z "${SHAPE:-}" ] || tc qdisc del dev lo root 2>/dev/null || true
+  kill $stub 2>/dev/null || true
+}
 trap cleanup EXIT
 for _ in $(seq 1 120); do grep -q '^http' "$work/stub.out" 2>/dev/null && break; sleep 0.5; done
 ec2=$(grep '^http' "$work/stub.out") || { tail -20 "$work/stub.err" >&2; exit 1; }
@@ -56,6 +62,13 @@ export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REG
 s3cli() { aws --endpoint-url "$s3" "$@"; }
 s3cli s3 mb s3://bench > /dev/null
 iptables -I "${rule[@]}"
+if [ -n "${SHAPE:-}" ]; then
+  tc qdisc add dev lo root handle 1: htb default 10
+  tc class add dev lo parent 1: classid 1:10 htb rate 40gbit
+  tc class add dev lo parent 1: classid 1:20 htb rate "$SHAPE" ceil "$SHAPE"
+  tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff flowid 1:20
+  echo "traffic to S3 (port $port) shaped to $SHAPE"
+fi
 wire() { iptables -L OUTPUT -v -x -n | awk '/kiln-b6/ {print $2}'; }
 zero() { iptables -Z OUTPUT; }
 object_size() { s3cli s3api list-objects-v2 --bucket bench --prefix "$1" --query 'Contents[0].Size' --output text; }
@@ -113,6 +126,7 @@ for run in $(seq 1 "$runs"); do
   peer=$(python3 -c "print(round($cwall+$uwall,2))")
   echo "      end-to-end / (qemu-img convert + aws s3 cp = $peer s): kiln CLI $(python3 -c "print(round($kwall/$peer,3))"), in-process push $(python3 -c "print(round($ipush/$peer,3))")"
 
+  [ -z "${SHAPE:-}" ] || continue
   zero
   timed rawcp aws --endpoint-url "$s3" s3 cp "$work/f1.raw" s3://bench/f1.raw --quiet
   read -r rwall rrss < "$work/t"

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -92,11 +93,33 @@ public final class OrderedPipeline<R> implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels what is in flight and waits for running tasks to stop: they may be using native
+     * compressors or buffers that the caller frees right after (a writer that failed half-way, e.g.
+     * an upload that was aborted), and freeing those under a running task crashes the JVM.
+     */
     @Override
     public void close() {
         if (executor != null) {
             inFlight.forEach(f -> f.cancel(true));
             executor.shutdownNow();
+            awaitStopped();
+        }
+    }
+
+    private void awaitStopped() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

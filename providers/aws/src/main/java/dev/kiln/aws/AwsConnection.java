@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileProperty;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Region, credentials and SDK clients for one command. Clients are built on first use, one per
@@ -85,14 +87,16 @@ final class AwsConnection implements AutoCloseable {
 
     /** EBS direct: kiln retries each call itself (jittered back-off), so the SDK must not retry too. */
     EbsClient ebs(int connections, Duration attemptTimeout) {
-        return client("ebs", () -> configure(EbsClient.builder(), "ebs", region, connections)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+        return client("ebs", () -> override(configure(EbsClient.builder(), "ebs", region, connections),
+                o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(attemptTimeout).apiCallTimeout(attemptTimeout))
                 .build());
     }
 
+    /** S3: kiln retries each call itself (a part from its own buffer), so the SDK must not retry too. */
     S3Client s3(int connections) {
-        return client("s3", () -> configure(S3Client.builder(), "s3", region, connections)
+        return client("s3", () -> override(configure(S3Client.builder(), "s3", region, connections),
+                o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .forcePathStyle(endpoint("s3").isPresent())
                 .build());
     }
@@ -106,6 +110,12 @@ final class AwsConnection implements AutoCloseable {
                         .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)));
         endpoint(service).ifPresent(builder::endpointOverride);
         return builder;
+    }
+
+    /** Adds to the override configuration {@link #configure} set (the SDK's lambda form would replace it). */
+    private static <B extends AwsClientBuilder<B, ?>> B override(B builder,
+                                                                 Consumer<ClientOverrideConfiguration.Builder> more) {
+        return builder.overrideConfiguration(builder.overrideConfiguration().toBuilder().applyMutation(more).build());
     }
 
     /** A per-service override wins over the general one, as in the AWS CLI. */

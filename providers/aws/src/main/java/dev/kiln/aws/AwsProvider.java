@@ -20,7 +20,7 @@ final class AwsProvider implements Provider {
     public PushResult push(PushRequest request) throws InterruptedException {
         PushSettings settings = PushSettings.from(context.options(), request);
         try (AwsConnection aws = AwsConnection.open(context)) {
-            return new AwsPush(aws, settings, poller(), context.events(), context.workDir()).push(request);
+            return new AwsPush(aws, settings, poller(), context.events()).push(request);
         }
     }
 

@@ -8,7 +8,6 @@ import dev.kiln.spi.PushResult;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,10 +23,8 @@ final class AwsPush {
     private final Poller poller;
     private final Events events;
     private final Placements placements = new Placements();
-    private final Path workDir;
 
-    AwsPush(AwsConnection aws, PushSettings settings, Poller poller, Events events, Path workDir) {
-        this.workDir = workDir;
+    AwsPush(AwsConnection aws, PushSettings settings, Poller poller, Events events) {
         this.aws = aws;
         this.settings = settings;
         this.poller = poller;
@@ -91,7 +88,7 @@ final class AwsPush {
                 return new EbsDirectUpload(aws.ebs(settings.workers(), settings.requestTimeout()), aws.ec2(), settings,
                         poller, events).upload(disk, settings.tags(), cleanup);
             }
-            return new S3Import(aws, settings, poller, events, workDir).upload(disk, request, cleanup);
+            return new S3Import(aws, settings, poller, events).upload(disk, request, cleanup);
         }
     }
 

@@ -2,35 +2,40 @@ package dev.kiln.aws;
 
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
-import dev.kiln.disk.Compression;
-import dev.kiln.disk.DiskFormat;
-import dev.kiln.disk.DiskImages;
 import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.RawDiskSource;
+import dev.kiln.disk.Extent;
 import dev.kiln.disk.WriteOptions;
+import dev.kiln.disk.vmdk.StreamVmdkWriter;
 import dev.kiln.spi.PushRequest;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.WritableByteChannel;
 
 /**
- * The S3 path: upload the disk to {@code --bucket}, import it as a snapshot, tag the snapshot,
- * and delete the object unless {@code --keep-object}. Slower than EBS direct (minutes of import
- * on AWS's side) but it needs only S3 and the vmimport role.
+ * The S3 path: stream the disk to {@code --bucket} as a multipart upload, import it as a snapshot,
+ * tag the snapshot, and delete the object unless {@code --keep-object}. The streamOptimized VMDK is
+ * written straight into the upload (its grain directory comes at the end, so the writer never seeks
+ * back): conversion and upload overlap and nothing is written to local disk. Slower than EBS direct
+ * (minutes of import on AWS's side) but it needs only S3 and the vmimport role.
  */
 final class S3Import {
+
+    /** Parts in flight at once; the AWS CLI sends 10 (max_concurrent_requests), parts are large. */
+    static final int MAX_PARALLEL_PARTS = 8;
+    private static final int RAW_CHUNK = 1 << 20;
 
     private final AwsConnection aws;
     private final PushSettings settings;
     private final Poller poller;
     private final Events events;
-    private final Path workDir;
+    private final Retry retry = Retry.standard();
 
-    S3Import(AwsConnection aws, PushSettings settings, Poller poller, Events events, Path workDir) {
-        this.workDir = workDir;
+    S3Import(AwsConnection aws, PushSettings settings, Poller poller, Events events) {
         this.aws = aws;
         this.settings = settings;
         this.poller = poller;
@@ -42,24 +47,66 @@ final class S3Import {
         String bucket = settings.bucket().orElseThrow();
         String key = "kiln/" + request.name() + "-" + request.contentDigest().replace("sha256:", "").substring(0, 12)
                 + (vmdk ? ".vmdk" : ".raw");
-        S3Client s3 = aws.s3(settings.workers());
-        Path file = vmdk ? streamOptimized(disk, request.name()) : null;
-        try (DiskSource object = vmdk ? new RawDiskSource(file) : null) {
-            events.phase("upload to s3://" + bucket + "/" + key);
-            new MultipartUpload(s3, Math.min(settings.workers(), 8), events)
-                    .upload(vmdk ? object : disk, bucket, key, cleanup);
-        } finally {
-            if (file != null) {
-                Files.deleteIfExists(file);
-            }
-        }
         String object = "s3://" + bucket + "/" + key;
+        S3Client s3 = aws.s3(settings.workers());
+        events.phase((vmdk ? "stream a streamOptimized VMDK to " : "upload the raw disk to ") + object);
+        long size = send(disk, request.name(), MultipartUpload.start(s3, retry, events, bucket, key, cleanup), vmdk,
+                cleanup);
+        events.info("uploaded " + object + ": " + size + " bytes for a " + disk.size() + "-byte disk ("
+                + String.format("%.3f", size / (double) Math.max(1, disk.size())) + " of raw)");
         cleanup.add("object " + object, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        String snapshot = importSnapshot(bucket, key, vmdk ? "VMDK" : "RAW", cleanup);
+        if (!settings.keepObject()) {
+            retry.call("DeleteObject", events, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+            cleanup.forget("object " + object);
+            events.info("deleted " + object);
+        }
+        return snapshot;
+    }
 
+    /** @return the object's size */
+    private long send(DiskSource disk, String name, MultipartUpload upload, boolean vmdk, Cleanup cleanup)
+            throws IOException, InterruptedException {
+        long bound = vmdk ? PartPlan.vmdkBound(dataBytes(disk), disk.size()) : disk.size();
+        PartPlan plan = PartPlan.forBound(bound, Math.min(settings.workers(), MAX_PARALLEL_PARTS));
+        events.debug("parts of " + (plan.partSize() >> 20) + " MiB, " + plan.parallel() + " in flight, "
+                + plan.buffers() + " buffers");
+        String task = "upload " + name;
+        try (PartStream parts = new PartStream(upload.parts(), plan, n -> events.bytes(task, n, bound))) {
+            if (vmdk) {
+                new StreamVmdkWriter(disk, WriteOptions.defaults().withName(name)).write(parts, n -> { });
+            } else {
+                copyRaw(disk, parts);
+            }
+            upload.complete(parts.finish(), cleanup);
+            events.bytes(task, parts.written(), parts.written());
+            events.debug("sent " + parts.parts() + " parts");
+            return parts.written();
+        } catch (InterruptedIOException | ClosedByInterruptException e) {
+            throw interruption(e);
+        }
+    }
+
+    private static long dataBytes(DiskSource disk) throws IOException {
+        return disk.extents().stream().mapToLong(Extent::length).sum();
+    }
+
+    /** The raw object is the whole disk, holes included: EC2 reads it as the volume, byte for byte. */
+    private static void copyRaw(DiskSource disk, WritableByteChannel out) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(RAW_CHUNK);
+        for (long at = 0; at < disk.size(); at += RAW_CHUNK) {
+            chunk.clear().limit((int) Math.min(RAW_CHUNK, disk.size() - at));
+            disk.read(at, chunk);
+            out.write(chunk.flip());
+        }
+    }
+
+    private String importSnapshot(String bucket, String key, String format, Cleanup cleanup)
+            throws InterruptedException {
         events.phase("import snapshot");
         Ec2Client ec2 = aws.ec2();
         ImportSnapshotTask task = new ImportSnapshotTask(ec2, poller);
-        String taskId = task.start(bucket, key, vmdk ? "VMDK" : "RAW", settings.description(), settings.kmsKey());
+        String taskId = task.start(bucket, key, format, settings.description(), settings.kmsKey());
         cleanup.add("import task " + taskId, () -> task.cancel(taskId));
         String snapshot;
         try {
@@ -71,20 +118,12 @@ final class S3Import {
         cleanup.forget("import task " + taskId);
         cleanup.add("snapshot " + snapshot, () -> new DeleteSnapshot(ec2).delete(snapshot));
         ec2.createTags(b -> b.resources(snapshot).tags(Tags.ec2(settings.tags())));
-        if (!settings.keepObject()) {
-            s3.deleteObject(b -> b.bucket(bucket).key(key));
-            cleanup.forget("object " + object);
-            events.info("deleted " + object);
-        }
         return snapshot;
     }
 
-    /** VM Import reads streamOptimized VMDK: about a tenth of the raw bytes for a typical image. */
-    private Path streamOptimized(DiskSource disk, String name) throws IOException {
-        Path file = workDir.resolve(name + ".vmdk");
-        events.phase("convert to streamOptimized VMDK");
-        DiskImages.write(DiskFormat.VMDK, disk, file, new WriteOptions(Runtime.getRuntime().availableProcessors(),
-                Compression.NONE, 6, true, name, WriteOptions.FIXED_TIME), events);
-        return file;
+    private static InterruptedException interruption(IOException e) {
+        InterruptedException ie = new InterruptedException("stopped during the S3 upload");
+        ie.initCause(e);
+        return ie;
     }
 }

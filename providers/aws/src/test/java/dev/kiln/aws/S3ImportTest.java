@@ -4,6 +4,10 @@ import com.adobe.testing.s3mock.S3MockApplication;
 import dev.kiln.build.BootMode;
 import dev.kiln.build.Format;
 import dev.kiln.core.KilnException;
+import dev.kiln.disk.DiskFormat;
+import dev.kiln.disk.DiskImages;
+import dev.kiln.disk.DiskSource;
+import dev.kiln.disk.WriteOptions;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.testkit.ProviderHarness;
@@ -26,6 +30,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,6 +46,7 @@ class S3ImportTest {
     @TempDir
     Path tmp;
     AwsStub aws;
+    S3Proxy proxy;
     ProviderHarness harness;
 
     @BeforeAll
@@ -85,6 +91,43 @@ class S3ImportTest {
     @AfterEach
     void stop() {
         aws.close();
+        if (proxy != null) {
+            proxy.close();
+        }
+        PartPlan.floor = PartPlan.DEFAULT_FLOOR;
+    }
+
+    /** S3's smallest part, so that a small test image still makes several parts; S3 goes through a proxy. */
+    void smallPartsThroughProxy() {
+        PartPlan.floor = 5L << 20;
+        proxy = new S3Proxy(s3url());
+        harness.flag("endpoint-url-s3", proxy.url());
+    }
+
+    /** 64 MiB disk holding 18 MiB of incompressible data: a VMDK of four 5 MiB parts. */
+    Path incompressible() throws Exception {
+        return TestImages.random(tmp, "hello", 64L << 20, 6, 42, 1, 20, 50);
+    }
+
+    /** What {@code kiln convert IMAGE hello.vmdk -f vmdk} writes. */
+    byte[] converted(Path image) throws Exception {
+        Path out = tmp.resolve("convert/hello.vmdk");
+        Files.createDirectories(out.getParent());
+        try (DiskSource disk = DiskImages.open(image)) {
+            DiskImages.write(DiskFormat.VMDK, disk, out, WriteOptions.defaults().withName("hello"),
+                    dev.kiln.core.Events.none());
+        }
+        return Files.readAllBytes(out);
+    }
+
+    byte[] uploadedObject() {
+        S3Object object = s3.listObjectsV2(b -> b.bucket(bucket())).contents().get(0);
+        return s3.getObjectAsBytes(b -> b.bucket(bucket()).key(object.key())).asByteArray();
+    }
+
+    void assertNothingLeftInS3() {
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket())).uploads()).isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket())).contents()).isEmpty();
     }
 
     String bucket() {
@@ -155,5 +198,75 @@ class S3ImportTest {
                 .hasMessageContaining("Disk validation failed").hasMessageContaining("Cleaned up: removed").hasMessageContaining("object s3://" + bucket());
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket())).contents()).isEmpty();
         assertThat(aws.calls("RegisterImage")).isEmpty();
+    }
+
+    @Test
+    void streamsTheVmdkInSeveralPartsAndTheObjectIsTheVmdkKilnConvertWrites() throws Exception {
+        smallPartsThroughProxy();
+        harness.flag("keep-object", "true");
+        Path image = incompressible();
+
+        push(image);
+
+        byte[] expected = converted(image);
+        assertThat(proxy.parts()).hasSize((int) ((expected.length + (5L << 20) - 1) / (5L << 20)))
+                .hasSizeGreaterThanOrEqualTo(4).doesNotHaveDuplicates();
+        assertThat(uploadedObject()).isEqualTo(expected);
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket())).uploads()).isEmpty();
+    }
+
+    @Test
+    void aPartThatFailsOnceIsSentAgainAndTheUploadCompletes() throws Exception {
+        smallPartsThroughProxy();
+        harness.flag("keep-object", "true");
+        proxy.failPartOnce(2, 503, "SlowDown");
+        Path image = incompressible();
+
+        push(image);
+
+        assertThat(proxy.parts()).filteredOn("2"::equals).hasSize(2);
+        assertThat(uploadedObject()).isEqualTo(converted(image));
+    }
+
+    @Test
+    void aPartThatFailsForGoodAbortsTheMultipartUploadAndSaysSo() throws Exception {
+        smallPartsThroughProxy();
+        proxy.failPart(2, 403, "AccessDenied");
+
+        assertThatThrownBy(() -> push(incompressible())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("AccessDenied")
+                .hasMessageContaining("Cleaned up: removed unfinished multipart upload of s3://" + bucket() + "/kiln/hello-");
+        assertNothingLeftInS3();
+        assertThat(aws.calls("ImportSnapshot")).isEmpty();
+    }
+
+    @Test
+    void ctrlCDuringTheUploadAbortsTheMultipartUpload() throws Exception {
+        smallPartsThroughProxy();
+        proxy.slowParts(2000);
+        Path image = incompressible();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread pusher = new Thread(() -> {
+            try {
+                push(image);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        pusher.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (s3.listMultipartUploads(b -> b.bucket(bucket())).uploads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        pusher.interrupt();
+        pusher.join(TimeUnit.SECONDS.toMillis(90));
+
+        assertThat(pusher.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(KilnException.class)
+                .hasMessageContaining("Stopped while trying to publish hello")
+                .hasMessageContaining("removed unfinished multipart upload of s3://" + bucket() + "/kiln/hello-");
+        assertNothingLeftInS3();
+        assertThat(aws.calls("ImportSnapshot")).isEmpty();
     }
 }

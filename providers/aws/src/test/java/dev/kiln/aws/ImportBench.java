@@ -1,0 +1,39 @@
+package dev.kiln.aws;
+
+import dev.kiln.build.BootMode;
+import dev.kiln.build.Format;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.testkit.ProviderHarness;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * bench/aws-import.sh: {@code IMAGE EC2_URL S3_URL} runs {@code push aws --method import-snapshot}
+ * in this JVM against {@link ImportBenchStub} with a given digest, so the figure is convert + upload +
+ * import calls alone, without the CLI's start-up and whole-file SHA-256 of the image.
+ */
+public final class ImportBench {
+
+    private ImportBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("kiln-bench");
+        ProviderHarness h = new ProviderHarness(new AwsProviderFactory(), work)
+                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "bench")
+                .env("AWS_EC2_METADATA_DISABLED", "true").env("AWS_REGION", "eu-west-1")
+                .env("AWS_CONFIG_FILE", work.resolve("none").toString())
+                .env("AWS_SHARED_CREDENTIALS_FILE", work.resolve("none").toString())
+                .flag("endpoint-url", args[1]).flag("endpoint-url-s3", args[2]).flag("poll-interval", "10ms")
+                .flag("method", "import-snapshot").flag("bucket", "bench").flag("keep-object", "true");
+        long start = System.nanoTime();
+        try (Provider p = new AwsProviderFactory().create(h.pushContext())) {
+            p.push(new PushRequest(Path.of(args[0]), Format.AWS, "inproc", "amd64", Set.of(BootMode.BIOS,
+                    BootMode.UEFI), "sha256:" + "0".repeat(64), false));
+        }
+        System.out.printf("push seconds=%.3f%n", (System.nanoTime() - start) / 1e9);
+    }
+}

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.build.ContentDigest;
 import dev.kiln.build.Format;
-import dev.kiln.core.Digests;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 import dev.kiln.spi.ProviderFactory;
@@ -53,7 +53,7 @@ final class ImageFiles {
                         + "like kiln build names them: " + String.join(", ",
                         factory.accepts().stream().map(f -> f.fileNames("NAME").get(0)).sorted().toList())));
         events.debug("digest of " + image);
-        String digest = "sha256:" + Digests.sha256Hex(image);
+        String digest = ContentDigest.of(image, format);
         return new PushRequest(image, format, name == null ? baseName(fileName) : name, arch, format.bootModes(),
                 digest, dryRun);
     }

@@ -2,6 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.build.ContentDigest;
+import dev.kiln.build.Format;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,8 +112,8 @@ class KilnCliTest {
         assertThat(doc.get("provider").asText()).isEqualTo("fakecloud");
         assertThat(doc.get("outcome").asText()).isEqualTo("created");
         assertThat(doc.get("artifact_id").asText()).startsWith("local-1:img-");
-        assertThat(doc.get("content_digest").asText()).isEqualTo(
-                "sha256:9f64a747e1b97f131fabb6b447296c9b6f0201e79fb3c5356e6c77e89b6a806a");
+        assertThat(doc.get("content_digest").asText()).startsWith("blocks-sha256:")
+                .isEqualTo(ContentDigest.of(image, Format.AWS));
         assertThat(doc.at("/tags/team").asText()).isEqualTo("core");
         assertThat(doc.at("/tags/env").asText()).isEqualTo("prod");
         assertThat(doc.at("/tags/public").asText()).isEqualTo("true");

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param name          the image name to register ({@code --name}, else derived from the file)
  * @param arch          {@code amd64} or {@code arm64}
  * @param bootModes     what the image can boot with
- * @param contentDigest "sha256:..." that identifies the content, for skip/replace decisions
+ * @param contentDigest identifies the content, for skip/replace decisions ({@code dev.kiln.build.ContentDigest})
  * @param dryRun        report what would be done and send nothing
  */
 public record PushRequest(Path image, Format format, String name, String arch, Set<BootMode> bootModes,

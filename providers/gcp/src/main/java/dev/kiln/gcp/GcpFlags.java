@@ -88,6 +88,8 @@ final class GcpFlags {
                 OptionSpec.flag("spot", "Run as a Spot VM: cheaper, may be stopped at any time."),
                 OptionSpec.flag("serial-console", "Stream serial port 1 until the instance stops or Ctrl-C"
                         + " (read through the API, no SSH needed)."),
+                OptionSpec.path("serial-log", "FILE", "Also save the serial port 1 output to FILE, as GCE returns it"
+                        + " (implies --serial-console)."),
                 OptionSpec.flag("wait-stopped", "Wait until the instance stops by itself."),
                 OptionSpec.flag("rm", "Delete the instance and the disks kiln made once it stops or the wait ends."),
                 OptionSpec.flag("keep", "On Ctrl-C or failure, keep the instance instead of deleting it.")));

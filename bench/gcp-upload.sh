@@ -2,10 +2,14 @@
 # B-GCP: upload of the gcp tar.gz of F1 (2 GiB ext4, ~430 MiB of files) to a local resumable-upload
 # endpoint, kiln's upload path (its own resumable client over java.net.http, 16 MiB chunks, CRC32C
 # check) against `curl -T` of the same file to the same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
-# Usage: bench/gcp-upload.sh [pairs]   (needs e2fsprogs, curl, /usr/bin/time; builds the gcp module)
+# The server (its own JVM, on the same cores) hashes what it receives: md5 (default) computes MD5 and
+# CRC32C as GCS does, crc32c only CRC32C, which takes the server's CPU per byte down about fourfold so
+# that the clients' own costs show. Its CPU seconds per upload are printed for both clients.
+# Usage: bench/gcp-upload.sh [pairs] [md5|crc32c]   (needs e2fsprogs, curl, /usr/bin/time; builds the gcp module)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pairs=${1:-5}
+hashes=${2:-md5}
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -27,7 +31,7 @@ size=$(stat -c %s "$work/fs.img.tar.gz")
 cat "$work/fs.img.tar.gz" > /dev/null
 echo "fixture: F1 2 GiB -> gcp tar.gz of $size bytes"
 
-java -Xmx256m -cp "$cp" dev.kiln.gcp.GcpUploadBench serve > "$work/endpoint" &
+java -Xmx256m -cp "$cp" dev.kiln.gcp.GcpUploadBench serve "$hashes" > "$work/endpoint" &
 server=$!
 for _ in $(seq 50); do [ -s "$work/endpoint" ] && break; sleep 0.2; done
 endpoint=$(head -1 "$work/endpoint")
@@ -48,19 +52,23 @@ kiln_once() {
   echo "$(cut -d' ' -f1,2 "$work/out") $(cat "$work/t")"
 }
 
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server/stat"; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "pair kiln_upload_s kiln_puts_s kiln_jvm_wall_s kiln_jvm_rss_kib curl_s ratio_upload ratio_puts"
+echo "pair kiln_upload_s kiln_puts_s kiln_jvm_wall_s kiln_jvm_rss_kib curl_s ratio_upload ratio_puts server_cpu_s_kiln server_cpu_s_curl"
 ratios=()
 put_ratios=()
 for i in $(seq "$pairs"); do
+  s0=$(server_cpu)
   read -r k_s k_puts k_wall k_rss < <(kiln_once)
+  s1=$(server_cpu)
   read -r c_s _ < <(curl_once)
+  s2=$(server_cpu)
   r=$(awk -v k="$k_s" -v c="$c_s" 'BEGIN { printf "%.2f", c / k }')
   rp=$(awk -v k="$k_puts" -v c="$c_s" 'BEGIN { printf "%.2f", c / k }')
   ratios+=("$r")
   put_ratios+=("$rp")
-  echo "$i $k_s $k_puts $k_wall $k_rss $c_s $r $rp"
+  echo "$i $k_s $k_puts $k_wall $k_rss $c_s $r $rp $(awk -v a="$s0" -v b="$s1" -v c="$s2" 'BEGIN { printf "%.2f %.2f", b - a, c - b }')"
 done
 echo "median kiln/curl throughput ratio, whole upload: $(printf '%s\n' "${ratios[@]}" | median)"
 echo "median kiln/curl throughput ratio, PUTs only: $(printf '%s\n' "${put_ratios[@]}" | median)"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server: $hashes; load average: $(cut -d' ' -f1-3 /proc/loadavg)"

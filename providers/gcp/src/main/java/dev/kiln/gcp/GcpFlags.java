@@ -36,8 +36,12 @@ final class GcpFlags {
                 OptionSpec.string("description", "TEXT", "Image description (default: what kiln built it from)."),
                 OptionSpec.string("label", "KEY=VALUE", "Extra image label, besides kiln-digest and kiln-version.")
                         .asRepeatable(),
-                OptionSpec.string("feature", "FEATURE", "Extra guest OS feature, e.g. SEV_CAPABLE; UEFI_COMPATIBLE"
-                        + " (UEFI images), VIRTIO_SCSI_MULTIQUEUE and GVNIC are always set.").asRepeatable(),
+                OptionSpec.string("feature", "FEATURE", "Extra guest OS feature, e.g. SEV_CAPABLE;"
+                        + " VIRTIO_SCSI_MULTIQUEUE and GVNIC are always set.").asRepeatable(),
+                OptionSpec.flag("uefi-compatible", "Mark UEFI and hybrid images UEFI_COMPATIBLE, so GCE boots them"
+                        + " with UEFI and allows Shielded VM. Turn it off (--uefi-compatible=false) for a hybrid"
+                        + " image that should boot with BIOS on GCE, e.g. when its UEFI path does not boot there;"
+                        + " BIOS-only images never get it.").env("KILN_GCP_UEFI_COMPATIBLE").defaultValue("true"),
                 OptionSpec.flag("nested-virt", "Attach the enable-vmx licence so instances may run their own VMs."),
                 OptionSpec.string("storage-location", "LOCATION", "Region or multi-region the image is stored in,"
                         + " e.g. eu (default: GCE picks the one nearest the bucket)."),
@@ -84,6 +88,8 @@ final class GcpFlags {
                 OptionSpec.flag("spot", "Run as a Spot VM: cheaper, may be stopped at any time."),
                 OptionSpec.flag("serial-console", "Stream serial port 1 until the instance stops or Ctrl-C"
                         + " (read through the API, no SSH needed)."),
+                OptionSpec.path("serial-log", "FILE", "Also save the serial port 1 output to FILE, as GCE returns it"
+                        + " (implies --serial-console)."),
                 OptionSpec.flag("wait-stopped", "Wait until the instance stops by itself."),
                 OptionSpec.flag("rm", "Delete the instance and the disks kiln made once it stops or the wait ends."),
                 OptionSpec.flag("keep", "On Ctrl-C or failure, keep the instance instead of deleting it.")));

@@ -76,10 +76,13 @@ record ImagePlan(String project, String name, String bucket, String object, Opti
         return labels;
     }
 
-    /** UEFI_COMPATIBLE lets the image boot as a Shielded VM; GCE replaced SECURE_BOOT with it. */
+    /**
+     * UEFI_COMPATIBLE makes GCE boot the image with UEFI and lets it run as a Shielded VM (GCE replaced
+     * SECURE_BOOT with it); without it GCE boots with BIOS, which a hybrid image can do too.
+     */
     private static Set<String> features(Options options, PushRequest request) {
         Set<String> features = new LinkedHashSet<>();
-        if (request.bootModes().contains(BootMode.UEFI)) {
+        if (request.bootModes().contains(BootMode.UEFI) && options.flag("uefi-compatible")) {
             features.add("UEFI_COMPATIBLE");
         }
         features.add("VIRTIO_SCSI_MULTIQUEUE");

@@ -19,13 +19,14 @@ import java.util.Optional;
  *
  * @param image    a relative image resource: projects/P/global/images/NAME or .../images/family/FAMILY
  * @param userdata the exact bytes of metadata user-data (never logged)
+ * @param serialLog where to save the serial console output as it comes; giving it follows the console
  */
 record InstancePlan(String project, String zone, String name, String image, String machine,
                     Optional<Long> bootDiskSizeGb, String bootDiskType, List<DiskSpec> disks, String network,
                     Optional<String> subnetwork, boolean externalIp, Optional<String> userdata,
                     boolean serialPortEnable, Map<String, String> labels, boolean secureBoot, boolean vtpm,
                     boolean integrityMonitoring, Optional<String> serviceAccount, List<String> scopes, boolean spot,
-                    boolean serialConsole, boolean waitStopped, boolean remove, boolean keep, Duration timeout) {
+                    boolean serialConsole, Optional<Path> serialLog, boolean waitStopped, boolean remove, boolean keep, Duration timeout) {
 
     InstancePlan {
         disks = List.copyOf(disks);
@@ -43,7 +44,8 @@ record InstancePlan(String project, String zone, String name, String image, Stri
                 DiskSpec.parse(o.all("disk")), o.require("network"), o.find("subnetwork"),
                 o.flag("external-ip"), userdata(o), o.flag("serial-port-enable"), labels, o.flag("secure-boot"),
                 o.flag("vtpm"), o.flag("integrity-monitoring"), o.find("service-account"), o.all("scopes"),
-                o.flag("spot"), o.flag("serial-console"), o.flag("wait-stopped"), o.flag("rm"), o.flag("keep"),
+                o.flag("spot"), o.flag("serial-console") || o.isSet("serial-log"), serialLog(o),
+                o.flag("wait-stopped"), o.flag("rm"), o.flag("keep"),
                 o.duration("timeout").orElse(Duration.ofMinutes(30)));
     }
 
@@ -86,6 +88,16 @@ record InstancePlan(String project, String zone, String name, String image, Stri
 
     private static String imageName(String given) {
         return given.substring(given.lastIndexOf('/') + 1);
+    }
+
+    /** Checked before anything is made, so a typo does not cost an instance. */
+    private static Optional<Path> serialLog(Options o) {
+        Optional<Path> log = o.path("serial-log");
+        Path folder = log.map(p -> p.toAbsolutePath().getParent()).orElse(null);
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw KilnException.usage("--serial-log " + log.get() + ": folder " + folder + " does not exist");
+        }
+        return log;
     }
 
     private static Optional<String> userdata(Options o) {

@@ -114,15 +114,25 @@ final class ResumableUpload {
         }
     }
 
-    /** The next chunk from {@code offset}; the last one names the total, which makes the server finish. */
+    /**
+     * The next chunk from {@code offset}; the last one names the total, which makes the server finish.
+     * Once the server holds the whole chunk its mapping is released at once.
+     */
     private Answer put(URI session, UploadFile file, long offset) throws InterruptedException {
         long size = file.size();
         long length = Math.min(chunkSize, size - offset);
-        String range = length == 0 ? "bytes */" + size
-                : "bytes " + offset + "-" + (offset + length - 1) + "/" + (offset + length == size ? size : "*");
+        if (length == 0) {
+            return query(session, size);
+        }
+        String range = "bytes " + offset + "-" + (offset + length - 1) + "/" + (offset + length == size ? size : "*");
         Duration timeout = CALL_TIMEOUT.plusSeconds(length / (128 * 1024));
-        return answer(http.send(http.request(session, timeout).header("Content-Range", range)
-                .PUT(file.body(offset, length)).build()), size);
+        FileRangeBody body = file.body(offset, length);
+        Answer answer = answer(http.send(http.request(session, timeout).header("Content-Range", range)
+                .PUT(body).build()), size);
+        if (answer instanceof Done || ((Committed) answer).bytes() >= offset + length) {
+            body.release();
+        }
+        return answer;
     }
 
     /** Asks what the session holds; with the total named, a session holding it all finishes and answers 200. */

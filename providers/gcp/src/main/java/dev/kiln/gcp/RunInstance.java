@@ -84,11 +84,12 @@ final class RunInstance {
     private Instance follow(InstancePlan plan, Instance running) throws InterruptedException {
         if (plan.serialConsole()) {
             events.phase("serial console");
-            SerialConsole console = new SerialConsole(clients.instances(), remote, events);
-            Instance last = waitFor(plan, "stop", STOPPED, console);
-            console.poll(plan);
-            console.flush();
-            return last;
+            try (SerialConsole console = new SerialConsole(clients.instances(), remote, events, plan.serialLog())) {
+                Instance last = waitFor(plan, "stop", STOPPED, console);
+                console.poll(plan);
+                console.flush();
+                return last;
+            }
         }
         if (plan.waitStopped()) {
             events.phase("wait for stop");

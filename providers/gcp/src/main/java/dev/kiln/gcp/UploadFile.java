@@ -3,7 +3,7 @@ package dev.kiln.gcp;
 import dev.kiln.core.KilnException;
 
 import java.io.IOException;
-import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -43,11 +43,8 @@ final class UploadFile {
         return size;
     }
 
-    /** Bytes {@code [offset, offset + length)} of the file as a request body of exactly that length. */
-    HttpRequest.BodyPublisher body(long offset, long length) {
-        if (length == 0) {
-            return HttpRequest.BodyPublishers.noBody();
-        }
+    /** Bytes {@code [offset, offset + length)} of the file (length > 0) as a request body of exactly that length. */
+    FileRangeBody body(long offset, long length) {
         return new FileRangeBody(path, offset, offset + length, this::hash);
     }
 
@@ -63,10 +60,11 @@ final class UploadFile {
     }
 
     /** Called from the HTTP client's threads, one range after another. */
-    private synchronized void hash(byte[] b, int n, long position) {
+    private synchronized void hash(ByteBuffer b, long position) {
+        int n = b.remaining();
         if (position <= hashed && position + n > hashed) {
-            int skip = (int) (hashed - position);
-            crc.update(b, skip, n - skip);
+            b.position(b.position() + (int) (hashed - position));
+            crc.update(b);
             hashed = position + n;
         }
     }

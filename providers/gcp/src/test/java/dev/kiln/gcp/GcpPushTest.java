@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -178,6 +179,34 @@ class GcpPushTest {
         String features = GcpFake.json(requests("POST", COMPUTE + "/global/images").get(0))
                 .getAsJsonArray("guestOsFeatures").toString();
         assertThat(features).doesNotContain("UEFI_COMPATIBLE").contains("VIRTIO_SCSI_MULTIQUEUE");
+    }
+
+    @Test
+    void aHybridImageIsNotMarkedUefiCompatibleWhenThatIsTurnedOff() throws Exception {
+        noImages();
+        importSucceeds();
+        harness.flag("uefi-compatible", "false").flag("feature", "sev_capable");
+
+        push();
+
+        JsonObject body = GcpFake.json(requests("POST", COMPUTE + "/global/images").get(0));
+        List<String> types = new ArrayList<>();
+        body.getAsJsonArray("guestOsFeatures").forEach(f -> types.add(f.getAsJsonObject().get("type").getAsString()));
+        assertThat(types).containsExactlyInAnyOrder("VIRTIO_SCSI_MULTIQUEUE", "GVNIC", "SEV_CAPABLE");
+        assertThat(body.getAsJsonObject("rawDisk").get("source").getAsString()).endsWith(".tar.gz");
+    }
+
+    @Test
+    void uefiCompatibleCanBeTurnedOffFromTheEnvironment() throws Exception {
+        noImages();
+        importSucceeds();
+        harness.env("KILN_GCP_UEFI_COMPATIBLE", "false");
+
+        push();
+
+        String features = GcpFake.json(requests("POST", COMPUTE + "/global/images").get(0))
+                .getAsJsonArray("guestOsFeatures").toString();
+        assertThat(features).doesNotContain("UEFI_COMPATIBLE").contains("GVNIC");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -161,6 +162,41 @@ class GcpRunTest {
 
         assertThat(harness.events().text()).contains("INFO SeaBIOS (version 1.8.2)\n", "INFO Welcome to LinuxKit\n");
         assertThat(requests("GET", port).get(1).queryParameter("start").firstValue()).isEqualTo("61");
+    }
+
+    @Test
+    void serialLogSavesTheConsoleOutputAcrossPagesToAFile() throws Exception {
+        instanceStates("RUNNING", "RUNNING", "TERMINATED");
+        String port = ZONE + "/instances/hello/serialPort";
+        serialPage(port, "0", "SeaBIOS (version 1.8.2)\\r\\nBooting from Hard Disk 0...\\r\\nWelcome to Lin", "61");
+        serialPage(port, "61", "uxKit\\n\\u00e9t\\u00e9 ok", "72");
+        serialPage(port, "72", "", "72");
+        Path log = tmp.resolve("console.log");
+        harness.flag("serial-log", log.toString());
+
+        run();
+
+        assertThat(Files.readString(log)).isEqualTo(
+                "SeaBIOS (version 1.8.2)\r\nBooting from Hard Disk 0...\r\nWelcome to LinuxKit\n\u00e9t\u00e9 ok");
+        assertThat(requests("GET", port)).extracting(r -> r.queryParameter("start").firstValue())
+                .containsExactly("0", "61", "72");
+        assertThat(harness.events().text()).contains("INFO Welcome to LinuxKit\n", "INFO \u00e9t\u00e9 ok\n");
+    }
+
+    @Test
+    void aSerialLogInAMissingFolderIsRefusedBeforeAnythingIsMade() throws Exception {
+        harness.flag("serial-log", tmp.resolve("no/such/console.log").toString());
+
+        assertThatThrownBy(this::run).hasMessageContaining("does not exist");
+        assertThat(gcp.calls()).isEmpty();
+    }
+
+    /** One answer of getSerialPortOutput for {@code start}, shaped like the API reference's example. */
+    private void serialPage(String port, String start, String contents, String next) {
+        gcp.stub(get(urlPathEqualTo(port)).withQueryParam("start", equalTo(start)).willReturn(okJson(
+                "{\"kind\":\"compute#serialPortOutput\",\"contents\":\"" + contents + "\",\"start\":\"" + start
+                        + "\",\"next\":\"" + next + "\",\"selfLink\":\"https://www.googleapis.com/compute/v1/projects/"
+                        + "kiln-test/zones/europe-west1-d/instances/hello/serialPort\"}")));
     }
 
     @Test

@@ -26,15 +26,17 @@ public final class GcpUploadBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "serve" -> serve();
+            case "serve" -> serve(args.length < 2 || args[1].equals("md5"));
             case "convert" -> convert(Path.of(args[1]), Path.of(args[2]));
-            case "upload" -> upload(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
-            default -> throw new IllegalArgumentException("serve | convert RAW OUT | upload ENDPOINT FILE CHUNK_MIB");
+            case "upload" -> upload(args[1], Path.of(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 0);
+            default -> throw new IllegalArgumentException(
+                    "serve [md5|crc32c] | convert RAW OUT | upload ENDPOINT FILE CHUNK_MIB [WARM_UPS]");
         }
     }
 
-    private static void serve() throws Exception {
-        FakeGcsServer server = new FakeGcsServer(false);
+    private static void serve(boolean md5) throws Exception {
+        FakeGcsServer server = new FakeGcsServer(false, md5);
         server.buckets.add("bench");
         System.out.println(server.endpoint());
         System.out.flush();
@@ -52,7 +54,7 @@ public final class GcpUploadBench {
      * is made before, as curl's start is not timed either), PUTS from the first data PUT to the last
      * answer, the part {@code curl -T} does (the session POST is outside both curl's and this time).
      */
-    private static void upload(String endpoint, Path file, int chunkMib) throws Exception {
+    private static void upload(String endpoint, Path file, int chunkMib, int warmUps) throws Exception {
         GoogleCredentials token = GoogleCredentials.create(new AccessToken("bench", new Date(Long.MAX_VALUE / 2)));
         GcpAccount account = new GcpAccount(token, "bench", "bench");
         long size = Files.size(file);
@@ -67,6 +69,12 @@ public final class GcpUploadBench {
         try (GcpClients clients = new GcpClients(account, Optional.of(endpoint), Optional.empty(),
                 chunkMib << 20)) {
             clients.storageHttp();
+            for (int r = 1; r <= warmUps; r++) {
+                long t0 = System.nanoTime();
+                new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
+                        .upload(file, "bench", object + r, "sha256:bench");
+                System.err.printf("warm-up %d: %.3f %.3f%n", r, (System.nanoTime() - t0) / 1e9, (puts[1] - puts[0]) / 1e9);
+            }
             long start = System.nanoTime();
             new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
                     .upload(file, "bench", object, "sha256:bench");

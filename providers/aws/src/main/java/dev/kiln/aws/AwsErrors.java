@@ -1,6 +1,7 @@
 package dev.kiln.aws;
 
 import dev.kiln.core.KilnException;
+import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -132,5 +133,26 @@ final class AwsErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * Undoes what {@code cleanup} holds and returns the error to throw: the failure's message plus
+     * what was cleaned. After Ctrl-C the thread's interrupt flag is set again.
+     */
+    static KilnException failed(String action, Throwable cause, Cleanup cleanup) {
+        boolean interrupted = cause instanceof InterruptedException || interrupted(cause)
+                || Thread.currentThread().isInterrupted();
+        String cleaned = cleanup.undo();
+        String report = cleaned.isEmpty() ? "nothing had been created" : "cleaned up: " + cleaned;
+        String message;
+        if (interrupted) {
+            message = "Stopped while trying to " + action + "; " + report;
+            Thread.currentThread().interrupt();
+        } else {
+            RuntimeException runtime = cause instanceof RuntimeException r ? r : new RuntimeException(cause);
+            message = map(action, runtime).getMessage() + ". " + Character.toUpperCase(report.charAt(0))
+                    + report.substring(1);
+        }
+        return new KilnException(message, cause);
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.aws;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 import dev.kiln.disk.DiskSource;
+import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -57,7 +58,7 @@ final class AwsPush {
 
     private PushResult publish(PushRequest request, Existing existing, LaunchPermissions sharing)
             throws InterruptedException {
-        Cleanup cleanup = new Cleanup(events);
+        Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
         String action = "publish " + request.name() + " in " + aws.region();
         Ec2Client ec2 = aws.ec2();
         try {
@@ -76,7 +77,7 @@ final class AwsPush {
             spread(image, request, sharing, cleanup);
             cleanup.clear();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            throw cleanup.fail(action, e);
+            throw AwsErrors.failed(action, e, cleanup);
         }
         removeReplaced(existing);
         return result(request, existing.all().isEmpty() ? PushResult.Outcome.CREATED : PushResult.Outcome.REPLACED);
@@ -122,12 +123,12 @@ final class AwsPush {
         if (request.dryRun()) {
             return result(request, PushResult.Outcome.EXISTED);
         }
-        Cleanup cleanup = new Cleanup(events);
+        Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
         try {
             spread(found, request, sharing, cleanup);
             cleanup.clear();
         } catch (InterruptedException | RuntimeException e) {
-            throw cleanup.fail("copy and share " + found.imageId(), e);
+            throw AwsErrors.failed("copy and share " + found.imageId(), e, cleanup);
         }
         return result(request, PushResult.Outcome.EXISTED);
     }

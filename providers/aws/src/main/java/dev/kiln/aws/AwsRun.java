@@ -2,6 +2,7 @@ package dev.kiln.aws;
 
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
+import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -44,11 +45,11 @@ final class AwsRun {
         if (request.dryRun()) {
             return dryRun(ec2, image, request);
         }
-        Cleanup cleanup = new Cleanup(events);
+        Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
         try {
             return started(ec2, image, request, cleanup);
         } catch (InterruptedException | RuntimeException e) {
-            throw cleanup.fail("run " + image.imageId() + " in " + aws.region(), e);
+            throw AwsErrors.failed("run " + image.imageId() + " in " + aws.region(), e, cleanup);
         }
     }
 

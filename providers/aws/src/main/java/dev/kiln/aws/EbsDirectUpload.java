@@ -2,6 +2,7 @@ package dev.kiln.aws;
 
 import dev.kiln.core.Events;
 import dev.kiln.disk.DiskSource;
+import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;
 import software.amazon.awssdk.services.ec2.Ec2Client;

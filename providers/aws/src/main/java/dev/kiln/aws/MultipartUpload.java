@@ -1,6 +1,7 @@
 package dev.kiln.aws;
 
 import dev.kiln.core.Events;
+import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 

@@ -1,6 +1,7 @@
 package dev.kiln.aws;
 
 import dev.kiln.core.Events;
+import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 

@@ -6,6 +6,7 @@ import dev.kiln.disk.DiskSource;
 import dev.kiln.disk.Extent;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.disk.vmdk.StreamVmdkWriter;
+import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.PushRequest;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -102,4 +102,21 @@ final class GcpErrors {
         int newline = message.indexOf('\n');
         return newline > 0 ? message.substring(0, newline).trim() : message.trim();
     }
+
+    /** A failed cleanup step in a few words. */
+    static String brief(Exception e) {
+        return e instanceof KilnException ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** The failure's message, followed by what cleanup did. */
+    static KilnException report(Throwable failure, String action, String cleaned) {
+        String suffix = cleaned.isEmpty() ? "" : " [cleanup: " + cleaned + "]";
+        if (failure instanceof InterruptedException) {
+            return KilnException.tried(action, "it was interrupted" + suffix, "", failure);
+        }
+        if (failure instanceof KilnException k) {
+            return k.isUsage() ? k : new KilnException(k.getMessage() + suffix, k);
+        }
+        return new KilnException(tried(action, failure).getMessage() + suffix, failure);
+    }
 }

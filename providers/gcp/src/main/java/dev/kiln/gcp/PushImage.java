@@ -4,6 +4,7 @@ import com.google.cloud.compute.v1.Image;
 import com.google.cloud.compute.v1.Operation;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
+import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
 
@@ -50,11 +51,11 @@ final class PushImage {
         }
         List<Image> replaced = new ArrayList<>(same);
         String name = freeName(plan, find.named(plan.project(), plan.name()), replaced);
-        Cleanup cleanup = new Cleanup(events);
+        Cleanup cleanup = new Cleanup(events, GcpErrors::brief);
         try {
             return publish(plan, file, name, replaced, cleanup);
         } catch (InterruptedException | RuntimeException e) {
-            throw Cleanup.report(e, "push image " + name + " to project " + plan.project(), cleanup.run());
+            throw GcpErrors.report(e, "push image " + name + " to project " + plan.project(), cleanup.undo());
         }
     }
 

@@ -6,6 +6,7 @@ import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.Operation;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
+import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunResult;
 
@@ -47,7 +48,7 @@ final class RunInstance {
         if (plan.shielded()) {
             requireUefi(plan);
         }
-        Cleanup cleanup = new Cleanup(events);
+        Cleanup cleanup = new Cleanup(events, GcpErrors::brief);
         DeleteInstance delete = new DeleteInstance(clients, remote, waiter, events);
         try {
             events.phase("create instance");
@@ -72,11 +73,11 @@ final class RunInstance {
         } catch (InterruptedException | RuntimeException e) {
             if (plan.keep() && !cleanup.isEmpty()) {
                 cleanup.forget("instance " + plan.name() + " and its disks");
-                throw Cleanup.report(e, "run instance " + plan.name(), "kept instance " + plan.instanceId()
+                throw GcpErrors.report(e, "run instance " + plan.name(), "kept instance " + plan.instanceId()
                         + " (--keep); delete it with 'gcloud compute instances delete " + plan.name() + " --zone "
                         + plan.zone() + "'");
             }
-            throw Cleanup.report(e, "run instance " + plan.name(), cleanup.run());
+            throw GcpErrors.report(e, "run instance " + plan.name(), cleanup.undo());
         }
     }
 

@@ -45,7 +45,8 @@ final class AwsOptions {
                 OptionSpec.string("method", "ebs-direct|import-snapshot", "How the disk reaches EBS: ebs-direct "
                         + "writes only the non-zero 512 KiB blocks straight into a snapshot; import-snapshot uploads "
                         + "to S3 and lets EC2 import it (needs --bucket and the vmimport role)").defaultValue("ebs-direct"),
-                OptionSpec.integer("workers", "N", "Blocks or parts uploaded in parallel").defaultValue("64"),
+                OptionSpec.integer("workers", "N", "Requests in flight: EBS blocks (ebs-direct), or S3 parts "
+                        + "(import-snapshot, at most 8 at a time: each holds a 16 MiB or larger buffer)").defaultValue("64"),
                 OptionSpec.string("kms-key-id", "KEY", "Encrypt the snapshot with this KMS key id or ARN "
                         + "(default: unencrypted unless the account encrypts by default)"),
                 OptionSpec.string("description", "TEXT", "Description of the image and its snapshot"),

@@ -11,7 +11,7 @@
 # Bytes on the wire: an iptables counter on lo for TCP to the S3 port (client -> server, IP and TCP
 # headers included); object sizes from S3 itself (ListObjectsV2). The uploaded object is checked
 # byte for byte against `kiln convert F1 X.vmdk -f vmdk`, and the peer's VMDK with qemu-img compare.
-# Rows: kiln = the CLI (wall1 includes JVM start-up and the CLI's SHA-256 of the whole 2 GiB file for
+# Rows: kiln = the CLI (wall1 includes JVM start-up and the CLI's content digest (by non-zero blocks) for
 # the kiln:digest tag, which the peers do not compute); inproc = the same push in one JVM with a given
 # digest (wall2 = the push alone); peer = qemu-img convert (wall1) then aws s3 cp (wall2); raw = aws s3 cp.
 # SHAPE=100mbit shapes only the traffic to the S3 port on lo (htb class + u32 filter on the destination

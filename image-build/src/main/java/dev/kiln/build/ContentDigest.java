@@ -34,6 +34,11 @@ public final class ContentDigest {
         return RAW_DISKS.contains(format) ? blocks(file) : "sha256:" + Digests.sha256Hex(file);
     }
 
+    /** The hex digits of a digest, without its scheme ({@code sha256:} or {@code blocks-sha256:}). */
+    public static String hex(String digest) {
+        return digest.substring(digest.indexOf(':') + 1);
+    }
+
     static String blocks(Path file) {
         try (RawDiskSource disk = new RawDiskSource(file)) {
             MessageDigest sha = Digests.sha256();

@@ -1,5 +1,6 @@
 package dev.kiln.aws;
 
+import dev.kiln.build.ContentDigest;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 import dev.kiln.disk.DiskSource;
@@ -46,7 +47,7 @@ final class S3Import {
     String upload(DiskSource disk, PushRequest request, Cleanup cleanup) throws IOException, InterruptedException {
         boolean vmdk = settings.objectFormat().equals("vmdk");
         String bucket = settings.bucket().orElseThrow();
-        String key = "kiln/" + request.name() + "-" + request.contentDigest().replace("sha256:", "").substring(0, 12)
+        String key = "kiln/" + request.name() + "-" + ContentDigest.hex(request.contentDigest()).substring(0, 12)
                 + (vmdk ? ".vmdk" : ".raw");
         String object = "s3://" + bucket + "/" + key;
         S3Client s3 = aws.s3(settings.workers());

@@ -1,5 +1,6 @@
 package dev.kiln.gcp;
 
+import dev.kiln.build.ContentDigest;
 import dev.kiln.core.KilnException;
 
 import java.util.LinkedHashMap;
@@ -44,13 +45,13 @@ final class GcpNames {
 
     /** The value of the kiln-digest label: the first 32 hex digits (128 bits) of the sha256, as values hold 63 characters. */
     static String digestLabel(String contentDigest) {
-        String hex = contentDigest.substring(contentDigest.indexOf(':') + 1);
+        String hex = ContentDigest.hex(contentDigest);
         return hex.substring(0, Math.min(32, hex.length()));
     }
 
     /** The first 12 hex digits, for object names. */
     static String digest12(String contentDigest) {
-        String hex = contentDigest.substring(contentDigest.indexOf(':') + 1);
+        String hex = ContentDigest.hex(contentDigest);
         return hex.substring(0, Math.min(12, hex.length()));
     }
 

@@ -122,7 +122,7 @@ final class PartStream implements WritableByteChannel {
         }
     }
 
-    private void send() throws IOException {
+    private void send() {
         byte[] data = current;
         int length = filled;
         int number = ++submitted;

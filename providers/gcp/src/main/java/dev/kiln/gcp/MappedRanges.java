@@ -1,6 +1,7 @@
 package dev.kiln.gcp;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,18 +17,27 @@ import java.nio.ByteBuffer;
 final class MappedRanges {
 
     private static final Object UNSAFE = unsafe();
+    private static final Method CLEANER = cleaner();
 
     private MappedRanges() {
     }
 
     static void unmap(ByteBuffer mapped) {
-        if (UNSAFE == null) {
+        if (CLEANER == null) {
             return;
         }
         try {
-            UNSAFE.getClass().getMethod("invokeCleaner", ByteBuffer.class).invoke(UNSAFE, mapped);
+            CLEANER.invoke(UNSAFE, mapped);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // left to the garbage collector, which unmaps it as well
+        }
+    }
+
+    private static Method cleaner() {
+        try {
+            return UNSAFE == null ? null : UNSAFE.getClass().getMethod("invokeCleaner", ByteBuffer.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.gcp;
 
-import java.net.http.HttpResponse;
+import dev.kiln.spi.http.HttpAnswer;
+
 import java.time.Duration;
 
 /**
@@ -22,8 +23,8 @@ final class DeleteObject {
     /** @return false if the object was already gone */
     boolean delete(String bucket, String object) throws InterruptedException {
         return remote.find("delete gs://" + bucket + "/" + object, () -> {
-            HttpResponse<String> answer = http.send(http.request(http.object(bucket, object), TIMEOUT).DELETE().build());
-            if (answer.statusCode() != 204 && answer.statusCode() != 200) {
+            HttpAnswer answer = http.send(http.request("DELETE", http.object(bucket, object), TIMEOUT));
+            if (answer.status() != 204 && answer.status() != 200) {
                 throw StorageHttp.error(answer);
             }
             return true;

@@ -1,6 +1,7 @@
 package dev.kiln.gcp;
 
-import java.net.http.HttpResponse;
+import dev.kiln.spi.http.HttpAnswer;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,8 +20,8 @@ final class FindObject {
 
     Optional<StoredObject> find(String bucket, String object) throws InterruptedException {
         return remote.find("look up gs://" + bucket + "/" + object, () -> {
-            HttpResponse<String> answer = http.send(http.request(http.object(bucket, object), TIMEOUT).GET().build());
-            if (answer.statusCode() != 200) {
+            HttpAnswer answer = http.send(http.request("GET", http.object(bucket, object), TIMEOUT));
+            if (answer.status() != 200) {
                 throw StorageHttp.error(answer);
             }
             return StoredObject.of(StorageHttp.json(answer));

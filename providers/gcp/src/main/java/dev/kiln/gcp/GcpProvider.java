@@ -74,7 +74,7 @@ final class GcpProvider implements Provider {
     }
 
     private static int chunkSize(Options options) {
-        int mib = options.integer("chunk-size").orElse(16);
+        int mib = options.integer("chunk-size").orElse(GcpClients.DEFAULT_CHUNK_MIB);
         if (mib < 1 || mib > 1024) {
             throw dev.kiln.core.KilnException.usage("--chunk-size must be between 1 and 1024 MiB, not " + mib);
         }

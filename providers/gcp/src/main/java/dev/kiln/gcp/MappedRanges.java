@@ -5,14 +5,14 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 
 /**
- * Unmaps a file mapping at once instead of at some later garbage collection. A mapping the
- * HTTP client has sent is otherwise counted in the process's resident set until the collector
- * finds it, which with a small, quiet heap means the whole file. {@code sun.misc.Unsafe.invokeCleaner}
+ * Unmaps a file mapping at once instead of at some later garbage collection. A mapping already
+ * sent is otherwise counted in the process's resident set until the collector finds it, which
+ * with a small, quiet heap means the whole file. {@code sun.misc.Unsafe.invokeCleaner}
  * (module jdk.unsupported) is the JDK's own way to do it; where it is missing the mapping simply
  * waits for the collector.
  *
- * <p>Only call it when nothing can read the buffer again: here, once the server confirmed it holds
- * every byte of the range, so the client has written them all.
+ * <p>Only call it when nothing can read the buffer again: here, once the blocking write that took
+ * it has returned.
  */
 final class MappedRanges {
 

@@ -4,9 +4,11 @@ import com.google.gson.JsonObject;
 import dev.kiln.core.Events;
 import dev.kiln.core.KilnException;
 
+import dev.kiln.spi.http.HttpAnswer;
+import dev.kiln.spi.http.HttpBody;
+import dev.kiln.spi.http.HttpCall;
+
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -64,17 +66,17 @@ final class ResumableUpload {
         JsonObject labels = new JsonObject();
         metadata.forEach(labels::addProperty);
         resource.add("metadata", labels);
-        HttpRequest request = http.request(http.uri("/upload/storage/v1/b/" + StorageHttp.encode(bucket)
+        HttpCall request = http.request("POST", http.uri("/upload/storage/v1/b/" + StorageHttp.encode(bucket)
                         + "/o?uploadType=resumable&ifGenerationMatch=0&name=" + StorageHttp.encode(object)), CALL_TIMEOUT)
                 .header("Content-Type", "application/json; charset=UTF-8")
                 .header("X-Upload-Content-Type", "application/gzip")
                 .header("X-Upload-Content-Length", String.valueOf(file.size()))
-                .POST(HttpRequest.BodyPublishers.ofString(resource.toString())).build();
-        HttpResponse<String> answer = http.send(request);
-        if (answer.statusCode() != 200) {
+                .body(HttpBody.of(resource.toString()));
+        HttpAnswer answer = http.send(request);
+        if (answer.status() != 200) {
             throw StorageHttp.error(answer);
         }
-        return answer.headers().firstValue("Location").map(URI::create).orElseThrow(() ->
+        return answer.header("Location").map(URI::create).orElseThrow(() ->
                 new StorageHttp.Failure(502, "the upload session was opened without a Location header"));
     }
 
@@ -87,7 +89,7 @@ final class ResumableUpload {
             Remote.checkInterrupt();
             Answer answer;
             try {
-                answer = known ? put(session, file, offset) : query(session, file.size());
+                answer = known ? put(session, file, offset, task) : query(session, file.size());
             } catch (RuntimeException e) {
                 if (!GcpErrors.retryable(e) || !remote.pause(action, ++failures, describe(e))) {
                     throw e;
@@ -114,11 +116,8 @@ final class ResumableUpload {
         }
     }
 
-    /**
-     * The next chunk from {@code offset}; the last one names the total, which makes the server finish.
-     * Once the server holds the whole chunk its mapping is released at once.
-     */
-    private Answer put(URI session, UploadFile file, long offset) throws InterruptedException {
+    /** The next chunk from {@code offset}; the last one names the total, which makes the server finish. */
+    private Answer put(URI session, UploadFile file, long offset, String task) throws InterruptedException {
         long size = file.size();
         long length = Math.min(chunkSize, size - offset);
         if (length == 0) {
@@ -126,28 +125,23 @@ final class ResumableUpload {
         }
         String range = "bytes " + offset + "-" + (offset + length - 1) + "/" + (offset + length == size ? size : "*");
         Duration timeout = CALL_TIMEOUT.plusSeconds(length / (128 * 1024));
-        FileRangeBody body = file.body(offset, length);
-        Answer answer = answer(http.send(http.request(session, timeout).header("Content-Range", range)
-                .PUT(body).build()), size);
-        if (answer instanceof Done || ((Committed) answer).bytes() >= offset + length) {
-            body.release();
-        }
-        return answer;
+        HttpBody body = file.body(offset, length, sent -> events.bytes(task, sent, size));
+        return answer(http.send(http.request("PUT", session, timeout).header("Content-Range", range).body(body)), size);
     }
 
     /** Asks what the session holds; with the total named, a session holding it all finishes and answers 200. */
     private Answer query(URI session, long size) throws InterruptedException {
-        return answer(http.send(http.request(session, CALL_TIMEOUT).header("Content-Range", "bytes */" + size)
-                .PUT(HttpRequest.BodyPublishers.noBody()).build()), size);
+        return answer(http.send(http.request("PUT", session, CALL_TIMEOUT).header("Content-Range", "bytes */" + size)),
+                size);
     }
 
-    private Answer answer(HttpResponse<String> answer, long size) {
-        int status = answer.statusCode();
+    private Answer answer(HttpAnswer answer, long size) {
+        int status = answer.status();
         if (status == 200 || status == 201) {
             return new Done(StoredObject.of(StorageHttp.json(answer)));
         }
         if (status == 308) {
-            long committed = answer.headers().firstValue("Range").map(ResumableUpload::committed).orElse(0L);
+            long committed = answer.header("Range").map(ResumableUpload::committed).orElse(0L);
             if (committed > size) {
                 throw KilnException.tried("upload to " + answer.uri().getHost(), "the server says it holds "
                         + committed + " bytes of a " + size + "-byte file", "check proxies between here and Google");
@@ -173,7 +167,7 @@ final class ResumableUpload {
     private void cancel(URI session) {
         boolean interrupted = Thread.interrupted();
         try {
-            int status = http.send(http.request(session, CALL_TIMEOUT).DELETE().build()).statusCode();
+            int status = http.send(http.request("DELETE", session, CALL_TIMEOUT)).status();
             events.debug("upload session cancelled (" + status + ")");
         } catch (RuntimeException | InterruptedException e) {
             events.debug("could not cancel the upload session: " + e.getMessage());

@@ -43,9 +43,16 @@ final class UploadFile {
         return size;
     }
 
-    /** Bytes {@code [offset, offset + length)} of the file (length > 0) as a request body of exactly that length. */
-    FileRangeBody body(long offset, long length) {
-        return new FileRangeBody(path, offset, offset + length, this::hash);
+    /**
+     * Bytes {@code [offset, offset + length)} of the file (length > 0) as a request body of exactly
+     * that length; {@code sent} hears of each slice's end as it goes out, for progress.
+     */
+    FileRangeBody body(long offset, long length, java.util.function.LongConsumer sent) {
+        return new FileRangeBody(path, offset, offset + length, (bytes, position) -> {
+            int n = bytes.remaining();
+            hash(bytes, position);
+            sent.accept(position + n);
+        });
     }
 
     /** The CRC32C as GCS reports it, once every byte went through {@link #body}; empty before. */
@@ -59,7 +66,7 @@ final class UploadFile {
         return java.util.Base64.getEncoder().encodeToString(b);
     }
 
-    /** Called from the HTTP client's threads, one range after another. */
+    /** Called as each slice is sent, one range after another. */
     private synchronized void hash(ByteBuffer b, long position) {
         int n = b.remaining();
         if (position <= hashed && position + n > hashed) {

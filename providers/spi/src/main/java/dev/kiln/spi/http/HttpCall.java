@@ -1,0 +1,43 @@
+package dev.kiln.spi.http;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One HTTP request: method, URI, headers (in order, one value each), body, and the time the whole
+ * exchange may take (connect, send, answer). Immutable; {@link #header} and {@link #body} return copies.
+ */
+public record HttpCall(String method, URI uri, Map<String, String> headers, HttpBody body, Duration timeout) {
+
+    public HttpCall {
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    public static HttpCall of(String method, URI uri, Duration timeout) {
+        return new HttpCall(method, uri, Map.of(), HttpBody.none(), timeout);
+    }
+
+    /** Adds a header, or replaces one of the same name (names compare ignoring case). */
+    public HttpCall header(String name, String value) {
+        if (name.isBlank() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c > '~')
+                || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw new IllegalArgumentException("not a valid header: " + name);
+        }
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.keySet().removeIf(name::equalsIgnoreCase);
+        copy.put(name, value);
+        return new HttpCall(method, uri, copy, body, timeout);
+    }
+
+    public HttpCall body(HttpBody newBody) {
+        return new HttpCall(method, uri, headers, newBody, timeout);
+    }
+
+    /** "PUT host/path", for messages: no query (it may carry an upload id), no credentials. */
+    public String describe() {
+        return method + " " + uri.getHost() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+}

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # B-GCP: upload of the gcp tar.gz of F1 (2 GiB ext4, ~430 MiB of files) to a local resumable-upload
-# endpoint, kiln's upload path (its own resumable client over java.net.http, 16 MiB chunks, CRC32C
-# check) against `curl -T` of the same file to the same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
+# endpoint, kiln's upload path (its own resumable client over kiln's blocking HTTP/1.1 client,
+# CHUNK MiB chunks (default 64, as `push gcp`), CRC32C check) against `curl -T` of the same file to the
+# same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
 # The server (its own JVM, on the same cores) hashes what it receives: md5 (default) computes MD5 and
 # CRC32C as GCS does, crc32c only CRC32C, which takes the server's CPU per byte down about fourfold so
-# that the clients' own costs show. Its CPU seconds per upload are printed for both clients.
-# Usage: bench/gcp-upload.sh [pairs] [md5|crc32c]   (needs e2fsprogs, curl, /usr/bin/time; builds the gcp module)
+# that the clients' own costs show. Its CPU seconds per upload are printed for both clients. It sends
+# with TCP_NODELAY, as Google's front ends do (the JDK server's default Nagle otherwise holds every
+# answer body for the client's delayed ACK, 40 ms, for both clients alike).
+# https: the server speaks TLS with a self-signed certificate for localhost made by keytool; curl gets
+# it with --cacert, kiln's JVM with javax.net.ssl.trustStore (what real uploads to GCS go through).
+# Usage: [CHUNK=64] bench/gcp-upload.sh [pairs] [md5|crc32c] [http|https]
+#        (needs e2fsprogs, curl, /usr/bin/time, keytool; builds the gcp module)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pairs=${1:-5}
 hashes=${2:-md5}
+scheme=${3:-http}
+chunk=${CHUNK:-64}
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -18,6 +26,20 @@ cd "$root"
   -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
 cp="$root/providers/gcp/target/test-classes:$root/providers/gcp/target/classes:$(cat "$work/cp.txt")"
 java_bench() { java -Xmx192m -cp "$cp" dev.kiln.gcp.GcpUploadBench "$@"; }
+tls_server=()
+tls_client=()
+curl_tls=()
+if [ "$scheme" = https ]; then
+  keytool -genkeypair -alias bench -keyalg EC -groupname secp256r1 -dname CN=localhost \
+    -ext san=dns:localhost -validity 2 -storetype PKCS12 -keystore "$work/server.p12" \
+    -storepass benchkey -keypass benchkey 2>/dev/null
+  keytool -exportcert -rfc -alias bench -keystore "$work/server.p12" -storepass benchkey > "$work/cert.pem" 2>/dev/null
+  keytool -importcert -noprompt -alias bench -file "$work/cert.pem" -storetype PKCS12 \
+    -keystore "$work/trust.p12" -storepass benchkey 2>/dev/null
+  tls_server=("$work/server.p12")
+  tls_client=(-Djavax.net.ssl.trustStore="$work/trust.p12" -Djavax.net.ssl.trustStorePassword=benchkey)
+  curl_tls=(--cacert "$work/cert.pem")
+fi
 
 # F1, as make-fixtures.sh makes it
 mkdir -p "$work/root"
@@ -31,24 +53,25 @@ size=$(stat -c %s "$work/fs.img.tar.gz")
 cat "$work/fs.img.tar.gz" > /dev/null
 echo "fixture: F1 2 GiB -> gcp tar.gz of $size bytes"
 
-java -Xmx256m -cp "$cp" dev.kiln.gcp.GcpUploadBench serve "$hashes" > "$work/endpoint" &
+java -Xmx256m -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.kiln.gcp.GcpUploadBench serve "$hashes" \
+  "${tls_server[@]}" > "$work/endpoint" &
 server=$!
 for _ in $(seq 50); do [ -s "$work/endpoint" ] && break; sleep 0.2; done
 endpoint=$(head -1 "$work/endpoint")
 
 curl_once() {
   local location
-  location=$(curl -s -D - -o /dev/null -X POST -H 'Content-Type: application/json' \
+  location=$(curl -s "${curl_tls[@]}" -D - -o /dev/null -X POST -H 'Content-Type: application/json' \
     --data '{"name":"curl.tar.gz"}' "$endpoint/upload/storage/v1/b/bench/o?uploadType=resumable" \
     | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
-  /usr/bin/time -f '%e %M' -o "$work/t" curl -s -o /dev/null -T "$work/fs.img.tar.gz" "$location"
+  /usr/bin/time -f '%e %M' -o "$work/t" curl -s "${curl_tls[@]}" -o /dev/null -T "$work/fs.img.tar.gz" "$location"
   cat "$work/t"
 }
 # kiln prints: upload_s (lookup, session, PUTs, check) and puts_s (first data PUT to last answer,
 # what curl -T covers); time(1) gives the whole JVM's wall time and peak RSS.
 kiln_once() {
-  /usr/bin/time -f '%e %M' -o "$work/t" java -Xmx192m -cp "$cp" dev.kiln.gcp.GcpUploadBench \
-    upload "$endpoint" "$work/fs.img.tar.gz" 16 > "$work/out"
+  /usr/bin/time -f '%e %M' -o "$work/t" java -Xmx192m "${tls_client[@]}" -cp "$cp" dev.kiln.gcp.GcpUploadBench \
+    upload "$endpoint" "$work/fs.img.tar.gz" "$chunk" > "$work/out"
   echo "$(cut -d' ' -f1,2 "$work/out") $(cat "$work/t")"
 }
 
@@ -71,4 +94,4 @@ for i in $(seq "$pairs"); do
 done
 echo "median kiln/curl throughput ratio, whole upload: $(printf '%s\n' "${ratios[@]}" | median)"
 echo "median kiln/curl throughput ratio, PUTs only: $(printf '%s\n' "${put_ratios[@]}" | median)"
-echo "server: $hashes; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server: $hashes over $scheme, kiln chunks of $chunk MiB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -33,6 +33,9 @@ final class GcpErrors {
     /** Throttling and server-side trouble: worth another try after a pause. */
     static boolean retryable(Throwable e) {
         int code = status(e);
+        if (code == 0 && untrusted(e)) {
+            return false;
+        }
         if (code == 0) {
             return e instanceof IOException || e instanceof UncheckedIOException
                     || e.getCause() instanceof IOException;
@@ -50,6 +53,11 @@ final class GcpErrors {
         }
         int code = status(e);
         String said = serverMessage(e);
+        if (code == 0 && untrusted(e)) {
+            return KilnException.tried(action, "the server's TLS certificate is not trusted (" + said + ")",
+                    "if a proxy inspects TLS, give Java its CA: KILN_JAVA_OPTS='-Djavax.net.ssl.trustStore=FILE"
+                            + " -Djavax.net.ssl.trustStorePassword=PASSWORD'", e);
+        }
         return switch (code) {
             case 0 -> KilnException.tried(action, "GCP could not be reached (" + said + ")",
                     "check the network or proxy settings, then run the command again", e);
@@ -67,6 +75,18 @@ final class GcpErrors {
             default -> KilnException.tried(action, "GCP answered " + code + ": " + said,
                     code >= 500 ? "this is on Google's side; run the command again later" : "", e);
         };
+    }
+
+    /** A TLS handshake that failed on the certificate (unknown CA, wrong host name), anywhere in the causes. */
+    private static boolean untrusted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An operation that finished with errors: GCE's own codes and messages, e.g. INVALID_IMAGE_FILE. */

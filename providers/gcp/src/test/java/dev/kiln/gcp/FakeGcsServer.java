@@ -4,6 +4,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,6 +88,7 @@ final class FakeGcsServer implements AutoCloseable {
 
     private final boolean keep;
     private final boolean md5;
+    private final String scheme;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -103,16 +108,28 @@ final class FakeGcsServer implements AutoCloseable {
      * server spends far less CPU per byte, which on a small machine otherwise slows any client.
      */
     FakeGcsServer(boolean keep, boolean md5) throws IOException {
+        this(keep, md5, null);
+    }
+
+    /** With {@code tls} the server speaks https (as storage.googleapis.com does), named localhost. */
+    FakeGcsServer(boolean keep, boolean md5, SSLContext tls) throws IOException {
         this.keep = keep;
         this.md5 = md5;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        this.scheme = tls == null ? "http://127.0.0.1:" : "https://localhost:";
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(threads);
         server.start();
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return scheme + server.getAddress().getPort();
     }
 
     /** The {@code nth} PUT that carries data keeps only {@code commit} bytes of it and answers 503. */

@@ -9,7 +9,10 @@ import dev.kiln.disk.DiskImages;
 import dev.kiln.disk.DiskSource;
 import dev.kiln.disk.WriteOptions;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.nio.file.Files;
+import java.security.KeyStore;
 import java.nio.file.Path;
 import java.util.Date;
 import java.util.Optional;
@@ -26,21 +29,34 @@ public final class GcpUploadBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "serve" -> serve(args.length < 2 || args[1].equals("md5"));
+            case "serve" -> serve(args.length < 2 || args[1].equals("md5"), args.length > 2 ? Path.of(args[2]) : null);
             case "convert" -> convert(Path.of(args[1]), Path.of(args[2]));
             case "upload" -> upload(args[1], Path.of(args[2]), Integer.parseInt(args[3]),
                     args.length > 4 ? Integer.parseInt(args[4]) : 0);
             default -> throw new IllegalArgumentException(
-                    "serve [md5|crc32c] | convert RAW OUT | upload ENDPOINT FILE CHUNK_MIB [WARM_UPS]");
+                    "serve [md5|crc32c] [KEYSTORE.p12] | convert RAW OUT | upload ENDPOINT FILE CHUNK_MIB [WARM_UPS]");
         }
     }
 
-    private static void serve(boolean md5) throws Exception {
-        FakeGcsServer server = new FakeGcsServer(false, md5);
+    /** With a PKCS12 key store (password "benchkey") the server speaks https with its key. */
+    private static void serve(boolean md5, Path keyStore) throws Exception {
+        FakeGcsServer server = new FakeGcsServer(false, md5, keyStore == null ? null : tls(keyStore));
         server.buckets.add("bench");
         System.out.println(server.endpoint());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static SSLContext tls(Path keyStore) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            keys.load(in, "benchkey".toCharArray());
+        }
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "benchkey".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        return context;
     }
 
     private static void convert(Path raw, Path out) throws Exception {

@@ -77,6 +77,7 @@ kiln_once() {
 
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server/stat"; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+curl_once > /dev/null  # the server's own JIT warm-up, untimed, so that pair 1 does not pay for it
 echo "pair kiln_upload_s kiln_puts_s kiln_jvm_wall_s kiln_jvm_rss_kib curl_s ratio_upload ratio_puts server_cpu_s_kiln server_cpu_s_curl"
 ratios=()
 put_ratios=()

@@ -2,6 +2,7 @@ package dev.kiln.spi.http;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.channels.ClosedByInterruptException;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>An idle connection is reused only if the server has not closed it meanwhile (checked just
  * before), and a failed request is never sent again here: whether a server kept part of a body is
  * for the caller's protocol to find out (a resumable upload asks for the committed offset). No
- * redirects are followed and no proxy is used.
+ * redirects are followed. Proxies are the JVM's ({@link Route}): {@code -Dhttps.proxyHost=... -Dhttps.proxyPort=...}.
  */
 public final class Http1Client implements AutoCloseable {
 
@@ -46,6 +47,7 @@ public final class Http1Client implements AutoCloseable {
     }
 
     private final SSLContext tls;
+    private final ProxySelector proxies;
     private final Map<URI, Deque<Http1Connection>> idle = new HashMap<>();
     private boolean closed;
 
@@ -55,7 +57,13 @@ public final class Http1Client implements AutoCloseable {
     }
 
     public Http1Client(SSLContext tls) {
+        this(tls, ProxySelector.getDefault());
+    }
+
+    /** With {@code proxies} null every origin is reached directly. */
+    public Http1Client(SSLContext tls, ProxySelector proxies) {
         this.tls = tls;
+        this.proxies = proxies;
     }
 
     private static SSLContext defaultTls() {
@@ -79,7 +87,7 @@ public final class Http1Client implements AutoCloseable {
             throw new InterruptedException(call.describe() + " was interrupted");
         }
         Http1Connection reused = take(origin);
-        return exchange(reused != null ? reused : new Http1Connection(origin), call);
+        return exchange(reused != null ? reused : new Http1Connection(Route.of(origin, proxies)), call);
     }
 
     private HttpAnswer exchange(Http1Connection connection, HttpCall call) throws IOException, InterruptedException {

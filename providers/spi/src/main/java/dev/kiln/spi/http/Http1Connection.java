@@ -11,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
@@ -45,6 +44,7 @@ final class Http1Connection implements AutoCloseable {
     private static final String USER_AGENT = "kiln/" + Version.get();
 
     private final URI origin;
+    private final Route route;
     private final SocketChannel channel;
     private Socket socket;
     private InputStream in;
@@ -55,8 +55,9 @@ final class Http1Connection implements AutoCloseable {
     private boolean reusable;
     private long idleSince;
 
-    Http1Connection(URI origin) throws IOException {
-        this.origin = origin;
+    Http1Connection(Route route) throws IOException {
+        this.origin = route.origin();
+        this.route = route;
         this.channel = SocketChannel.open();
     }
 
@@ -81,7 +82,8 @@ final class Http1Connection implements AutoCloseable {
     void connect(SSLContext tls) throws IOException {
         String host = bare(origin.getHost());
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.connect(new InetSocketAddress(host, origin.getPort()));
+        channel.connect(route.firstHop());
+        route.openTunnel(channel);
         Socket plain = channel.socket();
         if (origin.getScheme().equals("https")) {
             SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, origin.getPort(), true);
@@ -188,7 +190,8 @@ final class Http1Connection implements AutoCloseable {
     private String head(HttpCall call, long length) {
         URI uri = call.uri();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        String target = (route.absoluteForm() ? origin.getScheme() + "://" + origin.getHost() + ":" + origin.getPort() : "")
+                + (uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
         int port = origin.getPort();
         boolean defaultPort = port == (origin.getScheme().equals("https") ? 443 : 80);
         StringBuilder b = new StringBuilder(256);

@@ -26,6 +26,9 @@ cd "$root"
   -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
 cp="$root/providers/gcp/target/test-classes:$root/providers/gcp/target/classes:$(cat "$work/cp.txt")"
 java_bench() { java -Xmx192m -cp "$cp" dev.kiln.gcp.GcpUploadBench "$@"; }
+# the JVM flags cli/src/main/dist/bin/kiln runs kiln with (its class-data archive aside)
+launcher_flags=(-XX:+UseSerialGC -XX:-UsePerfData -XX:CompileCommand=quiet
+  "-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.05")
 tls_server=()
 tls_client=()
 curl_tls=()
@@ -70,7 +73,7 @@ curl_once() {
 # kiln prints: upload_s (lookup, session, PUTs, check) and puts_s (first data PUT to last answer,
 # what curl -T covers); time(1) gives the whole JVM's wall time and peak RSS.
 kiln_once() {
-  /usr/bin/time -f '%e %M' -o "$work/t" java -Xmx192m "${tls_client[@]}" -cp "$cp" dev.kiln.gcp.GcpUploadBench \
+  /usr/bin/time -f '%e %M' -o "$work/t" java -Xmx192m "${launcher_flags[@]}" "${tls_client[@]}" -cp "$cp" dev.kiln.gcp.GcpUploadBench \
     upload "$endpoint" "$work/fs.img.tar.gz" "$chunk" > "$work/out"
   echo "$(cut -d' ' -f1,2 "$work/out") $(cat "$work/t")"
 }

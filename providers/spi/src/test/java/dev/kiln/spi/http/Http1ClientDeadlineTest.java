@@ -2,6 +2,7 @@ package dev.kiln.spi.http;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A call ends when its deadline passes or its thread is interrupted, whatever the server does;
  * the only timing asserted is a generous upper bound, to tell "ended" from "hung".
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class Http1ClientDeadlineTest {
 
     private static final Duration SHORT = Duration.ofMillis(400);

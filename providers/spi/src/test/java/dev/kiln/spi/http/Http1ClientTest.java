@@ -288,6 +288,8 @@ class Http1ClientTest {
                 "SSH-2.0-OpenSSH_9.2\r\n",
                 "HTTP/1.1 two-hundred OK\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nContent-Length: twelve\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         raw = RawServer.plain((c, i) -> {

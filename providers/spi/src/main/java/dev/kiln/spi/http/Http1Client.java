@@ -2,11 +2,13 @@ package dev.kiln.spi.http;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.channels.ClosedByInterruptException;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -111,7 +113,7 @@ public final class Http1Client implements AutoCloseable {
             }
             if (connection.expired()) {
                 SocketTimeoutException late = new SocketTimeoutException("no complete answer to " + call.describe()
-                        + " within " + call.timeout().toSeconds() + " s");
+                        + " within " + seconds(call.timeout()));
                 late.initCause(e);
                 throw late;
             }
@@ -122,6 +124,11 @@ public final class Http1Client implements AutoCloseable {
         } finally {
             alarm.cancel(false);
         }
+    }
+
+    /** "90 s", or "0.4 s" for a timeout that is not whole seconds (toSeconds would say "0 s"). */
+    private static String seconds(Duration timeout) {
+        return BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private static String message(IOException e) {

@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A request body of a known length that can be written more than once (a request on a keep-alive
- * connection the server had already closed is sent again on a new one). Bodies hand their bytes
- * to the connection as buffers: a file range can pass read-only slices of a mapping, which go from
- * the page cache to the socket without a copy through the Java heap.
+ * A request body of a known length. Bodies hand their bytes to the connection as buffers: a file
+ * range can pass read-only slices of a mapping, which go from the page cache to the socket without
+ * a copy through the Java heap. The connection's writes block until the bytes are copied out, so a
+ * body may reuse or unmap a buffer as soon as {@link Sink#write} returns.
  */
 public interface HttpBody {
 

@@ -12,7 +12,12 @@ import java.util.Map;
  */
 public record HttpCall(String method, URI uri, Map<String, String> headers, HttpBody body, Duration timeout) {
 
+    /** Refuses a method or header that could end the request head early and smuggle in another one. */
     public HttpCall {
+        if (!token(method)) {
+            throw new IllegalArgumentException("not a valid HTTP method: " + method);
+        }
+        headers.forEach(HttpCall::check);
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
@@ -22,10 +27,6 @@ public record HttpCall(String method, URI uri, Map<String, String> headers, Http
 
     /** Adds a header, or replaces one of the same name (names compare ignoring case). */
     public HttpCall header(String name, String value) {
-        if (name.isBlank() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c > '~')
-                || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-            throw new IllegalArgumentException("not a valid header: " + name);
-        }
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.keySet().removeIf(name::equalsIgnoreCase);
         copy.put(name, value);
@@ -34,6 +35,17 @@ public record HttpCall(String method, URI uri, Map<String, String> headers, Http
 
     public HttpCall body(HttpBody newBody) {
         return new HttpCall(method, uri, headers, newBody, timeout);
+    }
+
+    private static void check(String name, String value) {
+        if (!token(name) || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw new IllegalArgumentException("not a valid header: " + name);
+        }
+    }
+
+    /** Printable ASCII without spaces or colons: enough to keep a method or name on its own (RFC 9110 5.1, 9.1). */
+    private static boolean token(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c > ' ' && c != ':' && c <= '~');
     }
 
     /** "PUT host/path", for messages: no query (it may carry an upload id), no credentials. */

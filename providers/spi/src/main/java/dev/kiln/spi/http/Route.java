@@ -47,9 +47,14 @@ record Route(URI origin, InetSocketAddress proxy) {
         if (proxy != null) {
             return new InetSocketAddress(proxy.getHostString(), proxy.getPort());
         }
+        return new InetSocketAddress(host(), origin.getPort());
+    }
+
+    /** The origin's host as a name or address, without the brackets a URI puts around IPv6 literals. */
+    String host() {
         String host = origin.getHost();
         boolean literal = host.startsWith("[") && host.endsWith("]");
-        return new InetSocketAddress(literal ? host.substring(1, host.length() - 1) : host, origin.getPort());
+        return literal ? host.substring(1, host.length() - 1) : host;
     }
 
     /** For https through a proxy: asks it for a tunnel to the origin and reads its answer, nothing past it. */

@@ -51,9 +51,9 @@ final class GcpFlags {
                 OptionSpec.flag("public", "Let every authenticated Google account use the image"
                         + " (roles/compute.imageUser for allAuthenticatedUsers).").env("CLOUDSDK_IMAGE_PUBLIC"),
                 OptionSpec.flag("keep-object", "Keep the uploaded tar.gz in the bucket after the import."),
-                OptionSpec.integer("chunk-size", "MIB", "Resumable upload chunk in MiB (1-1024). Each chunk"
-                        + " ends in a round trip to Google, so bigger chunks upload faster; after a fault kiln resumes"
-                        + " from what Google committed, whatever the size.").defaultValue(String.valueOf(GcpClients.DEFAULT_CHUNK_MIB))));
+                OptionSpec.integer("chunk-size", "MIB", "Resumable upload request size in MiB (1-1024), or 0"
+                        + " for the whole file in one request, as Google recommends. Each chunk ends in a round trip;"
+                        + " after a fault kiln resumes from what Google committed either way.").defaultValue(String.valueOf(GcpClients.DEFAULT_CHUNK_MIB))));
         return List.copyOf(all);
     }
 

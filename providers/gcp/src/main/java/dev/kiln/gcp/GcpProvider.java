@@ -75,8 +75,9 @@ final class GcpProvider implements Provider {
 
     private static int chunkSize(Options options) {
         int mib = options.integer("chunk-size").orElse(GcpClients.DEFAULT_CHUNK_MIB);
-        if (mib < 1 || mib > 1024) {
-            throw dev.kiln.core.KilnException.usage("--chunk-size must be between 1 and 1024 MiB, not " + mib);
+        if (mib < 0 || mib > 1024) {
+            throw dev.kiln.core.KilnException.usage("--chunk-size must be between 0 (the whole file in one request)"
+                    + " and 1024 MiB, not " + mib);
         }
         return mib << 20;
     }

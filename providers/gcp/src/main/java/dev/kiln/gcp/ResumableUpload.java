@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * One resumable upload with the JSON API (cloud.google.com/storage/docs/performing-resumable-uploads):
  * POST opens a session (its URI comes back in {@code Location}); PUTs of {@code chunkSize} bytes with
- * {@code Content-Range: bytes a-b/*} follow, the last one with the total, and each 308 says in
- * {@code Range: bytes=0-N} how much the server committed (no Range: nothing). After a fault kiln
+ * {@code Content-Range: bytes a-b/*} follow (chunk size 0: one PUT of the rest), the last one with the
+ * total, and each 308 says in {@code Range: bytes=0-N} how much the server committed (no Range: nothing). After a fault kiln
  * waits, asks with {@code bytes *}{@code /total} and goes on from the committed offset, reading
  * the file again from there. Any failure or interrupt cancels the session (DELETE, answered 499),
  * so no half-written object is left.
@@ -116,17 +116,21 @@ final class ResumableUpload {
         }
     }
 
-    /** The next chunk from {@code offset}; the last one names the total, which makes the server finish. */
+    /**
+     * The next chunk from {@code offset} (with chunk size 0, the rest of the file); the last one names
+     * the total, which makes the server finish. The call's timeout is for silence, not for the whole
+     * chunk, so a large request on a slow link is fine and a stalled one ends in a minute.
+     */
     private Answer put(URI session, UploadFile file, long offset, String task) throws InterruptedException {
         long size = file.size();
-        long length = Math.min(chunkSize, size - offset);
+        long length = chunkSize == 0 ? size - offset : Math.min(chunkSize, size - offset);
         if (length == 0) {
             return query(session, size);
         }
         String range = "bytes " + offset + "-" + (offset + length - 1) + "/" + (offset + length == size ? size : "*");
-        Duration timeout = CALL_TIMEOUT.plusSeconds(length / (128 * 1024));
         HttpBody body = file.body(offset, length, sent -> events.bytes(task, sent, size));
-        return answer(http.send(http.request("PUT", session, timeout).header("Content-Range", range).body(body)), size);
+        return answer(http.send(http.request("PUT", session, CALL_TIMEOUT).header("Content-Range", range).body(body)),
+                size);
     }
 
     /** Asks what the session holds; with the total named, a session holding it all finishes and answers 200. */

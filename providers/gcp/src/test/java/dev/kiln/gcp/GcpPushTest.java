@@ -138,6 +138,19 @@ class GcpPushTest {
     }
 
     @Test
+    void byDefaultTheWholeFileGoesInOneRequest() throws Exception {
+        noImages();
+        importSucceeds();
+        harness = gcp.harness().flag("bucket", "kiln-images");
+
+        push();
+
+        long size = Files.size(image);
+        assertThat(gcp.gcs.requests.stream().filter(r -> r.startsWith("PUT /upload/")))
+                .containsExactly("PUT /upload/storage/v1/b/kiln-images/o bytes 0-" + (size - 1) + "/" + size);
+    }
+
+    @Test
     void insertsTheImageFromTheObjectWithFeaturesLabelsAndFamily() throws Exception {
         noImages();
         importSucceeds();

@@ -60,8 +60,12 @@ class UploadObjectTest {
     }
 
     private UploadedObject upload() throws InterruptedException {
+        return upload(CHUNK);
+    }
+
+    private UploadedObject upload(int chunk) throws InterruptedException {
         var e = events.as("gcp");
-        return new UploadObject(clients.storageHttp(), CHUNK, new Remote(GcpFake.FAST, time, e), e)
+        return new UploadObject(clients.storageHttp(), chunk, new Remote(GcpFake.FAST, time, e), e)
                 .upload(file, BUCKET, OBJECT, "sha256:0123");
     }
 
@@ -89,6 +93,33 @@ class UploadObjectTest {
         assertThat(gcs.objects.get(BUCKET + "/" + OBJECT).getAsJsonObject("metadata").get("kiln-digest").getAsString())
                 .isEqualTo("sha256:0123");
         assertThat(events.all()).anyMatch(e -> e instanceof Event.Progress p && p.done() == size && p.total() == size);
+    }
+
+    @Test
+    void chunkSizeZeroSendsTheWholeFileInOneRequestWithProgressOnTheWay() throws Exception {
+        upload(0);
+
+        assertStoredIntact();
+        assertThat(uploadRequests()).containsExactly(
+                "POST /upload/storage/v1/b/kiln-images/o ",
+                "PUT /upload/storage/v1/b/kiln-images/o bytes 0-" + (size - 1) + "/" + size);
+        assertThat(events.all()).as("progress while the one request is being sent")
+                .anyMatch(e -> e instanceof Event.Progress p && p.done() == 2 << 20 && p.total() == size);
+    }
+
+    @Test
+    void aFaultInTheOneRequestResumesWithTheRestInOneRequest() throws Exception {
+        gcs.failPutOnce(1, (2 << 20) + 4096);
+
+        upload(0);
+
+        assertStoredIntact();
+        long committed = (2 << 20) + 4096;
+        assertThat(uploadRequests()).containsExactly(
+                "POST /upload/storage/v1/b/kiln-images/o ",
+                "PUT /upload/storage/v1/b/kiln-images/o bytes 0-" + (size - 1) + "/" + size,
+                "PUT /upload/storage/v1/b/kiln-images/o bytes */" + size,
+                "PUT /upload/storage/v1/b/kiln-images/o bytes " + committed + "-" + (size - 1) + "/" + size);
     }
 
     @Test

@@ -34,6 +34,47 @@ public final class Http1Client implements AutoCloseable {
     /** Idle connections older than this are closed rather than reused. */
     private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(20);
 
+    /**
+     * Ends an exchange in which nothing moved for the call's timeout: it wakes when the timeout would
+     * be up counted from the last byte sent or received, and closes the connection only if no byte
+     * moved since; a large upload on a slow but live link is never cut short.
+     */
+    private static final class Watchdog implements Runnable {
+        private final Http1Connection connection;
+        private final long limit;
+        private ScheduledFuture<?> next;
+        private boolean stopped;
+
+        Watchdog(Http1Connection connection, long limit) {
+            this.connection = connection;
+            this.limit = limit;
+            connection.progressed();
+            schedule(limit);
+        }
+
+        private synchronized void schedule(long nanos) {
+            next = Deadlines.TIMER.schedule(this, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public synchronized void run() {
+            if (stopped) {
+                return;
+            }
+            long quiet = connection.quietNanos();
+            if (quiet >= limit) {
+                connection.expire();
+            } else {
+                schedule(limit - quiet);
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            next.cancel(false);
+        }
+    }
+
     private static final class Deadlines {
         static final ScheduledThreadPoolExecutor TIMER = timer();
 
@@ -94,14 +135,13 @@ public final class Http1Client implements AutoCloseable {
 
     private HttpAnswer exchange(Http1Connection connection, HttpCall call) throws IOException, InterruptedException {
         boolean reused = connection.connected();
-        ScheduledFuture<?> alarm = Deadlines.TIMER.schedule(connection::expire,
-                call.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        Watchdog watchdog = new Watchdog(connection, call.timeout().toNanos());
         try {
             if (!reused) {
                 connection.connect(tls);
             }
             HttpAnswer answer = connection.exchange(call);
-            alarm.cancel(false);
+            watchdog.stop();
             giveBack(connection);
             return answer;
         } catch (IOException | RuntimeException e) {
@@ -112,8 +152,8 @@ public final class Http1Client implements AutoCloseable {
                 throw stop;
             }
             if (connection.expired()) {
-                SocketTimeoutException late = new SocketTimeoutException("no complete answer to " + call.describe()
-                        + " within " + seconds(call.timeout()));
+                SocketTimeoutException late = new SocketTimeoutException(call.describe() + ": nothing was sent or"
+                        + " received for " + seconds(call.timeout()));
                 late.initCause(e);
                 throw late;
             }
@@ -122,7 +162,7 @@ public final class Http1Client implements AutoCloseable {
             }
             throw new IOException(call.describe() + ": " + message((IOException) e), e);
         } finally {
-            alarm.cancel(false);
+            watchdog.stop();
         }
     }
 

@@ -6,6 +6,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ import java.util.Set;
 final class Http1Connection implements AutoCloseable {
 
     private static final int SMALL_BODY = 64 * 1024;
+    private static final int STEP = 256 * 1024;
     /** Headers the connection writes itself. */
     private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding", "connection");
     private static final String USER_AGENT = "kiln/" + Version.get();
@@ -44,6 +46,7 @@ final class Http1Connection implements AutoCloseable {
     private OutputStream tlsOut;
     private byte[] staging;
     private volatile boolean expired;
+    private volatile long lastProgress;
     private boolean reusable;
     private long idleSince;
 
@@ -89,11 +92,27 @@ final class Http1Connection implements AutoCloseable {
         } else {
             socket = plain;
         }
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        in = new BufferedInputStream(new FilterInputStream(socket.getInputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                progressed();
+                return n;
+            }
+        }, 64 * 1024);
         reader = new AnswerReader(in);
     }
 
-    /** Called by the deadline timer: closes the channel, which ends whatever blocks on it. */
+    /** Notes that bytes moved (or an exchange begins): the watchdog counts silence from here. */
+    void progressed() {
+        lastProgress = System.nanoTime();
+    }
+
+    long quietNanos() {
+        return System.nanoTime() - lastProgress;
+    }
+
+    /** Called by the watchdog: closes the channel, which ends whatever blocks on it. */
     void expire() {
         expired = true;
         close();
@@ -207,25 +226,26 @@ final class Http1Connection implements AutoCloseable {
         return b.append("\r\n").toString();
     }
 
+    /** Writes in steps of at most 256 KiB, so the watchdog sees progress on a slow link too. */
     private void write(ByteBuffer bytes) throws IOException {
-        if (tlsOut == null) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            return;
-        }
-        if (bytes.hasArray() && !bytes.isReadOnly()) {
-            tlsOut.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            bytes.position(bytes.limit());
-            return;
-        }
-        if (staging == null) {
-            staging = new byte[256 * 1024];
-        }
         while (bytes.hasRemaining()) {
-            int n = Math.min(staging.length, bytes.remaining());
-            bytes.get(staging, 0, n);
-            tlsOut.write(staging, 0, n);
+            int n = Math.min(STEP, bytes.remaining());
+            ByteBuffer step = bytes.slice(bytes.position(), n);
+            if (tlsOut == null) {
+                while (step.hasRemaining()) {
+                    channel.write(step);
+                }
+            } else if (step.hasArray() && !step.isReadOnly()) {
+                tlsOut.write(step.array(), step.arrayOffset(), n);
+            } else {
+                if (staging == null) {
+                    staging = new byte[STEP];
+                }
+                step.get(staging, 0, n);
+                tlsOut.write(staging, 0, n);
+            }
+            bytes.position(bytes.position() + n);
+            progressed();
         }
     }
 

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One HTTP request: method, URI, headers (in order, one value each), body, and the time the whole
- * exchange may take (connect, send, answer). Immutable; {@link #header} and {@link #body} return copies.
+ * One HTTP request: method, URI, headers (in order, one value each), body, and how long the
+ * exchange may go without a byte moving either way (connecting included) before it is given up.
+ * Immutable; {@link #header} and {@link #body} return copies.
  */
 public record HttpCall(String method, URI uri, Map<String, String> headers, HttpBody body, Duration timeout) {
 

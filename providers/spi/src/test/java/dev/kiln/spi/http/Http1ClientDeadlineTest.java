@@ -44,7 +44,7 @@ class Http1ClientDeadlineTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.send(HttpCall.of("GET", raw.uri("/slow?token=secret"), SHORT)))
                 .isInstanceOf(SocketTimeoutException.class)
-                .hasMessage("no complete answer to GET 127.0.0.1/slow within 0.4 s");
+                .hasMessage("GET 127.0.0.1/slow: nothing was sent or received for 0.4 s");
         assertThat(System.nanoTime() - start).isLessThan(HUNG_NANOS);
     }
 
@@ -56,8 +56,28 @@ class Http1ClientDeadlineTest {
         assertThatThrownBy(() -> client.send(HttpCall.of("PUT", raw.uri("/upload"), Duration.ofMillis(500))
                 .body(TestBodies.mebibytes(64))))
                 .isInstanceOf(SocketTimeoutException.class)
-                .hasMessage("no complete answer to PUT 127.0.0.1/upload within 0.5 s");
+                .hasMessage("PUT 127.0.0.1/upload: nothing was sent or received for 0.5 s");
         assertThat(System.nanoTime() - start).isLessThan(HUNG_NANOS);
+    }
+
+    @Test
+    void anAnswerThatKeepsTricklingOutlastsTheTimeout() throws Exception {
+        raw = RawServer.plain((c, i) -> {
+            c.read();
+            c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int n = 0; n < 8; n++) {
+                Thread.sleep(150);
+                c.write("1\r\n" + n + "\r\n");
+            }
+            c.write("0\r\n\r\n");
+        });
+
+        long start = System.nanoTime();
+        HttpAnswer answer = client.send(HttpCall.of("GET", raw.uri("/slow"), SHORT));
+
+        assertThat(answer.body()).isEqualTo("01234567");
+        assertThat(System.nanoTime() - start).as("the answer took longer than the 0.4 s of silence allowed")
+                .isGreaterThan(SHORT.toNanos());
     }
 
     @Test

@@ -13,81 +13,25 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A small HTTP/1.1 client for uploads: blocking sockets, keep-alive, https with the JDK's TLS
- * (certificate and host name checked), a deadline for each whole exchange, and Ctrl-C that ends a
- * blocked transfer at once. It exists because the JDK's {@code java.net.http} client left a local
+ * (certificate and host name checked), a watchdog that ends an exchange once no byte moved
+ * for the call's timeout, and Ctrl-C that ends a blocked transfer at once. It exists because the JDK's {@code java.net.http} client left a local
  * upload at about 0.6-0.8 of {@code curl -T}'s speed (it waits for its selector whenever the socket's
  * buffer is full, so the buffer runs dry); blocking writes keep the buffer full, as curl does.
  *
  * <p>An idle connection is reused only if the server has not closed it meanwhile (checked just
  * before), and a failed request is never sent again here: whether a server kept part of a body is
  * for the caller's protocol to find out (a resumable upload asks for the committed offset). No
- * redirects are followed. Proxies are the JVM's ({@link Route}): {@code -Dhttps.proxyHost=... -Dhttps.proxyPort=...}.
+ * redirects are followed. Proxies are the JVM's ({@link Route}):
+ * {@code -Dhttps.proxyHost=... -Dhttps.proxyPort=...}.
  */
 public final class Http1Client implements AutoCloseable {
 
     /** Idle connections older than this are closed rather than reused. */
     private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(20);
-
-    /**
-     * Ends an exchange in which nothing moved for the call's timeout: it wakes when the timeout would
-     * be up counted from the last byte sent or received, and closes the connection only if no byte
-     * moved since; a large upload on a slow but live link is never cut short.
-     */
-    private static final class Watchdog implements Runnable {
-        private final Http1Connection connection;
-        private final long limit;
-        private ScheduledFuture<?> next;
-        private boolean stopped;
-
-        Watchdog(Http1Connection connection, long limit) {
-            this.connection = connection;
-            this.limit = limit;
-            connection.progressed();
-            schedule(limit);
-        }
-
-        private synchronized void schedule(long nanos) {
-            next = Deadlines.TIMER.schedule(this, nanos, TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public synchronized void run() {
-            if (stopped) {
-                return;
-            }
-            long quiet = connection.quietNanos();
-            if (quiet >= limit) {
-                connection.expire();
-            } else {
-                schedule(limit - quiet);
-            }
-        }
-
-        synchronized void stop() {
-            stopped = true;
-            next.cancel(false);
-        }
-    }
-
-    private static final class Deadlines {
-        static final ScheduledThreadPoolExecutor TIMER = timer();
-
-        private static ScheduledThreadPoolExecutor timer() {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "kiln-http-deadlines");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.setRemoveOnCancelPolicy(true);
-            return timer;
-        }
-    }
 
     private final SSLContext tls;
     private final ProxySelector proxies;

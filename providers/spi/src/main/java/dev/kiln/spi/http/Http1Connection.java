@@ -27,7 +27,7 @@ import java.util.Set;
  * each time the buffer fills, and the link runs dry meanwhile); on plain connections a body's
  * buffers go to the channel as they are, on TLS ones through the socket's stream. Every blocking
  * step is on the channel, so an interrupt closes it and unblocks the thread, and so does
- * {@link #expire} from the deadline timer.
+ * {@link #expire} from the {@link Watchdog}.
  */
 final class Http1Connection implements AutoCloseable {
 

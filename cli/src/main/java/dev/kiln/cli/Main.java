@@ -7,6 +7,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ProxyEnvironment.apply(System.getenv(), System.getProperties());
         Interrupts interrupts = new Interrupts(Thread.currentThread());
         Runtime.getRuntime().addShutdownHook(new Thread(interrupts::onSignal, "kiln-ctrl-c"));
         Session session = Session.of(System.out, System.err, System.getenv(), interrupts);

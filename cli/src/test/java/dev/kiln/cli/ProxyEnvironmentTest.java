@@ -1,0 +1,57 @@
+package dev.kiln.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The proxy variables CLIs share become the JVM properties kiln's and the clouds' Java clients read. */
+class ProxyEnvironmentTest {
+
+    @Test
+    void httpsAndHttpProxiesWithTheHostsToReachDirectly() {
+        Map<String, String> props = ProxyEnvironment.properties(Map.of(
+                "HTTPS_PROXY", "http://proxy.corp.example:3128",
+                "http_proxy", "proxy.corp.example:8080",
+                "NO_PROXY", "localhost, .internal.example,metadata.google.internal:80,10.0.0.0/8"));
+
+        assertThat(props).containsExactly(
+                Map.entry("https.proxyHost", "proxy.corp.example"),
+                Map.entry("https.proxyPort", "3128"),
+                Map.entry("http.proxyHost", "proxy.corp.example"),
+                Map.entry("http.proxyPort", "8080"),
+                Map.entry("http.nonProxyHosts",
+                        "localhost|*.localhost|*.internal.example|metadata.google.internal|*.metadata.google.internal"));
+    }
+
+    @Test
+    void credentialsInTheUrlAreNeverCopiedAndTheDefaultPortIs80() {
+        Map<String, String> props = ProxyEnvironment.properties(Map.of("https_proxy", "http://user:s3cret@proxy:"));
+
+        assertThat(props).containsEntry("https.proxyHost", "proxy").containsEntry("https.proxyPort", "80");
+        assertThat(props.values()).noneMatch(v -> v.contains("s3cret"));
+    }
+
+    @Test
+    void noProxyStarOrNoVariableMeansNoProperties() {
+        assertThat(ProxyEnvironment.properties(Map.of("HTTPS_PROXY", "http://proxy:3128", "NO_PROXY", "*"))).isEmpty();
+        assertThat(ProxyEnvironment.properties(Map.of("PATH", "/usr/bin"))).isEmpty();
+        assertThat(ProxyEnvironment.properties(Map.of("HTTPS_PROXY", "socks5://proxy:1080"))).isEmpty();
+    }
+
+    @Test
+    void propertiesAlreadyGivenWin() {
+        Properties system = new Properties();
+        system.setProperty("https.proxyHost", "chosen.example");
+
+        ProxyEnvironment.apply(Map.of("HTTPS_PROXY", "http://env.example:3128", "HTTP_PROXY", "http://env.example:8080"),
+                system);
+
+        assertThat(system.getProperty("https.proxyHost")).isEqualTo("chosen.example");
+        assertThat(system.getProperty("https.proxyPort")).as("not mixed with the environment's").isNull();
+        assertThat(system.getProperty("http.proxyHost")).isEqualTo("env.example");
+        assertThat(system.getProperty("http.proxyPort")).isEqualTo("8080");
+    }
+}

@@ -35,7 +35,9 @@ final class RegistryHttp implements AutoCloseable {
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     RegistryHttp(RegistryOptions options, Events events) {
+        // the JVM's proxies (https.proxyHost..., which the CLI sets from HTTPS_PROXY); direct without them
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .proxy(java.util.Optional.ofNullable(java.net.ProxySelector.getDefault()).orElse(HttpClient.Builder.NO_PROXY))
                 .connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(TrustedCertificates.sslContext(options.certFiles())).build();
         this.auth = new RegistryAuth(client, DockerConfig.load(options.env()));

@@ -43,11 +43,8 @@ final class ProxyEnvironment {
         }
         proxy(first(env, "HTTPS_PROXY", "https_proxy"), "https", props);
         proxy(first(env, "HTTP_PROXY", "http_proxy"), "http", props);
-        if (!props.isEmpty() && noProxy != null) {
-            String hosts = nonProxyHosts(noProxy);
-            if (!hosts.isEmpty()) {
-                props.put("http.nonProxyHosts", hosts);
-            }
+        if (!props.isEmpty() && noProxy != null && !noProxy.isBlank()) {
+            props.put("http.nonProxyHosts", nonProxyHosts(noProxy));
         }
         return props;
     }
@@ -76,12 +73,15 @@ final class ProxyEnvironment {
         props.put(scheme + ".proxyPort", String.valueOf(uri.getPort() == -1 ? 80 : uri.getPort()));
     }
 
-    /** NO_PROXY's "localhost,.example.com,example.org" as "localhost|*.example.com|example.org|*.example.org". */
+    /**
+     * NO_PROXY's ".example.com,example.org" as "localhost|127.*|[::1]|*.example.com|example.org|*.example.org":
+     * the loopback names the JDK exempts by default stay exempt, since the property replaces its default.
+     */
     private static String nonProxyHosts(String noProxy) {
-        List<String> hosts = new ArrayList<>();
+        List<String> hosts = new ArrayList<>(List.of("localhost", "127.*", "[::1]"));
         for (String entry : noProxy.split(",")) {
             String host = entry.trim().toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
-            if (host.isEmpty() || host.contains("/")) {
+            if (host.isEmpty() || host.contains("/") || hosts.contains(host)) {
                 continue;
             }
             if (host.startsWith("*.")) {

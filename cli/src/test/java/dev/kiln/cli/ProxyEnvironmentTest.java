@@ -23,7 +23,8 @@ class ProxyEnvironmentTest {
                 Map.entry("http.proxyHost", "proxy.corp.example"),
                 Map.entry("http.proxyPort", "8080"),
                 Map.entry("http.nonProxyHosts",
-                        "localhost|*.localhost|*.internal.example|metadata.google.internal|*.metadata.google.internal"));
+                        "localhost|127.*|[::1]|*.internal.example|metadata.google.internal"
+                                + "|*.metadata.google.internal"));
     }
 
     @Test

@@ -88,6 +88,11 @@ echo "warm-up (class-data archive, page cache)"
 s3cli s3 rm --recursive s3://bench/ > /dev/null
 
 "$root/kiln" -q convert "$work/f1.raw" "$work/bench.vmdk" -f vmdk > /dev/null
+# one table row: side run object_bytes wire_bytes wall1 wall2 rss_mib (ratios to the raw size added)
+row() {
+  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' "$1" "$2" "$3" "$4" \
+    "$(python3 -c "print(round($3/$raw,4))")" "$(python3 -c "print(round($4/$raw,4))")" "$5" "$6" "$7"
+}
 printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' side run object wire obj/raw wire/raw wall1 wall2 rssMiB
 for run in $(seq 1 "$runs"); do
   zero
@@ -98,18 +103,14 @@ for run in $(seq 1 "$runs"); do
   s3cli s3 cp "s3://bench/$key" "$work/back.vmdk" --quiet
   cmp "$work/back.vmdk" "$work/bench.vmdk" || { echo "uploaded object differs from kiln convert's VMDK" >&2; exit 1; }
   s3cli s3 rm --recursive s3://bench/ > /dev/null
-  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' kiln "$run" "$kobj" "$kwire" \
-    "$(python3 -c "print(round($kobj/$raw,4))")" "$(python3 -c "print(round($kwire/$raw,4))")" \
-    "$kwall" "-" "$((krss / 1024))"
+  row kiln "$run" "$kobj" "$kwire" "$kwall" "-" "$((krss / 1024))"
   zero
   timed inproc java -cp "$cp" dev.kiln.aws.ImportBench "$work/f1.raw" "$ec2" "$s3"
   read -r iwall irss < "$work/t"
   iwire=$(wire); iobj=$(object_size kiln/inproc)
   ipush=$(sed -E 's/push seconds=//' "$work/inproc.out")
   s3cli s3 rm --recursive s3://bench/ > /dev/null
-  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' inproc "$run" "$iobj" "$iwire" \
-    "$(python3 -c "print(round($iobj/$raw,4))")" "$(python3 -c "print(round($iwire/$raw,4))")" \
-    "$iwall" "$ipush" "$((irss / 1024))"
+  row inproc "$run" "$iobj" "$iwire" "$iwall" "$ipush" "$((irss / 1024))"
 
   rm -f "$work/peer.vmdk"
   timed convert qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$work/f1.raw" "$work/peer.vmdk"
@@ -120,9 +121,7 @@ for run in $(seq 1 "$runs"); do
   read -r uwall ursss < "$work/t"
   pwire=$(wire); pobj=$(object_size peer.vmdk)
   s3cli s3 rm s3://bench/peer.vmdk > /dev/null
-  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' peer "$run" "$pobj" "$pwire" \
-    "$(python3 -c "print(round($pobj/$raw,4))")" "$(python3 -c "print(round($pwire/$raw,4))")" \
-    "$cwall" "+$uwall" "$((crss / 1024))/$((ursss / 1024))"
+  row peer "$run" "$pobj" "$pwire" "$cwall" "+$uwall" "$((crss / 1024))/$((ursss / 1024))"
   peer=$(python3 -c "print(round($cwall+$uwall,2))")
   echo "      end-to-end / (qemu-img convert + aws s3 cp = $peer s): kiln CLI $(python3 -c "print(round($kwall/$peer,3))"), in-process push $(python3 -c "print(round($ipush/$peer,3))")"
 
@@ -132,7 +131,5 @@ for run in $(seq 1 "$runs"); do
   read -r rwall rrss < "$work/t"
   rwire=$(wire); robj=$(object_size f1.raw)
   s3cli s3 rm s3://bench/f1.raw > /dev/null
-  printf '%-5s %4s %13s %13s %8s %8s %8s %8s %8s\n' raw "$run" "$robj" "$rwire" \
-    "$(python3 -c "print(round($robj/$raw,4))")" "$(python3 -c "print(round($rwire/$raw,4))")" \
-    "$rwall" "-" "$((rrss / 1024))"
+  row raw "$run" "$robj" "$rwire" "$rwall" "-" "$((rrss / 1024))"
 done

@@ -2,13 +2,16 @@ package dev.kiln.aws;
 
 import dev.kiln.core.Events;
 import dev.kiln.spi.Cleanup;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
+import java.io.ByteArrayInputStream;
 import java.util.List;
 
 /**
- * S3 {@code CreateMultipartUpload}, {@code CompleteMultipartUpload} and, on failure or Ctrl-C,
+ * S3 {@code CreateMultipartUpload}, {@code UploadPart}, {@code CompleteMultipartUpload} and, on failure or Ctrl-C,
  * {@code AbortMultipartUpload}: the abort is registered for cleanup the moment the upload exists,
  * so S3 keeps no hidden (and billed) parts of an upload that did not finish.
  */
@@ -41,8 +44,18 @@ final class MultipartUpload {
         return upload;
     }
 
-    UploadPart parts() {
-        return new UploadPart(s3, retry, events, bucket, key, uploadId);
+    /**
+     * S3 {@code UploadPart} of one buffered part, attempted again on throttling, 5xx and broken
+     * connections; the body is read from the caller's buffer on every attempt, never copied.
+     */
+    CompletedPart upload(int number, byte[] data, int length) throws InterruptedException {
+        UploadPartResponse r = retry.call("UploadPart " + number, events, () -> s3.uploadPart(
+                b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length),
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
+                        "application/octet-stream")));
+        return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumCRC32(r.checksumCRC32())
+                .checksumCRC32C(r.checksumCRC32C()).checksumSHA1(r.checksumSHA1()).checksumSHA256(r.checksumSHA256())
+                .build();
     }
 
     void complete(List<CompletedPart> parts, Cleanup cleanup) throws InterruptedException {

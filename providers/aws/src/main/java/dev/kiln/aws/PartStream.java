@@ -26,7 +26,7 @@ import java.util.function.LongConsumer;
  */
 final class PartStream implements WritableByteChannel {
 
-    private final UploadPart upload;
+    private final MultipartUpload upload;
     private final PartPlan plan;
     private final LongConsumer sent;
     private final BlockingQueue<byte[]> free;
@@ -41,7 +41,7 @@ final class PartStream implements WritableByteChannel {
     private long sentBytes;
     private boolean open = true;
 
-    PartStream(UploadPart upload, PartPlan plan, LongConsumer sent) {
+    PartStream(MultipartUpload upload, PartPlan plan, LongConsumer sent) {
         this.upload = upload;
         this.plan = plan;
         this.sent = sent;

@@ -74,7 +74,7 @@ final class S3Import {
         events.debug("parts of " + (plan.partSize() >> 20) + " MiB, " + plan.parallel() + " in flight, "
                 + plan.buffers() + " buffers");
         String task = "upload " + name;
-        try (PartStream parts = new PartStream(upload.parts(), plan, n -> events.bytes(task, n, bound))) {
+        try (PartStream parts = new PartStream(upload, plan, n -> events.bytes(task, n, bound))) {
             if (vmdk) {
                 new StreamVmdkWriter(disk, WriteOptions.defaults().withName(name)).write(parts, n -> { });
             } else {

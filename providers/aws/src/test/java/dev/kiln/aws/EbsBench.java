@@ -44,14 +44,19 @@ public final class EbsBench {
         }
     }
 
-    private static void push(Path image, String url) throws Exception {
+    /** Static example keys, no profile files, no metadata service, fast polls: only the given endpoints. */
+    static ProviderHarness harness() throws java.io.IOException {
         Path work = Files.createTempDirectory("kiln-bench");
-        ProviderHarness h = new ProviderHarness(new AwsProviderFactory(), work)
+        return new ProviderHarness(new AwsProviderFactory(), work)
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "bench")
                 .env("AWS_EC2_METADATA_DISABLED", "true").env("AWS_REGION", "eu-west-1")
                 .env("AWS_CONFIG_FILE", work.resolve("none").toString())
                 .env("AWS_SHARED_CREDENTIALS_FILE", work.resolve("none").toString())
-                .flag("endpoint-url", url).flag("poll-interval", "10ms");
+                .flag("poll-interval", "10ms");
+    }
+
+    private static void push(Path image, String url) throws Exception {
+        ProviderHarness h = harness().flag("endpoint-url", url);
         long start = System.nanoTime();
         try (Provider p = new AwsProviderFactory().create(h.pushContext())) {
             p.push(new PushRequest(image, Format.AWS, "bench", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI),

@@ -6,7 +6,6 @@ import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.testkit.ProviderHarness;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -21,13 +20,7 @@ public final class ImportBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path work = Files.createTempDirectory("kiln-bench");
-        ProviderHarness h = new ProviderHarness(new AwsProviderFactory(), work)
-                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "bench")
-                .env("AWS_EC2_METADATA_DISABLED", "true").env("AWS_REGION", "eu-west-1")
-                .env("AWS_CONFIG_FILE", work.resolve("none").toString())
-                .env("AWS_SHARED_CREDENTIALS_FILE", work.resolve("none").toString())
-                .flag("endpoint-url", args[1]).flag("endpoint-url-s3", args[2]).flag("poll-interval", "10ms")
+        ProviderHarness h = EbsBench.harness().flag("endpoint-url", args[1]).flag("endpoint-url-s3", args[2])
                 .flag("method", "import-snapshot").flag("bucket", "bench").flag("keep-object", "true");
         long start = System.nanoTime();
         try (Provider p = new AwsProviderFactory().create(h.pushContext())) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -47,7 +48,7 @@ final class UploadFile {
      * Bytes {@code [offset, offset + length)} of the file (length > 0) as a request body of exactly
      * that length; {@code sent} hears of each slice's end as it goes out, for progress.
      */
-    FileRangeBody body(long offset, long length, java.util.function.LongConsumer sent) {
+    FileRangeBody body(long offset, long length, LongConsumer sent) {
         return new FileRangeBody(path, offset, offset + length, (bytes, position) -> {
             int n = bytes.remaining();
             hash(bytes, position);

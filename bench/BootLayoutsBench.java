@@ -1,7 +1,7 @@
 import dev.kiln.boot.BootLayouts;
 import dev.kiln.build.BootFiles;
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -2,7 +2,7 @@ import dev.kiln.build.BuildRequest;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.oci.ImageStore;
 import dev.kiln.oci.Layer;
 import dev.kiln.oci.LocalImage;
@@ -37,7 +37,7 @@ public class RootfsBench {
         long start = System.nanoTime();
         long[] last = {start};
         Events events = new Events(e -> {
-            if (e instanceof dev.kiln.core.Event.Phase phase && System.getenv("BENCH_PHASES") != null) {
+            if (e instanceof dev.kiln.api.Event.Phase phase && System.getenv("BENCH_PHASES") != null) {
                 long now = System.nanoTime();
                 System.out.printf("  %6.2f s until phase %s%n", (now - last[0]) / 1e9, phase.name());
                 last[0] = now;

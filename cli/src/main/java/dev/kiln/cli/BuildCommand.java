@@ -5,7 +5,7 @@ import dev.kiln.build.BuildRequest;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.oci.CachedImageStore;
 import dev.kiln.oci.RegistryOptions;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.oci.OciLayout;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.oci.Exporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

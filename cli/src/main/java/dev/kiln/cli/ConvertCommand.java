@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.Compression;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import dev.kiln.build.Format;
 import dev.kiln.build.Outputs;
 import picocli.CommandLine.Command;

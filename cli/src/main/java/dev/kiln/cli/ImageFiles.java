@@ -2,8 +2,12 @@ package dev.kiln.cli;
 
 import dev.kiln.build.ContentDigest;
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.Events;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.PublishPolicy;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.PushRequest;
 
@@ -38,23 +42,20 @@ final class ImageFiles {
                 .findFirst().map(s -> file.substring(0, file.length() - s.suffix().length())).orElse(file);
     }
 
-    static PushRequest describe(Path image, String name, String arch, boolean dryRun, ProviderFactory factory,
+    static PushRequest describe(Path image, String name, Architecture arch, boolean dryRun, ProviderFactory factory,
                                 Events events) {
         if (!Files.isRegularFile(image)) {
             throw KilnException.usage("No such image file: " + image + "; build one with 'kiln build -f "
-                    + factory.accepts().iterator().next().id() + " FILE.yml'");
-        }
-        if (!arch.equals("amd64") && !arch.equals("arm64")) {
-            throw KilnException.usage("--arch must be amd64 or arm64, not '" + arch + "'");
+                    + factory.accepts().iterator().next() + " FILE.yml'");
         }
         String fileName = image.getFileName().toString();
         Format format = formatOf(fileName).orElseThrow(() -> KilnException.usage(
                 "Cannot tell the format of " + fileName + " from its name; " + factory.name() + " takes files named "
                         + "like kiln build names them: " + String.join(", ",
-                        factory.accepts().stream().map(f -> f.fileNames("NAME").get(0)).sorted().toList())));
+                        factory.accepts().stream().map(f -> Format.of(f.id()).fileNames("NAME").get(0)).sorted().toList())));
         events.debug("digest of " + image);
         String digest = ContentDigest.of(image, format);
-        return new PushRequest(image, format, name == null ? baseName(fileName) : name, arch, format.bootModes(),
-                digest, dryRun);
+        return new PushRequest(Artifact.single(ImageFormat.of(format.id()), image),
+                name == null ? baseName(fileName) : name, arch, format.bootModes(), digest, PublishPolicy.DEFAULT, dryRun);
     }
 }

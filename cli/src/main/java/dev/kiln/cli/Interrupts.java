@@ -1,19 +1,28 @@
 package dev.kiln.cli;
 
+import dev.kiln.api.CancelToken;
+import dev.kiln.spi.Cleanup;
+
+import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C handling. The JVM runs shutdown hooks on SIGINT; the hook interrupts the command's
- * thread, whose finally blocks clean up what was made, and waits for that to finish.
+ * Ctrl-C and SIGTERM. The first signal trips the command's {@link CancelToken} (waits, uploads and pollers
+ * see it; hooks close clients so blocked calls return) and interrupts the command's thread as a fallback;
+ * the command then cleans up what it made, prints its result and exits with 130. A second signal exits at
+ * once, saying what may be left and how to remove it.
  */
 public final class Interrupts {
 
-    private static final long CLEANUP_SECONDS = 120;
+    /** How long a shutdown (SIGTERM from a supervisor, the JVM exiting) waits for the command's cleanup. */
+    private static final long CLEANUP_SECONDS = 90;
 
     private final Thread worker;
+    private final CancelToken token = CancelToken.create();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile boolean signalled;
+    private volatile int signals;
 
     public Interrupts(Thread worker) {
         this.worker = worker;
@@ -23,11 +32,43 @@ public final class Interrupts {
         return new Interrupts(null);
     }
 
-    void onSignal() {
+    /** The token the command's provider context carries. */
+    public CancelToken token() {
+        return token;
+    }
+
+    /**
+     * One Ctrl-C: the first cancels and returns (the command's thread cleans up and exits); the second
+     * halts the JVM with 130 after saying what may be left.
+     */
+    void onSignal(PrintStream err, Runtime runtime) {
         if (worker == null || finished.getCount() == 0) {
             return;
         }
-        signalled = true;
+        int n;
+        synchronized (this) {
+            n = ++signals;
+        }
+        if (n == 1) {
+            err.println("kiln: interrupted; cleaning up what was made (Ctrl-C again to exit at once)");
+            token.cancel();
+            worker.interrupt();
+            return;
+        }
+        List<String> left = Cleanup.pendingEverywhere();
+        err.println("kiln: exiting at once; " + (left.isEmpty() ? "nothing made is known to be left"
+                : "these may be left: " + String.join("; ", left)));
+        err.flush();
+        runtime.halt(Kiln.INTERRUPTED);
+    }
+
+    /** The JVM is shutting down (SIGTERM, SIGHUP): cancel, and give the command's cleanup time to finish. */
+    void onShutdown() {
+        if (worker == null || finished.getCount() == 0) {
+            return;
+        }
+        signals = Math.max(signals, 1);
+        token.cancel();
         worker.interrupt();
         try {
             finished.await(CLEANUP_SECONDS, TimeUnit.SECONDS);
@@ -37,7 +78,7 @@ public final class Interrupts {
     }
 
     public boolean signalled() {
-        return signalled;
+        return signals > 0 || token.isCancelled();
     }
 
     void done() {

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskImages;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.Providers;

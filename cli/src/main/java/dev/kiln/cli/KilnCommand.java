@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.Version;
+import dev.kiln.api.Events;
+import dev.kiln.api.Version;
 import dev.kiln.spi.ProviderFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;

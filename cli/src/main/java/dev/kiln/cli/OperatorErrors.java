@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;

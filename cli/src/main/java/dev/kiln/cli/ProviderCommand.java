@@ -1,30 +1,29 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Events;
+import dev.kiln.api.Trees;
+import dev.kiln.disk.CoreConversions;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.PushRequest;
-import dev.kiln.spi.RunRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code kiln push NAME} and {@code kiln run NAME} for one provider, built at run time from the
@@ -59,6 +58,10 @@ final class ProviderCommand implements Callable<Integer> {
         return verb == Verb.PUSH ? factory.pushOptions() : factory.runOptions();
     }
 
+    private List<OptionSpec> shared() {
+        return verb == Verb.PUSH ? SharedFlags.PUSH : SharedFlags.RUN;
+    }
+
     private void describe() {
         String what = verb == Verb.PUSH ? "Publish an image on " : "Start an instance on ";
         spec.name(factory.name());
@@ -81,8 +84,11 @@ final class ProviderCommand implements Callable<Integer> {
         }
         spec.addOption(CommandLine.Model.OptionSpec.builder("--dry-run").arity("0").type(boolean.class)
                 .description("Check everything and say what would be done; change nothing.").build());
+        for (OptionSpec o : shared()) {
+            spec.addOption(toPicocli(o, sharedHelp(o)));
+        }
         for (OptionSpec o : declared()) {
-            spec.addOption(toPicocli(o));
+            spec.addOption(toPicocli(o, help(o)));
         }
     }
 
@@ -90,9 +96,22 @@ final class ProviderCommand implements Callable<Integer> {
         return String.join(", ", factory.accepts().stream().sorted().map(f -> f.id()).toList());
     }
 
-    private static CommandLine.Model.OptionSpec toPicocli(OptionSpec o) {
+    /** The shared flags read the same on every provider, plus what this one takes of them. */
+    private String sharedHelp(OptionSpec o) {
+        String text = help(o);
+        if (o.name().equals("disk")) {
+            return text + "; " + factory.name() + " " + SharedFlags.diskKeys(factory);
+        }
+        if (o.name().equals("userdata")) {
+            return text + factory.runSupport().userdata().map(l -> "; " + factory.name() + " takes at most "
+                    + l.maxBytes() + " bytes").orElse("; " + factory.name() + " takes none");
+        }
+        return text;
+    }
+
+    private static CommandLine.Model.OptionSpec toPicocli(OptionSpec o, String description) {
         CommandLine.Model.OptionSpec.Builder b = CommandLine.Model.OptionSpec.builder(o.flag())
-                .description(help(o));
+                .description(description);
         if (o.kind() == OptionSpec.Kind.SWITCH) {
             b.arity("0..1").type(boolean.class).paramLabel("true|false");
         } else if (o.repeatable()) {
@@ -124,24 +143,27 @@ final class ProviderCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ParseResult parsed = spec.commandLine().getParseResult();
         KilnCommand root = Kiln.root(spec);
-        Options options = Options.resolve(declared(), given(parsed), session.env());
+        Options options = Options.resolve(declared(), given(parsed, declared()), session.env());
+        Options common = Options.resolve(shared(), given(parsed, shared()), session.env());
         Events events = root.events(factory.name());
-        events.debug((verb == Verb.PUSH ? "push" : "run") + " options " + options);
+        events.debug((verb == Verb.PUSH ? "push" : "run") + " options " + common + " " + options);
         String image = parsed.matchedPositional(0).getValue();
         boolean dryRun = parsed.hasMatchedOption("--dry-run");
         Path workDir = Files.createTempDirectory("kiln-" + factory.name());
-        try (Provider provider = factory.create(new ProviderContext(options, session.env(), events,
-                Clock.systemUTC(), workDir))) {
+        ProviderContext context = ProviderContext.builder().options(options).env(session.env()).events(events)
+                .clock(Clock.systemUTC()).workDir(workDir).cancel(session.interrupts().token())
+                .conversions(new CoreConversions()).build();
+        try (Provider provider = factory.create(context)) {
             if (verb == Verb.PUSH) {
                 String arch = parsed.matchedOptionValue("--arch", "amd64");
                 PushRequest request = ImageFiles.describe(Path.of(image), parsed.matchedOptionValue("--name", null),
-                        arch, dryRun, factory, events);
+                        Architecture.of(arch), dryRun, factory, events).withPolicy(SharedFlags.policy(common));
                 var result = provider.push(request);
                 root.renderer().close();
                 root.results().push(result);
             } else {
                 String name = parsed.matchedOptionValue("--name", ImageFiles.baseName(image));
-                var result = provider.run(new RunRequest(image, name, dryRun));
+                var result = provider.run(SharedFlags.run(common, factory, image, name, dryRun));
                 root.renderer().close();
                 root.results().run(result);
                 if (result.exitCode().filter(code -> code != 0).isPresent()) {
@@ -156,9 +178,9 @@ final class ProviderCommand implements Callable<Integer> {
         return Kiln.OK;
     }
 
-    private Map<String, List<String>> given(ParseResult parsed) {
+    private static Map<String, List<String>> given(ParseResult parsed, List<OptionSpec> specs) {
         Map<String, List<String>> flags = new LinkedHashMap<>();
-        for (OptionSpec o : declared()) {
+        for (OptionSpec o : specs) {
             CommandLine.Model.OptionSpec matched = parsed.matchedOption(o.flag());
             if (matched == null) {
                 continue;
@@ -173,10 +195,9 @@ final class ProviderCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw KilnException.tried("remove the scratch directory " + dir, e.getMessage(), "remove it by hand");
+        if (!Trees.deleteQuietly(dir)) {
+            throw KilnException.tried("remove the scratch directory " + dir, "some files could not be removed",
+                    "remove it by hand");
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
 import dev.kiln.spi.ProviderFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +23,7 @@ final class ProvidersCommand implements Runnable {
         List<Map<String, Object>> list = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (ProviderFactory f : root.providers()) {
-            List<String> accepts = f.accepts().stream().map(Format::id).sorted().toList();
+            List<String> accepts = f.accepts().stream().map(ImageFormat::id).sorted().toList();
             List<String> verbs = new ArrayList<>();
             if (f.canPush()) {
                 verbs.add("push");

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Event;
-import dev.kiln.core.EventSink;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventSink;
 
 /** Shows events to a person: rich progress bars on a terminal, plain lines elsewhere. */
 abstract class Renderer implements EventSink {

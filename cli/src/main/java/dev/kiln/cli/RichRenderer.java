@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Event;
+import dev.kiln.api.Event;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Version;
+import dev.kiln.api.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.build.Format;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;

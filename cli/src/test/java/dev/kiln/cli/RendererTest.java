@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.Event;
-import dev.kiln.core.Events;
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

@@ -6,7 +6,7 @@ import dev.kiln.build.BootFiles;
 import dev.kiln.build.Format;
 import dev.kiln.build.OutputWriter;
 import dev.kiln.core.Digests;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
 import dev.kiln.disk.RawDiskSource;

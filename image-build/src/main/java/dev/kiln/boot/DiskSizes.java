@@ -1,7 +1,7 @@
 package dev.kiln.boot;
 
 import dev.kiln.boot.io.Bytes;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.core.Sizes;
 
 import java.util.OptionalLong;

@@ -1,5 +1,7 @@
 package dev.kiln.build;
 
+import dev.kiln.api.BootMode;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;

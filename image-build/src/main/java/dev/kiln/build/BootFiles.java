@@ -1,7 +1,7 @@
 package dev.kiln.build;
 
 import dev.kiln.boot.Bootloaders;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.kiln.build;
 
 import dev.kiln.core.Digests;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.BlockScanner;
 import dev.kiln.disk.RawDiskSource;
 

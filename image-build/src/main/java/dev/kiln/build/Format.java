@@ -1,6 +1,8 @@
 package dev.kiln.build;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.BootMode;
+
+import dev.kiln.api.KilnException;
 
 import java.util.Arrays;
 import java.util.EnumSet;

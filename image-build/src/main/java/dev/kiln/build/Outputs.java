@@ -1,7 +1,7 @@
 package dev.kiln.build;
 
 import dev.kiln.boot.BootLayouts;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.List;
 

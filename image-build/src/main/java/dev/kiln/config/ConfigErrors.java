@@ -1,6 +1,6 @@
 package dev.kiln.config;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Builds the one error shape of the configuration: file:line:col, where in the document, what was expected. */

@@ -1,7 +1,7 @@
 package dev.kiln.config;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.kiln.config;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 import java.util.List;

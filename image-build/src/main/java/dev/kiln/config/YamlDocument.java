@@ -1,6 +1,6 @@
 package dev.kiln.config;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;

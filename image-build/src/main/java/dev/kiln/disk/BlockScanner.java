@@ -1,5 +1,8 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
+
 import dev.kiln.disk.compress.BufferPool;
 import dev.kiln.disk.compress.OrderedPipeline;
 

@@ -10,7 +10,7 @@ public enum Compression {
             case "", "none", "off" -> NONE;
             case "zlib", "deflate" -> ZLIB;
             case "zstd" -> ZSTD;
-            default -> throw dev.kiln.core.KilnException.usage(
+            default -> throw dev.kiln.api.KilnException.usage(
                     "Unknown compression '" + text + "'; choose zlib, zstd or none");
         };
     }

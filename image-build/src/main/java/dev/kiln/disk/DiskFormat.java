@@ -1,6 +1,6 @@
 package dev.kiln.disk;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

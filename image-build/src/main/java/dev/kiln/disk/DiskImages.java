@@ -1,8 +1,10 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.DiskSource;
+
 import dev.kiln.core.Sizes;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.gcp.GcpTarWriter;
 import dev.kiln.disk.qcow2.Qcow2Source;
 import dev.kiln.disk.qcow2.Qcow2Writer;

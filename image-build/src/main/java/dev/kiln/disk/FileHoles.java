@@ -1,5 +1,7 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.Extent;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;

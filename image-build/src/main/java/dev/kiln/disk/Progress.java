@@ -1,6 +1,6 @@
 package dev.kiln.disk;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 /** Progress events for one task, at most one per 1/256 of the total or 32 MiB, plus the last. */
 final class Progress {

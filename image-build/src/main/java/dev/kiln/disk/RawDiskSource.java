@@ -1,5 +1,8 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

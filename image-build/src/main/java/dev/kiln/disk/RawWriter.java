@@ -1,5 +1,7 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.DiskSource;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package dev.kiln.oci;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.File;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.Digests;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 /**
  * A target platform, {@code linux/amd64} or {@code linux/arm64}, as named in an image index's

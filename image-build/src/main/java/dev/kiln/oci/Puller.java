@@ -1,8 +1,8 @@
 package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.util.ArrayList;

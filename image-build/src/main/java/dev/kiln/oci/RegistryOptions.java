@@ -1,6 +1,6 @@
 package dev.kiln.oci;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.kiln.oci;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;

@@ -1,7 +1,7 @@
 package dev.kiln.oci;
 
 import dev.kiln.core.Digests;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.kiln.config.ConfigPrinter;
 import dev.kiln.config.FileSpec;
 import dev.kiln.config.IdRef;
 import dev.kiln.config.KilnConfig;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.kiln.rootfs;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.oci.ImageStore;
 import dev.kiln.oci.LocalImage;
 import dev.kiln.oci.Layer;

@@ -1,7 +1,7 @@
 package dev.kiln.rootfs;
 
 import dev.kiln.config.KernelSpec;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.oci.LocalImage;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.config.ImageConfig;
 import dev.kiln.config.MountSpec;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.kiln.rootfs;
 
 import dev.kiln.config.ImageSpec;
 import dev.kiln.config.KilnConfig;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.oci.ImageStore;
 import dev.kiln.oci.LocalImage;
 

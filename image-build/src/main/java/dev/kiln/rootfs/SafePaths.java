@@ -1,6 +1,6 @@
 package dev.kiln.rootfs;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.ArrayList;
 import java.util.List;

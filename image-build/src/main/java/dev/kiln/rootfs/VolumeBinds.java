@@ -4,7 +4,7 @@ import dev.kiln.config.ImageConfig;
 import dev.kiln.config.KilnConfig;
 import dev.kiln.config.MountSpec;
 import dev.kiln.config.VolumeSpec;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.ArrayList;
 import java.util.List;

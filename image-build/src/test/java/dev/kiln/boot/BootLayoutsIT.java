@@ -5,7 +5,7 @@ import dev.kiln.boot.QemuBoot.Media;
 import dev.kiln.build.Artifact;
 import dev.kiln.build.BootFiles;
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;

@@ -2,8 +2,8 @@ package dev.kiln.boot;
 
 import dev.kiln.build.BootFiles;
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.kiln.boot;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.testing.LayerTar;
 import dev.kiln.testing.TestImageStore;
 import org.junit.jupiter.api.AfterEach;

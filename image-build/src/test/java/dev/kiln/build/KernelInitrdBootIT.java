@@ -1,6 +1,6 @@
 package dev.kiln.build;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.testing.Fixtures;
 import dev.kiln.testing.LayerTar;
 import dev.kiln.testing.TestImageStore;

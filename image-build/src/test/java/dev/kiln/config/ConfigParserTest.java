@@ -1,8 +1,8 @@
 package dev.kiln.config;
 
-import dev.kiln.core.Event;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

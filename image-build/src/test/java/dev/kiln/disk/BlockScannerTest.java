@@ -1,5 +1,7 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.Extent;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

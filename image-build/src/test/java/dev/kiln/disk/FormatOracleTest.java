@@ -1,6 +1,8 @@
 package dev.kiln.disk;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.DiskSource;
+
+import dev.kiln.api.Events;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.DiskSource;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ public final class TestDisks {
     /** Converts the raw disk {@code raw} into {@code out} as {@code format}, as kiln convert does. */
     public static Path convert(DiskFormat format, Path raw, Path out, WriteOptions options) throws IOException {
         try (DiskSource src = DiskImages.open(raw)) {
-            DiskImages.write(format, src, out, options, dev.kiln.core.Events.none());
+            DiskImages.write(format, src, out, options, dev.kiln.api.Events.none());
         }
         return out;
     }

@@ -2,7 +2,7 @@ package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.kiln.oci;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

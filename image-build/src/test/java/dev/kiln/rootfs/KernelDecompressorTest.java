@@ -1,6 +1,6 @@
 package dev.kiln.rootfs;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.kiln.rootfs;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.testing.LayerTar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

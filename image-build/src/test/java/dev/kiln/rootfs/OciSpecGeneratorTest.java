@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.config.ConfigParser;
 import dev.kiln.config.ImageConfig;
 import dev.kiln.config.KilnConfig;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.kiln.rootfs;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.kiln.boot.io;
 
-import dev.kiln.disk.Extent;
+import dev.kiln.api.Extent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Writes an image front to back into a file at a base offset, seeking over zero blocks instead of
  * writing them, so a 1 GiB disk with 20 MiB of data costs 20 MiB of I/O and leaves holes. It
- * records the ranges it wrote as extents, which is what a {@link dev.kiln.disk.DiskSource} needs.
+ * records the ranges it wrote as extents, which is what a {@link dev.kiln.api.DiskSource} needs.
  */
 public final class SparseSink implements ByteSink {
 

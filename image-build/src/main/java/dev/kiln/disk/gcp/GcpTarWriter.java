@@ -2,8 +2,8 @@ package dev.kiln.disk.gcp;
 
 import dev.kiln.core.Sizes;
 import dev.kiln.disk.BlockScanner;
-import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 import dev.kiln.disk.SequentialOutput;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.disk.tar.TarHeaders;

@@ -1,10 +1,10 @@
 package dev.kiln.disk.qcow2;
 
 import com.github.luben.zstd.Zstd;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.Channels;
-import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

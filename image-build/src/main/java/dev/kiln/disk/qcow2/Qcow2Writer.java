@@ -1,11 +1,11 @@
 package dev.kiln.disk.qcow2;
 
 import dev.kiln.core.Sizes;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.disk.BlockScanner;
 import dev.kiln.disk.Channels;
 import dev.kiln.disk.Compression;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 
 import java.io.IOException;

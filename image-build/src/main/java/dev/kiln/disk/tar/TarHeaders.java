@@ -1,6 +1,6 @@
 package dev.kiln.disk.tar;
 
-import dev.kiln.disk.Extent;
+import dev.kiln.api.Extent;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

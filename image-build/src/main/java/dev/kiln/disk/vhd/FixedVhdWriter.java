@@ -2,7 +2,7 @@ package dev.kiln.disk.vhd;
 
 import dev.kiln.core.Sizes;
 import dev.kiln.disk.Channels;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.RawWriter;
 import dev.kiln.disk.WriteOptions;
 

@@ -1,8 +1,8 @@
 package dev.kiln.disk.vhd;
 
 import dev.kiln.disk.Channels;
-import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 import dev.kiln.disk.RawDiskSource;
 
 import java.io.IOException;

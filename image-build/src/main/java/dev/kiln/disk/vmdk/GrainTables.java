@@ -1,7 +1,7 @@
 package dev.kiln.disk.vmdk;
 
 import dev.kiln.disk.Channels;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.Extent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

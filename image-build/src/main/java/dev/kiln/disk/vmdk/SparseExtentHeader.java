@@ -1,6 +1,6 @@
 package dev.kiln.disk.vmdk;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package dev.kiln.disk.vmdk;
 
 import dev.kiln.disk.BlockScanner;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.SequentialOutput;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.disk.compress.Batch;

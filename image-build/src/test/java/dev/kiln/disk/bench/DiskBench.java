@@ -1,9 +1,9 @@
 package dev.kiln.disk.bench;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.disk.compress.BlockCompressor;
 

@@ -1,11 +1,11 @@
 package dev.kiln.disk.vmdk;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 import dev.kiln.disk.TestDisks;
 import dev.kiln.disk.Tools;
 import dev.kiln.disk.WriteOptions;

@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.ProviderContext;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

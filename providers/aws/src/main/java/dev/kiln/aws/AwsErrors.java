@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;

@@ -1,8 +1,8 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.DiskSource;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;

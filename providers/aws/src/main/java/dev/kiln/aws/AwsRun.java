@@ -1,7 +1,7 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;

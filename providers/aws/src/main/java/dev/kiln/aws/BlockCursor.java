@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.disk.Extent;
+import dev.kiln.api.Extent;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.nio.charset.StandardCharsets;

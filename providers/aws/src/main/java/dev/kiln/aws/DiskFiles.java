@@ -1,9 +1,9 @@
 package dev.kiln.aws;
 
 import dev.kiln.build.Format;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 
 import java.nio.file.Path;
 import java.util.EnumSet;

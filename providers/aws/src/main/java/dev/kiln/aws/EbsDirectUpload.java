@@ -1,7 +1,7 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Events;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.Events;
+import dev.kiln.api.DiskSource;
 import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;

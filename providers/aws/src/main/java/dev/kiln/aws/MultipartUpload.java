@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 /**
  * How a stream of unknown final length is cut into S3 multipart parts, decided before the first

@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.time.Clock;
 import java.time.Duration;

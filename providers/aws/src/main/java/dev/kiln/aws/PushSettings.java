@@ -1,7 +1,7 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.BootMode;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.PushRequest;
 import software.amazon.awssdk.services.ec2.model.ArchitectureValues;

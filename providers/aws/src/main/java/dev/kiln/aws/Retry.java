@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

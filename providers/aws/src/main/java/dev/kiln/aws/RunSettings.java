@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 
 import java.io.IOException;

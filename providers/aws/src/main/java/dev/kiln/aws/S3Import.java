@@ -1,10 +1,10 @@
 package dev.kiln.aws;
 
 import dev.kiln.build.ContentDigest;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
-import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.disk.vmdk.StreamVmdkWriter;
 import dev.kiln.spi.Cleanup;

@@ -1,9 +1,9 @@
 package dev.kiln.aws;
 
 import dev.kiln.core.Digests;
-import dev.kiln.core.Events;
-import dev.kiln.disk.DiskSource;
-import dev.kiln.disk.Extent;
+import dev.kiln.api.Events;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

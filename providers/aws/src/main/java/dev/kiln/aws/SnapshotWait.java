@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Snapshot;

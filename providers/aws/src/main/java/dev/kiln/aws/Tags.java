@@ -1,7 +1,7 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.KilnException;
-import dev.kiln.core.Version;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.Version;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import dev.kiln.build.Format;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;

@@ -1,11 +1,11 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import dev.kiln.build.Format;
-import dev.kiln.core.Event;
-import dev.kiln.core.Events;
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.testkit.ProviderHarness;

@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import dev.kiln.build.Format;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;

@@ -1,12 +1,12 @@
 package dev.kiln.aws;
 
 import com.adobe.testing.s3mock.S3MockApplication;
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import dev.kiln.build.Format;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
@@ -115,7 +115,7 @@ class S3ImportTest {
         Files.createDirectories(out.getParent());
         try (DiskSource disk = DiskImages.open(image)) {
             DiskImages.write(DiskFormat.VMDK, disk, out, WriteOptions.defaults().withName("hello"),
-                    dev.kiln.core.Events.none());
+                    dev.kiln.api.Events.none());
         }
         return Files.readAllBytes(out);
     }

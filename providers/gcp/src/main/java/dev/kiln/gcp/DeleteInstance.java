@@ -4,7 +4,7 @@ import com.google.cloud.compute.v1.DeleteDiskRequest;
 import com.google.cloud.compute.v1.DeleteInstanceRequest;
 import com.google.cloud.compute.v1.GetDiskRequest;
 import com.google.cloud.compute.v1.Operation;
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.time.Duration;
 import java.util.Optional;

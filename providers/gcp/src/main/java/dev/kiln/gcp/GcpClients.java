@@ -11,7 +11,7 @@ import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import com.google.cloud.compute.v1.ZoneOperationsSettings;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.kiln.gcp;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

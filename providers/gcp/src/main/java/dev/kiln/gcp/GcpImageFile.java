@@ -1,11 +1,11 @@
 package dev.kiln.gcp;
 
 import dev.kiln.build.Format;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.spi.PushRequest;
 

@@ -1,7 +1,7 @@
 package dev.kiln.gcp;
 
 import dev.kiln.build.ContentDigest;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.LinkedHashMap;
 import java.util.List;

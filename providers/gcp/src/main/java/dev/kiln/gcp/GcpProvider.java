@@ -1,6 +1,6 @@
 package dev.kiln.gcp;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
@@ -76,7 +76,7 @@ final class GcpProvider implements Provider {
     private static int chunkSize(Options options) {
         int mib = options.integer("chunk-size").orElse(GcpClients.DEFAULT_CHUNK_MIB);
         if (mib < 0 || mib > 1024) {
-            throw dev.kiln.core.KilnException.usage("--chunk-size must be between 0 (the whole file in one request)"
+            throw dev.kiln.api.KilnException.usage("--chunk-size must be between 0 (the whole file in one request)"
                     + " and 1024 MiB, not " + mib);
         }
         return mib << 20;

@@ -1,8 +1,8 @@
 package dev.kiln.gcp;
 
-import dev.kiln.build.BootMode;
-import dev.kiln.core.KilnException;
-import dev.kiln.core.Version;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.Version;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.PushRequest;
 

@@ -1,6 +1,6 @@
 package dev.kiln.gcp;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.RunRequest;
 

@@ -2,8 +2,8 @@ package dev.kiln.gcp;
 
 import com.google.cloud.compute.v1.Image;
 import com.google.cloud.compute.v1.Operation;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;

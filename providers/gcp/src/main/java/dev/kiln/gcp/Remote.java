@@ -1,6 +1,6 @@
 package dev.kiln.gcp;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,8 +1,8 @@
 package dev.kiln.gcp;
 
 import com.google.gson.JsonObject;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import dev.kiln.spi.http.HttpAnswer;
 import dev.kiln.spi.http.HttpBody;

@@ -3,8 +3,8 @@ package dev.kiln.gcp;
 import com.google.cloud.compute.v1.GetSerialPortOutputInstanceRequest;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.SerialPortOutput;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -1,6 +1,6 @@
 package dev.kiln.gcp;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

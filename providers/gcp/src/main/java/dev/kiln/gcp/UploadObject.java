@@ -1,7 +1,7 @@
 package dev.kiln.gcp;
 
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,8 +5,8 @@ import com.google.cloud.compute.v1.GetZoneOperationRequest;
 import com.google.cloud.compute.v1.GlobalOperationsClient;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.kiln.gcp;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonObject;
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import dev.kiln.build.Format;
 import dev.kiln.core.Digests;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import dev.kiln.testkit.ProviderHarness;
@@ -242,7 +242,7 @@ class GcpPushTest {
         assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
         assertThat(gcp.time.elapsed()).isGreaterThan(java.time.Duration.ofSeconds(150));
         assertThat(requests("GET", op)).hasSize(polls + 1);
-        assertThat(harness.events().all()).anyMatch(e -> e instanceof dev.kiln.core.Event.Progress p
+        assertThat(harness.events().all()).anyMatch(e -> e instanceof dev.kiln.api.Event.Progress p
                 && p.task().equals("import image hello") && p.done() == 50);
     }
 

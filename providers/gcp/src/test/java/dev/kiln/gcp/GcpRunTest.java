@@ -4,7 +4,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 import dev.kiln.testkit.ProviderHarness;

@@ -2,11 +2,11 @@ package dev.kiln.gcp;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
-import dev.kiln.core.Event;
-import dev.kiln.core.Events;
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
-import dev.kiln.disk.DiskSource;
+import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 
 import javax.net.ssl.KeyManagerFactory;

@@ -2,8 +2,8 @@ package dev.kiln.gcp;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
-import dev.kiln.core.Event;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.Event;
+import dev.kiln.api.KilnException;
 import dev.kiln.testkit.RecordingEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

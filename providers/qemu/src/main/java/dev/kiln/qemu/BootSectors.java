@@ -1,6 +1,6 @@
 package dev.kiln.qemu;
 
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

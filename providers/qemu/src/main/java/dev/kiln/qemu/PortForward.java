@@ -1,6 +1,6 @@
 package dev.kiln.qemu;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package dev.kiln.qemu;
 
-import dev.kiln.build.BootMode;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 
 import java.io.IOException;

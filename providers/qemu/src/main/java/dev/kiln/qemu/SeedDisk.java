@@ -1,7 +1,7 @@
 package dev.kiln.qemu;
 
 import dev.kiln.boot.iso.SeedIso;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.kiln.qemu;
 
-import dev.kiln.build.BootMode;
-import dev.kiln.core.Events;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package dev.kiln.qemu;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.kiln.qemu;
 
-import dev.kiln.build.BootMode;
+import dev.kiln.api.BootMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

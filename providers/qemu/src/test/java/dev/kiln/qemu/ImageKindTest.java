@@ -1,7 +1,7 @@
 package dev.kiln.qemu;
 
 import dev.kiln.boot.iso.SeedIso;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

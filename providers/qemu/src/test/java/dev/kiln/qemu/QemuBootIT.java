@@ -1,6 +1,6 @@
 package dev.kiln.qemu;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;

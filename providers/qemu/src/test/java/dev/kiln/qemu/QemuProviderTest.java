@@ -1,7 +1,7 @@
 package dev.kiln.qemu;
 
 import dev.kiln.build.Format;
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.RunRequest;

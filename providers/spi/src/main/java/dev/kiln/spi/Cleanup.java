@@ -1,6 +1,6 @@
 package dev.kiln.spi;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,8 +22,45 @@ public final class Cleanup {
         void run() throws Exception;
     }
 
-    private record Step(String what, String manual, Undo undo) {
+    /** One thing that was made, as {@link #add} registered it. */
+    public interface Handle {
+
+        /** The thing is kept after all (it was published, or handed over): no undo for it. */
+        void keep();
+
+        /**
+         * Removes the thing now, on purpose (an object deleted after import); if removing fails, the undo
+         * step stays registered and the failure is thrown.
+         */
+        void undoNow() throws Exception;
     }
+
+    private final class Step implements Handle {
+        private final String what;
+        private final String manual;
+        private final Undo undo;
+
+        private Step(String what, String manual, Undo undo) {
+            this.what = what;
+            this.manual = manual;
+            this.undo = undo;
+        }
+
+        @Override
+        public void keep() {
+            remove(this);
+        }
+
+        @Override
+        public void undoNow() throws Exception {
+            undo.run();
+            remove(this);
+        }
+    }
+
+    /** Every cleanup of this process, for what a second Ctrl-C says may be left. */
+    private static final java.util.Set<Cleanup> LIVE =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     private final Deque<Step> steps = new ArrayDeque<>();
     private final Events events;
@@ -33,21 +70,40 @@ public final class Cleanup {
     public Cleanup(Events events, Function<Exception, String> reason) {
         this.events = events;
         this.reason = reason;
+        LIVE.add(this);
+    }
+
+    /** What every cleanup of this process still holds, with how to remove each by hand. */
+    public static List<String> pendingEverywhere() {
+        List<String> all = new ArrayList<>();
+        synchronized (LIVE) {
+            for (Cleanup c : LIVE) {
+                all.addAll(c.pending());
+            }
+        }
+        return all;
+    }
+
+    /** What this cleanup would remove, newest first, with the command to remove each by hand. */
+    public synchronized List<String> pending() {
+        return steps.stream().map(s -> s.what + (s.manual == null ? "" : " (remove it with '" + s.manual + "')"))
+                .toList();
     }
 
     /** Something was made: {@code what} names it ("snapshot snap-0123"), {@code undo} removes it. */
-    public void add(String what, Undo undo) {
-        add(what, null, undo);
+    public Handle add(String what, Undo undo) {
+        return add(what, null, undo);
     }
 
     /** As {@link #add(String, Undo)}, with the command an operator would run if the undo fails. */
-    public synchronized void add(String what, String manual, Undo undo) {
-        steps.push(new Step(what, manual, undo));
+    public synchronized Handle add(String what, String manual, Undo undo) {
+        Step step = new Step(what, manual, undo);
+        steps.push(step);
+        return step;
     }
 
-    /** The thing is kept after all (it was published, or handed over), or was removed on purpose. */
-    public synchronized void forget(String what) {
-        steps.removeIf(s -> s.what().equals(what));
+    private synchronized void remove(Step step) {
+        steps.remove(step);
     }
 
     /** Everything made is kept: the command succeeded. */
@@ -70,15 +126,15 @@ public final class Cleanup {
         List<String> left = new ArrayList<>();
         for (Step step = next(); step != null; step = next()) {
             try {
-                step.undo().run();
-                removed.add(step.what());
-                events.info("cleaned up: removed " + step.what());
+                step.undo.run();
+                removed.add(step.what);
+                events.info("cleaned up: removed " + step.what);
             } catch (Exception e) {
                 Thread.interrupted();
                 String why = reason.apply(e);
-                left.add(step.what() + " (" + why + "; "
-                        + (step.manual() == null ? "remove it by hand" : "remove it with '" + step.manual() + "'") + ")");
-                events.warn("could not remove " + step.what() + ": " + why);
+                left.add(step.what + " (" + why + "; "
+                        + (step.manual == null ? "remove it by hand" : "remove it with '" + step.manual + "'") + ")");
+                events.warn("could not remove " + step.what + ": " + why);
             }
         }
         String text = removed.isEmpty() ? "" : "removed " + String.join(", ", removed);

@@ -1,6 +1,6 @@
 package dev.kiln.spi;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 
 import java.nio.file.Path;
 import java.time.Duration;

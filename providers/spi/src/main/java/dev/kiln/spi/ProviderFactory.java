@@ -1,6 +1,6 @@
 package dev.kiln.spi;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
 
 import java.util.List;
 import java.util.Set;
@@ -9,6 +9,12 @@ import java.util.Set;
  * The cheap entry point of a provider, listed in
  * {@code META-INF/services/dev.kiln.spi.ProviderFactory}. It must not touch the provider's SDK:
  * {@code kiln --help} loads every factory. The heavy client is built in {@link #create}.
+ *
+ * <p>The CLI owns the flags every cloud shares ({@code --name}, {@code --arch}, {@code --dry-run},
+ * {@code --if-exists}, {@code --public}, {@code --share-with}, {@code --description}, {@code --tag} on push;
+ * {@code --userdata}, {@code --userdata-file}, {@code --disk}, {@code --wait}, {@code --rm}, {@code --keep},
+ * {@code --timeout}, {@code --tag} on run) and hands them over typed in the request. A provider declares only
+ * its own options, and what it supports of the shared ones in {@link #runSupport()}.
  */
 public interface ProviderFactory {
 
@@ -18,14 +24,19 @@ public interface ProviderFactory {
     /** One line for {@code kiln providers} and help. */
     String summary();
 
-    /** Build outputs {@code push} takes (others are converted or refused). */
-    Set<Format> accepts();
+    /** Build outputs {@code push} takes, most preferred first (others are converted or refused). */
+    Set<ImageFormat> accepts();
 
-    /** Flags of {@code kiln push <name>}; empty list plus {@link #canPush()} false if it cannot push. */
+    /** Flags of {@code kiln push <name>} that are this cloud's own; empty list plus {@link #canPush()} false if it cannot push. */
     List<OptionSpec> pushOptions();
 
-    /** Flags of {@code kiln run <name>}. */
+    /** Flags of {@code kiln run <name>} that are this cloud's own. */
     List<OptionSpec> runOptions();
+
+    /** What {@code run} takes of the shared vocabulary: userdata size, {@code --disk} keys, waits. */
+    default RunSupport runSupport() {
+        return RunSupport.NONE;
+    }
 
     default boolean canPush() {
         return true;

@@ -1,6 +1,6 @@
 package dev.kiln.spi;
 
-import dev.kiln.core.Events;
+import dev.kiln.api.Events;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

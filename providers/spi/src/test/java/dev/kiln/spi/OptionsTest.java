@@ -1,6 +1,6 @@
 package dev.kiln.spi;
 
-import dev.kiln.core.KilnException;
+import dev.kiln.api.KilnException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,9 @@
 package dev.kiln.testkit;
 
-import dev.kiln.build.BootMode;
-import dev.kiln.build.Format;
+import dev.kiln.api.CancelToken;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Sleeper;
+import dev.kiln.disk.CoreConversions;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.ProviderContext;
@@ -16,7 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Builds provider contexts the way the CLI does, from flags and an environment a test controls. */
 public final class ProviderHarness {
@@ -27,6 +28,8 @@ public final class ProviderHarness {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final RecordingEvents events = new RecordingEvents();
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper;
+    private CancelToken cancel = CancelToken.create();
 
     public ProviderHarness(ProviderFactory factory, Path workDir) {
         this.factory = factory;
@@ -48,6 +51,27 @@ public final class ProviderHarness {
         return this;
     }
 
+    /** Waits go through this (e.g. a fake that advances the fake clock); default: sleeps on the cancel token. */
+    public ProviderHarness sleeper(Sleeper value) {
+        this.sleeper = value;
+        return this;
+    }
+
+    /** The token the contexts carry; cancel it to play Ctrl-C. */
+    public CancelToken cancel() {
+        return cancel;
+    }
+
+    /** A fresh, untripped token for the next command. */
+    public ProviderHarness newCancelToken() {
+        cancel = CancelToken.create();
+        return this;
+    }
+
+    public Map<String, String> environment() {
+        return Map.copyOf(env);
+    }
+
     public RecordingEvents events() {
         return events;
     }
@@ -62,7 +86,8 @@ public final class ProviderHarness {
 
     private ProviderContext context(List<OptionSpec> specs) {
         Options options = Options.resolve(specs, flags, env);
-        return new ProviderContext(options, env, events.as(factory.name()), clock, workDir);
+        return ProviderContext.builder().options(options).env(env).events(events.as(factory.name())).clock(clock)
+                .workDir(workDir).cancel(cancel).sleeper(sleeper).conversions(new CoreConversions()).build();
     }
 
     /** A sparse raw disk of {@code size} bytes with a few non-zero blocks, named NAME.raw. */
@@ -84,9 +109,8 @@ public final class ProviderHarness {
         return file;
     }
 
-    public static PushRequest pushRequest(Path image, Format format) throws IOException {
-        return new PushRequest(image, format, "kiln-test", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI),
-                "sha256:" + "ab".repeat(32), false);
+    public static PushRequest pushRequest(Path image, ImageFormat format) {
+        return PushRequest.of(image, format, "kiln-test", "sha256:" + "ab".repeat(32));
     }
 
     public static Path tempDir() throws IOException {

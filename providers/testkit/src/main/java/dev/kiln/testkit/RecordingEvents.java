@@ -1,8 +1,8 @@
 package dev.kiln.testkit;
 
-import dev.kiln.core.Event;
-import dev.kiln.core.EventSink;
-import dev.kiln.core.Events;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventSink;
+import dev.kiln.api.Events;
 
 import java.util.ArrayList;
 import java.util.List;

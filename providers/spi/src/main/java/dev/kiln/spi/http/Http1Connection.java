@@ -1,6 +1,6 @@
 package dev.kiln.spi.http;
 
-import dev.kiln.core.Version;
+import dev.kiln.api.Version;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;

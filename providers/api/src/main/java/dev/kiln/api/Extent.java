@@ -1,4 +1,4 @@
-package dev.kiln.disk;
+package dev.kiln.api;
 
 /** A byte range of a virtual disk that may hold data; everything outside the extents reads as zero. */
 public record Extent(long offset, long length) {

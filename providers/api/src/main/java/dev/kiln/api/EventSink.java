@@ -1,4 +1,4 @@
-package dev.kiln.core;
+package dev.kiln.api;
 
 /** Receives events; must be thread-safe, as uploads report from several workers. */
 @FunctionalInterface

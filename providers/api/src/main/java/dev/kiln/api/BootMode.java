@@ -1,4 +1,4 @@
-package dev.kiln.build;
+package dev.kiln.api;
 
 /** How firmware starts an image. Hybrid disks carry both. */
 public enum BootMode {

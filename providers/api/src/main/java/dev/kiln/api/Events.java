@@ -1,4 +1,4 @@
-package dev.kiln.core;
+package dev.kiln.api;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.kiln.core;
+package dev.kiln.api;
 
 /**
  * The one failure type an operator sees. The message is written for a person at a terminal:

@@ -1,4 +1,4 @@
-package dev.kiln.disk;
+package dev.kiln.api;
 
 import java.io.Closeable;
 import java.io.IOException;

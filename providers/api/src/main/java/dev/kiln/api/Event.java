@@ -1,4 +1,4 @@
-package dev.kiln.core;
+package dev.kiln.api;
 
 /**
  * What the core and the providers report while they work. Nothing below the CLI prints:

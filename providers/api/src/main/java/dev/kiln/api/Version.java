@@ -1,4 +1,4 @@
-package dev.kiln.core;
+package dev.kiln.api;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,5 @@
-import dev.kiln.boot.BootLayouts;
-import dev.kiln.build.BootFiles;
+import dev.kiln.build.BootLayouts;
+import dev.kiln.boot.BootFiles;
 import dev.kiln.build.Format;
 import dev.kiln.api.Events;
 

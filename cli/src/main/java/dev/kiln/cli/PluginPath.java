@@ -35,6 +35,8 @@ final class PluginPath {
     }
 
     static void apply(Map<String, String> env, String home) {
-        Providers.usePluginRoots(roots(env, home));
+        List<Path> roots = roots(env, home);
+        roots.addAll(Providers.pluginRoots());
+        Providers.usePluginRoots(roots);
     }
 }

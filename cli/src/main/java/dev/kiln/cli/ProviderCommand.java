@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.api.Architecture;
 import dev.kiln.api.Events;
 import dev.kiln.api.Trees;
-import dev.kiln.disk.CoreConversions;
+import dev.kiln.build.CoreConversions;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
@@ -16,7 +16,6 @@ import dev.kiln.spi.RunResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,8 +35,8 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
     }
 
     @Override
-    public Set<Format> accepts() {
-        return Set.of(Format.AWS, Format.RAW_EFI);
+    public Set<ImageFormat> accepts() {
+        return Set.of(ImageFormat.AWS, ImageFormat.RAW_EFI);
     }
 
     @Override
@@ -45,8 +44,6 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
         return List.of(
                 OptionSpec.string("region", "REGION", "Region to publish in.").env("FAKE_REGION").defaultValue("local-1"),
                 OptionSpec.string("token", "TOKEN", "API token for the fake cloud.").env("FAKE_TOKEN").asSecret(),
-                OptionSpec.string("tag", "KEY=VALUE", "Extra tag on the image.").asRepeatable(),
-                OptionSpec.flag("public", "Make the image public."),
                 OptionSpec.flag("fail", "Fail half-way, to test error handling."));
     }
 
@@ -76,23 +73,22 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 Map<String, String> tags = new LinkedHashMap<>();
                 tags.put("kiln:name", request.name());
                 tags.put("kiln:digest", request.contentDigest());
-                for (String kv : o.all("tag")) {
-                    tags.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                }
-                tags.put("public", Boolean.toString(o.flag("public")));
+                tags.putAll(request.policy().tags());
+                tags.put("public", Boolean.toString(request.policy().isPublic()));
                 String region = o.require("region");
-                return new PushResult("fakecloud", request.name(), request.contentDigest(),
-                        request.dryRun() ? PushResult.Outcome.DRY_RUN : PushResult.Outcome.CREATED,
-                        List.of(new PushResult.Placement(region, "img-" + request.contentDigest().substring(7, 15))),
-                        tags, List.of(new Resource("snapshot", "snap-1", region)));
+                return PushResult.builder("fakecloud", request)
+                        .outcome(request.dryRun() ? PushResult.Outcome.DRY_RUN : PushResult.Outcome.CREATED)
+                        .image(region, "img-" + request.contentDigest().substring(7, 15))
+                        .tags(tags).resource(Resource.of("snapshot", "snap-1", region)).build();
             }
 
             @Override
             public RunResult run(RunRequest request) {
                 int cpus = context.options().integer("cpus").orElseThrow();
-                return new RunResult("fakecloud", "i-" + request.name(), "local-1", "running",
-                        Map.of("private_ipv4", "10.0.0." + cpus), context.options().integer("guest-exit"), Optional.empty(),
-                        List.of(new Resource("instance", "i-" + request.name(), "local-1")), false);
+                return RunResult.builder("fakecloud", "i-" + request.name()).location("local-1").state("running")
+                        .address("private_ipv4", "10.0.0." + cpus)
+                        .exitCode(context.options().integer("guest-exit").orElse(null))
+                        .created(Resource.of("instance", "i-" + request.name(), "local-1")).build();
             }
         };
     }

@@ -3,7 +3,6 @@ package dev.kiln.boot;
 import dev.kiln.boot.io.Content;
 import dev.kiln.boot.part.Guids;
 import dev.kiln.boot.uki.UnifiedKernelImage;
-import dev.kiln.build.BootFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

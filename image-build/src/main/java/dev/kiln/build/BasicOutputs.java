@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.boot.BootFiles;
 import dev.kiln.core.Digests;
 import dev.kiln.rootfs.RootfsWriter;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.boot.BootFiles;
 import dev.kiln.boot.BootloaderImage;
 import dev.kiln.boot.Bootloaders;
 import dev.kiln.config.ConfigMerger;

@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.boot.BootFiles;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.kiln.build;
 
-import dev.kiln.boot.BootLayouts;
+import dev.kiln.build.BootLayouts;
 import dev.kiln.api.KilnException;
 
 import java.util.List;

@@ -27,9 +27,16 @@ import java.util.stream.Stream;
  */
 public final class Providers {
 
-    private static volatile List<Path> roots = List.of();
+    private static volatile List<Path> roots = defaultRoots();
 
     private Providers() {
+    }
+
+    /** {@code -Dkiln.providers.path} (':'-separated), which builds and tests use; else none. */
+    private static List<Path> defaultRoots() {
+        String value = System.getProperty("kiln.providers.path", "");
+        return java.util.Arrays.stream(value.split(java.io.File.pathSeparator)).filter(v -> !v.isBlank())
+                .map(Path::of).toList();
     }
 
     /** Sets the plugin roots {@link #installed()} searches; the CLI calls this once at start. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CleanupTest {
 
@@ -44,16 +45,39 @@ class CleanupTest {
     }
 
     @Test
-    void forgottenAndClearedStepsAreKept() {
+    void keptAndClearedStepsAreKept() {
         cleanup.add("object o", () -> undone.add("object"));
-        cleanup.add("task t", () -> undone.add("task"));
-        cleanup.forget("task t");
+        cleanup.add("task t", () -> undone.add("task")).keep();
 
         assertThat(cleanup.undo()).isEqualTo("removed object o");
         cleanup.add("image i", () -> undone.add("image"));
         cleanup.clear();
         assertThat(cleanup.undo()).isEmpty();
         assertThat(undone).containsExactly("object");
+    }
+
+    @Test
+    void undoNowRemovesAtOnceAndOnlyOnce() throws Exception {
+        Cleanup.Handle object = cleanup.add("object o", () -> undone.add("object"));
+        cleanup.add("snapshot s", () -> undone.add("snapshot"));
+
+        object.undoNow();
+
+        assertThat(cleanup.pending()).containsExactly("snapshot s");
+        assertThat(cleanup.undo()).isEqualTo("removed snapshot s");
+        assertThat(undone).containsExactly("object", "snapshot");
+    }
+
+    @Test
+    void aFailedUndoNowStaysRegistered() {
+        Cleanup.Handle object = cleanup.add("object o", "aws s3 rm s3://b/o", () -> {
+            throw new IllegalStateException("503");
+        });
+
+        assertThatThrownBy(object::undoNow).hasMessage("503");
+
+        assertThat(cleanup.pending()).containsExactly("object o (remove it with 'aws s3 rm s3://b/o')");
+        assertThat(Cleanup.pendingEverywhere()).contains("object o (remove it with 'aws s3 rm s3://b/o')");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.kiln.testkit;
 import dev.kiln.api.CancelToken;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.Sleeper;
-import dev.kiln.disk.CoreConversions;
+import dev.kiln.build.CoreConversions;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.ProviderContext;

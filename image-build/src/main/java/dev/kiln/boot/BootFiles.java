@@ -1,6 +1,5 @@
-package dev.kiln.build;
+package dev.kiln.boot;
 
-import dev.kiln.boot.Bootloaders;
 import dev.kiln.api.Events;
 
 import java.nio.file.Path;

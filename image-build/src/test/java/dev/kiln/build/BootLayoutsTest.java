@@ -1,6 +1,8 @@
-package dev.kiln.boot;
+package dev.kiln.build;
 
-import dev.kiln.build.BootFiles;
+import dev.kiln.boot.*;
+
+import dev.kiln.boot.BootFiles;
 import dev.kiln.build.Format;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;

@@ -1,9 +1,11 @@
-package dev.kiln.boot;
+package dev.kiln.build;
+
+import dev.kiln.boot.*;
 
 import dev.kiln.boot.QemuBoot.Firmware;
 import dev.kiln.boot.QemuBoot.Media;
 import dev.kiln.build.Artifact;
-import dev.kiln.build.BootFiles;
+import dev.kiln.boot.BootFiles;
 import dev.kiln.build.Format;
 import dev.kiln.api.Events;
 import org.junit.jupiter.api.BeforeAll;

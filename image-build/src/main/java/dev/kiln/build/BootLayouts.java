@@ -1,8 +1,9 @@
-package dev.kiln.boot;
+package dev.kiln.build;
 
+import dev.kiln.boot.*;
 import dev.kiln.boot.io.SparseSink;
 import dev.kiln.build.Artifact;
-import dev.kiln.build.BootFiles;
+import dev.kiln.boot.BootFiles;
 import dev.kiln.build.Format;
 import dev.kiln.build.OutputWriter;
 import dev.kiln.core.Digests;

@@ -1,4 +1,4 @@
-package dev.kiln.disk;
+package dev.kiln.build;
 
 import dev.kiln.api.Conversions;
 import dev.kiln.api.DiskSource;
@@ -7,6 +7,9 @@ import dev.kiln.api.Extent;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 import dev.kiln.boot.iso.SeedIso;
+import dev.kiln.disk.DiskFormat;
+import dev.kiln.disk.DiskImages;
+import dev.kiln.disk.WriteOptions;
 import dev.kiln.disk.vmdk.StreamVmdkWriter;
 
 import java.io.IOException;

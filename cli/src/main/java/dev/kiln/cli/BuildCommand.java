@@ -53,7 +53,8 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
             description = "Output format, repeatable or a comma list (default: kernel+initrd). See 'kiln formats'.")
     List<String> formats = new ArrayList<>();
 
-    @Option(names = "--size", paramLabel = "SIZE", description = "Disk size such as 1G or 512M (default: smallest whole GiB that fits).")
+    @Option(names = "--size", paramLabel = "SIZE", description = "Disk size such as 1G or 512M (default: the smallest that fits, in whole MiB for raw-efi,"
+                    + " qcow2-efi and raw-bios, whole GiB for the hybrid disk formats; aws and gcp round up to whole GiB).")
     String size;
 
     @Option(names = "--arch", paramLabel = "amd64|arm64", defaultValue = "amd64", description = "Target architecture (default: ${DEFAULT-VALUE}).")

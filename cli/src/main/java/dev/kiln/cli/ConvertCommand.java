@@ -24,9 +24,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
         header = "Convert a disk image made elsewhere into a cloud's container.",
-        description = {"Reads raw, qcow2, VHD (fixed or dynamic) or sparse VMDK (monolithicSparse or",
-                "streamOptimized) and writes raw, qcow2, vhd (fixed, Azure), dynamic-vhd,",
-                "vmdk (streamOptimized), ova or gcp (disk.raw in an oldgnu sparse tar.gz).",
+        description = {"Reads raw, qcow2, VHD (fixed or dynamic), sparse VMDK (monolithicSparse or",
+                "streamOptimized), an OVA's VMDK or a GCE tar.gz's disk.raw, and writes raw,",
+                "qcow2, vhd (fixed, Azure), dynamic-vhd, vmdk (streamOptimized), ova or gcp",
+                "(disk.raw in an oldgnu sparse tar.gz).",
                 "Only the data is read and written: a mostly empty 64 GiB disk converts in milliseconds.",
                 "", "  kiln convert disk.raw disk.vhd -f vhd              Azure fixed VHD, whole MiB",
                 "  kiln convert disk.qcow2 disk.img.tar.gz -f gcp     GCE image file",
@@ -38,7 +39,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Image to read (raw, qcow2, VHD or VMDK; detected from its bytes).")
+    @Parameters(index = "0", paramLabel = "IN", description = "Image to read (raw, qcow2, VHD, VMDK, OVA or GCE tar.gz; detected from its bytes).")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "File to write; it appears only when complete.")
@@ -58,7 +59,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "1-9", defaultValue = "6", description = "Deflate level (default: ${DEFAULT-VALUE}).")
     int level;
 
-    @Option(names = "--exact-size", description = "Keep the input's size instead of rounding up (whole MiB for VHD, whole GiB for raw and gcp).")
+    @Option(names = "--exact-size", description = "Keep the input's size instead of rounding up (whole MiB for VHD, whole GiB for raw and gcp);"
+            + " a size Azure or GCE refuses is written with a warning. When kiln pads a GPT disk, the backup GPT"
+            + " moves to the new end.")
     boolean exactSize;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Name inside OVA/VMDK descriptors (default: OUT's base name).")

@@ -16,7 +16,8 @@ import java.util.OptionalLong;
 /**
  * The {@code raw-efi} layout: a GPT disk with one EFI System Partition at 1 MiB, FAT32, holding
  * the unified kernel image as {@code EFI/BOOT/BOOTX64.EFI}, the removable-media path UEFI
- * firmware boots without any boot entry (UEFI 2.10, 3.5.1.1).
+ * firmware boots without any boot entry (UEFI 2.10, 3.5.1.1). The ESP carries no attributes: bit 2,
+ * "legacy BIOS bootable", would tell BIOS-side tools this UEFI-only disk boots from BIOS.
  */
 public final class EfiDisk implements DiskLayout {
 
@@ -44,7 +45,7 @@ public final class EfiDisk implements DiskLayout {
     public void write(SparseSink sink) throws IOException {
         long sectors = size / 512;
         Gpt gpt = new Gpt(sectors, pieces.guid("disk"), List.of(new GptPartition(Guids.ESP, pieces.guid("esp"),
-                ESP_START / 512, (ESP_START + esp.sizeBytes()) / 512 - 1, GptPartition.LEGACY_BIOS_BOOTABLE,
+                ESP_START / 512, (ESP_START + esp.sizeBytes()) / 512 - 1, 0,
                 "EFI System Partition")));
         sink.write(Mbr.protective(new byte[0], pieces.serial("mbr"), sectors));
         sink.write(gpt.primary());

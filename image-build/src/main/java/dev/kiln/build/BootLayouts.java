@@ -8,6 +8,7 @@ import dev.kiln.build.Format;
 import dev.kiln.build.OutputWriter;
 import dev.kiln.core.Digests;
 import dev.kiln.api.KilnException;
+import dev.kiln.core.Sizes;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
 import dev.kiln.disk.RawDiskSource;
@@ -74,11 +75,21 @@ public final class BootLayouts implements OutputWriter {
             case ISO_BIOS -> new IsoDisk(pieces, IsoDiskKind.ISO_BIOS, OptionalLong.empty());
             case ISO_EFI -> new IsoDisk(pieces, IsoDiskKind.ISO_EFI, OptionalLong.empty());
             case ISO_EFI_INITRD -> new IsoDisk(pieces, IsoDiskKind.ISO_EFI_INITRD, OptionalLong.empty());
-            case QCOW2_BIOS, AWS, GCP, VHD, DYNAMIC_VHD, VMDK, OVA ->
+            case AWS, GCP -> new IsoDisk(pieces, IsoDiskKind.HYBRID, wholeGib(files.diskSize()));
+            case QCOW2_BIOS, VHD, DYNAMIC_VHD, VMDK, OVA ->
                     new IsoDisk(pieces, IsoDiskKind.HYBRID, files.diskSize());
             default -> throw KilnException.tried("write " + format.id(), "it is not a bootable disk layout",
                     "choose one of raw-efi, raw-bios, iso-efi, iso-bios, aws, gcp, vhd, vmdk");
         };
+    }
+
+    /**
+     * AWS volumes and GCE images are whole GiB, so a {@code --size} between is rounded up here, where the
+     * layout puts its backup GPT at the real end, rather than padded afterwards.
+     */
+    private static OptionalLong wholeGib(OptionalLong requested) {
+        return requested.isPresent()
+                ? OptionalLong.of(Sizes.roundUp(requested.getAsLong(), 1L << 30)) : requested;
     }
 
     /** Writes {@code layout} to {@code out} as a sparse raw file of exactly its size. */

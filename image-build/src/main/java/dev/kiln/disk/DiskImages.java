@@ -5,12 +5,14 @@ import dev.kiln.api.DiskSource;
 import dev.kiln.core.Sizes;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.disk.gcp.GcpTarSource;
 import dev.kiln.disk.gcp.GcpTarWriter;
 import dev.kiln.disk.qcow2.Qcow2Source;
 import dev.kiln.disk.qcow2.Qcow2Writer;
 import dev.kiln.disk.vhd.DynamicVhdWriter;
 import dev.kiln.disk.vhd.FixedVhdWriter;
 import dev.kiln.disk.vhd.VhdSource;
+import dev.kiln.disk.vmdk.OvaSource;
 import dev.kiln.disk.vmdk.OvaWriter;
 import dev.kiln.disk.vmdk.StreamVmdkWriter;
 import dev.kiln.disk.vmdk.VmdkSource;
@@ -43,13 +45,18 @@ public final class DiskImages {
         dev.kiln.disk.compress.BlockCompressor.backend();
     }
 
-    /** Opens a raw, qcow2, VHD (fixed or dynamic) or sparse VMDK image, detected from its bytes. */
+    /**
+     * Opens a raw, qcow2, VHD (fixed or dynamic), sparse VMDK, OVA (its one VMDK, read in place) or GCE
+     * tar.gz ({@code disk.raw}, read in one forward pass) image, detected from its bytes.
+     */
     public static DiskSource open(Path path) {
         try {
             return switch (detect(path)) {
                 case QCOW2 -> Qcow2Source.open(path);
                 case VHD, DYNAMIC_VHD -> VhdSource.open(path);
                 case VMDK -> VmdkSource.open(path);
+                case OVA -> OvaSource.open(path);
+                case GCP_TAR_GZ -> GcpTarSource.open(path);
                 case RAW -> new RawDiskSource(path);
                 default -> throw KilnException.tried("open " + path, "kiln cannot read that container yet",
                         "convert it to raw or qcow2 with qemu-img first");
@@ -61,8 +68,8 @@ public final class DiskImages {
     }
 
     /**
-     * The container of an image file, from its magic numbers: qcow2, VHD footer/copy, VMDK sparse
-     * extent header or descriptor text, else raw.
+     * The container of an image file, from its magic numbers: qcow2, VHD footer/copy, gzip (a GCE image
+     * file), tar (an OVA), VMDK sparse extent header or descriptor text, else raw.
      */
     public static DiskFormat detect(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -80,6 +87,12 @@ public final class DiskImages {
                 if (ascii(tail, 0, 8).equals("conectix")) {
                     return tail.getInt(60) == 2 ? DiskFormat.VHD : DiskFormat.DYNAMIC_VHD;
                 }
+            }
+            if (GcpTarSource.isGzip(head)) {
+                return DiskFormat.GCP_TAR_GZ;
+            }
+            if (OvaSource.isTar(head)) {
+                return DiskFormat.OVA;
             }
             if (head.getInt(0) == 0x4b444d56 || ascii(head, 0, 21).equals(VmdkSource.DESCRIPTOR_FILE)) {
                 return DiskFormat.VMDK;
@@ -104,7 +117,9 @@ public final class DiskImages {
         events.phase("write " + format.id() + " " + out.getFileName());
         try {
             Files.deleteIfExists(partial);
-            writeTo(format, source, partial, options, events);
+            warnIfCloudRefuses(format, source.size(), options, events);
+            DiskSource padded = GptPad.pad(source, paddedSize(format, source.size(), options), events);
+            writeTo(format, padded, partial, options, events);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(partial);
@@ -132,6 +147,34 @@ public final class DiskImages {
                 case GCP_TAR_GZ -> new GcpTarWriter(source, options).write(ch, progress::at);
             }
             progress.done();
+        }
+    }
+
+    /**
+     * The virtual size {@code format} writes for a disk of {@code size} bytes: whole GiB for raw (AWS) and
+     * gcp, whole MiB for VHDs (Azure) when rounding, else whole 512-byte sectors.
+     */
+    static long paddedSize(DiskFormat format, long size, WriteOptions options) {
+        return switch (format) {
+            case RAW, GCP_TAR_GZ -> options.roundSize() ? rawSize(size, options) : Sizes.roundUp(size, 512);
+            case VHD, DYNAMIC_VHD -> Sizes.roundUp(Math.max(size, 1), options.roundSize() ? 1L << 20 : 512);
+            default -> Sizes.roundUp(size, 512);
+        };
+    }
+
+    /** Without rounding, a size the cloud refuses is written as asked, and said. */
+    private static void warnIfCloudRefuses(DiskFormat format, long size, WriteOptions options, Events events) {
+        if (options.roundSize()) {
+            return;
+        }
+        if (format == DiskFormat.VHD && size % (1L << 20) != 0) {
+            events.warn("This VHD's virtual size, " + size + " bytes, is not a whole number of MiB, and Azure"
+                    + " refuses such a VHD (it must be N MiB plus its 512-byte footer); leave out --exact-size to"
+                    + " round it up");
+        }
+        if (format == DiskFormat.GCP_TAR_GZ && size % GIB != 0) {
+            events.warn("This disk.raw is " + size + " bytes, not a whole number of GiB, which GCE image import"
+                    + " requires; leave out --exact-size to round it up");
         }
     }
 

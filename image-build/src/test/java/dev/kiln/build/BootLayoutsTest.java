@@ -3,19 +3,21 @@ package dev.kiln.build;
 import dev.kiln.boot.*;
 
 import dev.kiln.boot.BootFiles;
-import dev.kiln.build.Format;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.disk.compress.BlockCompressor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -137,6 +139,60 @@ class BootLayoutsTest {
 
         assertThatThrownBy(() -> write(Format.RAW_EFI, "tiny", OptionalLong.of(1 << 20)))
                 .isInstanceOf(KilnException.class).hasMessageContaining("--size").hasMessageContaining("too small");
+    }
+
+    @Test
+    void rawEfiIsUefiOnlySoItsEspIsNotMarkedLegacyBiosBootable() throws Exception {
+        Path img = write(Format.RAW_EFI);
+
+        assertThat(Tools.ok("sgdisk", "-i", "1", img.toString())).contains("Attribute flags: 0000000000000000");
+    }
+
+    @Test
+    void awsAndGcpRoundASizeBetweenGibUpAndKeepTheirGptAtTheEnd() throws Exception {
+        OptionalLong size = OptionalLong.of(1500L << 20);
+        Path aws = write(Format.AWS, "mid", size);
+        Path gcp = write(Format.GCP, "mid", size);
+        Path x = Files.createDirectories(dir.resolve("x"));
+        Tools.ok("tar", "-xSzf", gcp.toString(), "-C", x.toString());
+        Path diskRaw = x.resolve("disk.raw");
+
+        for (Path disk : List.of(aws, diskRaw)) {
+            assertThat(Files.size(disk)).as(disk.toString()).isEqualTo(2L << 30);
+            assertThat(Tools.ok("sgdisk", "-v", disk.toString())).contains("No problems found");
+            Tools.Result v = Tools.run("sfdisk", "-V", disk.toString());
+            assertThat(v.exit()).as(v.out()).isZero();
+            assertThat(v.out()).doesNotContain("mismatch").doesNotContain("not on the end");
+        }
+    }
+
+    @Test
+    void everyFormatOfTheHybridDiskCarriesOneDigestWithOrWithoutLibdeflate() throws Exception {
+        List<Format> formats = List.of(Format.AWS, Format.QCOW2_BIOS, Format.GCP, Format.VHD, Format.DYNAMIC_VHD,
+                Format.VMDK, Format.OVA);
+        Set<String> digests = new HashSet<>();
+        for (String nolibdeflate : List.of("true", "false")) {
+            String before = System.setProperty(BlockCompressor.DISABLE, nolibdeflate);
+            try {
+                Path out = Files.createDirectories(dir.resolve("nolibdeflate-" + nolibdeflate));
+                for (Format f : formats) {
+                    Path file = new BootLayouts().write(f, files("one", OptionalLong.empty(), out)).get(0).path();
+                    digests.add(ContentDigest.of(file, f));
+                }
+            } finally {
+                restore(before);
+            }
+        }
+
+        assertThat(digests).singleElement().asString().startsWith("blocks-sha256:");
+    }
+
+    private static void restore(String before) {
+        if (before == null) {
+            System.clearProperty(BlockCompressor.DISABLE);
+        } else {
+            System.setProperty(BlockCompressor.DISABLE, before);
+        }
     }
 
     @Test

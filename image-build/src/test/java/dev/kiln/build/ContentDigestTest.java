@@ -1,6 +1,9 @@
 package dev.kiln.build;
 
 import dev.kiln.core.Digests;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
+import dev.kiln.disk.RawDiskSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,22 +57,60 @@ class ContentDigestTest {
         Path small = sparse("s.raw", 1L << 20, 100L);
         Path large = sparse("l.raw", 2L << 20, 100L);
 
-        assertThat(ContentDigest.of(small, Format.VHD)).isNotEqualTo(ContentDigest.of(large, Format.VHD));
+        assertThat(ContentDigest.of(small, Format.AWS)).isNotEqualTo(ContentDigest.of(large, Format.AWS));
     }
 
     @Test
-    void otherFormatsAreThePlainSha256OfTheFile() throws IOException {
-        Path image = tmp.resolve("hello.qcow2");
-        Files.write(image, "not really a qcow2".getBytes());
+    void nonDiskOutputsAreThePlainSha256OfTheFile() throws IOException {
+        Path iso = tmp.resolve("hello.iso");
+        Files.write(iso, "not really an iso".getBytes());
 
-        assertThat(ContentDigest.of(image, Format.QCOW2_BIOS)).isEqualTo("sha256:" + Digests.sha256Hex(image));
+        assertThat(ContentDigest.of(iso, Format.ISO_BIOS)).isEqualTo("sha256:" + Digests.sha256Hex(iso));
+        assertThat(ContentDigest.of(iso, Format.TAR)).isEqualTo("sha256:" + Digests.sha256Hex(iso));
     }
 
     @Test
     void aHugeEmptyDiskIsDigestedWithoutReadingItsHoles() throws IOException {
         Path huge = sparse("huge.raw", 64L << 30, 1L << 33);
+        try (CountingSource disk = new CountingSource(new RawDiskSource(huge))) {
 
-        assertThat(ContentDigest.of(huge, Format.AWS)).startsWith("blocks-sha256:");
+            String digest = ContentDigest.blocks(disk);
+
+            assertThat(digest).isEqualTo(ContentDigest.of(huge, Format.AWS));
+            assertThat(disk.bytesRead).as("bytes read of a 64 GiB disk holding one byte").isLessThanOrEqualTo(1 << 20);
+            assertThat(disk.bytesRead).as("the block holding the byte is read").isGreaterThanOrEqualTo(ContentDigest.BLOCK);
+        }
+    }
+
+    /** Counts what a digest reads through the source. */
+    private static final class CountingSource implements DiskSource {
+        private final DiskSource disk;
+        private long bytesRead;
+
+        CountingSource(DiskSource disk) {
+            this.disk = disk;
+        }
+
+        @Override
+        public long size() {
+            return disk.size();
+        }
+
+        @Override
+        public List<Extent> extents() throws IOException {
+            return disk.extents();
+        }
+
+        @Override
+        public synchronized void read(long offset, ByteBuffer dst) throws IOException {
+            bytesRead += dst.remaining();
+            disk.read(offset, dst);
+        }
+
+        @Override
+        public void close() throws IOException {
+            disk.close();
+        }
     }
 
     /** A sparse file of {@code size} bytes with the byte 0x5a written at each offset. */

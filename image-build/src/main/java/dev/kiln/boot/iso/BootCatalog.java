@@ -36,12 +36,13 @@ final class BootCatalog {
     }
 
     /**
-     * The 16-bit count cannot describe an image over 32 MiB; EDK2 reads a count below 2 as "up to
-     * the end of the volume" (PartitionDxe ElTorito.c), which is what a larger FAT image needs.
+     * The 16-bit count cannot describe an image over 32 MiB - 512; there kiln writes 0, as xorriso 1.5
+     * ({@code -e efi.img -no-emul-boot}) does, which firmware reads as "size unknown": EDK2 then reads
+     * to the end of the volume (PartitionDxe ElTorito.c), and nothing takes it for a one-sector image.
      */
     static int efiSectors(long bytes) {
         long sectors = Bytes.ceilDiv(bytes, 512);
-        return sectors <= 0xFFFF ? (int) sectors : 1;
+        return sectors <= 0xFFFF ? (int) sectors : 0;
     }
 
     private static byte[] validation(int platform) {

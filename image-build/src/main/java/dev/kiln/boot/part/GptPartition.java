@@ -6,9 +6,6 @@ import java.util.UUID;
 /** One GPT partition entry (UEFI 2.10, 5.3.3); LBAs are 512-byte sectors, {@code lastLba} inclusive. */
 public record GptPartition(UUID type, UUID id, long firstLba, long lastLba, long attributes, String name) {
 
-    /** Attribute bit 2, "legacy BIOS bootable", which LinuxKit sets on its ESP. */
-    public static final long LEGACY_BIOS_BOOTABLE = 1L << 2;
-
     public GptPartition {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(id, "id");

@@ -35,14 +35,27 @@ public abstract class BlockCompressor implements AutoCloseable {
     @Override
     public abstract void close();
 
-    /** libdeflate when the library loads, else the JDK's zlib. */
+    /** The system property that turns libdeflate off, for a run or a test: {@code -Dkiln.nolibdeflate=true}. */
+    public static final String DISABLE = "kiln.nolibdeflate";
+
+    /** libdeflate when the library loads and {@link #DISABLE} is not set, else the JDK's zlib. */
     public static BlockCompressor create(int level, Framing framing) {
-        return Libdeflate.AVAILABLE ? new Native(level, framing) : new Jdk(level, framing);
+        return nativeInUse() ? new Native(level, framing) : new Jdk(level, framing);
     }
 
     /** Name of the backend in use, for logs and the benchmark record. */
     public static String backend() {
-        return Libdeflate.AVAILABLE ? "libdeflate" : "java.util.zip";
+        return nativeInUse() ? "libdeflate" : "java.util.zip";
+    }
+
+    /** True when libdeflate is installed and usable on this machine, whether or not it is turned off. */
+    public static boolean nativeAvailable() {
+        return Libdeflate.AVAILABLE;
+    }
+
+    // read on every call, not once, so one JVM (a test) can compare both backends
+    private static boolean nativeInUse() {
+        return Libdeflate.AVAILABLE && !Boolean.getBoolean(DISABLE);
     }
 
     private static final class Native extends BlockCompressor {

@@ -100,6 +100,50 @@ public final class TarHeaders {
         h.put(at, (byte) 0x80);
     }
 
+    /** Reads a number written by {@link #number}: octal (spaces and NULs end it) or GNU base-256. */
+    public static long parseNumber(ByteBuffer h, int at, int width) {
+        if ((h.get(at) & 0x80) != 0) {
+            long v = h.get(at) & 0x7f;
+            for (int i = 1; i < width; i++) {
+                v = v << 8 | (h.get(at + i) & 0xff);
+            }
+            return v;
+        }
+        long v = 0;
+        for (int i = 0; i < width; i++) {
+            int c = h.get(at + i) & 0xff;
+            if (c == ' ' && v == 0) {
+                continue;
+            }
+            if (c < '0' || c > '7') {
+                break;
+            }
+            v = v * 8 + (c - '0');
+        }
+        return v;
+    }
+
+    /** A NUL-terminated ASCII field. */
+    public static String text(ByteBuffer h, int at, int width) {
+        int end = at;
+        while (end < at + width && h.get(end) != 0) {
+            end++;
+        }
+        byte[] b = new byte[end - at];
+        h.get(at, b);
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    /** True for a block of 512 zero bytes, which ends an archive. */
+    public static boolean isEnd(ByteBuffer h) {
+        for (int i = 0; i < BLOCK; i++) {
+            if (h.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ByteBuffer checksum(ByteBuffer h) {
         for (int i = 148; i < 156; i++) {
             h.put(i, (byte) ' ');

@@ -46,7 +46,14 @@ public final class VmdkSource implements DiskSource {
 
     /** Opens {@code path}; damaged, cut-short or unsupported files fail with a message naming it. */
     public static VmdkSource open(Path path) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        return open(FileChannel.open(path, StandardOpenOption.READ), path);
+    }
+
+    /**
+     * Reads the VMDK in {@code ch} (a whole file or a {@link dev.kiln.disk.FileSlice} of an archive), which
+     * the source closes; {@code path} names it in messages.
+     */
+    public static VmdkSource open(FileChannel ch, Path path) throws IOException {
         try {
             ByteBuffer first = ByteBuffer.allocate(512);
             Channels.readFully(ch, first, 0);

@@ -82,6 +82,11 @@ public abstract class ProviderContractTest {
     }
 
     @Test
+    void importsOnlyTheApiAndTheSpiOfKiln() {
+        ProviderArchitecture.check(factory().getClass().getPackageName());
+    }
+
+    @Test
     void optionNamesAreUniquePerCommand() {
         assertThat(factory().pushOptions().stream().map(OptionSpec::name)).doesNotHaveDuplicates();
         assertThat(factory().runOptions().stream().map(OptionSpec::name)).doesNotHaveDuplicates();

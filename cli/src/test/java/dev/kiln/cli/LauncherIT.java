@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +100,7 @@ class LauncherIT {
     }
 
     private Run kiln(Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("sh", dist.resolve("bin/kiln").toString()),
+        ProcessBuilder pb = HostTools.command(Stream.concat(Stream.of("sh", dist.resolve("bin/kiln").toString()),
                 Stream.of(args)).toList());
         pb.environment().putAll(env);
         pb.environment().put("CI", "true");

@@ -1,5 +1,7 @@
 package dev.kiln.boot;
 
+import dev.kiln.testing.HostTools;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +17,7 @@ public final class Tools {
     }
 
     public static Result run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p = HostTools.command(List.of(command)).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -129,7 +129,7 @@ final class ProviderCommand implements Callable<Integer> {
         events.debug((verb == Verb.PUSH ? "push" : "run") + " options " + options);
         String image = parsed.matchedPositional(0).getValue();
         boolean dryRun = parsed.hasMatchedOption("--dry-run");
-        Path workDir = Files.createTempDirectory("kiln-" + factory.name());
+        Path workDir = scratch(root, image);
         try (Provider provider = factory.create(new ProviderContext(options, session.env(), events,
                 Clock.systemUTC(), workDir))) {
             if (verb == Verb.PUSH) {
@@ -154,6 +154,19 @@ final class ProviderCommand implements Callable<Integer> {
             deleteTree(workDir);
         }
         return Kiln.OK;
+    }
+
+    /** A private scratch folder next to the image file (or here), unless --work-dir names another place. */
+    private Path scratch(KilnCommand root, String image) {
+        Path file = Path.of(image);
+        Path besides = Files.isRegularFile(file) ? file.toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        Path base = root.workDir(besides);
+        try {
+            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-" + factory.name() + "-");
+        } catch (IOException e) {
+            throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
+                    "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder with room for a converted disk", e);
+        }
     }
 
     private Map<String, List<String>> given(ParseResult parsed) {

@@ -49,6 +49,8 @@ public final class HostTools {
             Map.entry("openssl", "openssl"),
             Map.entry("dpkg", "dpkg"),
             Map.entry("dpkg-deb", "dpkg"),
+            Map.entry("dpkg-query", "dpkg"),
+            Map.entry("env", "coreutils"),
             Map.entry("runuser", "util-linux"),
             Map.entry("setpriv", "util-linux"));
 

@@ -94,7 +94,8 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                 bootloaders(bootloaders, session.env()), dryRun);
         Builder builder = dryRun ? new Builder(root.events("build"))
                 : new Builder(root.events("build"), new CachedImageStore(request.cache(),
-                        RegistryOptions.of(mirrors, certFiles, session.env()), root.events("pull")));
+                        RegistryOptions.of(mirrors, certFiles, session.env()), root.events("pull")))
+                        .workIn(root.workDir(request.dir().toAbsolutePath()));
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {

@@ -56,6 +56,11 @@ public final class KilnCommand implements Runnable {
             description = "Also write the JSON result document to PATH.")
     Path resultFile;
 
+    @Option(names = "--work-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Scratch folder for build files and whole-disk conversions (env KILN_WORK_DIR);"
+                    + " default: next to the output or the image, not /tmp.")
+    Path workDir;
+
     private final Session session;
     private final Supplier<List<ProviderFactory>> providers;
     private List<ProviderFactory> loaded;
@@ -98,6 +103,15 @@ public final class KilnCommand implements Runnable {
 
     Results results() {
         return new Results(session, output, resultFile);
+    }
+
+    /** Where scratch folders go: --work-dir, else KILN_WORK_DIR, else {@code besides}. */
+    Path workDir(Path besides) {
+        if (workDir != null) {
+            return workDir;
+        }
+        String env = session.env().get("KILN_WORK_DIR");
+        return env == null || env.isBlank() ? besides : Path.of(env);
     }
 
     boolean stacktrace() {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -149,7 +150,7 @@ final class ProviderCommand implements Callable<Integer> {
         events.debug((verb == Verb.PUSH ? "push" : "run") + " options " + common + " " + options);
         String image = parsed.matchedPositional(0).getValue();
         boolean dryRun = parsed.hasMatchedOption("--dry-run");
-        Path workDir = Files.createTempDirectory("kiln-" + factory.name());
+        Path workDir = scratch(root, image);
         ProviderContext context = ProviderContext.builder().options(options).env(session.env()).events(events)
                 .clock(Clock.systemUTC()).workDir(workDir).cancel(session.interrupts().token())
                 .conversions(new CoreConversions()).build();
@@ -176,6 +177,19 @@ final class ProviderCommand implements Callable<Integer> {
             deleteTree(workDir);
         }
         return Kiln.OK;
+    }
+
+    /** A private scratch folder next to the image file (or here), unless --work-dir names another place. */
+    private Path scratch(KilnCommand root, String image) {
+        Path file = Path.of(image);
+        Path besides = Files.isRegularFile(file) ? file.toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        Path base = root.workDir(besides);
+        try {
+            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-" + factory.name() + "-");
+        } catch (IOException e) {
+            throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
+                    "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder with room for a converted disk", e);
+        }
     }
 
     private static Map<String, List<String>> given(ParseResult parsed, List<OptionSpec> specs) {

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class BuildFromCacheTest {
 
         kiln("build", "-f", "tar", "--dir", work.toString(), work.resolve("hello.yml").toString());
 
-        Process tar = new ProcessBuilder("tar", "-tf", work.resolve("hello.tar").toString()).start();
+        Process tar = HostTools.command("tar", "-tf", work.resolve("hello.tar").toString()).start();
         String listing = new String(tar.getInputStream().readAllBytes());
         assertThat(listing.lines()).contains("boot/kernel", "bin/busybox");
     }

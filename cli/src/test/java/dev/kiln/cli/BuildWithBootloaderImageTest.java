@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.boot.Bootloaders;
+import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,7 @@ class BuildWithBootloaderImageTest {
     /** Runs a tool to completion, failing the test with its output when it fails. */
     private static final class Tools {
         static void run(String... command) throws Exception {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = HostTools.command(command).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + output).isZero();
         }

@@ -64,6 +64,7 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 context.events().info("pushing " + request.image().getFileName() + " with token " + token.length()
                         + " chars");
                 context.events().debug("options " + o);
+                context.events().debug("work dir " + context.workDir());
                 context.events().bytes("upload", 50, 100);
                 context.events().bytes("upload", 100, 100);
                 if (o.flag("fail")) {

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,10 @@ class LauncherIT {
     @TempDir
     static Path dist;
 
+    /** The user's cache ($XDG_CACHE_HOME), where the start-up archive goes. */
+    @TempDir
+    static Path cache;
+
     @TempDir
     Path tmp;
 
@@ -31,10 +38,6 @@ class LauncherIT {
         Path built = Path.of("target", "kiln").toAbsolutePath();
         try (Stream<Path> files = Files.walk(built)) {
             for (Path from : files.toList()) {
-                String name = from.getFileName().toString();
-                if (name.startsWith("kiln.jsa")) {
-                    continue;  // a copy must make its own archive: the build's is tied to target/kiln
-                }
                 Path to = dist.resolve(built.relativize(from).toString());
                 if (Files.isDirectory(from)) {
                     Files.createDirectories(to);
@@ -56,7 +59,7 @@ class LauncherIT {
 
         assertThat(version.code()).as(version.stderr()).isZero();
         assertThat(version.stdout()).startsWith("kiln ");
-        assertThat(dist.resolve("lib/kiln.jsa")).isNotEmptyFile();
+        assertThat(archives(cache)).singleElement().satisfies(a -> assertThat(a).isNotEmptyFile());
         assertThat(convert.code()).as(convert.stderr()).isZero();
         assertThat(tmp.resolve("out.qcow2")).isNotEmptyFile();
         String classes = Files.readString(log);
@@ -73,6 +76,62 @@ class LauncherIT {
         assertThat(version.code()).as(version.stderr()).isZero();
         assertThat(Files.readString(log)).contains("picocli.CommandLine source: file:")
                 .doesNotContain("picocli.CommandLine source: shared objects file");
+    }
+
+    @Test
+    void theArchiveGoesToTheUsersCacheAndNothingIntoTheInstallFolder() throws Exception {
+        Path freshCache = tmp.resolve("cache");
+        List<String> before = listing(dist);
+
+        Run version = kiln(Map.of("XDG_CACHE_HOME", freshCache.toString()), "--version");
+
+        assertThat(version.code()).as(version.stderr()).isZero();
+        assertThat(archives(freshCache)).singleElement().satisfies(a -> assertThat(a).isNotEmptyFile());
+        assertThat(listing(dist)).isEqualTo(before);
+    }
+
+    @Test
+    void withoutXdgCacheHomeTheArchiveGoesUnderHomeDotCache() throws Exception {
+        Path home = tmp.resolve("home");
+        Map<String, String> env = new HashMap<>(Map.of("HOME", home.toString(), "XDG_CACHE_HOME", ""));
+
+        Run version = kiln(env, "--version");
+
+        assertThat(version.code()).as(version.stderr()).isZero();
+        assertThat(archives(home.resolve(".cache"))).singleElement().satisfies(a -> assertThat(a).isNotEmptyFile());
+    }
+
+    private static List<Path> archives(Path cacheHome) throws IOException {
+        Path dir = cacheHome.resolve("kiln");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+        }
+    }
+
+    /** Every path under {@code root} with its size and modification time. */
+    private static List<String> listing(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            List<String> out = new ArrayList<>();
+            for (Path f : files.sorted().toList()) {
+                out.add(root.relativize(f) + " " + Files.size(f) + " " + Files.getLastModifiedTime(f));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void theDistributionCarriesTheClassListButNotTheTrainingThatMadeIt() throws Exception {
+        assertThat(dist.resolve("lib/kiln.classlist")).content().contains("picocli/CommandLine");
+        try (Stream<Path> jars = Files.list(dist.resolve("lib"))) {
+            for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).toList()) {
+                try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                    assertThat(file.getEntry("dev/kiln/cli/StartupTraining.class")).as(jar.toString()).isNull();
+                }
+            }
+        }
     }
 
     @Test
@@ -99,8 +158,9 @@ class LauncherIT {
     }
 
     private Run kiln(Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("sh", dist.resolve("bin/kiln").toString()),
+        ProcessBuilder pb = HostTools.command(Stream.concat(Stream.of("sh", dist.resolve("bin/kiln").toString()),
                 Stream.of(args)).toList());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
         pb.environment().putAll(env);
         pb.environment().put("CI", "true");
         pb.redirectOutput(tmp.resolve("stdout").toFile()).redirectError(tmp.resolve("stderr").toFile());

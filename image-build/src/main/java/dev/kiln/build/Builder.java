@@ -40,6 +40,7 @@ public final class Builder {
     private final Events events;
     private final ImageStore store;
     private final InputStream stdin;
+    private Path workBase;
 
     /** A builder that can only do dry runs: no image store is wired in. */
     public Builder(Events events) {
@@ -58,6 +59,15 @@ public final class Builder {
     }
 
     /**
+     * Puts the build's scratch folder (the root filesystem tar, unpacked bootloaders) under {@code base}
+     * instead of the output folder, its default: never {@code java.io.tmpdir}, which is RAM on tmpfs hosts.
+     */
+    public Builder workIn(Path base) {
+        this.workBase = base;
+        return this;
+    }
+
+    /**
      * @param stdout where a streamable output named {@code -} goes, and where a dry run prints the config
      */
     public BuildResult build(BuildRequest request, OutputStream stdout) {
@@ -73,11 +83,12 @@ public final class Builder {
             throw KilnException.tried("build " + name, "this kiln has no image store to read images from",
                     "use --dry-run to check the configuration, or a kiln build that includes the image cache");
         }
-        Path tmp = createTemp();
+        Path tmp = createTemp(workBase != null ? workBase : request.dir().toAbsolutePath());
         try {
             return build(request, config, name, tmp, stdout);
         } catch (IOException e) {
-            throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent(), e);
+            throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent()
+                    + ", or pass --work-dir DIR (or set KILN_WORK_DIR) to a folder with more", e);
         } finally {
             TempDirs.delete(tmp);
         }
@@ -171,11 +182,12 @@ public final class Builder {
         return dot > 0 ? base.substring(0, dot) : base;
     }
 
-    private static Path createTemp() {
+    private static Path createTemp(Path base) {
         try {
-            return Files.createTempDirectory("kiln-build-");
+            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-build-");
         } catch (IOException e) {
-            throw KilnException.tried("create a temporary directory", e.getMessage(), "check java.io.tmpdir", e);
+            throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
+                    "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder", e);
         }
     }
 

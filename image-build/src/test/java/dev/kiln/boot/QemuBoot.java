@@ -1,5 +1,7 @@
 package dev.kiln.boot;
 
+import dev.kiln.testing.HostTools;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,7 @@ public final class QemuBoot {
             cmd.addAll(List.of("-drive", "file=" + image + ",format=" + format + ",if=ide,index=0,snapshot=on"));
         }
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = HostTools.command(cmd).redirectErrorStream(true).start();
         StringBuilder console = new StringBuilder();
         Thread reader = new Thread(() -> collect(p.getInputStream(), console));
         reader.start();

@@ -1,6 +1,7 @@
 package dev.kiln.boot;
 
 import org.junit.jupiter.api.Assumptions;
+import dev.kiln.testing.HostTools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,7 @@ public final class Tools {
             "mdir", "mtools", "objdump", "binutils", "tar", "tar", "dd", "coreutils");
 
     public static Result run(String... command) throws IOException, InterruptedException {
-        String[] resolved = command.clone();
-        resolved[0] = find(command[0]);
-        Process p = new ProcessBuilder(List.of(resolved)).redirectErrorStream(true).start();
+        Process p = HostTools.command(List.of(command)).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -2,6 +2,7 @@ package dev.kiln.build;
 
 import dev.kiln.boot.*;
 
+import dev.kiln.testing.HostKernel;
 import dev.kiln.boot.QemuBoot.Firmware;
 import dev.kiln.boot.QemuBoot.Media;
 import dev.kiln.build.Artifact;
@@ -114,10 +115,7 @@ class BootLayoutsIT {
     }
 
     private static Path kernel() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/boot"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).sorted().reduce((a, b) -> b)
-                    .orElseThrow(() -> new IllegalStateException("no /boot/vmlinuz-* (install linux-image-amd64)"));
-        }
+        return HostKernel.path();
     }
 
     private static String tail(String console) {

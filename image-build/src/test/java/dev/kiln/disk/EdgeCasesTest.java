@@ -1,15 +1,23 @@
 package dev.kiln.disk;
 
+import dev.kiln.api.Extent;
+
 import dev.kiln.api.DiskSource;
 
 import dev.kiln.api.Events;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EdgeCasesTest {
 
@@ -83,12 +91,46 @@ class EdgeCasesTest {
     @Test
     void aFailedWriteLeavesNoFileBehind() throws Exception {
         Path raw = TestDisks.mixed(dir);
-        Path out = dir.resolve("missing-dir").resolve("x.qcow2");
+        Path outDir = Files.createDirectory(dir.resolve("out"));
+        Path out = outDir.resolve("x.qcow2");
+        List<String> atFailure = new ArrayList<>();
         try (DiskSource src = DiskImages.open(raw)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                    DiskImages.write(DiskFormat.QCOW2, src, out, WriteOptions.defaults(), Events.none()))
-                    .hasMessageContaining("Tried to write qcow2 image");
+            DiskSource failing = new DiskSource() {
+                private int reads;
+
+                @Override
+                public long size() {
+                    return src.size();
+                }
+
+                @Override
+                public List<Extent> extents() throws IOException {
+                    return src.extents();
+                }
+
+                @Override
+                public void read(long offset, ByteBuffer dst) throws IOException {
+                    if (++reads == 3) {
+                        try (Stream<Path> files = Files.list(outDir)) {
+                            files.forEach(p -> atFailure.add(p.getFileName().toString()));
+                        }
+                        throw new IOException("the source disk went away");
+                    }
+                    src.read(offset, dst);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            assertThatThrownBy(() -> DiskImages.write(DiskFormat.QCOW2, failing, out, WriteOptions.defaults(),
+                    Events.none())).hasMessageContaining("Tried to write qcow2 image")
+                    .hasMessageContaining("the source disk went away");
         }
-        assertThat(Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".partial"))).isEmpty();
+        assertThat(atFailure).as("the partial file, in the folder listed below, while writing")
+                .containsExactly(".x.qcow2.partial");
+        try (Stream<Path> files = Files.list(outDir)) {
+            assertThat(files).isEmpty();
+        }
     }
 }

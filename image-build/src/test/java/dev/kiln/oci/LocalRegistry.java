@@ -1,5 +1,7 @@
 package dev.kiln.oci;
 
+import dev.kiln.testing.HostTools;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -41,7 +43,7 @@ final class LocalRegistry implements AutoCloseable {
                 + (tls ? "  tls:\n    certificate: " + dir.resolve("cert.pem") + "\n    key: " + dir.resolve("key.pem") + "\n" : "")
                 + extra;
         Files.writeString(dir.resolve("cfg.yml"), cfg);
-        Process p = new ProcessBuilder("docker-registry", "serve", dir.resolve("cfg.yml").toString())
+        Process p = HostTools.command("docker-registry", "serve", dir.resolve("cfg.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         LocalRegistry r = new LocalRegistry(dir, port, p, tls);
         r.awaitListening();
@@ -95,7 +97,7 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     static String run(Path dir, List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = HostTools.command(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);

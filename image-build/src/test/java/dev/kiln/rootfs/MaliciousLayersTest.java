@@ -7,6 +7,7 @@ import dev.kiln.api.Event;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.testing.Fixtures;
+import dev.kiln.testing.HostTools;
 import dev.kiln.testing.LayerTar;
 import dev.kiln.testing.TestImageStore;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class MaliciousLayersTest {
         build(new LayerTar().dir("/abs").file("/abs/pwned", "inside").bytes());
         Path tar = dir.resolve("a/b/c/out/evil.tar");
         Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
-        Process p = new ProcessBuilder("tar", "--warning=no-unknown-keyword", "--wildcards", "--exclude=*mtab", "-xf", tar.toString(), "-C",
+        Process p = HostTools.command("tar", "--warning=no-unknown-keyword", "--wildcards", "--exclude=*mtab", "-xf", tar.toString(), "-C",
                 sandbox.toString()).redirectErrorStream(true).start();
         p.getInputStream().transferTo(System.out);
         assertThat(p.waitFor()).isZero();

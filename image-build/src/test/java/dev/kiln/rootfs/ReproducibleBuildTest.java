@@ -5,6 +5,7 @@ import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
 import dev.kiln.api.Events;
 import dev.kiln.testing.Fixtures;
+import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +77,8 @@ class ReproducibleBuildTest {
     }
 
     private static String run(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        HostTools.require("gzip", "cpio");
+        Process p = HostTools.command("sh", "-c", command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         return out;

@@ -6,6 +6,7 @@ import dev.kiln.api.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
+import dev.kiln.testing.HostTools;
 import dev.kiln.testkit.ProviderHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.kiln.aws.EbsStub.Fault2.RESET;
 import static dev.kiln.aws.EbsStub.Fault2.THROTTLE;
@@ -86,7 +87,7 @@ class AwsPushTest {
     void aStreamOptimizedVmdkUploadsTheSameBlocksAsItsRawDisk() throws Exception {
         Path raw = sample();
         Path vmdk = tmp.resolve("hello.vmdk");
-        Process convert = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o",
+        Process convert = HostTools.command("qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o",
                 "subformat=streamOptimized", raw.toString(), vmdk.toString()).inheritIO().start();
         assertThat(convert.waitFor()).isZero();
 
@@ -255,19 +256,18 @@ class AwsPushTest {
                 .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
                         .withFixedDelay(3000).withTransformers(EbsStub.NAME)));
         Thread self = Thread.currentThread();
-        AtomicInteger seen = new AtomicInteger();
-        Thread interrupter = new Thread(() -> {
-            while (aws.requests("PUT", "/snapshots/").isEmpty() && seen.incrementAndGet() < 1000) {
-                sleep(20);
+        AtomicBoolean once = new AtomicBoolean();
+        // the first block PUT has reached the server, whose answer is held back: Ctrl-C now
+        aws.server.addMockServiceRequestListener((request, response) -> {
+            if (request.getMethod().getName().equals("PUT") && request.getUrl().startsWith("/snapshots/")
+                    && once.compareAndSet(false, true)) {
+                self.interrupt();
             }
-            self.interrupt();
         });
-        interrupter.start();
 
         assertThatThrownBy(() -> push(sample())).isInstanceOf(KilnException.class)
                 .hasMessageContaining("Stopped").hasMessageContaining("removed snapshot " + AwsStub.SNAPSHOT);
         assertThat(Thread.interrupted()).isTrue();
-        interrupter.join();
         assertThat(aws.calls("DeleteSnapshot")).extracting(c -> c.get("SnapshotId")).containsExactly(AwsStub.SNAPSHOT);
         assertThat(aws.calls("RegisterImage")).isEmpty();
     }
@@ -312,13 +312,5 @@ class AwsPushTest {
         assertThatThrownBy(() -> push(sample())).isInstanceOf(KilnException.class)
                 .hasMessageContaining("block public access").hasMessageContaining("disable-image-block-public-access");
         assertThat(aws.requests("POST", "/snapshots")).isEmpty();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

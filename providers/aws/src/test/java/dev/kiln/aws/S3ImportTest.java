@@ -10,6 +10,7 @@ import dev.kiln.api.DiskSource;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
+import dev.kiln.testing.HostTools;
 import dev.kiln.testkit.ProviderHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,7 +177,7 @@ class S3ImportTest {
         Path vmdk = tmp.resolve("back.vmdk");
         Files.write(vmdk, s3.getObjectAsBytes(b -> b.bucket(bucket()).key(object.key())).asByteArray());
         assertThat(aws.calls("ImportSnapshot").get(0)).containsEntry("DiskContainer.Format", "VMDK");
-        Process compare = new ProcessBuilder("qemu-img", "compare", "-f", "raw", "-F", "vmdk", image.toString(),
+        Process compare = HostTools.command("qemu-img", "compare", "-f", "raw", "-F", "vmdk", image.toString(),
                 vmdk.toString()).redirectErrorStream(true).start();
         assertThat(compare.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(compare.exitValue()).as(new String(compare.getInputStream().readAllBytes())).isZero();
@@ -253,13 +255,14 @@ class S3ImportTest {
                 failure.set(e);
             }
         });
+        AtomicBoolean once = new AtomicBoolean();
+        // Ctrl-C once a part has reached S3 and its answer is held back: the upload is half-way
+        proxy.server.addMockServiceRequestListener((request, response) -> {
+            if (request.queryParameter("partNumber").isPresent() && once.compareAndSet(false, true)) {
+                pusher.interrupt();
+            }
+        });
         pusher.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (s3.listMultipartUploads(b -> b.bucket(bucket())).uploads().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Thread.sleep(300);
-        pusher.interrupt();
         pusher.join(TimeUnit.SECONDS.toMillis(90));
 
         assertThat(pusher.isAlive()).isFalse();

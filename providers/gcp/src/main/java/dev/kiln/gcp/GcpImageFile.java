@@ -6,8 +6,10 @@ import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
 import dev.kiln.api.DiskSource;
+import dev.kiln.api.Extent;
 import dev.kiln.disk.WriteOptions;
 import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.ScratchSpace;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +52,10 @@ final class GcpImageFile {
         events.info("converting " + request.image().getFileName() + " (" + request.format().id()
                 + ") to GCE's disk.raw tar.gz");
         try (DiskSource disk = DiskImages.open(request.image())) {
+            // the tar.gz holds at most the disk's data (compression only makes it smaller), plus headers
+            long data = disk.extents().stream().mapToLong(Extent::length).sum();
+            ScratchSpace.require(workDir, data + (1L << 20), "convert " + request.image().getFileName()
+                    + " to GCE's tar.gz");
             DiskImages.write(DiskFormat.GCP_TAR_GZ, disk, out, WriteOptions.defaults().withName(request.name()),
                     events);
         } catch (IOException e) {

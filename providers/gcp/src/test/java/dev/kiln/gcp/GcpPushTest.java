@@ -9,6 +9,7 @@ import dev.kiln.core.Digests;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
+import dev.kiln.testing.HostTools;
 import dev.kiln.testkit.ProviderHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -481,7 +482,7 @@ class GcpPushTest {
 
         byte[] uploaded = gcp.gcs.completed.get("hello-" + rawDigest.substring(7, 19) + ".tar.gz");
         Path copy = Files.write(tmp.resolve("uploaded.tar.gz"), uploaded);
-        Process tar = new ProcessBuilder("tar", "-tvzf", copy.toString()).redirectErrorStream(true).start();
+        Process tar = HostTools.command("tar", "-tvzf", copy.toString()).redirectErrorStream(true).start();
         String listing = new String(tar.getInputStream().readAllBytes());
         assertThat(tar.waitFor()).as(listing).isZero();
         assertThat(listing).contains("disk.raw").contains(String.valueOf(1L << 30));

@@ -5,6 +5,7 @@ import dev.kiln.spi.Provider;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
+import dev.kiln.testing.HostTools;
 import dev.kiln.testkit.ProviderHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -310,7 +311,7 @@ class QemuBootIT {
     /** What qemu-img info says a disk is. */
     record QemuImgInfo(String format, long virtualSize) {
         static QemuImgInfo of(Path disk) throws Exception {
-            Process p = new ProcessBuilder("qemu-img", "info", "--output=json", disk.toString()).start();
+            Process p = HostTools.command("qemu-img", "info", "--output=json", disk.toString()).start();
             String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             return new QemuImgInfo(field(json, "\"format\": \"", "\""),

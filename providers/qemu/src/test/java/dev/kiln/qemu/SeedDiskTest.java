@@ -1,5 +1,6 @@
 package dev.kiln.qemu;
 
+import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ class SeedDiskTest {
     Path tmp;
 
     private static String isoinfo(String... args) throws Exception {
-        Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+        Process p = HostTools.command(args).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(String.join(" ", args) + ": " + out).isZero();
         return out;

@@ -1,5 +1,7 @@
 package dev.kiln.qemu;
 
+import dev.kiln.testing.HostTools;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +71,7 @@ final class TestDisks {
     }
 
     static void exec(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p = HostTools.command(List.of(command)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + output);

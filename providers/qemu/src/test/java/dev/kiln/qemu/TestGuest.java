@@ -1,5 +1,6 @@
 package dev.kiln.qemu;
 
+import dev.kiln.testing.HostKernel;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
@@ -10,13 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -37,16 +36,11 @@ final class TestGuest {
     private String script = "";
 
     static Path kernel() throws IOException {
-        try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
-            return boot.filter(p -> p.getFileName().toString().startsWith("vmlinuz-"))
-                    .max(Comparator.naturalOrder())
-                    .orElseThrow(() -> new IOException("no /boot/vmlinuz-*: install linux-image-amd64"));
-        }
+        return HostKernel.path();
     }
 
     static Path moduleRoot() throws IOException {
-        String release = kernel().getFileName().toString().substring("vmlinuz-".length());
-        return Path.of("/lib/modules", release);
+        return Path.of("/lib/modules", HostKernel.release());
     }
 
     /** Loads these modules (and what they depend on) before the script runs. */

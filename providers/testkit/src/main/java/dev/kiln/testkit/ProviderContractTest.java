@@ -95,8 +95,8 @@ public abstract class ProviderContractTest {
     @Test
     void refusesMissingCredentialsNamingWhereToPutThem() throws Exception {
         Map<String, String> env = environmentWithoutCredentials();
-        assumeTrue(env != null, factory().name() + " needs no credentials");
-        assumeTrue(factory().canPush(), factory().name() + " cannot push");
+        assumeTrue(factory().canPush(), () -> factory().name() + " does not push, so it asks for no credentials");
+        assumeTrue(env != null, () -> factory().name() + " needs no credentials (environmentWithoutCredentials is null)");
         ProviderHarness harness = new ProviderHarness(factory(), tmp);
         env.forEach(harness::env);
         Path image = ProviderHarness.sampleDisk(tmp, "contract", 1 << 20);

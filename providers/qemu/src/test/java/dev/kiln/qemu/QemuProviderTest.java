@@ -1,11 +1,14 @@
 package dev.kiln.qemu;
 
 import dev.kiln.api.DiskRequest;
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.api.Userdata;
 import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -20,6 +23,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,6 +188,51 @@ class QemuProviderTest extends ProviderContractTest {
                 .hasMessageContaining("removed disk " + tmp.resolve("hello-state/disk.img"));
         assertThat(tmp.resolve("hello-state/disk.img")).doesNotExist();
         assertThat(tmp.resolve("hello-state/mac-addr")).exists();
+    }
+
+    /**
+     * Ctrl-C through the token while "qemu" runs: a stand-in binary that prints a console line and sleeps, so
+     * the latch opens on that line, and the cancel must stop the process and remove the disk and seed CD.
+     */
+    @Test
+    void aCancelWhileQemuRunsStopsItAndRemovesWhatTheRunMade() throws Exception {
+        Path image = kernelInitrd("hello");
+        Path pidFile = tmp.resolve("fake-qemu.pid");
+        Path fakeQemu = Files.writeString(tmp.resolve("fake-qemu"),
+                "#!/bin/sh\necho $$ > " + pidFile + "\necho fake-qemu-up\nexec sleep 600\n");
+        assertThat(fakeQemu.toFile().setExecutable(true)).isTrue();
+        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("qemu", fakeQemu.toString())
+                .flag("interactive", "no");
+        CountDownLatch up = new CountDownLatch(1);
+        ProviderContext context = harness.runContext().toBuilder().events(new Events(event -> {
+            if (event instanceof Event.Log log && log.message().equals("fake-qemu-up")) {
+                up.countDown();
+            }
+            harness.events().accept(event);
+        }, "qemu")).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try (Provider provider = factory().create(context)) {
+                provider.run(userdata("cancel-me").apply(disks("size=16M").apply(RunRequest.of(image.toString(),
+                        "hello", false))));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+
+        runner.start();
+        assertThat(up.await(60, TimeUnit.SECONDS)).as("the stand-in qemu printed its line").isTrue();
+        harness.cancel().cancel();
+        runner.join(30_000);
+
+        assertThat(runner.isAlive()).as("the run returned after the cancel").isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the qemu process").isEmpty();
+        assertThat(tmp.resolve("hello-state/disk.img")).doesNotExist();
+        assertThat(tmp.resolve("hello-state/seed.iso")).doesNotExist();
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed seed-iso "
+                + tmp.resolve("hello-state/seed.iso") + ", disk " + tmp.resolve("hello-state/disk.img"));
     }
 
     @Test

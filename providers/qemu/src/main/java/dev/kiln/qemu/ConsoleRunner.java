@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * Runs qemu in the foreground until the guest powers off. The serial console goes to the terminal
  * as is when interactive (qemu gets kiln's stdin and stdout, keyboard included), else line by line
  * to the console events; qemu itself copies it into the console log either way. qemu's stderr is
- * kept for the error message. A timeout or an interrupt (Ctrl-C) stops qemu: SIGTERM, which it
- * handles by closing its files, then SIGKILL if it lingers.
+ * kept for the error message. A timeout, a cancel (Ctrl-C) or an interrupt stops qemu: SIGTERM, which
+ * it handles by closing its files, then SIGKILL if it lingers.
  */
 final class ConsoleRunner {
 
@@ -28,10 +28,12 @@ final class ConsoleRunner {
     private static final int KEPT_ERROR_LINES = 40;
 
     private final Events console;
+    private final ProcessWait waits;
 
     /** @param console where guest console lines go when not interactive */
-    ConsoleRunner(Events console) {
+    ConsoleRunner(Events console, ProcessWait waits) {
         this.console = console;
+        this.waits = waits;
     }
 
     /**
@@ -66,15 +68,15 @@ final class ConsoleRunner {
         List<String> stderr = new ArrayList<>();
         Thread errors = pump(qemu.getErrorStream(), line -> keep(stderr, line), "qemu-stderr");
         Thread output = interactive ? null : pump(qemu.getInputStream(), console::info, "qemu-console");
-        try {
-            boolean exited = waitFor(qemu, timeout);
-            if (!exited) {
+        try (var hook = waits.stopOnCancel(qemu)) {
+            Optional<Integer> exit = waits.exit(qemu, timeout);
+            if (exit.isEmpty()) {
                 stop(qemu);
             }
             drain(errors, output);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             synchronized (stderr) {
-                return new Outcome(exited ? qemu.exitValue() : -1, !exited, stderr, elapsed);
+                return new Outcome(exit.orElse(-1), exit.isEmpty(), stderr, elapsed);
             }
         } catch (InterruptedException e) {
             stop(qemu);
@@ -82,14 +84,6 @@ final class ConsoleRunner {
         } finally {
             closeQuietly(qemu);
         }
-    }
-
-    private static boolean waitFor(Process qemu, Optional<Duration> timeout) throws InterruptedException {
-        if (timeout.isPresent()) {
-            return qemu.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        qemu.waitFor();
-        return true;
     }
 
     private static Process start(ProcessBuilder builder, String binary) {
@@ -101,7 +95,10 @@ final class ConsoleRunner {
         }
     }
 
-    /** SIGTERM, then SIGKILL; waits without giving up on an interrupt, so the caller can clean up after. */
+    /**
+     * SIGTERM, then SIGKILL. This wait is the JDK's on purpose: it runs because the command was cancelled,
+     * so it must not end early on the cancel token; it keeps an interrupt for the caller's cleanup after.
+     */
     static void stop(Process qemu) {
         boolean interrupted = Thread.interrupted();
         qemu.destroy();

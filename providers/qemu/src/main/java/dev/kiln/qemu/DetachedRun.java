@@ -7,26 +7,30 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
- * {@code --detach}: qemu's {@code -daemonize} forks the VM into the background once it is set up
+ * {@code --wait running}: qemu's {@code -daemonize} forks the VM into the background once it is set up
  * and then exits, so a zero exit means the VM runs; its pid is in the state directory's
  * {@code qemu.pid} and the console in {@code console.log}.
  */
 final class DetachedRun {
 
-    private static final long START_SECONDS = 60;
+    /** How long qemu may take to set the VM up and go to the background, unless --timeout says. */
+    static final Duration START = Duration.ofSeconds(60);
 
     private final Events events;
+    private final ProcessWait waits;
 
-    DetachedRun(Events events) {
+    DetachedRun(Events events, ProcessWait waits) {
         this.events = events;
+        this.waits = waits;
     }
 
-    /** Starts the VM and returns its pid once it runs in the background. */
-    String start(List<String> argv, QemuVm vm) throws InterruptedException {
+    /** Starts the VM and returns its pid once it runs in the background, within {@code timeout}. */
+    String start(List<String> argv, QemuVm vm, Optional<Duration> timeout) throws InterruptedException {
         events.phase("start " + vm.name() + " in the background");
         Process qemu;
         try {
@@ -35,19 +39,22 @@ final class DetachedRun {
             throw KilnException.tried("start " + argv.get(0), e.getMessage(),
                     "install Debian's qemu-system-x86 or point --qemu (or $KILN_QEMU) at qemu-system-x86_64");
         }
-        try {
-            if (!qemu.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
-                ConsoleRunner.stop(qemu);
-                throw KilnException.tried("start " + vm.name() + " in qemu", "qemu did not go to the background "
-                        + "within " + START_SECONDS + " s", "run without --detach to see why");
-            }
+        Duration limit = timeout.orElse(START);
+        Optional<Integer> exit;
+        try (var hook = waits.stopOnCancel(qemu)) {
+            exit = waits.exit(qemu, Optional.of(limit));
         } catch (InterruptedException e) {
             ConsoleRunner.stop(qemu);
             throw e;
         }
+        if (exit.isEmpty()) {
+            ConsoleRunner.stop(qemu);
+            throw KilnException.tried("start " + vm.name() + " in qemu", "qemu did not go to the background "
+                    + "within " + limit.toSeconds() + " s", "run with --wait stopped to see why, or raise --timeout");
+        }
         String output = read(qemu).trim();
-        if (qemu.exitValue() != 0) {
-            throw KilnException.tried("start " + vm.name() + " in qemu", "qemu exited with " + qemu.exitValue()
+        if (exit.get() != 0) {
+            throw KilnException.tried("start " + vm.name() + " in qemu", "qemu exited with " + exit.get()
                     + (output.isEmpty() ? "" : ": " + output), "check the image and the flags (-v shows the "
                     + "qemu command line)");
         }

@@ -1,5 +1,6 @@
 package dev.kiln.qemu;
 
+import dev.kiln.api.DiskRequest;
 import dev.kiln.api.KilnException;
 
 import java.nio.file.Path;
@@ -7,21 +8,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * One {@code --disk [file=]PATH[,size=S][,format=F]} as LinuxKit's {@code run} reads it: a size
- * without a suffix is in GB, {@code M} means MB, {@code G} GB; a disk without a path lives in the
- * state directory; a new disk is qcow2 unless a format is given.
+ * One {@code --disk [file=]PATH[,size=S][,format=F]} in kiln's shared grammar, where a bare PATH is
+ * {@code file=} as in LinuxKit's {@code run}: a size without a suffix is in GiB ({@code M} MiB,
+ * {@code G} GiB, {@code T} TiB); a disk without a path lives in the state directory; a new disk is qcow2
+ * unless a format is given.
  *
  * @param path   where the disk is, if given
- * @param sizeMb its size in MiB when it has to be created
+ * @param sizeMb its size in MiB (rounded up) when it has to be created
  * @param format the qemu format name ({@code vhd} is accepted for {@code vpc})
  */
 record DiskSpec(Optional<Path> path, OptionalLong sizeMb, Optional<String> format) {
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)([GgMm])?");
+    /** The {@code --disk} keys qemu takes; {@code format} is its own. */
+    static final Set<String> KEYS = Set.of(DiskRequest.FILE, DiskRequest.SIZE, "format");
+
+    private static final long MIB = 1L << 20;
 
     /** qemu's block driver names kiln lets a user create or attach, by the names users type. */
     private static final Map<String, String> FORMATS = Map.of("raw", "raw", "qcow2", "qcow2", "vmdk", "vmdk",
@@ -33,40 +37,15 @@ record DiskSpec(Optional<Path> path, OptionalLong sizeMb, Optional<String> forma
         }
     }
 
-    /** Parses one {@code --disk} value. */
-    static DiskSpec parse(String text) {
-        Optional<Path> path = Optional.empty();
-        OptionalLong size = OptionalLong.empty();
-        Optional<String> format = Optional.empty();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            String key = eq < 0 ? "file" : p.substring(0, eq);
-            String value = eq < 0 ? p : p.substring(eq + 1);
-            switch (key) {
-                case "file" -> path = Optional.of(Path.of(value));
-                case "size" -> size = OptionalLong.of(sizeMb(value, text));
-                case "format" -> format = Optional.of(format(value, text));
-                default -> throw KilnException.usage("--disk " + text + ": unknown key '" + key
-                        + "'; write [file=]PATH[,size=S][,format=F]");
-            }
-        }
-        return new DiskSpec(path, size, format);
+    /** What qemu makes of a parsed {@code --disk}. */
+    static DiskSpec of(DiskRequest disk) {
+        OptionalLong size = disk.size().map(b -> OptionalLong.of((b + MIB - 1) / MIB)).orElse(OptionalLong.empty());
+        return new DiskSpec(disk.file().map(Path::of), size, disk.get("format").map(f -> format(f, disk.text())));
     }
 
-    /** LinuxKit's size rule: digits in GB, or with an M (MB) or G (GB) suffix. */
-    static long sizeMb(String value, String text) {
-        Matcher m = SIZE.matcher(value.trim());
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw KilnException.usage("--disk " + text + ": size must be a whole number of GB, or end in M "
-                    + "(MB) or G (GB), e.g. size=10G or size=512M; not '" + value + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        boolean megabytes = m.group(2) != null && m.group(2).equalsIgnoreCase("M");
-        return megabytes ? n : Math.multiplyExact(n, 1024L);
+    /** Parses one {@code --disk} value as the CLI does for qemu. */
+    static DiskSpec parse(String text) {
+        return of(DiskRequest.parse(text, KEYS, false));
     }
 
     static String format(String value, String text) {

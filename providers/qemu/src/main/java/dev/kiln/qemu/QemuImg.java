@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /** The two things kiln asks of {@code qemu-img}: make a disk, and read the first sectors of one. */
 final class QemuImg {
@@ -16,12 +17,14 @@ final class QemuImg {
     /** qemu and qemu-img get no input from kiln's stdin unless the console is interactive. */
     static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
-    private static final long WAIT_SECONDS = 120;
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     private final String binary;
+    private final ProcessWait waits;
 
-    QemuImg(String binary) {
+    QemuImg(String binary, ProcessWait waits) {
         this.binary = binary;
+        this.waits = waits;
     }
 
     /** The arguments that create an empty disk; VHDs get exactly the size asked, not a CHS rounding. */
@@ -52,12 +55,13 @@ final class QemuImg {
             throw KilnException.tried(action, "qemu-img could not be started: " + e.getMessage(),
                     "install Debian's qemu-utils or point --qemu-img at qemu-img");
         }
-        try {
+        try (var stop = waits.stopOnCancel(process)) {
             byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw KilnException.tried(action, "qemu-img did not finish in " + WAIT_SECONDS + " s", "");
+            Optional<Integer> exit = waits.exit(process, Optional.of(WAIT));
+            if (exit.isEmpty()) {
+                throw KilnException.tried(action, "qemu-img did not finish in " + WAIT.toSeconds() + " s", "");
             }
-            if (process.exitValue() != 0) {
+            if (exit.get() != 0) {
                 throw KilnException.tried(action, "qemu-img said: " + new String(output, StandardCharsets.UTF_8).trim(),
                         "check the path and format");
             }

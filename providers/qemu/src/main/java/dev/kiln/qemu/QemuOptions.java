@@ -5,19 +5,17 @@ import dev.kiln.spi.OptionSpec;
 import java.util.List;
 
 /**
- * The flags of {@code kiln run qemu}, declared as data. Names follow LinuxKit's {@code run qemu}
- * where it has one ({@code --cpus --mem --disk --data --data-file --publish --networking --accel
- * --uefi --state}); env fallbacks exist for what differs per machine rather than per run.
+ * The flags of {@code kiln run qemu} that are qemu's own, declared as data. Names follow LinuxKit's
+ * {@code run qemu} where it has one ({@code --cpus --mem --publish --networking --accel --uefi --state});
+ * env fallbacks exist for what differs per machine rather than per run. The CLI's shared flags carry the
+ * rest: {@code --disk [file=]PATH[,size=S][,format=F]}, {@code --userdata} (LinuxKit's {@code --data}) on
+ * the cidata CD, {@code --wait stopped|running} (running is LinuxKit's {@code -detached}), {@code --timeout},
+ * {@code --rm} and {@code --keep}.
  */
 final class QemuOptions {
 
     static final String CPUS = "cpus";
     static final String MEM = "mem";
-    static final String DISK = "disk";
-    static final String DATA = "data";
-    static final String DATA_FILE = "data-file";
-    static final String USERDATA = "userdata";
-    static final String USERDATA_FILE = "userdata-file";
     static final String PUBLISH = "publish";
     static final String NETWORKING = "networking";
     static final String ACCEL = "accel";
@@ -28,25 +26,11 @@ final class QemuOptions {
     static final String QEMU = "qemu";
     static final String QEMU_IMG = "qemu-img";
     static final String STATE = "state";
-    static final String DETACH = "detach";
-    static final String TIMEOUT = "timeout";
-    static final String RM = "rm";
     static final String INTERACTIVE = "interactive";
 
     static final List<OptionSpec> ALL = List.of(
             OptionSpec.integer(CPUS, "N", "Virtual CPUs of the VM.").defaultValue("1"),
             OptionSpec.integer(MEM, "MB", "Memory of the VM in MiB.").defaultValue("1024"),
-            OptionSpec.keyValues(DISK, "[file=]PATH[,size=S][,format=F]",
-                    "Attach a disk, created with qemu-img when PATH does not exist. Size without a suffix is GB, "
-                            + "with M it is MB (as LinuxKit); new disks are qcow2 unless format= says raw, vmdk, "
-                            + "vpc or vhdx; PATH defaults to STATE/disk.img, STATE/disk1.img ...").asRepeatable(),
-            OptionSpec.string(DATA, "TEXT", "Userdata for the guest, on a NoCloud seed CD labelled cidata "
-                    + "(user-data, meta-data and LinuxKit's config), which LinuxKit's metadata package and "
-                    + "cloud-init read.").asSecret(),
-            OptionSpec.path(DATA_FILE, "FILE", "Like --data, with the userdata read from FILE."),
-            OptionSpec.string(USERDATA, "TEXT", "Same as --data, under the name kiln's cloud providers use.")
-                    .asSecret(),
-            OptionSpec.path(USERDATA_FILE, "FILE", "Same as --data-file, under the name kiln's cloud providers use."),
             OptionSpec.string(PUBLISH, "[IP:]HOST:GUEST[/tcp|udp]", "Forward a host port to a guest port on user "
                     + "networking, like docker -p; listens on every host address unless IP is given.").asRepeatable(),
             OptionSpec.string(NETWORKING, "user|none", "user gives the guest NAT and DHCP through qemu (10.0.2.15); "
@@ -65,16 +49,11 @@ final class QemuOptions {
             OptionSpec.path(QEMU_IMG, "BINARY", "The qemu-img used to create disks and read disk images.")
                     .env("KILN_QEMU_IMG").defaultValue("qemu-img"),
             OptionSpec.path(STATE, "DIR", "Where the VM keeps its disks, seed CD, UEFI variables, MAC address, "
-                    + "pid file and console log (default: IMAGE-state beside the image)."),
-            OptionSpec.flag(DETACH, "Start the VM in the background and return at once; the console goes to "
-                    + "STATE/console.log; stop it with kill $(cat STATE/qemu.pid)."),
-            OptionSpec.duration(TIMEOUT, "DURATION", "Stop the VM and fail if the guest has not powered off "
-                    + "within DURATION (e.g. 90s, 5m)."),
-            OptionSpec.flag(RM, "When the guest stops, remove what this run created (new disks, seed CD, UEFI "
-                    + "variables); the console log stays."),
+                    + "pid file and console log (default: IMAGE-state beside the image). With --wait running the "
+                    + "console goes to STATE/console.log; stop the VM with kill $(cat STATE/qemu.pid)."),
             OptionSpec.string(INTERACTIVE, "auto|yes|no", "Put the guest's serial console on this terminal, "
-                    + "keyboard included; auto does when kiln runs on a terminal. Otherwise console lines are "
-                    + "reported as log lines.").defaultValue("auto"));
+                    + "keyboard included; auto does when kiln runs on a terminal and waits in the foreground. "
+                    + "Otherwise console lines are reported as log lines.").defaultValue("auto"));
 
     private QemuOptions() {
     }

@@ -2,26 +2,27 @@ package dev.kiln.qemu;
 
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
+import dev.kiln.spi.RunChecks;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * {@code kiln run qemu}: boots an image here and, in the foreground, returns when the guest powers
- * off, with qemu's exit status (0 for a power-off). Whatever the run made is removed again when it
- * fails, times out or is interrupted; {@code --rm} removes it after a clean power-off too.
+ * {@code kiln run qemu}: boots an image here and, in the foreground ({@code --wait stopped}, the default),
+ * returns when the guest powers off, with qemu's exit status (0 for a power-off); {@code --wait running}
+ * returns once qemu runs the VM in the background. Whatever the run made is removed again when it fails,
+ * times out or is cancelled (unless {@code --keep}); {@code --rm} removes it after a clean power-off too.
  */
 final class QemuProvider implements Provider {
 
@@ -52,31 +53,33 @@ final class QemuProvider implements Provider {
 
     @Override
     public RunResult run(RunRequest request) throws InterruptedException {
-        QemuSettings settings = QemuSettings.from(context.options());
+        RunChecks.check(request, QemuProviderFactory.RUN, "qemu");
+        QemuSettings settings = QemuSettings.from(context.options(), request);
         BootImage image = BootImage.locate(request.image());
         StateDir state = new StateDir(settings.stateDir().orElse(image.defaultStateDir()), request.dryRun());
-        CreatedFiles made = new CreatedFiles();
+        RunFiles made = new RunFiles(new Cleanup(events, e -> String.valueOf(e.getMessage())));
+        ProcessWait waits = new ProcessWait(context);
         try {
+            context.cancel().throwIfCancelled();
             events.phase("prepare " + request.name());
-            QemuVm vm = new VmPlanner(settings, events, host, context.workDir(), request.dryRun())
-                    .plan(request.name(), image, state, made);
+            QemuVm vm = new VmPlanner(settings, context, host, request.dryRun()).plan(request.name(), image, state, made);
             List<String> argv = QemuCommandLine.of(vm);
             events.debug("qemu command line: " + String.join(" ", argv));
             if (request.dryRun()) {
                 events.info("would run: " + String.join(" ", argv));
-                return result(state, settings, "dry-run", Optional.empty(), made, false);
+                return result(state, settings, "dry-run", made).build();
             }
             if (settings.detach()) {
-                String pid = new DetachedRun(events).start(argv, vm);
-                return result(state, settings, "running", Optional.empty(), made, false,
-                        new Resource("process", pid, ""));
+                String pid = new DetachedRun(events, waits).start(argv, vm, settings.timeout());
+                made.keepAll();
+                return result(state, settings, "running", made).created(Resource.of("process", pid)).build();
             }
-            return foreground(argv, vm, state, settings, made);
+            return foreground(argv, vm, state, settings, made, waits);
         } catch (InterruptedException e) {
-            events.warn("interrupted; stopped qemu" + removed(made));
+            events.warn("interrupted; stopped qemu" + removed(made, settings));
             throw e;
         } catch (RuntimeException e) {
-            String cleaned = removed(made);
+            String cleaned = removed(made, settings);
             if (cleaned.isEmpty() || !(e instanceof KilnException)) {
                 throw e;
             }
@@ -85,11 +88,11 @@ final class QemuProvider implements Provider {
     }
 
     private RunResult foreground(List<String> argv, QemuVm vm, StateDir state, QemuSettings settings,
-                                 CreatedFiles made) throws InterruptedException {
+                                 RunFiles made, ProcessWait waits) throws InterruptedException {
         boolean interactive = settings.interactiveConsole(onTerminal);
         events.phase("boot " + vm.name());
         events.info("console log " + vm.consoleLog() + (interactive ? "; the console is this terminal" : ""));
-        ConsoleRunner.Outcome outcome = new ConsoleRunner(events.withSource(vm.name()))
+        ConsoleRunner.Outcome outcome = new ConsoleRunner(events.withSource(vm.name()), waits)
                 .run(argv, interactive, settings.timeout());
         String after = String.format(Locale.ROOT, "%.1f s", outcome.elapsed().toMillis() / 1000.0);
         if (outcome.signalled()) {
@@ -109,19 +112,18 @@ final class QemuProvider implements Provider {
         events.info(outcome.exitCode() == 0 ? "guest powered off after " + after
                 : "guest stopped after " + after + " with exit status " + outcome.exitCode()
                 + (outcome.exitCode() == 1 ? " (its kernel panicked, reported through pvpanic)" : ""));
-        boolean removed = settings.remove() && !made.isEmpty();
+        boolean removed = settings.remove() && made.pending();
         if (settings.remove()) {
-            made.removeAll().forEach(r -> events.info("removed " + r));
+            made.removeAll();
+        } else {
+            made.keepAll();
         }
-        return result(state, settings, "exited", Optional.of(outcome.exitCode()), made, removed);
+        return result(state, settings, "exited", made).exitCode(outcome.exitCode()).removed(removed).build();
     }
 
-    private RunResult result(StateDir state, QemuSettings settings, String status, Optional<Integer> exitCode,
-                     CreatedFiles made, boolean removed, Resource... more) {
-        List<Resource> created = new ArrayList<>(made.resources());
-        created.addAll(List.of(more));
-        return new RunResult("qemu", state.root().getFileName().toString(), "", status, addresses(settings),
-                exitCode, Optional.of(state.consoleLog()), created, removed);
+    private RunResult.Builder result(StateDir state, QemuSettings settings, String status, RunFiles made) {
+        return RunResult.builder("qemu", state.root().getFileName().toString()).state(status)
+                .addresses(addresses(settings)).consoleLog(state.consoleLog()).created(made.resources());
     }
 
     /** The guest's address on the user network and each published port, as reached from here. */
@@ -141,8 +143,14 @@ final class QemuProvider implements Provider {
         return out;
     }
 
-    private static String removed(CreatedFiles made) {
-        List<String> removed = made.removeAll();
-        return removed.isEmpty() ? "" : "; removed what this run made: " + String.join(", ", removed);
+    /** Undoes what the run made, unless --keep; the clause for the message, or empty. */
+    private String removed(RunFiles made, QemuSettings settings) {
+        if (settings.keep()) {
+            String kept = String.join(", ", made.pendingNames());
+            made.keepAll();
+            return kept.isEmpty() ? "" : "; kept (--keep) " + kept;
+        }
+        String removed = made.removeAll();
+        return removed.isEmpty() ? "" : "; " + removed;
     }
 }

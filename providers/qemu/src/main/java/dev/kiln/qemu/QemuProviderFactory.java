@@ -1,13 +1,14 @@
 package dev.kiln.qemu;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.RunSupport;
 
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,9 +19,27 @@ import java.util.Set;
 public final class QemuProviderFactory implements ProviderFactory {
 
     /** Every output qemu boots as it is; tar, tar-kernel-initrd, gcp and ova need unpacking first. */
-    private static final Set<Format> BOOTS = EnumSet.of(Format.KERNEL_INITRD, Format.RAW_EFI, Format.RAW_BIOS,
-            Format.ISO_EFI, Format.ISO_EFI_INITRD, Format.ISO_BIOS, Format.QCOW2_EFI, Format.QCOW2_BIOS, Format.AWS,
-            Format.VHD, Format.DYNAMIC_VHD, Format.VMDK);
+    private static final Set<ImageFormat> BOOTS = Set.of(ImageFormat.KERNEL_INITRD, ImageFormat.RAW_EFI,
+            ImageFormat.RAW_BIOS, ImageFormat.ISO_EFI, ImageFormat.ISO_EFI_INITRD, ImageFormat.ISO_BIOS,
+            ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS, ImageFormat.AWS, ImageFormat.VHD, ImageFormat.DYNAMIC_VHD,
+            ImageFormat.VMDK);
+
+    /**
+     * Userdata rides on the cidata seed CD, where ISO9660 would take gigabytes; the bound is kiln's, as the
+     * CD is written from memory with the userdata on it twice (user-data and LinuxKit's config).
+     */
+    static final int USERDATA_LIMIT = 16 << 20;
+
+    /**
+     * What {@code run} takes: userdata on the seed CD; {@code --disk [file=]PATH[,size=S][,format=F]}; and
+     * {@code --wait stopped} (the default: in the foreground until the guest powers off) or {@code --wait
+     * running} (qemu goes to the background once the VM runs). {@code none} is not offered: qemu cannot be
+     * left starting without kiln waiting for it to daemonize.
+     */
+    static final RunSupport RUN = RunSupport.NONE
+            .withUserdata(USERDATA_LIMIT, "16 MiB on the cidata seed CD, which kiln writes from memory")
+            .withDisks(false, DiskSpec.KEYS.toArray(String[]::new))
+            .withWaits(Lifecycle.Wait.STOPPED, Lifecycle.Wait.RUNNING);
 
     @Override
     public String name() {
@@ -34,7 +53,7 @@ public final class QemuProviderFactory implements ProviderFactory {
 
     /** What {@code run} boots (qemu publishes nothing, so this is not a push list). */
     @Override
-    public Set<Format> accepts() {
+    public Set<ImageFormat> accepts() {
         return BOOTS;
     }
 
@@ -46,6 +65,11 @@ public final class QemuProviderFactory implements ProviderFactory {
     @Override
     public List<OptionSpec> runOptions() {
         return QemuOptions.ALL;
+    }
+
+    @Override
+    public RunSupport runSupport() {
+        return RUN;
     }
 
     @Override

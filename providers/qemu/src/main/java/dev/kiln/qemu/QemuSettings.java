@@ -2,11 +2,11 @@ package dev.kiln.qemu;
 
 import dev.kiln.api.BootMode;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.api.Userdata;
 import dev.kiln.spi.Options;
+import dev.kiln.spi.RunRequest;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,30 +16,34 @@ import java.util.Optional;
 import static dev.kiln.qemu.QemuOptions.*;
 
 /**
- * The flags of one {@code kiln run qemu}, read and checked before anything is created, so a typo
- * costs nothing. Userdata is held as bytes and named only by where it came from.
+ * One {@code kiln run qemu}: qemu's own flags and the shared vocabulary of the request, read and checked
+ * before anything is created, so a typo costs nothing. Userdata is held as bytes and named only by where it
+ * came from.
+ *
+ * @param detach  {@code --wait running}: qemu goes to the background once the VM runs
+ * @param timeout {@code --timeout}: how long the guest may run in the foreground, or how long qemu may take
+ *                to go to the background
+ * @param remove  {@code --rm}: remove what the run made once the guest has powered off
+ * @param keep    {@code --keep}: keep what the run made when it fails or is cancelled
  */
-record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<UserData> userData,
+record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<Userdata> userData,
                     List<PortForward> publish, boolean userNetworking, String accel, Optional<BootMode> firmware,
                     Path ovmfCode, Path ovmfVars, String qemu, String qemuImg, Optional<Path> stateDir,
-                    boolean detach, Optional<Duration> timeout, boolean remove, Interactive interactive) {
+                    boolean detach, Optional<Duration> timeout, boolean remove, boolean keep,
+                    Interactive interactive) {
 
     /** Whether the serial console takes over the terminal. */
     enum Interactive { AUTO, YES, NO }
-
-    /** Userdata bytes and the flag or file they came from (for messages; never the content). */
-    record UserData(byte[] bytes, String origin) {
-    }
 
     QemuSettings {
         disks = List.copyOf(disks);
         publish = List.copyOf(publish);
     }
 
-    static QemuSettings from(Options o) {
+    static QemuSettings from(Options o, RunRequest request) {
         int cpus = positive(o, CPUS);
         int mem = positive(o, MEM);
-        List<DiskSpec> disks = o.all(DISK).stream().map(DiskSpec::parse).toList();
+        List<DiskSpec> disks = request.disks().stream().map(DiskSpec::of).toList();
         List<PortForward> publish = o.all(PUBLISH).stream().map(PortForward::parse).toList();
         boolean user = networking(o.require(NETWORKING));
         if (!user && !publish.isEmpty()) {
@@ -51,18 +55,19 @@ record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<UserD
         Optional<BootMode> firmware = o.flag(UEFI) ? Optional.of(BootMode.UEFI)
                 : o.flag(BIOS) ? Optional.of(BootMode.BIOS) : Optional.empty();
         Interactive interactive = interactive(o.require(INTERACTIVE));
-        boolean detach = o.flag(DETACH);
-        if (detach && (o.isSet(TIMEOUT) || o.flag(RM) || interactive == Interactive.YES)) {
-            throw KilnException.usage("--detach returns at once, so it cannot take --timeout, --rm or "
-                    + "--interactive yes");
+        Lifecycle life = request.lifecycle();
+        boolean detach = life.waitOr(Lifecycle.Wait.STOPPED) == Lifecycle.Wait.RUNNING;
+        if (detach && (life.rm() || interactive == Interactive.YES)) {
+            throw KilnException.usage("--wait running returns once the VM runs in the background, so it cannot "
+                    + "take --rm or --interactive yes");
         }
-        Optional<Duration> timeout = o.duration(TIMEOUT);
+        Optional<Duration> timeout = life.timeout();
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
             throw KilnException.usage("--timeout must be longer than zero");
         }
-        return new QemuSettings(cpus, mem, disks, userData(o), publish, user, o.require(ACCEL), firmware,
+        return new QemuSettings(cpus, mem, disks, request.userdata(), publish, user, o.require(ACCEL), firmware,
                 o.path(OVMF_CODE).orElseThrow(), o.path(OVMF_VARS).orElseThrow(), o.require(QEMU),
-                o.require(QEMU_IMG), o.path(STATE), detach, timeout, o.flag(RM), interactive);
+                o.require(QEMU_IMG), o.path(STATE), detach, timeout, life.rm(), life.keep(), interactive);
     }
 
     private static int positive(Options o, String name) {
@@ -88,27 +93,6 @@ record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<UserD
             case "no", "false", "off" -> Interactive.NO;
             default -> throw KilnException.usage("--interactive must be auto, yes or no, not '" + value + "'");
         };
-    }
-
-    /** At most one of --data, --userdata (inline) and --data-file, --userdata-file (a file). */
-    private static Optional<UserData> userData(Options o) {
-        List<String> given = List.of(DATA, USERDATA, DATA_FILE, USERDATA_FILE).stream().filter(o::isSet).toList();
-        if (given.size() > 1) {
-            throw KilnException.usage("Give userdata once; got --" + String.join(" and --", given));
-        }
-        if (given.isEmpty()) {
-            return Optional.empty();
-        }
-        String name = given.get(0);
-        if (name.equals(DATA) || name.equals(USERDATA)) {
-            return Optional.of(new UserData(o.require(name).getBytes(StandardCharsets.UTF_8), "--" + name));
-        }
-        Path file = o.path(name).orElseThrow();
-        try {
-            return Optional.of(new UserData(Files.readAllBytes(file), file.toString()));
-        } catch (IOException e) {
-            throw KilnException.usage("--" + name + " " + file + " cannot be read: " + e.getMessage());
-        }
     }
 
     /** Whether to hand the terminal to the guest: asked for, or auto on a terminal (never when detached). */

@@ -1,9 +1,7 @@
 package dev.kiln.qemu;
 
-import dev.kiln.boot.iso.SeedIso;
-import dev.kiln.api.KilnException;
+import dev.kiln.api.Conversions;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,12 +35,8 @@ final class SeedDisk {
         return host.isEmpty() ? "kiln" : host;
     }
 
-    static void write(Path out, byte[] userData, UUID instanceId, String name) {
-        try {
-            SeedIso.write(out, LABEL, files(userData, instanceId, name));
-        } catch (IOException e) {
-            throw KilnException.tried("write the userdata CD " + out, e.getMessage(),
-                    "check the state directory is writable");
-        }
+    /** Writes the CD through the core's ISO writer; a failure is its KilnException, naming the file. */
+    static void write(Conversions conversions, Path out, byte[] userData, UUID instanceId, String name) {
+        conversions.writeIso(out, LABEL, files(userData, instanceId, name));
     }
 }

@@ -3,6 +3,8 @@ package dev.kiln.qemu;
 import dev.kiln.api.BootMode;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Userdata;
+import dev.kiln.spi.ProviderContext;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,11 +21,12 @@ import java.util.Set;
 /**
  * Turns the settings and the image into a {@link QemuVm}, making what the VM needs on the way:
  * missing disks, the seed CD, the private UEFI variable store. Everything made is recorded in
- * {@link CreatedFiles}; a dry run decides the same things and makes nothing.
+ * {@link RunFiles}; a dry run decides the same things and makes nothing.
  */
 final class VmPlanner {
 
     private final QemuSettings settings;
+    private final ProviderContext context;
     private final Events events;
     private final Path host;
     private final Path workDir;
@@ -32,18 +35,18 @@ final class VmPlanner {
 
     /**
      * @param host    the root the KVM checks read ({@code /})
-     * @param workDir scratch space for reading the sectors of qcow2, VHD and VMDK images
      */
-    VmPlanner(QemuSettings settings, Events events, Path host, Path workDir, boolean dryRun) {
+    VmPlanner(QemuSettings settings, ProviderContext context, Path host, boolean dryRun) {
         this.settings = settings;
-        this.events = events;
+        this.context = context;
+        this.events = context.events();
         this.host = host;
-        this.workDir = workDir;
+        this.workDir = context.workDir();
         this.dryRun = dryRun;
-        this.qemuImg = new QemuImg(settings.qemuImg());
+        this.qemuImg = new QemuImg(settings.qemuImg(), new ProcessWait(context));
     }
 
-    QemuVm plan(String name, BootImage image, StateDir state, CreatedFiles made) throws InterruptedException {
+    QemuVm plan(String name, BootImage image, StateDir state, RunFiles made) throws InterruptedException {
         state.create();
         Accelerator.Choice accel = Accelerator.choose(settings.accel(), host);
         events.info("accelerator " + accel.accelerator().id() + ": " + accel.reason());
@@ -58,7 +61,7 @@ final class VmPlanner {
                 settings.detach());
     }
 
-    private Firmware firmware(BootImage image, StateDir state, CreatedFiles made) throws InterruptedException {
+    private Firmware firmware(BootImage image, StateDir state, RunFiles made) throws InterruptedException {
         Set<BootMode> capable = settings.firmware().isPresent() || image.kind() == ImageKind.KERNEL_INITRD
                 ? Set.of() : bootModes(image);
         Firmware.Choice choice = Firmware.choose(image.kind(), capable, settings.firmware());
@@ -114,7 +117,7 @@ final class VmPlanner {
         return planned;
     }
 
-    private List<QemuVm.Drive> makeDisks(List<PlannedDisk> planned, CreatedFiles made) throws InterruptedException {
+    private List<QemuVm.Drive> makeDisks(List<PlannedDisk> planned, RunFiles made) throws InterruptedException {
         for (PlannedDisk p : planned) {
             QemuVm.Drive d = p.drive();
             if (p.createMb().isEmpty()) {
@@ -123,22 +126,22 @@ final class VmPlanner {
             }
             events.info("disk " + d.file() + " (" + d.format() + ", " + p.createMb().getAsLong() + " MiB, new)");
             if (!dryRun) {
-                qemuImg.create(d.file(), d.format(), p.createMb().getAsLong());
                 made.add("disk", d.file());
+                qemuImg.create(d.file(), d.format(), p.createMb().getAsLong());
             }
         }
         return planned.stream().map(PlannedDisk::drive).toList();
     }
 
-    private Optional<Path> seed(String name, StateDir state, CreatedFiles made) {
+    private Optional<Path> seed(String name, StateDir state, RunFiles made) {
         if (settings.userData().isEmpty()) {
             return Optional.empty();
         }
-        QemuSettings.UserData data = settings.userData().get();
-        events.info("userdata from " + data.origin() + " (" + data.bytes().length + " bytes) on the cidata CD "
+        Userdata data = settings.userData().get();
+        events.info("userdata from " + data.origin() + " (" + data.size() + " bytes) on the cidata CD "
                 + state.seedIso());
         if (!dryRun) {
-            SeedDisk.write(state.seedIso(), data.bytes(), state.uuid(), name);
+            SeedDisk.write(context.conversions(), state.seedIso(), data.bytes(), state.uuid(), name);
             made.add("seed-iso", state.seedIso());
         }
         return Optional.of(state.seedIso());

@@ -32,6 +32,12 @@ class DiskSpecTest {
     }
 
     @Test
+    void sizesBelowAMebibyteRoundUpAndTerabytesAreTaken() {
+        assertThat(DiskSpec.parse("size=512K").sizeMb()).hasValue(1);
+        assertThat(DiskSpec.parse("size=2T").sizeMb()).hasValue(2L << 20);
+    }
+
+    @Test
     void acceptsVhdAsTheNameForQemusVpc() {
         assertThat(DiskSpec.parse("size=1,format=vhd").format()).hasValue("vpc");
         assertThat(DiskSpec.parse("size=1,format=VMDK").format()).hasValue("vmdk");
@@ -39,11 +45,12 @@ class DiskSpecTest {
 
     @Test
     void refusesWhatItCannotCreate() {
-        assertThatThrownBy(() -> DiskSpec.parse("size=10T")).isInstanceOf(KilnException.class)
-                .hasMessageContaining("size must be");
+        assertThatThrownBy(() -> DiskSpec.parse("size=10X")).isInstanceOf(KilnException.class)
+                .hasMessageContaining("is not a size");
         assertThatThrownBy(() -> DiskSpec.parse("size=0")).hasMessageContaining("size must be");
         assertThatThrownBy(() -> DiskSpec.parse("a.img,format=ext4")).hasMessageContaining("format must be");
-        assertThatThrownBy(() -> DiskSpec.parse("a.img,speed=fast")).hasMessageContaining("unknown key 'speed'");
+        assertThatThrownBy(() -> DiskSpec.parse("a.img,speed=fast")).hasMessageContaining("does not take 'speed'")
+                .hasMessageContaining("file, format, size");
         assertThatThrownBy(() -> DiskSpec.parse("format=raw")).hasMessageContaining("needs a path or a size");
     }
 

@@ -1,7 +1,11 @@
 package dev.kiln.qemu;
 
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -25,11 +29,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static dev.kiln.qemu.QemuProviderTest.disks;
+import static dev.kiln.qemu.QemuProviderTest.lifecycle;
+import static dev.kiln.qemu.QemuProviderTest.userdata;
 
 /**
  * Boots real guests in qemu (TCG; 180 s timeouts because the machine is shared) and checks what a
@@ -58,9 +68,9 @@ class QemuBootIT {
                 .script("echo " + marker + "\nfor d in /sys/block/vd*; do echo \"DISK $(cat $d/size)\"; done")
                 .writeTo(tmp, "hello");
         Path vhd = tmp.resolve("data.vhd");
-        ProviderHarness harness = harness().flag("disk", "size=64M", "file=" + vhd + ",size=1,format=vhd");
+        ProviderHarness harness = harness();
 
-        RunResult result = run(harness, image.toString());
+        RunResult result = run(harness, image.toString(), disks("size=64M", "file=" + vhd + ",size=1,format=vhd"));
 
         String console = Files.readString(result.consoleLog().orElseThrow());
         assertThat(result.exitCode()).contains(0);
@@ -86,9 +96,10 @@ class QemuBootIT {
                         + "echo \"CONFIG $(cat /mnt/config)\"\n"
                         + "cat /mnt/meta-data")
                 .writeTo(tmp, "seeded");
-        ProviderHarness harness = harness().flag("data", token).flag("rm", "true");
+        ProviderHarness harness = harness();
 
-        RunResult result = run(harness, image.toString());
+        RunResult result = run(harness, image.toString(),
+                r -> userdata(token).apply(lifecycle(null, true, TIMEOUT).apply(r)));
 
         String console = Files.readString(result.consoleLog().orElseThrow());
         assertThat(console).contains("USERDATA " + token).contains("CONFIG " + token)
@@ -115,9 +126,9 @@ class QemuBootIT {
                         + "while true; do printf 'HTTP/1.0 200 OK\\r\\n\\r\\n%s\\n' " + token + " | nc -l -p 80; done")
                 .writeTo(tmp, "web");
         ProviderHarness harness = new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256")
-                .flag("publish", "127.0.0.1:" + port + ":80").flag("detach", "true");
+                .flag("publish", "127.0.0.1:" + port + ":80");
 
-        RunResult result = run(harness, image.toString());
+        RunResult result = run(harness, image.toString(), lifecycle(Lifecycle.Wait.RUNNING, false, null));
 
         assertThat(result.state()).isEqualTo("running");
         assertThat(result.addresses()).containsEntry("tcp/80", "127.0.0.1:" + port);
@@ -196,42 +207,85 @@ class QemuBootIT {
     @Test
     void aTimeoutStopsTheGuestAndFailsNamingTheConsoleLog() throws Exception {
         Path image = new TestGuest().script("echo still-here\nsleep 600").writeTo(tmp, "slow");
-        ProviderHarness harness = new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256")
-                .flag("timeout", "3s").flag("disk", "size=16M");
+        ProviderHarness harness = new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256");
 
-        assertThatThrownBy(() -> run(harness, image.toString())).isInstanceOf(KilnException.class)
+        assertThatThrownBy(() -> run(harness, image.toString(),
+                r -> disks("size=16M").apply(lifecycle(null, false, "3s").apply(r))))
+                .isInstanceOf(KilnException.class)
                 .hasMessageContaining("still running after 3 s")
                 .hasMessageContaining(tmp.resolve("slow-state/console.log").toString())
-                .hasMessageContaining("removed what this run made: disk");
+                .hasMessageContaining("removed disk");
         assertThat(tmp.resolve("slow-state/disk.img")).doesNotExist();
         assertThat(qemuProcessesFor(tmp)).isEmpty();
     }
 
     @Test
     void anInterruptStopsQemuAndRemovesWhatTheRunMade() throws Exception {
-        Path image = new TestGuest().script("sleep 600").writeTo(tmp, "stopped");
-        ProviderHarness harness = harness().flag("disk", "size=16M");
-        Path pidFile = tmp.resolve("stopped-state/qemu.pid");
+        String booted = "booted-" + UUID.randomUUID();
+        Path image = new TestGuest().script("echo " + booted + "\nsleep 600").writeTo(tmp, "stopped");
+        ProviderHarness harness = harness();
+        CountDownLatch up = new CountDownLatch(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
-                run(harness, image.toString());
+                run(latched(harness, booted, up), image.toString(), withTimeout(disks("size=16M")));
             } catch (Throwable t) {
                 thrown.set(t);
             }
         });
 
         runner.start();
-        while (!Files.exists(pidFile) && runner.isAlive()) {
-            Thread.sleep(100);
-        }
+        assertThat(up.await(180, TimeUnit.SECONDS)).as("the guest printed " + booted).isTrue();
         runner.interrupt();
         runner.join(30_000);
 
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
         assertThat(qemuProcessesFor(tmp)).isEmpty();
         assertThat(tmp.resolve("stopped-state/disk.img")).doesNotExist();
-        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed what this run made: disk");
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed disk");
+    }
+
+    @Test
+    void aCancelWhileTheGuestBootsStopsQemuAndLeavesNoFileItMade() throws Exception {
+        String booting = "booting-" + UUID.randomUUID();
+        Path image = new TestGuest().script("echo " + booting + "\nsleep 600")
+                .writeTo(tmp, "cancelled");
+        ProviderHarness harness = harness();
+        CountDownLatch up = new CountDownLatch(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                run(latched(harness, booting, up), image.toString(),
+                        withTimeout(r -> userdata("cancel-me").apply(disks("size=16M").apply(r))));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+
+        runner.start();
+        assertThat(up.await(180, TimeUnit.SECONDS)).as("the guest printed " + booting).isTrue();
+        harness.cancel().cancel();
+        runner.join(30_000);
+
+        assertThat(runner.isAlive()).as("the run returned after the cancel").isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(qemuProcessesFor(tmp)).isEmpty();
+        assertThat(tmp.resolve("cancelled-state/disk.img")).doesNotExist();
+        assertThat(tmp.resolve("cancelled-state/seed.iso")).doesNotExist();
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed ")
+                .contains("disk " + tmp.resolve("cancelled-state/disk.img"))
+                .contains("seed-iso " + tmp.resolve("cancelled-state/seed.iso"));
+    }
+
+    /** The harness's run context, with events that also open {@code latch} when a line contains {@code text}. */
+    private static ProviderContext latched(ProviderHarness harness, String text, CountDownLatch latch) {
+        Events watching = new Events(event -> {
+            if (event instanceof Event.Log log && log.message().contains(text)) {
+                latch.countDown();
+            }
+            harness.events().accept(event);
+        }, "qemu");
+        return harness.runContext().toBuilder().events(watching).build();
     }
 
     /** qemu processes whose command line mentions {@code dir}. */
@@ -241,12 +295,28 @@ class QemuBootIT {
     }
 
     private ProviderHarness harness() {
-        return new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256").flag("timeout", TIMEOUT);
+        return new ProviderHarness(new QemuProviderFactory(), tmp).flag("mem", "256");
     }
 
+    /** Adds the boot tests' --timeout to what else the CLI would have put in the request. */
+    private static UnaryOperator<RunRequest> withTimeout(UnaryOperator<RunRequest> shared) {
+        return r -> shared.apply(lifecycle(null, false, TIMEOUT).apply(r));
+    }
+
+    /** A run with the boot tests' --timeout. */
     static RunResult run(ProviderHarness harness, String image) throws InterruptedException {
-        try (Provider provider = new QemuProviderFactory().create(harness.runContext())) {
-            return provider.run(new RunRequest(image, Path.of(image).getFileName().toString(), false));
+        return run(harness, image, lifecycle(null, false, TIMEOUT));
+    }
+
+    static RunResult run(ProviderHarness harness, String image, UnaryOperator<RunRequest> shared)
+            throws InterruptedException {
+        return run(harness.runContext(), image, shared);
+    }
+
+    static RunResult run(ProviderContext context, String image, UnaryOperator<RunRequest> shared)
+            throws InterruptedException {
+        try (Provider provider = new QemuProviderFactory().create(context)) {
+            return provider.run(shared.apply(RunRequest.of(image, Path.of(image).getFileName().toString(), false)));
         }
     }
 

@@ -1,8 +1,14 @@
 package dev.kiln.qemu;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.DiskRequest;
+import dev.kiln.api.Event;
+import dev.kiln.api.Events;
+import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.api.Userdata;
 import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -13,7 +19,14 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,26 +58,48 @@ class QemuProviderTest extends ProviderContractTest {
     }
 
     private RunResult run(ProviderHarness harness, Path image, boolean dryRun) throws InterruptedException {
+        return run(harness, image, dryRun, r -> r);
+    }
+
+    /** Runs with the shared flags the CLI would have put in the request. */
+    private RunResult run(ProviderHarness harness, Path image, boolean dryRun, UnaryOperator<RunRequest> shared)
+            throws InterruptedException {
         try (Provider provider = factory().create(harness.runContext())) {
-            return provider.run(new RunRequest(image.toString(), image.getFileName().toString(), dryRun));
+            return provider.run(shared.apply(RunRequest.of(image.toString(), image.getFileName().toString(), dryRun)));
         }
+    }
+
+    /** {@code --disk} values as the CLI parses them for qemu. */
+    static UnaryOperator<RunRequest> disks(String... values) {
+        return r -> r.withDisks(List.of(values).stream()
+                .map(v -> DiskRequest.parse(v, new QemuProviderFactory().runSupport().diskKeys(), false)).toList());
+    }
+
+    static UnaryOperator<RunRequest> userdata(String text) {
+        return r -> r.withUserdata(Userdata.ofText(text, "--userdata"));
+    }
+
+    static UnaryOperator<RunRequest> lifecycle(Lifecycle.Wait wait, boolean rm, String timeout) {
+        return r -> r.withLifecycle(new Lifecycle(Optional.ofNullable(wait), rm, false,
+                Optional.ofNullable(timeout).map(t -> Duration.parse("PT" + t))));
     }
 
     @Test
     void runsButNeverPushesAndListsWhatItBoots() {
         assertThat(factory().canPush()).isFalse();
         assertThat(factory().canRun()).isTrue();
-        assertThat(factory().accepts()).contains(Format.KERNEL_INITRD, Format.RAW_EFI, Format.ISO_BIOS,
-                Format.QCOW2_BIOS, Format.VHD, Format.VMDK).doesNotContain(Format.TAR, Format.OVA);
+        assertThat(factory().accepts()).contains(ImageFormat.KERNEL_INITRD, ImageFormat.RAW_EFI,
+                ImageFormat.ISO_BIOS, ImageFormat.QCOW2_BIOS, ImageFormat.VHD, ImageFormat.VMDK)
+                .doesNotContain(ImageFormat.TAR, ImageFormat.OVA);
     }
 
     @Test
     void aDryRunShowsTheQemuCommandAndMakesNothing() throws Exception {
         Path image = kernelInitrd("hello");
-        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("disk", "size=1G")
-                .flag("data", "secret-userdata-123").flag("publish", "8080:80");
+        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("publish", "8080:80");
 
-        RunResult result = run(harness, image, true);
+        RunResult result = run(harness, image, true,
+                r -> userdata("secret-userdata-123").apply(disks("size=1G").apply(r)));
 
         assertThat(result.state()).isEqualTo("dry-run");
         assertThat(harness.events().text()).contains("would run: qemu-system-x86_64")
@@ -77,11 +112,12 @@ class QemuProviderTest extends ProviderContractTest {
 
     @Test
     void userdataNeverReachesTheLog() throws Exception {
-        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("data", "secret-userdata-123");
+        ProviderHarness harness = new ProviderHarness(factory(), tmp);
 
-        run(harness, kernelInitrd("hello"), true);
+        run(harness, kernelInitrd("hello"), true, userdata("secret-userdata-123"));
 
-        assertThat(harness.events().text()).doesNotContain("secret-userdata-123").contains("from --data (19 bytes)");
+        assertThat(harness.events().text()).doesNotContain("secret-userdata-123")
+                .contains("from --userdata (19 bytes)");
     }
 
     @Test
@@ -95,21 +131,36 @@ class QemuProviderTest extends ProviderContractTest {
     @Test
     void contradictoryFlagsAreUsageErrorsBeforeAnythingIsMade() throws Exception {
         Path image = kernelInitrd("hello");
-        Path file = Files.writeString(tmp.resolve("ud.json"), "{}");
 
         assertUsage(new ProviderHarness(factory(), tmp).flag("uefi", "true").flag("bios", "true"), image, "--uefi");
-        assertUsage(new ProviderHarness(factory(), tmp).flag("data", "a").flag("userdata-file", file.toString()),
-                image, "Give userdata once");
-        assertUsage(new ProviderHarness(factory(), tmp).flag("detach", "true").flag("timeout", "5m"), image,
-                "--detach");
+        assertUsage(new ProviderHarness(factory(), tmp), image, lifecycle(Lifecycle.Wait.RUNNING, true, null),
+                "--wait running");
+        assertUsage(new ProviderHarness(factory(), tmp).flag("interactive", "yes"), image,
+                lifecycle(Lifecycle.Wait.RUNNING, false, null), "--interactive yes");
         assertUsage(new ProviderHarness(factory(), tmp).flag("publish", "80:80").flag("networking", "none"), image,
                 "--networking user");
         assertUsage(new ProviderHarness(factory(), tmp).flag("cpus", "0"), image, "--cpus must be 1 or more");
         assertThat(tmp.resolve("hello-state")).doesNotExist();
     }
 
+    @Test
+    void refusesAWaitItCannotDoAndOverSizeUserdata() throws Exception {
+        Path image = kernelInitrd("hello");
+        byte[] big = new byte[QemuProviderFactory.USERDATA_LIMIT + 1];
+
+        assertUsage(new ProviderHarness(factory(), tmp), image, lifecycle(Lifecycle.Wait.NONE, false, null),
+                "cannot --wait none");
+        assertUsage(new ProviderHarness(factory(), tmp), image,
+                r -> r.withUserdata(Userdata.of(big, "--userdata-file big")), "16777216");
+        assertThat(tmp.resolve("hello-state")).doesNotExist();
+    }
+
     private void assertUsage(ProviderHarness harness, Path image, String message) {
-        assertThatThrownBy(() -> run(harness, image, false)).isInstanceOf(KilnException.class)
+        assertUsage(harness, image, r -> r, message);
+    }
+
+    private void assertUsage(ProviderHarness harness, Path image, UnaryOperator<RunRequest> shared, String message) {
+        assertThatThrownBy(() -> run(harness, image, false, shared)).isInstanceOf(KilnException.class)
                 .matches(e -> ((KilnException) e).isUsage(), "is a usage error").hasMessageContaining(message);
     }
 
@@ -118,33 +169,77 @@ class QemuProviderTest extends ProviderContractTest {
         Path image = kernelInitrd("hello");
         Path existing = tmp.resolve("data.qcow2");
         TestDisks.exec("qemu-img", "create", "-q", "-f", "qcow2", existing.toString(), "8M");
-        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("disk", existing.toString());
+        ProviderHarness harness = new ProviderHarness(factory(), tmp);
 
-        run(harness, image, true);
+        run(harness, image, true, disks(existing.toString()));
 
         assertThat(harness.events().text()).contains("disk " + existing + " (qcow2, existing)");
-        assertUsage(new ProviderHarness(factory(), tmp).flag("disk", tmp.resolve("new.img").toString()), image,
+        assertUsage(new ProviderHarness(factory(), tmp), image, disks(tmp.resolve("new.img").toString()),
                 "give its size");
     }
 
     @Test
     void aQemuErrorFailsTheRunAndRemovesTheDisksItMade() throws Exception {
         Path image = kernelInitrd("hello");
-        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("disk", "size=64M")
-                .flag("mem", "999999999");
+        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("mem", "999999999");
 
-        assertThatThrownBy(() -> run(harness, image, false)).isInstanceOf(KilnException.class)
+        assertThatThrownBy(() -> run(harness, image, false, disks("size=64M"))).isInstanceOf(KilnException.class)
                 .hasMessageContaining("qemu exited with 1")
-                .hasMessageContaining("removed what this run made: disk " + tmp.resolve("hello-state/disk.img"));
+                .hasMessageContaining("removed disk " + tmp.resolve("hello-state/disk.img"));
         assertThat(tmp.resolve("hello-state/disk.img")).doesNotExist();
         assertThat(tmp.resolve("hello-state/mac-addr")).exists();
+    }
+
+    /**
+     * Ctrl-C through the token while "qemu" runs: a stand-in binary that prints a console line and sleeps, so
+     * the latch opens on that line, and the cancel must stop the process and remove the disk and seed CD.
+     */
+    @Test
+    void aCancelWhileQemuRunsStopsItAndRemovesWhatTheRunMade() throws Exception {
+        Path image = kernelInitrd("hello");
+        Path pidFile = tmp.resolve("fake-qemu.pid");
+        Path fakeQemu = Files.writeString(tmp.resolve("fake-qemu"),
+                "#!/bin/sh\necho $$ > " + pidFile + "\necho fake-qemu-up\nexec sleep 600\n");
+        assertThat(fakeQemu.toFile().setExecutable(true)).isTrue();
+        ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("qemu", fakeQemu.toString())
+                .flag("interactive", "no");
+        CountDownLatch up = new CountDownLatch(1);
+        ProviderContext context = harness.runContext().toBuilder().events(new Events(event -> {
+            if (event instanceof Event.Log log && log.message().equals("fake-qemu-up")) {
+                up.countDown();
+            }
+            harness.events().accept(event);
+        }, "qemu")).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try (Provider provider = factory().create(context)) {
+                provider.run(userdata("cancel-me").apply(disks("size=16M").apply(RunRequest.of(image.toString(),
+                        "hello", false))));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+
+        runner.start();
+        assertThat(up.await(60, TimeUnit.SECONDS)).as("the stand-in qemu printed its line").isTrue();
+        harness.cancel().cancel();
+        runner.join(30_000);
+
+        assertThat(runner.isAlive()).as("the run returned after the cancel").isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the qemu process").isEmpty();
+        assertThat(tmp.resolve("hello-state/disk.img")).doesNotExist();
+        assertThat(tmp.resolve("hello-state/seed.iso")).doesNotExist();
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed seed-iso "
+                + tmp.resolve("hello-state/seed.iso") + ", disk " + tmp.resolve("hello-state/disk.img"));
     }
 
     @Test
     void refusesToPush() {
         ProviderHarness harness = new ProviderHarness(factory(), tmp);
         try (Provider provider = factory().create(harness.runContext())) {
-            assertThatThrownBy(() -> provider.push(ProviderHarness.pushRequest(tmp.resolve("x.raw"), Format.AWS)))
+            assertThatThrownBy(() -> provider.push(ProviderHarness.pushRequest(tmp.resolve("x.raw"), ImageFormat.AWS)))
                     .isInstanceOf(KilnException.class).hasMessageContaining("kiln run qemu");
         }
     }

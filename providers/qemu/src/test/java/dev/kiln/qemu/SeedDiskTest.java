@@ -1,5 +1,6 @@
 package dev.kiln.qemu;
 
+import dev.kiln.build.CoreConversions;
 import dev.kiln.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class SeedDiskTest {
         UUID id = UUID.randomUUID();
         byte[] userData = "{\"ssh\":{\"entries\":{}}}".getBytes(StandardCharsets.UTF_8);
 
-        SeedDisk.write(iso, userData, id, "web_1");
+        SeedDisk.write(new CoreConversions(), iso, userData, id, "web_1");
 
         assertThat(isoinfo("isoinfo", "-d", "-i", iso.toString())).contains("Volume id: cidata");
         assertThat(isoinfo("isoinfo", "-R", "-f", "-i", iso.toString()).lines())

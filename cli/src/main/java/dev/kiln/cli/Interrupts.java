@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * Ctrl-C and SIGTERM. The first signal trips the command's {@link CancelToken} (waits, uploads and pollers
@@ -41,7 +42,7 @@ public final class Interrupts {
      * One Ctrl-C: the first cancels and returns (the command's thread cleans up and exits); the second
      * halts the JVM with 130 after saying what may be left.
      */
-    void onSignal(PrintStream err, Runtime runtime) {
+    void onSignal(PrintStream err, IntConsumer halt) {
         if (worker == null || finished.getCount() == 0) {
             return;
         }
@@ -59,7 +60,7 @@ public final class Interrupts {
         err.println("kiln: exiting at once; " + (left.isEmpty() ? "nothing made is known to be left"
                 : "these may be left: " + String.join("; ", left)));
         err.flush();
-        runtime.halt(Kiln.INTERRUPTED);
+        halt.accept(Kiln.INTERRUPTED);
     }
 
     /** The JVM is shutting down (SIGTERM, SIGHUP): cancel, and give the command's cleanup time to finish. */

@@ -12,7 +12,7 @@ public final class Main {
         ProxyEnvironment.apply(System.getenv(), System.getProperties());
         PluginPath.apply(System.getenv(), System.getProperty("kiln.home"));
         Interrupts interrupts = new Interrupts(Thread.currentThread());
-        Signal.handle(new Signal("INT"), s -> interrupts.onSignal(System.err, Runtime.getRuntime()));
+        Signal.handle(new Signal("INT"), s -> interrupts.onSignal(System.err, Runtime.getRuntime()::halt));
         Runtime.getRuntime().addShutdownHook(new Thread(interrupts::onShutdown, "kiln-shutdown"));
         Session session = Session.of(System.out, System.err, System.getenv(), interrupts);
         int code = Kiln.execute(args, session);

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.boot.Bootloaders;
 import dev.kiln.build.BuildRequest;
+import dev.kiln.build.BuildRecord;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
@@ -99,6 +100,7 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {
+            BuildRecord.of(result).write(request.dir());
             root.results().build(result);
         }
         return Kiln.OK;

@@ -39,7 +39,8 @@ class AwsProviderTckTest extends ProviderTck {
 
         @Override
         public ProviderHarness harness(Path workDir) {
-            return new ProviderHarness(new AwsProviderFactory(), workDir)
+            FakeTime time = new FakeTime();
+            return new ProviderHarness(new AwsProviderFactory(), workDir).clock(time).sleeper(time.sleeper())
                     .env("AWS_ACCESS_KEY_ID", "AKIDTCKEXAMPLE").env("AWS_SECRET_ACCESS_KEY", SECRET)
                     .env("AWS_EC2_METADATA_DISABLED", "true").env("AWS_REGION", "eu-west-1")
                     .env("AWS_CONFIG_FILE", workDir.resolve("no-config").toString())

@@ -52,7 +52,8 @@ class AwsPushTest {
     }
 
     static ProviderHarness harness(AwsStub aws, Path tmp) {
-        return new ProviderHarness(new AwsProviderFactory(), tmp)
+        FakeTime time = new FakeTime();
+        return new ProviderHarness(new AwsProviderFactory(), tmp).clock(time).sleeper(time.sleeper())
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
                 .env("AWS_EC2_METADATA_DISABLED", "true")
                 .env("AWS_CONFIG_FILE", tmp.resolve("no-config").toString())

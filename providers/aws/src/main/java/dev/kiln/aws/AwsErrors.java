@@ -1,6 +1,7 @@
 package dev.kiln.aws;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Retry;
 import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -9,6 +10,9 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +45,32 @@ final class AwsErrors {
             return true;
         }
         return e instanceof SdkClientException && hasCause(e, IOException.class);
+    }
+
+    /**
+     * kiln's retry classifier for AWS calls: throttling codes, 5xx, 429, slow attempts and broken connections
+     * are tried again (after the server's Retry-After where it sent one); everything else fails at once.
+     */
+    static Retry.Decision classify(Exception e) {
+        if (!retryable(e)) {
+            return Retry.Decision.fail();
+        }
+        return Retry.Decision.againAfter(e instanceof AwsServiceException s ? code(s) : rootMessage(e), retryAfter(e));
+    }
+
+    /** As {@link #classify}, and "not found" too: a snapshot is briefly unknown right after StartSnapshot. */
+    static Retry.Decision classifyOrNotFound(Exception e) {
+        return notFound(e) ? Retry.Decision.again(e instanceof AwsServiceException s ? code(s) : "not found")
+                : classify(e);
+    }
+
+    private static Optional<Duration> retryAfter(Exception e) {
+        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null
+                && s.awsErrorDetails().sdkHttpResponse() != null) {
+            return s.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")
+                    .flatMap(v -> Retry.retryAfter(v, Clock.systemUTC()));
+        }
+        return Optional.empty();
     }
 
     /** True when AWS says the thing is not there (an id that is gone, a snapshot not yet visible). */
@@ -146,7 +176,8 @@ final class AwsErrors {
         String report = cleaned.isEmpty() ? "nothing had been created" : "cleaned up: " + cleaned;
         String message;
         if (interrupted) {
-            message = "Stopped while trying to " + action + "; " + report;
+            message = "Stopped while trying to " + action
+                    + (cause instanceof KilnException k ? " (" + k.getMessage() + ")" : "") + "; " + report;
             Thread.currentThread().interrupt();
         } else {
             RuntimeException runtime = cause instanceof RuntimeException r ? r : new RuntimeException(cause);

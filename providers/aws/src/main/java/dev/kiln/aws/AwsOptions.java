@@ -13,7 +13,6 @@ final class AwsOptions {
     static final String ENDPOINT = "endpoint-url";
     static final String POLL = "poll-interval";
     static final String WAIT = "wait-timeout";
-    static final String TAG = "tag";
 
     private AwsOptions() {
     }
@@ -34,14 +33,20 @@ final class AwsOptions {
                 OptionSpec.string("endpoint-url-sts", "URL", "Endpoint for STS only (the credential check)")
                         .env("AWS_ENDPOINT_URL_STS"),
                 OptionSpec.duration(POLL, "DURATION", "How often to ask AWS whether a snapshot, image or "
-                        + "instance is ready").defaultValue("5s"),
-                OptionSpec.duration(WAIT, "DURATION", "Longest wait for a snapshot, import, copy or instance "
-                        + "state before giving up (and cleaning up)").defaultValue("60m"));
+                        + "instance is ready").defaultValue("5s"));
     }
 
+    /**
+     * The shared flags (--if-exists, --public, --share-with, --description, --tag) come from the CLI. Push keeps its
+     * own --wait-timeout: it bounds AWS's side of a push (snapshot completion, import task, image availability,
+     * region copies), which can take an hour, unlike run's --timeout for instance states.
+     */
     static List<OptionSpec> push() {
         List<OptionSpec> all = new ArrayList<>(connection());
         all.addAll(List.of(
+                OptionSpec.duration(WAIT, "DURATION", "Longest wait for AWS to finish a snapshot, import, image "
+                        + "or region copy before giving up (and cleaning up); run's waits take --timeout")
+                        .defaultValue("60m"),
                 OptionSpec.string("method", "ebs-direct|import-snapshot", "How the disk reaches EBS: ebs-direct "
                         + "writes only the non-zero 512 KiB blocks straight into a snapshot; import-snapshot uploads "
                         + "to S3 and lets EC2 import it (needs --bucket and the vmimport role)").defaultValue("ebs-direct"),
@@ -49,7 +54,6 @@ final class AwsOptions {
                         + "(import-snapshot, at most 8 at a time: each holds a 16 MiB or larger buffer)").defaultValue("64"),
                 OptionSpec.string("kms-key-id", "KEY", "Encrypt the snapshot with this KMS key id or ARN "
                         + "(default: unencrypted unless the account encrypts by default)"),
-                OptionSpec.string("description", "TEXT", "Description of the image and its snapshot"),
                 OptionSpec.string("boot-mode", "legacy-bios|uefi|uefi-preferred", "Firmware the image boots with "
                         + "(default: what the image supports; hybrid images get uefi-preferred, arm64 gets uefi)"),
                 OptionSpec.flag("tpm", "Enable NitroTPM (TPM 2.0); needs UEFI boot"),
@@ -57,16 +61,8 @@ final class AwsOptions {
                         + "instance types)").defaultValue("true"),
                 OptionSpec.string("imds-support", "v2.0", "Require IMDSv2 on instances of this image. "
                         + "LinuxKit's metadata package reads IMDSv1 only: with v2.0 it cannot read userdata"),
-                OptionSpec.string(TAG, "KEY=VALUE", "Extra tag on the image and its snapshot").asRepeatable(),
-                OptionSpec.string("if-exists", "skip|replace|fail", "When an own image with the same content "
-                        + "digest (tag kiln:digest) or name exists: skip reports it and uploads nothing, "
-                        + "replace publishes anew then removes the old image and snapshot, fail stops")
-                        .defaultValue("skip"),
                 OptionSpec.string("regions", "REGION", "Also copy the image to these regions, in parallel")
                         .asRepeatable(),
-                OptionSpec.flag("public", "Make the image (and its snapshot) launchable by every AWS account"),
-                OptionSpec.string("share-with", "ACCOUNT|ARN", "Let this account id, organization ARN or OU ARN "
-                        + "launch the image").asRepeatable(),
                 OptionSpec.string("bucket", "BUCKET", "S3 bucket for --method import-snapshot")
                         .env("KILN_AWS_BUCKET"),
                 OptionSpec.string("object-format", "vmdk|raw", "What import-snapshot uploads: a "
@@ -77,6 +73,7 @@ final class AwsOptions {
         return List.copyOf(all);
     }
 
+    /** The shared flags (--userdata, --disk, --wait, --rm, --keep, --timeout, --tag) come from the CLI. */
     static List<OptionSpec> run() {
         List<OptionSpec> all = new ArrayList<>(connection());
         all.addAll(List.of(
@@ -86,21 +83,13 @@ final class AwsOptions {
                 OptionSpec.string("key-name", "KEYPAIR", "EC2 key pair for SSH"),
                 OptionSpec.string("instance-profile", "NAME|ARN", "IAM instance profile"),
                 OptionSpec.string("placement", "ZONE", "Availability zone, e.g. eu-west-1a"),
-                OptionSpec.string("userdata", "TEXT", "Userdata for the guest (16 KiB at most)").asSecret(),
-                OptionSpec.path("userdata-file", "FILE", "Userdata read from a file (16 KiB at most)"),
                 OptionSpec.string("imds-v2", "optional|required", "Whether instances must use IMDSv2 "
                         + "session tokens; LinuxKit's metadata package needs optional").defaultValue("optional"),
                 OptionSpec.integer("imds-hop-limit", "N", "Hops an IMDS reply may take (2 for containers "
                         + "with their own network)").defaultValue("2"),
-                OptionSpec.string(TAG, "KEY=VALUE", "Tag on the instance and its volumes").asRepeatable(),
-                OptionSpec.keyValues("disk", "size=,type=,iops=,device=", "Create a volume with the instance, "
-                        + "deleted with it; e.g. size=10G,type=gp3").asRepeatable(),
                 OptionSpec.string("volume", "VOL", "Attach an existing volume (vol-...) once running")
                         .asRepeatable(),
-                OptionSpec.flag("follow-console", "Follow the console output until the instance stops or Ctrl-C"),
-                OptionSpec.flag("wait-stopped", "Wait for the guest to power itself off, then print its console"),
-                OptionSpec.flag("rm", "Terminate the instance at the end"),
-                OptionSpec.flag("keep", "Keep the instance when interrupted (Ctrl-C) or on failure")));
+                OptionSpec.flag("follow-console", "Follow the console output until the instance stops or Ctrl-C")));
         return List.copyOf(all);
     }
 }

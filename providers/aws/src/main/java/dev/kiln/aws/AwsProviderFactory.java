@@ -1,10 +1,13 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.DiskRequest;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.RunSupport;
 
 import java.util.List;
 import java.util.Set;
@@ -27,7 +30,7 @@ public final class AwsProviderFactory implements ProviderFactory {
     }
 
     @Override
-    public Set<Format> accepts() {
+    public Set<ImageFormat> accepts() {
         return DiskFiles.ACCEPTS;
     }
 
@@ -39,6 +42,14 @@ public final class AwsProviderFactory implements ProviderFactory {
     @Override
     public List<OptionSpec> runOptions() {
         return AwsOptions.run();
+    }
+
+    /** 16 KiB of userdata; --disk size (required), type, iops, device; --wait none, running (default), stopped. */
+    @Override
+    public RunSupport runSupport() {
+        return RunSupport.NONE.withUserdata(RunSettings.USERDATA_LIMIT, RunSettings.USERDATA_RULE)
+                .withDisks(true, DiskRequest.SIZE, DiskRequest.TYPE, DiskRequest.IOPS, DiskRequest.DEVICE)
+                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING, Lifecycle.Wait.STOPPED);
     }
 
     @Override

@@ -1,34 +1,43 @@
 package dev.kiln.aws;
 
+import dev.kiln.api.Conversions;
+import dev.kiln.api.DiskSource;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
-import dev.kiln.api.DiskSource;
+import dev.kiln.api.PublishPolicy.IfExists;
 import dev.kiln.spi.Cleanup;
+import dev.kiln.spi.ExistingImages;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code push aws} from start to end: check credentials, decide by digest whether anything needs
- * doing, upload a snapshot, register the image, copy and share it, and remove what replace
- * replaces. Any failure or Ctrl-C before the end removes what this push made.
+ * doing, upload a snapshot, register the image, copy and share it. AMI names are unique, so
+ * {@code --if-exists replace} goes through {@link ExistingImages#uniqueNames}: everything slow first, then the
+ * old image is deregistered (its snapshot kept) and the new one registered at once; if that fails the old one
+ * is registered again. Any failure or Ctrl-C before the end removes what this push made.
  */
 final class AwsPush {
 
     private final AwsConnection aws;
     private final PushSettings settings;
-    private final Poller poller;
+    private final Policies policies;
+    private final Conversions conversions;
     private final Events events;
     private final Placements placements = new Placements();
 
-    AwsPush(AwsConnection aws, PushSettings settings, Poller poller, Events events) {
+    AwsPush(AwsConnection aws, PushSettings settings, Policies policies, Conversions conversions, Events events) {
         this.aws = aws;
         this.settings = settings;
-        this.poller = poller;
+        this.policies = policies;
+        this.conversions = conversions;
         this.events = events;
     }
 
@@ -38,70 +47,176 @@ final class AwsPush {
         events.info("account " + account + ", region " + aws.region());
         Ec2Client ec2 = aws.ec2();
         LaunchPermissions sharing = new LaunchPermissions(settings.isPublic(), settings.shareWith());
-        Existing existing = call("look for images of " + request.name(),
-                () -> Existing.find(new OwnImages(ec2), request.name(), request.contentDigest()));
-        if (settings.ifExists() == PushSettings.IfExists.SKIP && existing.sameDigest().isPresent()) {
-            return reuse(request, existing.sameDigest().get(), sharing);
+        OwnImages own = new OwnImages(ec2);
+        List<OwnImage> byDigest = call("look for images of " + request.name(),
+                () -> own.withDigest(request.contentDigest()));
+        List<OwnImage> byName = call("look for images of " + request.name(), () -> own.named(request.name()));
+        IfExists policy = settings.ifExists();
+        if (policy == IfExists.SKIP && byDigest.isEmpty() && !byName.isEmpty()) {
+            OwnImage other = byName.get(0);
+            throw KilnException.tried("publish " + request.name(), "image " + other.imageId() + " already has the name "
+                            + request.name() + " with other content (" + (other.digest().isEmpty() ? "no kiln:digest tag"
+                            : other.digest()) + ")", "pass --if-exists replace to replace it, or choose another --name");
         }
-        existing.check(settings.ifExists(), request.name());
-        call("check block public access", () -> {
-            sharing.checkAllowed(ec2, aws.region());
-            return null;
-        });
-        if (request.dryRun()) {
-            events.info("dry run: would upload " + request.image() + " by " + settings.method() + " and register "
-                    + request.name() + (existing.all().isEmpty() ? "" : ", replacing " + existing.ids()));
-            return result(request, PushResult.Outcome.DRY_RUN);
+        if (policy == IfExists.REPLACE || byDigest.isEmpty() && byName.isEmpty()) {
+            call("check block public access", () -> {
+                sharing.checkAllowed(ec2, aws.region());
+                return null;
+            });
         }
-        return publish(request, existing, sharing);
+        Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
+        Publishing cloud = new Publishing(request, byDigest, byName, sharing, cleanup);
+        ExistingImages.Published<OwnImage> published;
+        try {
+            published = ExistingImages.uniqueNames(policy, request.dryRun(), cloud);
+            cloud.copies.discardReplaced();
+            cleanup.clear();
+        } catch (InterruptedException | RuntimeException e) {
+            throw AwsErrors.failed("publish " + request.name() + " in " + aws.region(), e, cleanup);
+        }
+        return switch (published.outcome()) {
+            case EXISTED -> reuse(request, published.image().orElseThrow(), sharing);
+            case DRY_RUN -> {
+                events.info("dry run: would upload " + request.image() + " by " + settings.method() + " and register "
+                        + request.name() + published.retired().map(o -> ", replacing " + o.imageId()).orElse(""));
+                yield result(request, PushResult.Outcome.DRY_RUN);
+            }
+            default -> {
+                boolean others = removeOtherHolders(byDigest, request.name());
+                yield result(request, others ? PushResult.Outcome.REPLACED : published.outcome());
+            }
+        };
     }
 
-    private PushResult publish(PushRequest request, Existing existing, LaunchPermissions sharing)
-            throws InterruptedException {
-        Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
-        String action = "publish " + request.name() + " in " + aws.region();
-        Ec2Client ec2 = aws.ec2();
-        try {
-            String snapshot = upload(request, cleanup);
-            for (OwnImage old : existing.holdingName(request.name())) {
-                events.info("deregistering " + old.imageId() + " to free the name " + request.name());
-                new RemoveImage(ec2).deregister(old.imageId());
-            }
-            events.phase("register image");
-            String imageId = new RegisterImage(ec2).register(request.name(), snapshot, settings, settings.tags());
-            cleanup.add("image " + imageId, () -> new RemoveImage(ec2).deregister(imageId));
-            OwnImage image = new ImageWait(ec2, poller).available(imageId, aws.region());
-            events.info("registered " + imageId + " in " + aws.region());
-            placements.image(aws.region(), imageId);
-            placements.resource("snapshot", snapshot, aws.region());
-            spread(image, request, sharing, cleanup);
-            cleanup.clear();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            throw AwsErrors.failed(action, e, cleanup);
+    /** The provider's side of {@link ExistingImages.UniqueNames}: the new snapshot is what prepare makes. */
+    private final class Publishing implements ExistingImages.UniqueNames<OwnImage, String, ReleasedImage> {
+        private final PushRequest request;
+        private final List<OwnImage> byDigest;
+        private final List<OwnImage> byName;
+        private final LaunchPermissions sharing;
+        private final Cleanup cleanup;
+        private final ImageRelease release;
+        private final RegionCopies copies;
+        private String snapshot;
+
+        Publishing(PushRequest request, List<OwnImage> byDigest, List<OwnImage> byName, LaunchPermissions sharing,
+                   Cleanup cleanup) {
+            this.request = request;
+            this.byDigest = byDigest;
+            this.byName = byName;
+            this.sharing = sharing;
+            this.cleanup = cleanup;
+            this.release = new ImageRelease(aws.ec2(), aws.region(), events);
+            this.copies = new RegionCopies(aws, policies.poll(), events, settings.ifExists() == IfExists.REPLACE,
+                    placements);
         }
-        removeReplaced(existing);
-        return result(request, existing.all().isEmpty() ? PushResult.Outcome.CREATED : PushResult.Outcome.REPLACED);
+
+        @Override
+        public Optional<OwnImage> findByDigest() {
+            return byDigest.stream().findFirst();
+        }
+
+        @Override
+        public Optional<OwnImage> findByName() {
+            return byName.stream().findFirst();
+        }
+
+        @Override
+        public String describe(OwnImage image) {
+            return image.imageId() + " (" + image.name() + ") in " + aws.region();
+        }
+
+        @Override
+        public String prepare() throws InterruptedException {
+            try {
+                snapshot = upload(request, cleanup);
+                return snapshot;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** RegisterImage (not retried: it is not idempotent), then wait, copy and share; on failure the name is freed. */
+        @Override
+        public OwnImage register(String prepared) throws InterruptedException {
+            Ec2Client ec2 = aws.ec2();
+            events.phase("register image");
+            String imageId = call("register " + request.name(),
+                    () -> new RegisterImage(ec2).register(request.name(), prepared, settings, settings.tags()));
+            Cleanup.Handle made = cleanup.add("image " + imageId, "aws ec2 deregister-image --region " + aws.region()
+                    + " --image-id " + imageId, () -> new RemoveImage(ec2).deregister(imageId));
+            try {
+                OwnImage image = new ImageWait(ec2, policies.poll()).available(imageId, aws.region());
+                events.info("registered " + imageId + " in " + aws.region());
+                placements.image(aws.region(), imageId);
+                placements.resource("snapshot", prepared, aws.region());
+                spread(image, request, sharing, cleanup, copies);
+                return image;
+            } catch (InterruptedException | RuntimeException e) {
+                freeName(made, e);
+                throw e;
+            }
+        }
+
+        @Override
+        public ReleasedImage release(OwnImage old) {
+            return call("free the name " + request.name(), () -> release.release(old.imageId()));
+        }
+
+        @Override
+        public OwnImage restore(ReleasedImage released) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                String id = call("register " + released.describe() + " again", () -> release.restore(released));
+                return new OwnImage(id, released.name(), "", "available", released.snapshotIds());
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void discard(ReleasedImage released) {
+            release.discard(released);
+            placements.resource("removed-image", released.imageId(), aws.region());
+            released.snapshotIds().forEach(s -> placements.resource("removed-snapshot", s, aws.region()));
+        }
+    }
+
+    /** The new image could not be finished: deregister it now, so the old image can take its name back. */
+    private void freeName(Cleanup.Handle made, Exception cause) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            made.undoNow();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private String upload(PushRequest request, Cleanup cleanup) throws IOException, InterruptedException {
-        try (DiskSource disk = DiskFiles.open(request.image(), request.format())) {
+        try (DiskSource disk = DiskFiles.open(conversions, request.image(), request.format())) {
             if (settings.method() == PushSettings.Method.EBS_DIRECT) {
                 return new EbsDirectUpload(aws.ebs(settings.workers(), settings.requestTimeout()), aws.ec2(), settings,
-                        poller, events).upload(disk, settings.tags(), cleanup);
+                        policies, events).upload(disk, settings.tags(), cleanup);
             }
-            return new S3Import(aws, settings, poller, events).upload(disk, request, cleanup);
+            return new S3Import(aws, settings, policies, conversions, events).upload(disk, request, cleanup);
         }
     }
 
     /** Copies to the other regions and sharing, for a new image or one found by digest. */
-    private void spread(OwnImage image, PushRequest request, LaunchPermissions sharing, Cleanup cleanup)
-            throws InterruptedException {
+    private void spread(OwnImage image, PushRequest request, LaunchPermissions sharing, Cleanup cleanup,
+                        RegionCopies copier) throws InterruptedException {
         List<String> regions = settings.regions().stream().filter(r -> !r.equals(aws.region())).distinct().toList();
         List<RegionCopies.Copy> copies = new ArrayList<>();
         if (!regions.isEmpty()) {
             events.phase("copy to " + String.join(", ", regions));
-            copies = new RegionCopies(aws, poller, events).copy(image.imageId(), regions, request.name(),
-                    settings.description(), settings.tags(), cleanup);
+            copies = copier.copy(image.imageId(), regions, request.name(), settings.description(), settings.tags(),
+                    cleanup);
         }
         for (RegionCopies.Copy c : copies) {
             placements.image(c.region(), c.image().imageId());
@@ -125,7 +240,8 @@ final class AwsPush {
         }
         Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
         try {
-            spread(found, request, sharing, cleanup);
+            RegionCopies copier = new RegionCopies(aws, policies.poll(), events, false, placements);
+            spread(found, request, sharing, cleanup, copier);
             cleanup.clear();
         } catch (InterruptedException | RuntimeException e) {
             throw AwsErrors.failed("copy and share " + found.imageId(), e, cleanup);
@@ -133,8 +249,14 @@ final class AwsPush {
         return result(request, PushResult.Outcome.EXISTED);
     }
 
-    private void removeReplaced(Existing existing) {
-        for (OwnImage old : existing.all()) {
+    /** Replace also retires images of other names that held this content, as before; best effort. */
+    private boolean removeOtherHolders(List<OwnImage> byDigest, String name) {
+        boolean any = false;
+        for (OwnImage old : byDigest) {
+            if (old.name().equals(name)) {
+                continue;
+            }
+            any = true;
             try {
                 new RemoveImage(aws.ec2()).remove(old);
                 events.info("removed replaced image " + old.imageId() + " and snapshots " + old.snapshotIds());
@@ -145,11 +267,12 @@ final class AwsPush {
                         + AwsErrors.map("remove " + old.imageId(), e).getMessage());
             }
         }
+        return any;
     }
 
     private PushResult result(PushRequest request, PushResult.Outcome outcome) {
-        return new PushResult("aws", request.name(), request.contentDigest(), outcome, placements.images(),
-                settings.tags(), placements.resources());
+        return PushResult.builder("aws", request).outcome(outcome).images(placements.images()).tags(settings.tags())
+                .resources(placements.resources()).build();
     }
 
     private static <T> T call(String action, java.util.function.Supplier<T> op) {

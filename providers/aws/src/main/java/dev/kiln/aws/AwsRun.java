@@ -2,6 +2,7 @@ package dev.kiln.aws;
 
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;
@@ -26,13 +27,13 @@ final class AwsRun {
 
     private final AwsConnection aws;
     private final RunSettings settings;
-    private final Poller poller;
+    private final Policies policies;
     private final Events events;
 
-    AwsRun(AwsConnection aws, RunSettings settings, Poller poller, Events events) {
+    AwsRun(AwsConnection aws, RunSettings settings, Policies policies, Events events) {
         this.aws = aws;
         this.settings = settings;
-        this.poller = poller;
+        this.policies = policies;
         this.events = events;
     }
 
@@ -58,11 +59,18 @@ final class AwsRun {
         events.phase("start instance");
         String id = new LaunchInstance(ec2).launch(image, request.name(), settings, false);
         if (!settings.keep()) {
-            cleanup.add("instance " + id, () -> terminate(ec2, id));
+            cleanup.add("instance " + id, "aws ec2 terminate-instances --region " + aws.region() + " --instance-ids "
+                    + id, () -> terminate(ec2, id));
         }
-        InstanceState state = new InstanceState(ec2, poller);
+        InstanceState state = new InstanceState(ec2, policies.poll());
+        List<Resource> created = new ArrayList<>(List.of(Resource.of("instance", id, aws.region())));
+        if (settings.waitFor() == Lifecycle.Wait.NONE && !settings.rm() && !settings.console()
+                && settings.volumes().isEmpty()) {
+            cleanup.clear();
+            events.info("instance " + id + " started; not waiting for it (--wait none)");
+            return RunResult.builder("aws", id).location(aws.region()).state("pending").created(created).build();
+        }
         Instance running = state.running(id);
-        List<Resource> created = new ArrayList<>(List.of(new Resource("instance", id, aws.region())));
         attachVolumes(ec2, id);
         Map<String, String> addresses = InstanceState.addresses(running);
         events.info("instance " + id + " is running " + addresses);
@@ -76,11 +84,11 @@ final class AwsRun {
             last = "terminated";
         }
         cleanup.clear();
-        return new RunResult("aws", id, aws.region(), last, addresses, Optional.empty(), Optional.empty(), created,
-                removed);
+        return RunResult.builder("aws", id).location(aws.region()).state(last).addresses(addresses).created(created)
+                .removed(removed).build();
     }
 
-    /** --console follows the console until the instance stops; --wait-stopped waits, then prints it. */
+    /** --follow-console follows the console until the instance stops; --wait stopped waits, then prints it. */
     private String watch(Ec2Client ec2, String id, InstanceState state) throws InterruptedException {
         ConsoleOutput console = new ConsoleOutput(ec2, events);
         if (settings.console()) {
@@ -93,10 +101,10 @@ final class AwsRun {
                     console.follow(id);
                     return now.get().state().nameAsString();
                 }
-                Thread.sleep(poller.interval().toMillis());
+                policies.poll().sleeper().sleep(policies.poll().interval());
             }
         }
-        if (settings.waitStopped()) {
+        if (settings.waitFor() == Lifecycle.Wait.STOPPED) {
             events.phase("wait for the guest to power off");
             Instance stopped = state.stopped(id);
             console.read(id).lines().forEach(l -> events.info("console: " + l));
@@ -124,8 +132,7 @@ final class AwsRun {
         }
         events.info("dry run: EC2 says RunInstances of " + image.imageId() + " as " + settings.instanceType()
                 + " would succeed");
-        return new RunResult("aws", "", aws.region(), "dry-run", Map.of(), Optional.empty(), Optional.empty(),
-                List.of(), false);
+        return RunResult.builder("aws", "").location(aws.region()).state("dry-run").build();
     }
 
     private static void terminate(Ec2Client ec2, String id) {

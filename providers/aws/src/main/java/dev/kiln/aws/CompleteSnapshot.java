@@ -1,7 +1,7 @@
 package dev.kiln.aws;
 
-import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Retry;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ebs.model.ChecksumAggregationMethod;
 import software.amazon.awssdk.services.ebs.model.ChecksumAlgorithm;
@@ -18,17 +18,15 @@ final class CompleteSnapshot {
 
     private final EbsClient ebs;
     private final Retry retry;
-    private final Events events;
 
-    CompleteSnapshot(EbsClient ebs, Retry retry, Events events) {
+    CompleteSnapshot(EbsClient ebs, Retry retry) {
         this.ebs = ebs;
         this.retry = retry;
-        this.events = events;
     }
 
     void complete(String snapshotId, long changedBlocks, byte[] aggregate) throws InterruptedException {
         String checksum = Base64.getEncoder().encodeToString(aggregate);
-        Status status = retry.call("CompleteSnapshot", events, () -> ebs.completeSnapshot(b -> b.snapshotId(snapshotId)
+        Status status = retry.call("CompleteSnapshot", () -> ebs.completeSnapshot(b -> b.snapshotId(snapshotId)
                 .changedBlocksCount(Math.toIntExact(changedBlocks)).checksum(checksum)
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .checksumAggregationMethod(ChecksumAggregationMethod.LINEAR))).status();

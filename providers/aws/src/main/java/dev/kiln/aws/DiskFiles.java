@@ -1,12 +1,13 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.Format;
-import dev.kiln.api.KilnException;
-import dev.kiln.disk.DiskImages;
+import dev.kiln.api.Conversions;
 import dev.kiln.api.DiskSource;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.KilnException;
 
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,17 +17,18 @@ import java.util.Set;
 final class DiskFiles {
 
     /** The formats {@code push aws} reads. */
-    static final Set<Format> ACCEPTS = EnumSet.of(Format.AWS, Format.RAW_EFI, Format.RAW_BIOS, Format.QCOW2_EFI,
-            Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD, Format.VMDK);
+    static final Set<ImageFormat> ACCEPTS = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+            ImageFormat.AWS, ImageFormat.RAW_EFI, ImageFormat.RAW_BIOS, ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS,
+            ImageFormat.VHD, ImageFormat.DYNAMIC_VHD, ImageFormat.VMDK)));
 
     private DiskFiles() {
     }
 
-    static DiskSource open(Path file, Format format) {
+    static DiskSource open(Conversions conversions, Path file, ImageFormat format) {
         if (!ACCEPTS.contains(format)) {
             throw KilnException.usage("push aws reads " + ACCEPTS + " images, not " + format
                     + "; build one with 'kiln build -f aws'");
         }
-        return DiskImages.open(file);
+        return conversions.open(file);
     }
 }

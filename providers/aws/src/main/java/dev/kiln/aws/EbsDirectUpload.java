@@ -1,7 +1,7 @@
 package dev.kiln.aws;
 
-import dev.kiln.api.Events;
 import dev.kiln.api.DiskSource;
+import dev.kiln.api.Events;
 import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;
@@ -21,36 +21,37 @@ final class EbsDirectUpload {
     private final EbsClient ebs;
     private final Ec2Client ec2;
     private final PushSettings settings;
-    private final Poller poller;
+    private final Policies policies;
     private final Events events;
 
-    EbsDirectUpload(EbsClient ebs, Ec2Client ec2, PushSettings settings, Poller poller, Events events) {
+    EbsDirectUpload(EbsClient ebs, Ec2Client ec2, PushSettings settings, Policies policies, Events events) {
         this.ebs = ebs;
         this.ec2 = ec2;
         this.settings = settings;
-        this.poller = poller;
+        this.policies = policies;
         this.events = events;
     }
 
     /** @return the completed snapshot's id */
     String upload(DiskSource disk, Map<String, String> tags, Cleanup cleanup) throws IOException, InterruptedException {
-        Retry retry = Retry.standard();
         events.phase("start snapshot");
-        StartSnapshotResponse started = new StartSnapshot(ebs, retry, events)
+        StartSnapshotResponse started = new StartSnapshot(ebs, policies.calls())
                 .start(disk.size(), settings.description(), tags, settings.kmsKey());
         String id = started.snapshotId();
-        cleanup.add("snapshot " + id, () -> new DeleteSnapshot(ec2).delete(id));
+        cleanup.add("snapshot " + id, "aws ec2 delete-snapshot --snapshot-id " + id,
+                () -> new DeleteSnapshot(ec2).delete(id));
         events.info("snapshot " + id + " started (" + started.volumeSize() + " GiB)");
 
         events.phase("upload blocks");
-        SnapshotBlocks blocks = new SnapshotBlocks(new PutSnapshotBlock(ebs, retry, events), settings.workers(), events);
+        SnapshotBlocks blocks = new SnapshotBlocks(new PutSnapshotBlock(ebs, policies.blocks()), settings.workers(),
+                policies.cancel(), events);
         UploadStats stats = blocks.write(disk, id, Optional.ofNullable(started.blockSize()).orElse(524288));
         events.info("sent " + stats.blocksSent() + " non-zero blocks (" + mib(stats.bytesSent()) + " MiB) of "
                 + stats.blocksRead() + " read (" + mib(stats.bytesRead()) + " MiB read locally)");
 
         events.phase("complete snapshot");
-        new CompleteSnapshot(ebs, retry, events).complete(id, stats.blocksSent(), blocks.aggregate());
-        new SnapshotWait(ec2, poller).completed(id);
+        new CompleteSnapshot(ebs, policies.calls()).complete(id, stats.blocksSent(), blocks.aggregate());
+        new SnapshotWait(ec2, policies.poll()).completed(id);
         return id;
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.aws;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Poll;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -12,9 +13,9 @@ import java.util.Optional;
 final class ImageWait {
 
     private final Ec2Client ec2;
-    private final Poller poller;
+    private final Poll poller;
 
-    ImageWait(Ec2Client ec2, Poller poller) {
+    ImageWait(Ec2Client ec2, Poll poller) {
         this.ec2 = ec2;
         this.poller = poller;
     }

@@ -1,6 +1,7 @@
 package dev.kiln.aws;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Poll;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -15,9 +16,9 @@ import java.util.Set;
 final class InstanceState {
 
     private final Ec2Client ec2;
-    private final Poller poller;
+    private final Poll poller;
 
-    InstanceState(Ec2Client ec2, Poller poller) {
+    InstanceState(Ec2Client ec2, Poll poller) {
         this.ec2 = ec2;
         this.poller = poller;
     }
@@ -29,7 +30,7 @@ final class InstanceState {
                     .contains(i.get().state().name())) {
                 String why = i.get().stateReason() == null ? "" : ": " + i.get().stateReason().message();
                 throw KilnException.tried("start instance " + id, "it went to " + i.get().state().nameAsString() + why,
-                        "check the image, the instance type and the console (--wait-stopped)");
+                        "check the image, the instance type and the console (--wait stopped)");
             }
             return i.filter(x -> x.state().name() == InstanceStateName.RUNNING);
         });

@@ -63,7 +63,7 @@ final class LaunchInstance {
         return b.build();
     }
 
-    private static List<BlockDeviceMapping> volumes(List<DiskSpec> disks) {
+    private static List<BlockDeviceMapping> volumes(List<RunSettings.Volume> disks) {
         return disks.stream().map(d -> BlockDeviceMapping.builder().deviceName(d.device())
                 .ebs(e -> {
                     e.volumeSize(d.sizeGiB()).volumeType(d.type()).deleteOnTermination(true);

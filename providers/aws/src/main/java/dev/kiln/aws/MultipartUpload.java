@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.api.Events;
+import dev.kiln.api.Retry;
 import dev.kiln.spi.Cleanup;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,29 +19,30 @@ final class MultipartUpload {
 
     private final S3Client s3;
     private final Retry retry;
-    private final Events events;
+    private final Retry cleanupRetry;
     private final String bucket;
     private final String key;
     private final String uploadId;
     private final String what;
 
-    private MultipartUpload(S3Client s3, Retry retry, Events events, String bucket, String key, String uploadId) {
+    private final Cleanup.Handle abort;
+
+    private MultipartUpload(S3Client s3, Policies policies, String bucket, String key, String uploadId,
+                            Cleanup cleanup) {
         this.s3 = s3;
-        this.retry = retry;
-        this.events = events;
+        this.retry = policies.calls();
+        this.cleanupRetry = policies.cleanup();
         this.bucket = bucket;
         this.key = key;
         this.uploadId = uploadId;
         this.what = "unfinished multipart upload of s3://" + bucket + "/" + key;
+        this.abort = cleanup.add(what, this::abort);
     }
 
-    static MultipartUpload start(S3Client s3, Retry retry, Events events, String bucket, String key,
-                                 Cleanup cleanup) throws InterruptedException {
-        String id = retry.call("CreateMultipartUpload", events,
-                () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
-        MultipartUpload upload = new MultipartUpload(s3, retry, events, bucket, key, id);
-        cleanup.add(upload.what, upload::abort);
-        return upload;
+    /** CreateMultipartUpload is not retried: a retry after a lost answer would leave an upload nobody aborts. */
+    static MultipartUpload start(S3Client s3, Policies policies, String bucket, String key, Cleanup cleanup) {
+        String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        return new MultipartUpload(s3, policies, bucket, key, id, cleanup);
     }
 
     /**
@@ -49,7 +50,7 @@ final class MultipartUpload {
      * connections; the body is read from the caller's buffer on every attempt, never copied.
      */
     CompletedPart upload(int number, byte[] data, int length) throws InterruptedException {
-        UploadPartResponse r = retry.call("UploadPart " + number, events, () -> s3.uploadPart(
+        UploadPartResponse r = retry.call("UploadPart " + number, () -> s3.uploadPart(
                 b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length),
                 RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
                         "application/octet-stream")));
@@ -58,14 +59,14 @@ final class MultipartUpload {
                 .build();
     }
 
-    void complete(List<CompletedPart> parts, Cleanup cleanup) throws InterruptedException {
-        retry.call("CompleteMultipartUpload", events, () -> s3.completeMultipartUpload(
+    void complete(List<CompletedPart> parts) throws InterruptedException {
+        retry.call("CompleteMultipartUpload", () -> s3.completeMultipartUpload(
                 b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
-        cleanup.forget(what);
+        abort.keep();
     }
 
     private void abort() throws InterruptedException {
-        retry.call("AbortMultipartUpload", events,
+        cleanupRetry.call("AbortMultipartUpload",
                 () -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)));
     }
 }

@@ -17,7 +17,7 @@ final class Placements {
     }
 
     synchronized void resource(String type, String id, String region) {
-        resources.add(new Resource(type, id, region));
+        resources.add(Resource.of(type, id, region));
     }
 
     synchronized List<PushResult.Placement> images() {

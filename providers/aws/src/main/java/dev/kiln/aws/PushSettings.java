@@ -1,7 +1,10 @@
 package dev.kiln.aws;
 
+import dev.kiln.api.Architecture;
 import dev.kiln.api.BootMode;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.PublishPolicy.IfExists;
+import dev.kiln.api.PublishPolicy;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.PushRequest;
 import software.amazon.awssdk.services.ec2.model.ArchitectureValues;
@@ -25,15 +28,13 @@ record PushSettings(Method method, int workers, Optional<String> kmsKey, String 
 
     enum Method { EBS_DIRECT, IMPORT_SNAPSHOT }
 
-    enum IfExists { SKIP, REPLACE, FAIL }
-
     static PushSettings from(Options o, PushRequest request) {
         Method method = choice(o, "method", Method.class);
         int workers = o.integer("workers").orElse(64);
         if (workers < 1 || workers > 512) {
             throw KilnException.usage("--workers must be between 1 and 512, not " + workers);
         }
-        ArchitectureValues arch = "arm64".equals(request.arch()) ? ArchitectureValues.ARM64 : ArchitectureValues.X86_64;
+        ArchitectureValues arch = request.arch() == Architecture.ARM64 ? ArchitectureValues.ARM64 : ArchitectureValues.X86_64;
         boolean tpm = o.flag("tpm");
         BootModeValues boot = bootMode(o, request.bootModes(), arch, tpm);
         Optional<String> imds = o.find("imds-support");
@@ -48,10 +49,11 @@ record PushSettings(Method method, int workers, Optional<String> kmsKey, String 
             throw KilnException.usage("--method import-snapshot needs --bucket (or KILN_AWS_BUCKET): the S3 bucket "
                     + "EC2 imports from");
         }
-        String description = o.find("description").orElse("kiln image " + request.name());
+        PublishPolicy policy = request.policy();
+        String description = policy.description().orElse("kiln image " + request.name());
         return new PushSettings(method, workers, o.find("kms-key-id"), description, boot, tpm, o.flag("ena"), imds,
-                Tags.forImage(request.name(), request.contentDigest(), o.all(AwsOptions.TAG)),
-                choice(o, "if-exists", IfExists.class), o.all("regions"), o.flag("public"), o.all("share-with"),
+                Tags.forImage(request.name(), request.contentDigest(), policy.tags()),
+                policy.ifExists(), o.all("regions"), policy.isPublic(), policy.shareWith(),
                 o.find("bucket"), objectFormat, o.flag("keep-object"), o.duration("request-timeout").orElseThrow(),
                 o.duration(AwsOptions.POLL).orElseThrow(), o.duration(AwsOptions.WAIT).orElseThrow(), arch);
     }

@@ -1,12 +1,10 @@
 package dev.kiln.aws;
 
-import dev.kiln.build.ContentDigest;
-import dev.kiln.api.Events;
-import dev.kiln.api.KilnException;
+import dev.kiln.api.Conversions;
 import dev.kiln.api.DiskSource;
-import dev.kiln.api.Extent;
-import dev.kiln.disk.WriteOptions;
-import dev.kiln.disk.vmdk.StreamVmdkWriter;
+import dev.kiln.api.Events;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.PushRequest;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -33,64 +31,66 @@ final class S3Import {
 
     private final AwsConnection aws;
     private final PushSettings settings;
-    private final Poller poller;
+    private final Policies policies;
+    private final Conversions conversions;
     private final Events events;
-    private final Retry retry = Retry.standard();
 
-    S3Import(AwsConnection aws, PushSettings settings, Poller poller, Events events) {
+    S3Import(AwsConnection aws, PushSettings settings, Policies policies, Conversions conversions, Events events) {
         this.aws = aws;
         this.settings = settings;
-        this.poller = poller;
+        this.policies = policies;
+        this.conversions = conversions;
         this.events = events;
     }
 
     String upload(DiskSource disk, PushRequest request, Cleanup cleanup) throws IOException, InterruptedException {
         boolean vmdk = settings.objectFormat().equals("vmdk");
         String bucket = settings.bucket().orElseThrow();
-        String key = "kiln/" + request.name() + "-" + ContentDigest.hex(request.contentDigest()).substring(0, 12)
+        String key = "kiln/" + request.name() + "-" + request.digestHex().substring(0, 12)
                 + (vmdk ? ".vmdk" : ".raw");
         String object = "s3://" + bucket + "/" + key;
         S3Client s3 = aws.s3(settings.workers());
         events.phase((vmdk ? "stream a streamOptimized VMDK to " : "upload the raw disk to ") + object);
-        long size = send(disk, request.name(), MultipartUpload.start(s3, retry, events, bucket, key, cleanup), vmdk,
-                cleanup);
+        long size = send(disk, request.name(), MultipartUpload.start(s3, policies, bucket, key, cleanup), vmdk);
         events.info("uploaded " + object + ": " + size + " bytes for a " + disk.size() + "-byte disk ("
                 + String.format("%.3f", size / (double) Math.max(1, disk.size())) + " of raw)");
-        cleanup.add("object " + object, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        Cleanup.Handle uploaded = cleanup.add("object " + object, "aws s3 rm " + object,
+                () -> policies.cleanup().call("DeleteObject", () -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
         String snapshot = importSnapshot(bucket, key, vmdk ? "VMDK" : "RAW", cleanup);
         if (!settings.keepObject()) {
-            retry.call("DeleteObject", events, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-            cleanup.forget("object " + object);
+            try {
+                uploaded.undoNow();
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
             events.info("deleted " + object);
         }
         return snapshot;
     }
 
     /** @return the object's size */
-    private long send(DiskSource disk, String name, MultipartUpload upload, boolean vmdk, Cleanup cleanup)
+    private long send(DiskSource disk, String name, MultipartUpload upload, boolean vmdk)
             throws IOException, InterruptedException {
-        long bound = vmdk ? PartPlan.vmdkBound(dataBytes(disk), disk.size()) : disk.size();
+        long bound = vmdk ? conversions.streamBound(disk, ImageFormat.VMDK) : disk.size();
         PartPlan plan = PartPlan.forBound(bound, Math.min(settings.workers(), MAX_PARALLEL_PARTS));
         events.debug("parts of " + (plan.partSize() >> 20) + " MiB, " + plan.parallel() + " in flight, "
                 + plan.buffers() + " buffers");
         String task = "upload " + name;
         try (PartStream parts = new PartStream(upload, plan, n -> events.bytes(task, n, bound))) {
             if (vmdk) {
-                new StreamVmdkWriter(disk, WriteOptions.defaults().withName(name)).write(parts, n -> { });
+                conversions.stream(disk, ImageFormat.VMDK, parts, name);
             } else {
                 copyRaw(disk, parts);
             }
-            upload.complete(parts.finish(), cleanup);
+            upload.complete(parts.finish());
             events.bytes(task, parts.written(), parts.written());
             events.debug("sent " + parts.parts() + " parts");
             return parts.written();
         } catch (InterruptedIOException | ClosedByInterruptException e) {
             throw interruption(e);
         }
-    }
-
-    private static long dataBytes(DiskSource disk) throws IOException {
-        return disk.extents().stream().mapToLong(Extent::length).sum();
     }
 
     /** The raw object is the whole disk, holes included: EC2 reads it as the volume, byte for byte. */
@@ -107,19 +107,22 @@ final class S3Import {
             throws InterruptedException {
         events.phase("import snapshot");
         Ec2Client ec2 = aws.ec2();
-        ImportSnapshotTask task = new ImportSnapshotTask(ec2, poller);
+        ImportSnapshotTask task = new ImportSnapshotTask(ec2, policies.poll());
         String taskId = task.start(bucket, key, format, settings.description(), settings.kmsKey());
-        cleanup.add("import task " + taskId, () -> task.cancel(taskId));
+        Cleanup.Handle running = cleanup.add("import task " + taskId, "aws ec2 cancel-import-task --import-task-id "
+                + taskId, () -> task.cancel(taskId));
         String snapshot;
         try {
             snapshot = task.completed(taskId);
         } catch (KilnException failed) {
-            cleanup.forget("import task " + taskId);
+            running.keep();
             throw failed;
         }
-        cleanup.forget("import task " + taskId);
-        cleanup.add("snapshot " + snapshot, () -> new DeleteSnapshot(ec2).delete(snapshot));
-        ec2.createTags(b -> b.resources(snapshot).tags(Tags.ec2(settings.tags())));
+        running.keep();
+        cleanup.add("snapshot " + snapshot, "aws ec2 delete-snapshot --snapshot-id " + snapshot,
+                () -> new DeleteSnapshot(ec2).delete(snapshot));
+        policies.calls().call("CreateTags", () -> ec2.createTags(b -> b.resources(snapshot)
+                .tags(Tags.ec2(settings.tags()))));
         return snapshot;
     }
 

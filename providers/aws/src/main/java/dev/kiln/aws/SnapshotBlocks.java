@@ -1,18 +1,18 @@
 package dev.kiln.aws;
 
-import dev.kiln.core.Digests;
-import dev.kiln.api.Events;
 import dev.kiln.api.DiskSource;
+import dev.kiln.api.Events;
 import dev.kiln.api.Extent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -30,15 +30,17 @@ final class SnapshotBlocks {
 
     private final BlockSink put;
     private final int workers;
+    private final dev.kiln.api.CancelToken cancel;
     private final Events events;
     private final Map<Long, byte[]> digests = new ConcurrentSkipListMap<>();
     private final AtomicLong blocksRead = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
 
-    SnapshotBlocks(BlockSink put, int workers, Events events) {
+    SnapshotBlocks(BlockSink put, int workers, dev.kiln.api.CancelToken cancel, Events events) {
         this.put = put;
         this.workers = workers;
+        this.cancel = cancel;
         this.events = events;
     }
 
@@ -70,7 +72,7 @@ final class SnapshotBlocks {
 
     /** LINEAR aggregate: SHA-256 over the per-block digests in block-index order. */
     byte[] aggregate() {
-        MessageDigest md = Digests.sha256();
+        MessageDigest md = sha256();
         digests.values().forEach(md::update);
         return md.digest();
     }
@@ -79,11 +81,9 @@ final class SnapshotBlocks {
             throws IOException, InterruptedException {
         byte[] block = new byte[blockSize];
         ByteBuffer buffer = ByteBuffer.wrap(block);
-        MessageDigest md = Digests.sha256();
+        MessageDigest md = sha256();
         for (long index; (index = cursor.next()) >= 0; ) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("stopped");
-            }
+            cancel.throwIfCancelled();
             long offset = index * blockSize;
             buffer.clear();
             disk.read(offset, buffer);
@@ -101,6 +101,14 @@ final class SnapshotBlocks {
             bytesSent.addAndGet(blockSize);
         }
         return null;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** The first failing worker stops them all (the caller's finally shuts the pool down). */

@@ -1,6 +1,6 @@
 package dev.kiln.aws;
 
-import dev.kiln.api.Events;
+import dev.kiln.api.Retry;
 import software.amazon.awssdk.services.ebs.EbsClient;
 import software.amazon.awssdk.services.ebs.model.StartSnapshotResponse;
 
@@ -21,12 +21,10 @@ final class StartSnapshot {
 
     private final EbsClient ebs;
     private final Retry retry;
-    private final Events events;
 
-    StartSnapshot(EbsClient ebs, Retry retry, Events events) {
+    StartSnapshot(EbsClient ebs, Retry retry) {
         this.ebs = ebs;
         this.retry = retry;
-        this.events = events;
     }
 
     /** @return the snapshot id and EBS's block size (524288 today) */
@@ -34,7 +32,7 @@ final class StartSnapshot {
                                 Optional<String> kmsKey) throws InterruptedException {
         long gib = Math.max(1, (diskBytes + GIB - 1) / GIB);
         String token = UUID.randomUUID().toString();
-        return retry.call("StartSnapshot", events, () -> ebs.startSnapshot(b -> {
+        return retry.call("StartSnapshot", () -> ebs.startSnapshot(b -> {
             b.volumeSize(gib).description(description).tags(Tags.ebs(tags))
                     .timeout(IDLE_TIMEOUT_MINUTES).clientToken(token);
             kmsKey.ifPresent(k -> b.encrypted(true).kmsKeyArn(k));

@@ -17,29 +17,25 @@ final class Tags {
     private Tags() {
     }
 
-    static Map<String, String> forImage(String name, String digest, List<String> extra) {
-        Map<String, String> tags = new LinkedHashMap<>(parse(extra));
+    static Map<String, String> forImage(String name, String digest, Map<String, String> extra) {
+        Map<String, String> tags = new LinkedHashMap<>(checked(extra));
         tags.put(NAME, name);
         tags.put(DIGEST, digest);
         tags.put(VERSION, Version.get());
         return tags;
     }
 
-    /** {@code k=v} pairs; AWS allows empty values but not empty keys. */
-    static Map<String, String> parse(List<String> pairs) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw KilnException.usage("--tag must look like KEY=VALUE, not '" + pair + "'");
+    /** The user's tags, refusing kiln's and AWS's reserved prefixes. */
+    static Map<String, String> checked(Map<String, String> tags) {
+        for (String key : tags.keySet()) {
+            if (key.isEmpty()) {
+                throw KilnException.usage("--tag needs a key: KEY=VALUE");
             }
-            String key = pair.substring(0, eq);
             if (key.startsWith("kiln:") || key.startsWith("aws:")) {
                 throw KilnException.usage("--tag " + key + ": keys starting with kiln: or aws: are reserved");
             }
-            tags.put(key, pair.substring(eq + 1));
         }
-        return tags;
+        return new LinkedHashMap<>(tags);
     }
 
     static List<software.amazon.awssdk.services.ec2.model.Tag> ec2(Map<String, String> tags) {

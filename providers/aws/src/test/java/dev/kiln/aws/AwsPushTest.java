@@ -1,8 +1,12 @@
 package dev.kiln.aws;
 
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
 import dev.kiln.api.BootMode;
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.PublishPolicy;
+import dev.kiln.api.PublishPolicy.IfExists;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,6 +38,8 @@ class AwsPushTest {
     Path tmp;
     AwsStub aws;
     ProviderHarness harness;
+    /** The shared push flags (--if-exists, --public, --share-with, --description, --tag) as the CLI hands them over. */
+    PublishPolicy policy = PublishPolicy.DEFAULT;
 
     @BeforeEach
     void start() {
@@ -46,7 +53,8 @@ class AwsPushTest {
     }
 
     static ProviderHarness harness(AwsStub aws, Path tmp) {
-        return new ProviderHarness(new AwsProviderFactory(), tmp)
+        FakeTime time = new FakeTime();
+        return new ProviderHarness(new AwsProviderFactory(), tmp).clock(time).sleeper(time.sleeper())
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
                 .env("AWS_EC2_METADATA_DISABLED", "true")
                 .env("AWS_CONFIG_FILE", tmp.resolve("no-config").toString())
@@ -55,9 +63,17 @@ class AwsPushTest {
                 .flag("endpoint-url", aws.url()).flag("poll-interval", "10ms");
     }
 
+    static PushRequest request(Path image, ImageFormat format, Architecture arch, Set<BootMode> boot,
+                               PublishPolicy policy) {
+        return new PushRequest(Artifact.single(format, image), "hello", arch, boot, DIGEST, policy, false);
+    }
+
+    static PublishPolicy policy(IfExists ifExists, boolean isPublic, List<String> shareWith, Map<String, String> tags) {
+        return new PublishPolicy(ifExists, isPublic, shareWith, Optional.empty(), tags);
+    }
+
     PushResult push(Path image) throws Exception {
-        return push(new PushRequest(image, Format.AWS, "hello", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI), DIGEST,
-                false));
+        return push(request(image, ImageFormat.AWS, Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), policy));
     }
 
     PushResult push(PushRequest request) throws Exception {
@@ -91,7 +107,7 @@ class AwsPushTest {
                 "subformat=streamOptimized", raw.toString(), vmdk.toString()).inheritIO().start();
         assertThat(convert.waitFor()).isZero();
 
-        push(new PushRequest(vmdk, Format.VMDK, "hello", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI), DIGEST, false));
+        push(request(vmdk, ImageFormat.VMDK, Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), policy));
 
         assertThat(aws.ebs.accepted.keySet()).containsExactlyInAnyOrder(0, 3, 9, 16);
         assertThat(aws.ebs.completedCount).isEqualTo(4);
@@ -99,7 +115,7 @@ class AwsPushTest {
 
     @Test
     void startsAWholeGibSnapshotTaggedFromTheStart() throws Exception {
-        harness.flag("tag", "team=images");
+        policy = policy(IfExists.SKIP, false, List.of(), Map.of("team", "images"));
         push(sample());
 
         String start = aws.requests("POST", "/snapshots").stream().filter(r -> r.getUrl().equals("/snapshots"))
@@ -112,7 +128,7 @@ class AwsPushTest {
 
     @Test
     void registersAnHvmImageOnGp3WithUefiPreferredEnaAndTags() throws Exception {
-        harness.flag("tag", "team=images");
+        policy = policy(IfExists.SKIP, false, List.of(), Map.of("team", "images"));
         push(sample());
 
         Map<String, String> r = aws.calls("RegisterImage").get(0);
@@ -132,7 +148,7 @@ class AwsPushTest {
     @Test
     void tpmAndImdsV2AreOptInAndTpmBringsUefi() throws Exception {
         harness.flag("tpm", "true").flag("imds-support", "v2.0");
-        push(new PushRequest(sample(), Format.AWS, "hello", "arm64", Set.of(BootMode.BIOS, BootMode.UEFI), DIGEST, false));
+        push(request(sample(), ImageFormat.AWS, Architecture.ARM64, Set.of(BootMode.BIOS, BootMode.UEFI), policy));
 
         Map<String, String> r = aws.calls("RegisterImage").get(0);
         assertThat(r).containsEntry("TpmSupport", "v2.0").containsEntry("ImdsSupport", "v2.0")
@@ -157,7 +173,9 @@ class AwsPushTest {
     void replaceRegistersTheNewImageThenRemovesTheOldImageAndSnapshot() throws Exception {
         aws.ec2Where("DescribeImages", "Filter.1.Name=name", AwsStub.images(
                 AwsStub.image("ami-0old", "hello", "sha256:" + "0".repeat(64), "snap-0old")));
-        harness.flag("if-exists", "replace");
+        aws.ec2Where("DescribeImages", "ImageId.1=ami-0old", AwsStub.images(
+                AwsStub.image("ami-0old", "hello", "sha256:" + "0".repeat(64), "snap-0old")));
+        policy = policy(IfExists.REPLACE, false, List.of(), Map.of());
 
         PushResult result = push(sample());
 
@@ -241,8 +259,8 @@ class AwsPushTest {
                 .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", "x")
                 .env("AWS_CONFIG_FILE", tmp.resolve("none").toString()).flag("endpoint-url", aws.url());
         try (Provider p = new AwsProviderFactory().create(noRegion.pushContext())) {
-            assertThatThrownBy(() -> p.push(new PushRequest(sample(), Format.AWS, "hello", "amd64",
-                    Set.of(BootMode.UEFI), DIGEST, false)))
+            assertThatThrownBy(() -> p.push(request(sample(), ImageFormat.AWS, Architecture.AMD64,
+                    Set.of(BootMode.UEFI), policy)))
                     .hasMessageContaining("--region").hasMessageContaining("AWS_REGION")
                     .hasMessageContaining("AWS_DEFAULT_REGION");
         }
@@ -292,7 +310,7 @@ class AwsPushTest {
 
     @Test
     void publicAndSharedImagesGetLaunchAndVolumePermissions() throws Exception {
-        harness.flag("public", "true").flag("share-with", "210987654321");
+        policy = policy(IfExists.SKIP, true, List.of("210987654321"), Map.of());
 
         push(sample());
 
@@ -306,7 +324,7 @@ class AwsPushTest {
 
     @Test
     void blockPublicAccessStopsPublicBeforeUploading() throws Exception {
-        harness.flag("public", "true");
+        policy = policy(IfExists.SKIP, true, List.of(), Map.of());
         aws.ec2("GetImageBlockPublicAccessState", "<imageBlockPublicAccessState>block-new-sharing</imageBlockPublicAccessState>");
 
         assertThatThrownBy(() -> push(sample())).isInstanceOf(KilnException.class)

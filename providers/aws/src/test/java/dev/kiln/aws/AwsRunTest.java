@@ -1,7 +1,10 @@
 package dev.kiln.aws;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.api.Userdata;
 import dev.kiln.spi.Provider;
+import dev.kiln.spi.RunChecks;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 import dev.kiln.testkit.ProviderHarness;
@@ -14,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -32,6 +37,8 @@ class AwsRunTest {
     Path tmp;
     AwsStub aws;
     ProviderHarness harness;
+    /** The shared run flags (--userdata-file, --disk, --wait, --rm, --keep, --tag) as the CLI hands them over. */
+    RunRequest request = RunRequest.of("image", "hello", false);
 
     @BeforeEach
     void start() {
@@ -77,7 +84,10 @@ class AwsRunTest {
 
     RunResult run(String image) throws Exception {
         try (Provider p = new AwsProviderFactory().create(harness.runContext())) {
-            return p.run(new RunRequest(image, "hello", false));
+            RunRequest r = new RunRequest(image, request.name(), request.dryRun(), request.userdata(), request.disks(),
+                    request.lifecycle(), request.tags());
+            RunChecks.check(r, new AwsProviderFactory().runSupport(), "aws");
+            return p.run(r);
         }
     }
 
@@ -85,10 +95,12 @@ class AwsRunTest {
     void runInstancesCarriesTheExactUserdataBytesTheVolumesAndTheOptions() throws Exception {
         byte[] userdata = {'{', '"', 'a', '"', ':', '1', '}', '\n', (byte) 0xff, 0, 7};
         Path file = Files.write(tmp.resolve("userdata.bin"), userdata);
-        harness.flag("userdata-file", file.toString()).flag("disk", "size=10G,type=io2,iops=4000", "size=1")
-                .flag("volume", "vol-1234567890abcdef0").flag("subnet", "subnet-0abc").flag("security-group", "sg-1,sg-2")
-                .flag("key-name", "ops").flag("instance-profile", "kiln-role").flag("placement", "eu-west-1b")
-                .flag("tag", "team=images");
+        request = request.withUserdata(Userdata.of(Files.readAllBytes(file), "--userdata-file " + file))
+                .withDisks(RunChecks.disks(List.of("size=10G,type=io2,iops=4000", "size=1"),
+                        new AwsProviderFactory().runSupport(), "aws"))
+                .withTags(Map.of("team", "images"));
+        harness.flag("volume", "vol-1234567890abcdef0").flag("subnet", "subnet-0abc").flag("security-group", "sg-1,sg-2")
+                .flag("key-name", "ops").flag("instance-profile", "kiln-role").flag("placement", "eu-west-1b");
 
         RunResult result = run(AwsStub.IMAGE);
 
@@ -121,7 +133,7 @@ class AwsRunTest {
 
     @Test
     void rmTerminatesTheInstanceAtTheEnd() throws Exception {
-        harness.flag("rm", "true");
+        request = request.withLifecycle(new Lifecycle(Optional.empty(), true, false, Optional.empty()));
         aws.server.stubFor(post(urlEqualTo("/")).atPriority(2).withRequestBody(containing("Action=TerminateInstances&"))
                 .inScenario("life").willSetStateTo("gone").willReturn(aResponse().withHeader("Content-Type", "text/xml")
                         .withBody("<TerminateInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
@@ -137,7 +149,8 @@ class AwsRunTest {
 
     @Test
     void waitStoppedWaitsForPowerOffAndReportsTheConsole() throws Exception {
-        harness.flag("wait-stopped", "true");
+        request = request.withLifecycle(new Lifecycle(Optional.of(Lifecycle.Wait.STOPPED), false, false,
+                Optional.empty()));
         instances(STARTED, "running", "ran");
         instances("ran", "stopped", null);
 
@@ -150,7 +163,7 @@ class AwsRunTest {
     @Test
     void userdataOver16KibIsAClearErrorBeforeAnyCall() throws Exception {
         Path file = Files.write(tmp.resolve("big"), new byte[16 * 1024 + 1]);
-        harness.flag("userdata-file", file.toString());
+        request = request.withUserdata(Userdata.of(Files.readAllBytes(file), "--userdata-file " + file));
 
         assertThatThrownBy(() -> run(AwsStub.IMAGE)).isInstanceOf(KilnException.class)
                 .hasMessageContaining("16385 bytes").hasMessageContaining("16 KiB");
@@ -189,7 +202,8 @@ class AwsRunTest {
 
     @Test
     void keepLeavesTheInstanceWhenSomethingFails() throws Exception {
-        harness.flag("volume", "vol-0missing").flag("keep", "true");
+        harness.flag("volume", "vol-0missing");
+        request = request.withLifecycle(new Lifecycle(Optional.empty(), false, true, Optional.empty()));
         aws.ec2Error("AttachVolume", 400, "InvalidVolume.NotFound", "The volume 'vol-0missing' does not exist.");
 
         assertThatThrownBy(() -> run(AwsStub.IMAGE)).isInstanceOf(KilnException.class);

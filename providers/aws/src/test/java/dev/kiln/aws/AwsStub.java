@@ -71,6 +71,7 @@ final class AwsStub implements AutoCloseable {
                 "ModifySnapshotAttribute", "CancelImportTask")) {
             ec2(a, "<return>true</return>");
         }
+        ec2("DescribeImageAttribute", "<imageId>" + IMAGE + "</imageId><launchPermission/>");
         ec2("GetImageBlockPublicAccessState", "<imageBlockPublicAccessState>unblocked</imageBlockPublicAccessState>");
         ec2("GetSnapshotBlockPublicAccessState", "<state>unblocked</state>");
     }

@@ -1,7 +1,5 @@
 package dev.kiln.aws;
 
-import dev.kiln.api.BootMode;
-import dev.kiln.build.Format;
 import dev.kiln.api.Event;
 import dev.kiln.api.Events;
 import dev.kiln.disk.DiskImages;
@@ -12,7 +10,6 @@ import dev.kiln.testkit.ProviderHarness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 
 /**
  * bench/aws-ebs-direct.sh: {@code prep IMAGE} times block preparation alone (read the data extents,
@@ -36,7 +33,8 @@ public final class EbsBench {
     private static void prep(Path image, int threads) throws Exception {
         try (DiskSource disk = DiskImages.open(image)) {
             long start = System.nanoTime();
-            SnapshotBlocks blocks = new SnapshotBlocks((id, index, data, sha) -> { }, threads, Events.none());
+            SnapshotBlocks blocks = new SnapshotBlocks((id, index, data, sha) -> { }, threads,
+                    dev.kiln.api.CancelToken.create(), Events.none());
             UploadStats s = blocks.write(disk, "snap-prep", 524288);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("prep blocksRead=%d bytesRead=%d nonZeroBlocks=%d seconds=%.3f MBps=%.1f%n",
@@ -59,8 +57,7 @@ public final class EbsBench {
         ProviderHarness h = harness().flag("endpoint-url", url);
         long start = System.nanoTime();
         try (Provider p = new AwsProviderFactory().create(h.pushContext())) {
-            p.push(new PushRequest(image, Format.AWS, "bench", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI),
-                    "sha256:" + "0".repeat(64), false));
+            p.push(PushRequest.of(image, dev.kiln.api.ImageFormat.AWS, "bench", "sha256:" + "0".repeat(64)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         h.events().all().stream().filter(e -> e instanceof Event.Log l && l.message().startsWith("sent "))

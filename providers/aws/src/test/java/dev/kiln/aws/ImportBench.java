@@ -1,13 +1,10 @@
 package dev.kiln.aws;
 
-import dev.kiln.api.BootMode;
-import dev.kiln.build.Format;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.testkit.ProviderHarness;
 
 import java.nio.file.Path;
-import java.util.Set;
 
 /**
  * bench/aws-import.sh: {@code IMAGE EC2_URL S3_URL} runs {@code push aws --method import-snapshot}
@@ -24,8 +21,7 @@ public final class ImportBench {
                 .flag("method", "import-snapshot").flag("bucket", "bench").flag("keep-object", "true");
         long start = System.nanoTime();
         try (Provider p = new AwsProviderFactory().create(h.pushContext())) {
-            p.push(new PushRequest(Path.of(args[0]), Format.AWS, "inproc", "amd64", Set.of(BootMode.BIOS,
-                    BootMode.UEFI), "sha256:" + "0".repeat(64), false));
+            p.push(PushRequest.of(Path.of(args[0]), dev.kiln.api.ImageFormat.AWS, "inproc", "sha256:" + "0".repeat(64)));
         }
         System.out.printf("push seconds=%.3f%n", (System.nanoTime() - start) / 1e9);
     }

@@ -1,8 +1,10 @@
 package dev.kiln.aws;
 
 import com.adobe.testing.s3mock.S3MockApplication;
+import dev.kiln.api.Architecture;
 import dev.kiln.api.BootMode;
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.PublishPolicy;
 import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskFormat;
 import dev.kiln.disk.DiskImages;
@@ -138,8 +140,8 @@ class S3ImportTest {
 
     void push(Path image) throws Exception {
         try (Provider p = new AwsProviderFactory().create(harness.pushContext())) {
-            p.push(new PushRequest(image, Format.AWS, "hello", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI),
-                    AwsPushTest.DIGEST, false));
+            p.push(AwsPushTest.request(image, ImageFormat.AWS, Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI),
+                    PublishPolicy.DEFAULT));
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.kiln.cli;
 
 import dev.kiln.build.ContentDigest;
+import dev.kiln.build.BuildRecord;
 import dev.kiln.build.Format;
+import dev.kiln.core.Digests;
 import dev.kiln.api.Architecture;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.Events;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Works out what a file given to push is: its format and image name from the file name LinuxKit gives it. */
 final class ImageFiles {
@@ -42,20 +45,100 @@ final class ImageFiles {
                 .findFirst().map(s -> file.substring(0, file.length() - s.suffix().length())).orElse(file);
     }
 
-    static PushRequest describe(Path image, String name, Architecture arch, boolean dryRun, ProviderFactory factory,
+    /**
+     * What {@code push} publishes for IMAGE: a file as kiln build names it; a build record
+     * ({@code NAME.kiln.json}); a build's name or folder, whose record says which output this provider takes;
+     * or one file of a format of several (e.g. {@code hello-kernel}), completed from its record.
+     */
+    static PushRequest describe(String image, String name, Architecture arch, boolean dryRun, ProviderFactory factory,
                                 Events events) {
-        if (!Files.isRegularFile(image)) {
-            throw KilnException.usage("No such image file: " + image + "; build one with 'kiln build -f "
+        Path path = Path.of(image);
+        Optional<Path> record = recordFor(path);
+        if (record.isPresent()) {
+            return fromRecord(record.get(), name, arch, dryRun, factory, events);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw KilnException.usage("No such image file or build: " + image + "; build one with 'kiln build -f "
                     + factory.accepts().iterator().next() + " FILE.yml'");
         }
-        String fileName = image.getFileName().toString();
+        String fileName = path.getFileName().toString();
         Format format = formatOf(fileName).orElseThrow(() -> KilnException.usage(
                 "Cannot tell the format of " + fileName + " from its name; " + factory.name() + " takes files named "
-                        + "like kiln build names them: " + String.join(", ",
-                        factory.accepts().stream().map(f -> Format.of(f.id()).fileNames("NAME").get(0)).sorted().toList())));
-        events.debug("digest of " + image);
-        String digest = ContentDigest.of(image, format);
-        return new PushRequest(Artifact.single(ImageFormat.of(format.id()), image),
-                name == null ? baseName(fileName) : name, arch, format.bootModes(), digest, PublishPolicy.DEFAULT, dryRun);
+                        + "like kiln build names them: " + String.join(", ", factory.accepts().stream()
+                        .flatMap(f -> known(f).stream()).map(f -> f.fileNames("NAME").get(0)).sorted().toList())));
+        return request(Artifact.single(ImageFormat.of(format.id()), path), name == null ? baseName(fileName) : name,
+                arch, dryRun, events);
+    }
+
+    /** The build record IMAGE names: the record itself, NAME.kiln.json, the one record in a folder, or a member's. */
+    private static Optional<Path> recordFor(Path path) {
+        String file = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (Files.isRegularFile(path) && file.endsWith(BuildRecord.SUFFIX)) {
+            return Optional.of(path);
+        }
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                List<Path> records = files.filter(p -> p.getFileName().toString().endsWith(BuildRecord.SUFFIX)).sorted()
+                        .toList();
+                if (records.size() != 1) {
+                    throw KilnException.usage(path + (records.isEmpty() ? " holds no build record (NAME"
+                            + BuildRecord.SUFFIX + "); run 'kiln build --dir " + path + "' first"
+                            : " holds several builds; name one: " + records.stream().map(p -> p.getFileName().toString())
+                            .toList()));
+                }
+                return Optional.of(records.get(0));
+            } catch (java.io.IOException e) {
+                throw KilnException.usage("Cannot list " + path + ": " + e.getMessage());
+            }
+        }
+        Path named = path.resolveSibling(file + BuildRecord.SUFFIX);
+        if (!Files.isRegularFile(path) && Files.isRegularFile(named)) {
+            return Optional.of(named);
+        }
+        if (Files.isRegularFile(path) && formatOf(file).filter(f -> f.fileNames("").size() > 1).isPresent()) {
+            Path sibling = path.resolveSibling(baseName(file) + BuildRecord.SUFFIX);
+            return Files.isRegularFile(sibling) ? Optional.of(sibling) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static PushRequest fromRecord(Path file, String name, Architecture arch, boolean dryRun,
+                                          ProviderFactory factory, Events events) {
+        BuildRecord record = BuildRecord.read(file);
+        Artifact artifact = record.outputs().stream().filter(a -> factory.accepts().contains(a.format())).findFirst()
+                .orElseThrow(() -> KilnException.usage("The build " + file.getFileName() + " wrote "
+                        + record.outputs().stream().map(a -> a.format().id()).toList() + "; " + factory.name()
+                        + " takes " + factory.accepts().stream().map(ImageFormat::id).sorted().toList()
+                        + "; build one of those with 'kiln build -f FORMAT'"));
+        for (Path p : artifact.files().values()) {
+            if (!Files.isRegularFile(p)) {
+                throw KilnException.usage("The build record " + file + " lists " + p + ", which is missing; build again");
+            }
+        }
+        events.info("pushing the " + artifact.format() + " output of " + file.getFileName());
+        return request(artifact, name == null ? record.name() : name, arch, dryRun, events);
+    }
+
+    private static PushRequest request(Artifact artifact, String name, Architecture arch, boolean dryRun,
+                                       Events events) {
+        Optional<Format> format = known(artifact.format());
+        events.debug("digest of " + artifact.files().values());
+        String digest = artifact.files().size() == 1
+                ? ContentDigest.of(artifact.primary(), format.orElse(Format.TAR))
+                : combined(artifact);
+        return new PushRequest(artifact, name, arch, format.map(Format::bootModes).orElse(java.util.Set.of()), digest,
+                PublishPolicy.DEFAULT, dryRun);
+    }
+
+    /** Several files: sha256 over "role sha256-of-file" lines, in role order. */
+    private static String combined(Artifact artifact) {
+        StringBuilder lines = new StringBuilder();
+        artifact.files().forEach((role, p) -> lines.append(role).append(' ').append(Digests.sha256Hex(p)).append('\n'));
+        java.security.MessageDigest sha = Digests.sha256();
+        return "sha256:" + Digests.hex(sha.digest(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static Optional<Format> known(ImageFormat format) {
+        return java.util.Arrays.stream(Format.values()).filter(f -> f.id().equals(format.id())).findFirst();
     }
 }

@@ -157,7 +157,7 @@ final class ProviderCommand implements Callable<Integer> {
         try (Provider provider = factory.create(context)) {
             if (verb == Verb.PUSH) {
                 String arch = parsed.matchedOptionValue("--arch", "amd64");
-                PushRequest request = ImageFiles.describe(Path.of(image), parsed.matchedOptionValue("--name", null),
+                PushRequest request = ImageFiles.describe(image, parsed.matchedOptionValue("--name", null),
                         Architecture.of(arch), dryRun, factory, events).withPolicy(SharedFlags.policy(common));
                 var result = provider.push(request);
                 root.renderer().close();

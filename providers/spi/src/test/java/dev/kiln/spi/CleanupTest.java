@@ -46,8 +46,7 @@ class CleanupTest {
     @Test
     void forgottenAndClearedStepsAreKept() {
         cleanup.add("object o", () -> undone.add("object"));
-        cleanup.add("task t", () -> undone.add("task"));
-        cleanup.forget("task t");
+        cleanup.add("task t", () -> undone.add("task")).keep();
 
         assertThat(cleanup.undo()).isEqualTo("removed object o");
         cleanup.add("image i", () -> undone.add("image"));

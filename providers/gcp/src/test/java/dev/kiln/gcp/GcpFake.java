@@ -5,14 +5,16 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kiln.api.CancelToken;
+import dev.kiln.api.Retry;
 import dev.kiln.testkit.ProviderHarness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -83,15 +85,30 @@ final class GcpFake implements AutoCloseable {
         ProviderHarness h = new ProviderHarness(new GcpProviderFactory(), dir);
         h.env("NO_GCE_CHECK", "true").env("CLOUDSDK_CONFIG", dir.resolve("gcloud").toString());
         h.flag("keys", key(true).toString()).flag("endpoint", endpoint()).flag("storage-endpoint", gcs.endpoint());
-        h.clock(time);
+        h.clock(time).sleeper(time);
         return h;
     }
 
-    /** Retries back off by milliseconds of fake time. */
-    static final Backoff FAST = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 5);
+    /** Every retry pause is the longest full jitter allows: 1 s, 2 s, 4 s ... of fake time. */
+    static final Random LONGEST_PAUSES = new Random() {
+        @Override
+        public double nextDouble() {
+            return 0.999;
+        }
+    };
 
     GcpProvider provider(dev.kiln.spi.ProviderContext context) {
-        return new GcpProvider(context, time, FAST);
+        return new GcpProvider(context, LONGEST_PAUSES);
+    }
+
+    /** The calls a provider on {@code time} makes, for tests of one operation. */
+    GcpCalls calls(dev.kiln.api.Events events) {
+        return calls(time, events);
+    }
+
+    static GcpCalls calls(FakeTime time, dev.kiln.api.Events events) {
+        return new GcpCalls(Retry.builder().clock(time).sleeper(time).random(LONGEST_PAUSES), time, time,
+                CancelToken.create(), events);
     }
 
     void stub(MappingBuilder mapping) {

@@ -51,6 +51,11 @@ final class GcpFake implements AutoCloseable {
 
     /** A service-account key whose token_uri is this server: the real JWT flow, offline. */
     Path key(boolean withProject) throws Exception {
+        return key(dir, endpoint() + "/token", withProject);
+    }
+
+    /** A service-account key whose token_uri is {@code tokenUri}. */
+    static Path key(Path dir, String tokenUri, boolean withProject) throws Exception {
         String pem = privateKey();
         JsonObject key = new JsonObject();
         key.addProperty("type", "service_account");
@@ -61,7 +66,7 @@ final class GcpFake implements AutoCloseable {
         key.addProperty("private_key", pem);
         key.addProperty("client_email", "kiln@" + PROJECT + ".iam.gserviceaccount.com");
         key.addProperty("client_id", "104857600000000000000");
-        key.addProperty("token_uri", endpoint() + "/token");
+        key.addProperty("token_uri", tokenUri);
         Path file = dir.resolve(withProject ? "key.json" : "key-no-project.json");
         Files.writeString(file, key.toString());
         return file;
@@ -70,7 +75,7 @@ final class GcpFake implements AutoCloseable {
     private static String pem;
 
     /** One RSA key for all tests: making one costs about a second. */
-    private static synchronized String privateKey() throws Exception {
+    static synchronized String privateKey() throws Exception {
         if (pem == null) {
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048);

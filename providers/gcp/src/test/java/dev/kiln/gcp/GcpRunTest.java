@@ -251,4 +251,31 @@ class GcpRunTest {
         assertThatThrownBy(this::run).isInstanceOf(KilnException.class).hasMessageContaining("kept instance");
         assertThat(requests("DELETE", ZONE + "/instances/hello")).isEmpty();
     }
+
+    @Test
+    void waitNoneReturnsOnceTheInsertIsDoneWithoutWaitingForRunning() throws Exception {
+        instanceStates("PROVISIONING", "RUNNING");
+        lifecycle(Lifecycle.Wait.NONE, false, false);
+
+        RunResult result = run();
+
+        assertThat(result.state()).isEqualTo("provisioning");
+        assertThat(requests("GET", ZONE + "/instances/hello")).hasSize(1);
+        assertThat(gcp.time.sleeps()).as("only the wait for the insert operation").containsOnly(WaitOperation.INTERVAL);
+    }
+
+    @Test
+    void aTimeoutEndsTheWaitForRunningAndRemovesTheInstance() throws Exception {
+        instanceStates("STAGING");
+        gcp.stub(delete(urlPathEqualTo(ZONE + "/instances/hello")).willReturn(okJson(
+                operation("operation-del-1", "DONE", 100, "zones/europe-west1-d/instances/hello", "zones/europe-west1-d"))));
+        gcp.stub(get(urlPathEqualTo(ZONE + "/disks/hello")).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody(GcpFake.apiError(404, "notFound", "gone"))));
+        request = request.withLifecycle(new Lifecycle(Optional.empty(), false, false,
+                Optional.of(java.time.Duration.ofMinutes(1))));
+
+        assertThatThrownBy(this::run).isInstanceOf(KilnException.class).hasMessageContaining("1 min")
+                .hasMessageContaining("--timeout").hasMessageContaining("removed instance hello");
+        assertThat(gcp.time.elapsed()).isBetween(java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(2));
+    }
 }

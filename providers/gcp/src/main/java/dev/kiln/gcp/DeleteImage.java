@@ -13,13 +13,13 @@ final class DeleteImage {
 
     private final ImagesClient images;
     private final GlobalOperationsClient operations;
-    private final Remote remote;
+    private final GcpCalls calls;
     private final WaitOperation waiter;
 
-    DeleteImage(ImagesClient images, GlobalOperationsClient operations, Remote remote, WaitOperation waiter) {
+    DeleteImage(ImagesClient images, GlobalOperationsClient operations, GcpCalls calls, WaitOperation waiter) {
         this.images = images;
         this.operations = operations;
-        this.remote = remote;
+        this.calls = calls;
         this.waiter = waiter;
     }
 
@@ -28,7 +28,7 @@ final class DeleteImage {
         String action = "delete image " + name + " in project " + project;
         DeleteImageRequest request = DeleteImageRequest.newBuilder().setProject(project).setImage(name)
                 .setRequestId(java.util.UUID.randomUUID().toString()).build();
-        Optional<Operation> op = remote.find(action, () -> images.deleteCallable().call(request));
+        Optional<Operation> op = calls.find(action, () -> images.deleteCallable().call(request));
         if (op.isEmpty()) {
             return false;
         }

@@ -17,13 +17,13 @@ import java.util.UUID;
 final class DeleteInstance {
 
     private final GcpClients clients;
-    private final Remote remote;
+    private final GcpCalls calls;
     private final WaitOperation waiter;
     private final Events events;
 
-    DeleteInstance(GcpClients clients, Remote remote, WaitOperation waiter, Events events) {
+    DeleteInstance(GcpClients clients, GcpCalls calls, WaitOperation waiter, Events events) {
         this.clients = clients;
-        this.remote = remote;
+        this.calls = calls;
         this.waiter = waiter;
         this.events = events;
     }
@@ -32,7 +32,7 @@ final class DeleteInstance {
         String action = "delete instance " + plan.name() + " in " + plan.zone();
         DeleteInstanceRequest request = DeleteInstanceRequest.newBuilder().setProject(plan.project())
                 .setZone(plan.zone()).setInstance(plan.name()).setRequestId(UUID.randomUUID().toString()).build();
-        Optional<Operation> op = remote.find(action, () -> clients.instances().deleteCallable().call(request));
+        Optional<Operation> op = calls.find(action, () -> clients.instances().deleteCallable().call(request));
         if (op.isPresent()) {
             waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op.get(), action, timeout);
         }
@@ -45,13 +45,13 @@ final class DeleteInstance {
         String action = "delete disk " + disk + " in " + plan.zone();
         GetDiskRequest get = GetDiskRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
                 .setDisk(disk).build();
-        if (remote.find(action, () -> clients.disks().getCallable().call(get)).isEmpty()) {
+        if (calls.find(action, () -> clients.disks().getCallable().call(get)).isEmpty()) {
             return;
         }
         events.info("disk " + disk + " outlived its instance; deleting it");
         DeleteDiskRequest request = DeleteDiskRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
                 .setDisk(disk).setRequestId(UUID.randomUUID().toString()).build();
-        Optional<Operation> op = remote.find(action, () -> clients.disks().deleteCallable().call(request));
+        Optional<Operation> op = calls.find(action, () -> clients.disks().deleteCallable().call(request));
         if (op.isPresent()) {
             waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op.get(), action, timeout);
         }

@@ -13,16 +13,16 @@ final class DeleteObject {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final StorageHttp http;
-    private final Remote remote;
+    private final GcpCalls calls;
 
-    DeleteObject(StorageHttp http, Remote remote) {
+    DeleteObject(StorageHttp http, GcpCalls calls) {
         this.http = http;
-        this.remote = remote;
+        this.calls = calls;
     }
 
     /** @return false if the object was already gone */
     boolean delete(String bucket, String object) throws InterruptedException {
-        return remote.find("delete gs://" + bucket + "/" + object, () -> {
+        return calls.find("delete gs://" + bucket + "/" + object, () -> {
             HttpAnswer answer = http.send(http.request("DELETE", http.object(bucket, object), TIMEOUT));
             if (answer.status() != 204 && answer.status() != 200) {
                 throw StorageHttp.error(answer);

@@ -13,11 +13,11 @@ import java.util.Optional;
 final class FindImages {
 
     private final ImagesClient images;
-    private final Remote remote;
+    private final GcpCalls calls;
 
-    FindImages(ImagesClient images, Remote remote) {
+    FindImages(ImagesClient images, GcpCalls calls) {
         this.images = images;
-        this.remote = remote;
+        this.calls = calls;
     }
 
     /** Images in the project whose kiln-digest label is {@code digestLabel}, oldest first. */
@@ -28,7 +28,7 @@ final class FindImages {
         do {
             ListImagesRequest request = ListImagesRequest.newBuilder().setProject(project).setFilter(filter)
                     .setPageToken(page).build();
-            var list = remote.call("list images labelled " + GcpNames.DIGEST_LABEL + "=" + digestLabel
+            var list = calls.call("list images labelled " + GcpNames.DIGEST_LABEL + "=" + digestLabel
                     + " in project " + project, () -> images.listCallable().call(request));
             list.getItemsList().stream()
                     .filter(i -> digestLabel.equals(i.getLabelsMap().get(GcpNames.DIGEST_LABEL)))
@@ -46,7 +46,7 @@ final class FindImages {
         if (parts.length == 6 && parts[4].equals("family")) {
             var request = com.google.cloud.compute.v1.GetFromFamilyImageRequest.newBuilder().setProject(project)
                     .setFamily(parts[5]).build();
-            return remote.find("look up the newest image of family " + parts[5],
+            return calls.find("look up the newest image of family " + parts[5],
                     () -> images.getFromFamilyCallable().call(request));
         }
         return named(project, parts[parts.length - 1]);
@@ -54,6 +54,6 @@ final class FindImages {
 
     Optional<Image> named(String project, String name) throws InterruptedException {
         GetImageRequest request = GetImageRequest.newBuilder().setProject(project).setImage(name).build();
-        return remote.find("look up image " + name + " in project " + project, () -> images.getCallable().call(request));
+        return calls.find("look up image " + name + " in project " + project, () -> images.getCallable().call(request));
     }
 }

@@ -11,15 +11,15 @@ final class FindObject {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final StorageHttp http;
-    private final Remote remote;
+    private final GcpCalls calls;
 
-    FindObject(StorageHttp http, Remote remote) {
+    FindObject(StorageHttp http, GcpCalls calls) {
         this.http = http;
-        this.remote = remote;
+        this.calls = calls;
     }
 
     Optional<StoredObject> find(String bucket, String object) throws InterruptedException {
-        return remote.find("look up gs://" + bucket + "/" + object, () -> {
+        return calls.find("look up gs://" + bucket + "/" + object, () -> {
             HttpAnswer answer = http.send(http.request("GET", http.object(bucket, object), TIMEOUT));
             if (answer.status() != 200) {
                 throw StorageHttp.error(answer);

@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * The Google clients one command needs, made on first use and closed together. Every Compute
- * client has its SDK retries switched off ({@link Remote} retries instead). Cloud Storage is
+ * client has its SDK retries switched off ({@link GcpCalls} retries instead). Cloud Storage is
  * reached with kiln's own {@link StorageHttp}, which also resumes uploads ({@link ResumableUpload}).
  */
 final class GcpClients implements AutoCloseable {

@@ -4,9 +4,13 @@ import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Retry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +21,39 @@ import java.util.stream.Collectors;
 final class GcpErrors {
 
     private GcpErrors() {
+    }
+
+    /**
+     * Google answered with something kiln cannot read (no upload session URI, a Range header or body of
+     * the wrong shape). Asking again would get the same answer, so it is never retried.
+     */
+    static final class Unreadable extends RuntimeException {
+        Unreadable(String message) {
+            super(message);
+        }
+    }
+
+    /** No access token could be had from the credentials (a revoked key, an expired login). Not retried. */
+    static final class NoToken extends RuntimeException {
+        NoToken(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Which failures {@link dev.kiln.api.Retry} tries again, honouring Cloud Storage's Retry-After. */
+    static Retry.Classifier classifier(Clock clock) {
+        return e -> {
+            if (!retryable(e)) {
+                return Retry.Decision.fail();
+            }
+            int code = status(e);
+            String why = code == 0 ? "no answer: " + serverMessage(e) : "HTTP " + code;
+            return Retry.Decision.againAfter(why, retryAfter(e, clock));
+        };
+    }
+
+    private static Optional<Duration> retryAfter(Throwable e, Clock clock) {
+        return e instanceof StorageHttp.Failure gcs ? Retry.retryAfter(gcs.retryAfter(), clock) : Optional.empty();
     }
 
     /** The HTTP status behind an SDK failure, or 0 when the request never got an answer. */
@@ -32,6 +69,9 @@ final class GcpErrors {
 
     /** Throttling and server-side trouble: worth another try after a pause. */
     static boolean retryable(Throwable e) {
+        if (e instanceof KilnException || e instanceof Unreadable || e instanceof NoToken) {
+            return false;
+        }
         int code = status(e);
         if (code == 0 && untrusted(e)) {
             return false;
@@ -53,6 +93,14 @@ final class GcpErrors {
         }
         int code = status(e);
         String said = serverMessage(e);
+        if (e instanceof Unreadable) {
+            return KilnException.tried(action, "Google's answer could not be read (" + said + ")",
+                    "check proxies between here and Google, then run the command again", e);
+        }
+        if (e instanceof NoToken) {
+            return KilnException.tried(action, "no access token could be had from the credentials (" + said + ")",
+                    "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
+        }
         if (code == 0 && untrusted(e)) {
             return KilnException.tried(action, "the server's TLS certificate is not trusted (" + said + ")",
                     "if a proxy inspects TLS, give Java its CA: KILN_JAVA_OPTS='-Djavax.net.ssl.trustStore=FILE"

@@ -18,8 +18,6 @@ final class GcpFlags {
                         + " server).").env("CLOUDSDK_COMPUTE_KEYS"),
                 OptionSpec.string("project", "PROJECT", "Project to work in; else the one the credentials name.")
                         .env("CLOUDSDK_CORE_PROJECT", "GOOGLE_CLOUD_PROJECT"),
-                OptionSpec.duration("timeout", "DURATION", "How long to wait for each GCE operation.")
-                        .defaultValue("30m"),
                 OptionSpec.string("endpoint", "URL", "Send Compute and Cloud Storage calls to this URL instead of"
                         + " Google's (for tests and private endpoints).").env("KILN_GCP_ENDPOINT"),
                 OptionSpec.string("storage-endpoint", "URL", "Send Cloud Storage calls here instead (default: the"
@@ -29,13 +27,12 @@ final class GcpFlags {
     static List<OptionSpec> push() {
         List<OptionSpec> all = new ArrayList<>(common());
         all.addAll(List.of(
+                OptionSpec.duration("import-timeout", "DURATION", "How long to wait for GCE to import the image.")
+                        .defaultValue("30m"),
                 OptionSpec.string("bucket", "BUCKET", "Cloud Storage bucket the image file is uploaded to"
                         + " (object NAME-DIGEST12.tar.gz).").env("CLOUDSDK_IMAGE_BUCKET"),
                 OptionSpec.string("family", "FAMILY", "Image family; instances made from the family get the"
                         + " newest image in it.").env("CLOUDSDK_IMAGE_FAMILY"),
-                OptionSpec.string("description", "TEXT", "Image description (default: what kiln built it from)."),
-                OptionSpec.string("label", "KEY=VALUE", "Extra image label, besides kiln-digest and kiln-version.")
-                        .asRepeatable(),
                 OptionSpec.string("feature", "FEATURE", "Extra guest OS feature, e.g. SEV_CAPABLE;"
                         + " VIRTIO_SCSI_MULTIQUEUE and GVNIC are always set.").asRepeatable(),
                 OptionSpec.flag("uefi-compatible", "Mark UEFI and hybrid images UEFI_COMPATIBLE, so GCE boots them"
@@ -45,11 +42,6 @@ final class GcpFlags {
                 OptionSpec.flag("nested-virt", "Attach the enable-vmx licence so instances may run their own VMs."),
                 OptionSpec.string("storage-location", "LOCATION", "Region or multi-region the image is stored in,"
                         + " e.g. eu (default: GCE picks the one nearest the bucket)."),
-                OptionSpec.string("if-exists", "skip|replace|fail", "What to do when an image with the same content"
-                        + " digest label exists: keep it, make a new one and delete the old, or fail.")
-                        .defaultValue("skip"),
-                OptionSpec.flag("public", "Let every authenticated Google account use the image"
-                        + " (roles/compute.imageUser for allAuthenticatedUsers).").env("CLOUDSDK_IMAGE_PUBLIC"),
                 OptionSpec.flag("keep-object", "Keep the uploaded tar.gz in the bucket after the import."),
                 OptionSpec.integer("chunk-size", "MIB", "Resumable upload request size in MiB (1-1024), or 0"
                         + " for the whole file in one request, as Google recommends. Each chunk ends in a round trip;"
@@ -67,18 +59,12 @@ final class GcpFlags {
                 OptionSpec.integer("boot-disk-size", "GB", "Boot disk size in GB (default: the image's size)."),
                 OptionSpec.string("boot-disk-type", "TYPE", "Boot disk type: pd-balanced, pd-ssd, pd-standard,"
                         + " hyperdisk-balanced ...").defaultValue("pd-balanced"),
-                OptionSpec.keyValues("disk", "size=SIZE[,type=TYPE]", "Extra disk made with the instance and deleted"
-                        + " with it, e.g. size=10G,type=pd-ssd.").asRepeatable(),
                 OptionSpec.string("network", "NETWORK", "VPC network.").defaultValue("default"),
                 OptionSpec.string("subnetwork", "SUBNET", "Subnetwork (needed for custom-mode networks)."),
                 OptionSpec.flag("external-ip", "Give the instance an ephemeral external IPv4 address.")
                         .defaultValue("true"),
-                OptionSpec.string("userdata", "TEXT", "Metadata 'user-data', which LinuxKit's metadata package"
-                        + " reads.").asSecret(),
-                OptionSpec.path("userdata-file", "FILE", "Read the 'user-data' metadata from this file."),
                 OptionSpec.flag("serial-port-enable", "Allow the interactive serial console (metadata"
                         + " serial-port-enable).").defaultValue("true"),
-                OptionSpec.string("label", "KEY=VALUE", "Instance label.").asRepeatable(),
                 OptionSpec.flag("secure-boot", "Shielded VM: UEFI Secure Boot (the image needs UEFI_COMPATIBLE)."),
                 OptionSpec.flag("vtpm", "Shielded VM: virtual TPM (the image needs UEFI_COMPATIBLE)."),
                 OptionSpec.flag("integrity-monitoring", "Shielded VM: integrity monitoring (needs --vtpm)."),
@@ -90,10 +76,7 @@ final class GcpFlags {
                 OptionSpec.flag("serial-console", "Stream serial port 1 until the instance stops or Ctrl-C"
                         + " (read through the API, no SSH needed)."),
                 OptionSpec.path("serial-log", "FILE", "Also save the serial port 1 output to FILE, as GCE returns it"
-                        + " (implies --serial-console)."),
-                OptionSpec.flag("wait-stopped", "Wait until the instance stops by itself."),
-                OptionSpec.flag("rm", "Delete the instance and the disks kiln made once it stops or the wait ends."),
-                OptionSpec.flag("keep", "On Ctrl-C or failure, keep the instance instead of deleting it.")));
+                        + " (implies --serial-console).")));
         return List.copyOf(all);
     }
 }

@@ -1,13 +1,11 @@
 package dev.kiln.gcp;
 
-import dev.kiln.build.Format;
-import dev.kiln.api.Events;
-import dev.kiln.api.KilnException;
-import dev.kiln.disk.DiskFormat;
-import dev.kiln.disk.DiskImages;
+import dev.kiln.api.Conversions;
 import dev.kiln.api.DiskSource;
+import dev.kiln.api.Events;
 import dev.kiln.api.Extent;
-import dev.kiln.disk.WriteOptions;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.ScratchSpace;
 
@@ -15,18 +13,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * The file GCE imports: a gzip'd oldgnu tar holding one {@code disk.raw}
  * (cloud.google.com/compute/docs/import/import-existing-image). kiln's {@code gcp} output is
- * that file; a raw, qcow2 or VHD disk is converted to it in the scratch directory first.
+ * that file; a raw, qcow2, VHD or VMDK disk is converted to it in the scratch directory first,
+ * by the core's {@link Conversions}.
  */
 final class GcpImageFile {
 
-    static final Set<Format> ACCEPTED = Set.copyOf(EnumSet.of(Format.GCP, Format.AWS, Format.RAW_EFI,
-            Format.RAW_BIOS, Format.QCOW2_EFI, Format.QCOW2_BIOS, Format.VHD, Format.DYNAMIC_VHD, Format.VMDK));
+    static final Set<ImageFormat> ACCEPTED = Set.of(ImageFormat.GCP, ImageFormat.AWS, ImageFormat.RAW_EFI,
+            ImageFormat.RAW_BIOS, ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS, ImageFormat.VHD,
+            ImageFormat.DYNAMIC_VHD, ImageFormat.VMDK);
 
     private GcpImageFile() {
     }
@@ -37,27 +36,26 @@ final class GcpImageFile {
             throw KilnException.usage("push gcp takes the gcp output (NAME.img.tar.gz) or a raw, qcow2, VHD or VMDK disk,"
                     + " not " + request.format().id() + "; build one with 'kiln build -f gcp FILE.yml'");
         }
-        if (request.format() == Format.GCP && !gzip(request.image())) {
+        if (request.format().equals(ImageFormat.GCP) && !gzip(request.image())) {
             throw KilnException.usage(request.image() + " is not gzip-compressed; GCE imports a tar.gz holding"
                     + " disk.raw, which 'kiln build -f gcp' writes");
         }
     }
 
     /** The tar.gz to upload: the file itself, or one converted into {@code workDir}. */
-    static Path tarGz(PushRequest request, Path workDir, Events events) {
-        if (request.format() == Format.GCP) {
+    static Path tarGz(PushRequest request, Conversions conversions, Path workDir, Events events) {
+        if (request.format().equals(ImageFormat.GCP)) {
             return request.image();
         }
         Path out = workDir.resolve(request.name() + ".img.tar.gz");
         events.info("converting " + request.image().getFileName() + " (" + request.format().id()
                 + ") to GCE's disk.raw tar.gz");
-        try (DiskSource disk = DiskImages.open(request.image())) {
+        try (DiskSource disk = conversions.open(request.image())) {
             // the tar.gz holds at most the disk's data (compression only makes it smaller), plus headers
             long data = disk.extents().stream().mapToLong(Extent::length).sum();
             ScratchSpace.require(workDir, data + (1L << 20), "convert " + request.image().getFileName()
                     + " to GCE's tar.gz");
-            DiskImages.write(DiskFormat.GCP_TAR_GZ, disk, out, WriteOptions.defaults().withName(request.name()),
-                    events);
+            conversions.write(disk, ImageFormat.GCP, out, request.name(), events);
         } catch (IOException e) {
             throw KilnException.tried("read " + request.image(), e.getMessage(), "check the file", e);
         }

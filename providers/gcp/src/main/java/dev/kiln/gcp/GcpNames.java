@@ -1,6 +1,5 @@
 package dev.kiln.gcp;
 
-import dev.kiln.build.ContentDigest;
 import dev.kiln.api.KilnException;
 
 import java.util.LinkedHashMap;
@@ -43,15 +42,16 @@ final class GcpNames {
         return s.replaceAll("-+$", "");
     }
 
-    /** The value of the kiln-digest label: the first 32 hex digits (128 bits) of the sha256, as values hold 63 characters. */
-    static String digestLabel(String contentDigest) {
-        String hex = ContentDigest.hex(contentDigest);
+    /**
+     * The kiln-digest label from the digest's hex digits ({@code PushRequest.digestHex}): the first 32 (128 bits),
+     * as label values hold 63 characters.
+     */
+    static String digestLabel(String hex) {
         return hex.substring(0, Math.min(32, hex.length()));
     }
 
     /** The first 12 hex digits, for object names. */
-    static String digest12(String contentDigest) {
-        String hex = ContentDigest.hex(contentDigest);
+    static String digest12(String hex) {
         return hex.substring(0, Math.min(12, hex.length()));
     }
 
@@ -61,20 +61,20 @@ final class GcpNames {
         return v.length() > 63 ? v.substring(0, 63) : v;
     }
 
-    /** {@code --label k=v} values, checked against GCE's label rules. */
-    static Map<String, String> labels(List<String> pairs) {
+    /** {@code --tag k=v} values, checked against GCE's label rules. */
+    static Map<String, String> labels(Map<String, String> tags) {
         Map<String, String> labels = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
+        for (Map.Entry<String, String> tag : new java.util.TreeMap<>(tags).entrySet()) {
+            String key = tag.getKey();
+            String value = tag.getValue();
+            String pair = key + "=" + value;
             if (!LABEL_KEY.matcher(key).matches() || !LABEL_VALUE.matcher(value).matches()) {
-                throw KilnException.usage("--label " + pair + " is not a valid GCE label: keys start with a"
+                throw KilnException.usage("--tag " + pair + " is not a valid GCE label: keys start with a"
                         + " lower-case letter, keys and values use lower-case letters, digits, '_' and '-',"
                         + " at most 63 characters");
             }
             if (key.startsWith("kiln-")) {
-                throw KilnException.usage("--label " + key + ": labels starting with kiln- are kiln's own");
+                throw KilnException.usage("--tag " + key + ": labels starting with kiln- are kiln's own");
             }
             labels.put(key, value);
         }

@@ -1,6 +1,7 @@
 package dev.kiln.gcp;
 
 import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
@@ -9,7 +10,7 @@ import dev.kiln.spi.PushResult;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 
-import java.util.List;
+import java.util.Random;
 
 /**
  * GCE for one command. Credentials, project and every flag are checked before the first remote
@@ -18,15 +19,18 @@ import java.util.List;
 final class GcpProvider implements Provider {
 
     private final ProviderContext context;
-    private final Sleeper sleeper;
-    private final Backoff backoff;
+    private final Random jitter;
     private final Events events;
     private GcpClients clients;
 
-    GcpProvider(ProviderContext context, Sleeper sleeper, Backoff backoff) {
+    GcpProvider(ProviderContext context) {
+        this(context, new Random());
+    }
+
+    /** @param jitter where the retry pauses' randomness comes from (a test pins it) */
+    GcpProvider(ProviderContext context, Random jitter) {
         this.context = context;
-        this.sleeper = sleeper;
-        this.backoff = backoff;
+        this.jitter = jitter;
         this.events = context.events();
     }
 
@@ -37,13 +41,13 @@ final class GcpProvider implements Provider {
         ImagePlan plan = ImagePlan.of(options, request, account.project());
         GcpImageFile.check(request);
         if (request.dryRun()) {
-            events.info("would upload " + request.image().getFileName() + " to gs://" + plan.bucket() + "/" + plan.object()
-                    + " and create image " + plan.imageId() + " with features " + plan.features());
-            return new PushResult("gcp", plan.name(), plan.contentDigest(), PushResult.Outcome.DRY_RUN,
-                    List.of(new PushResult.Placement("", plan.imageId())), plan.labels(), List.of());
+            events.info("would upload " + request.image().getFileName() + " to gs://" + plan.bucket() + "/"
+                    + plan.object() + " and create image " + plan.imageId() + " with features " + plan.features());
+            return PushResult.builder("gcp", request).name(plan.name()).outcome(PushResult.Outcome.DRY_RUN)
+                    .image("", plan.imageId()).tags(plan.labels()).build();
         }
-        return new PushImage(clients(account, chunkSize(options)), remote(), context.clock(), events)
-                .push(plan, () -> GcpImageFile.tarGz(request, context.workDir(), events));
+        return new PushImage(clients(account, chunkSize(options)), calls())
+                .push(plan, () -> GcpImageFile.tarGz(request, context.conversions(), context.workDir(), events));
     }
 
     @Override
@@ -54,15 +58,14 @@ final class GcpProvider implements Provider {
         if (request.dryRun()) {
             events.info("would start instance " + plan.name() + " (" + plan.machine() + ") in " + plan.zone()
                     + " from " + plan.image());
-            return new RunResult("gcp", plan.name(), plan.zone(), "dry-run", java.util.Map.of(),
-                    java.util.Optional.empty(), java.util.Optional.empty(), List.of(), false);
+            return RunResult.builder("gcp", plan.name()).location(plan.zone()).state("dry-run").build();
         }
-        return new RunInstance(clients(account, GcpClients.CHUNK_QUANTUM), remote(), context.clock(), events)
-                .run(plan);
+        return new RunInstance(clients(account, GcpClients.CHUNK_QUANTUM), calls()).run(plan);
     }
 
-    private Remote remote() {
-        return new Remote(backoff, sleeper, events);
+    private GcpCalls calls() {
+        return new GcpCalls(context.retry().random(jitter), context.clock(), context.sleeper(), context.cancel(),
+                events);
     }
 
     private GcpClients clients(GcpAccount account, int chunkSize) {
@@ -76,7 +79,7 @@ final class GcpProvider implements Provider {
     private static int chunkSize(Options options) {
         int mib = options.integer("chunk-size").orElse(GcpClients.DEFAULT_CHUNK_MIB);
         if (mib < 0 || mib > 1024) {
-            throw dev.kiln.api.KilnException.usage("--chunk-size must be between 0 (the whole file in one request)"
+            throw KilnException.usage("--chunk-size must be between 0 (the whole file in one request)"
                     + " and 1024 MiB, not " + mib);
         }
         return mib << 20;

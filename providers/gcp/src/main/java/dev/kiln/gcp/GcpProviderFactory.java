@@ -1,10 +1,12 @@
 package dev.kiln.gcp;
 
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.RunSupport;
 
 import java.util.List;
 import java.util.Set;
@@ -23,7 +25,7 @@ public final class GcpProviderFactory implements ProviderFactory {
     }
 
     @Override
-    public Set<Format> accepts() {
+    public Set<ImageFormat> accepts() {
         return GcpImageFile.ACCEPTED;
     }
 
@@ -37,8 +39,16 @@ public final class GcpProviderFactory implements ProviderFactory {
         return GcpFlags.run();
     }
 
+    /** user-data metadata (cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations), --disk size,type. */
+    @Override
+    public RunSupport runSupport() {
+        return RunSupport.NONE.withUserdata(256 * 1024, "GCE metadata values take at most 256 KiB")
+                .withDisks(true, "size", "type")
+                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING, Lifecycle.Wait.STOPPED);
+    }
+
     @Override
     public Provider create(ProviderContext context) {
-        return new GcpProvider(context, Sleeper.REAL, Backoff.DEFAULT);
+        return new GcpProvider(context);
     }
 }

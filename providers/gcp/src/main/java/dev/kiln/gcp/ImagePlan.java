@@ -1,7 +1,9 @@
 package dev.kiln.gcp;
 
+import dev.kiln.api.Architecture;
 import dev.kiln.api.BootMode;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.PublishPolicy.IfExists;
 import dev.kiln.api.Version;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.PushRequest;
@@ -19,37 +21,38 @@ import java.util.regex.Pattern;
 /**
  * Everything {@code push gcp} will do, worked out and checked before the first request.
  *
- * @param object the Cloud Storage object name, {@code NAME-DIGEST12.tar.gz}
+ * @param object    the Cloud Storage object name, {@code NAME-DIGEST12.tar.gz}
+ * @param shareWith IAM members granted use of the image ({@code --share-with}, and allAuthenticatedUsers for
+ *                  {@code --public})
  */
 record ImagePlan(String project, String name, String bucket, String object, Optional<String> family,
                  String description, Map<String, String> labels, Set<String> features, List<String> licenses,
-                 Optional<String> storageLocation, String architecture, IfExists ifExists, boolean makePublic,
+                 Optional<String> storageLocation, String architecture, IfExists ifExists, List<String> shareWith,
                  boolean keepObject, Duration timeout, String contentDigest) {
-
-    /** What to do when an image with the same content exists already. */
-    enum IfExists { SKIP, REPLACE, FAIL }
 
     /** GCE's licence that allows nested virtualisation (cloud.google.com/compute/docs/instances/nested-virtualization). */
     static final String NESTED_VIRT_LICENSE =
             "https://compute.googleapis.com/compute/v1/projects/vm-options/global/licenses/enable-vmx";
 
     private static final Pattern FEATURE = Pattern.compile("[A-Z][A-Z0-9_]*");
+    private static final Pattern MEMBER = Pattern.compile("(user|group|serviceAccount|domain):[^\\s:]+");
 
     ImagePlan {
         labels = Map.copyOf(labels);
         features = Set.copyOf(features);
         licenses = List.copyOf(licenses);
+        shareWith = List.copyOf(shareWith);
     }
 
     static ImagePlan of(Options options, PushRequest request, String project) {
         String name = GcpNames.resource("image", request.name());
         String bucket = options.require("bucket");
         Optional<String> family = options.find("family").map(f -> GcpNames.resource("image family", f));
-        return new ImagePlan(project, name, bucket, name + "-" + GcpNames.digest12(request.contentDigest()) + ".tar.gz",
-                family, options.find("description").orElse(defaultDescription(request)),
-                labels(options, request), features(options, request), licenses(options),
-                options.find("storage-location"), architecture(request.arch()), ifExists(options),
-                options.flag("public"), options.flag("keep-object"), timeout(options), request.contentDigest());
+        return new ImagePlan(project, name, bucket, name + "-" + GcpNames.digest12(request.digestHex()) + ".tar.gz",
+                family, request.policy().description().orElse(defaultDescription(request)),
+                labels(request), features(options, request), licenses(options),
+                options.find("storage-location"), architecture(request.arch()), request.policy().ifExists(),
+                shareWith(request), options.flag("keep-object"), timeout(options), request.contentDigest());
     }
 
     /** The name GCE uses for the image, as a relative resource name Terraform and gcloud accept. */
@@ -69,9 +72,9 @@ record ImagePlan(String project, String name, String bucket, String object, Opti
         return request.name() + " built by kiln " + Version.get() + " (" + request.contentDigest() + ")";
     }
 
-    private static Map<String, String> labels(Options options, PushRequest request) {
-        Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(options.all("label")));
-        labels.put(GcpNames.DIGEST_LABEL, GcpNames.digestLabel(request.contentDigest()));
+    private static Map<String, String> labels(PushRequest request) {
+        Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(request.policy().tags()));
+        labels.put(GcpNames.DIGEST_LABEL, GcpNames.digestLabel(request.digestHex()));
         labels.put(GcpNames.VERSION_LABEL, GcpNames.labelValue(Version.get()));
         return labels;
     }
@@ -101,27 +104,40 @@ record ImagePlan(String project, String name, String bucket, String object, Opti
         return options.flag("nested-virt") ? List.of(NESTED_VIRT_LICENSE) : List.of();
     }
 
-    private static String architecture(String arch) {
+    private static String architecture(Architecture arch) {
         return switch (arch) {
-            case "amd64" -> "X86_64";
-            case "arm64" -> "ARM64";
-            default -> throw KilnException.usage("GCE images are amd64 or arm64, not " + arch);
+            case AMD64 -> "X86_64";
+            case ARM64 -> "ARM64";
         };
     }
 
-    private static IfExists ifExists(Options options) {
-        String v = options.find("if-exists").orElse("skip");
-        try {
-            return IfExists.valueOf(v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw KilnException.usage("--if-exists must be skip, replace or fail, not '" + v + "'");
+    /**
+     * IAM members (cloud.google.com/iam/docs/principal-identifiers): {@code user:}, {@code group:},
+     * {@code serviceAccount:}, {@code domain:}; {@code --public} adds allAuthenticatedUsers.
+     */
+    private static List<String> shareWith(PushRequest request) {
+        List<String> members = new java.util.ArrayList<>();
+        for (String member : request.policy().shareWith()) {
+            if (!MEMBER.matcher(member).matches()) {
+                throw KilnException.usage("--share-with " + member + " is not an IAM member; GCE shares images with"
+                        + " user:EMAIL, group:EMAIL, serviceAccount:EMAIL or domain:DOMAIN");
+            }
+            members.add(member);
         }
+        if (request.policy().isPublic()) {
+            members.add(ShareImage.MEMBER);
+        }
+        return members;
+    }
+
+    boolean shared() {
+        return !shareWith.isEmpty();
     }
 
     private static Duration timeout(Options options) {
-        Duration d = options.duration("timeout").orElse(Duration.ofMinutes(30));
+        Duration d = options.duration("import-timeout").orElse(Duration.ofMinutes(30));
         if (d.isZero() || d.isNegative()) {
-            throw KilnException.usage("--timeout must be longer than zero");
+            throw KilnException.usage("--import-timeout must be longer than zero");
         }
         return d;
     }

@@ -16,11 +16,11 @@ import java.util.UUID;
 final class InsertImage {
 
     private final ImagesClient images;
-    private final Remote remote;
+    private final GcpCalls calls;
 
-    InsertImage(ImagesClient images, Remote remote) {
+    InsertImage(ImagesClient images, GcpCalls calls) {
         this.images = images;
-        this.remote = remote;
+        this.calls = calls;
     }
 
     Operation insert(ImagePlan plan, String imageName, UploadedObject object) throws InterruptedException {
@@ -29,7 +29,7 @@ final class InsertImage {
                 .setRequestId(UUID.randomUUID().toString())
                 .setImageResource(image(plan, imageName, object))
                 .build();
-        return remote.call("create image " + imageName + " from " + object.uri(),
+        return calls.call("create image " + imageName + " from " + object.uri(),
                 () -> images.insertCallable().call(request));
     }
 

@@ -23,11 +23,11 @@ import java.util.UUID;
 final class InsertInstance {
 
     private final InstancesClient instances;
-    private final Remote remote;
+    private final GcpCalls calls;
 
-    InsertInstance(InstancesClient instances, Remote remote) {
+    InsertInstance(InstancesClient instances, GcpCalls calls) {
         this.instances = instances;
-        this.remote = remote;
+        this.calls = calls;
     }
 
     Operation insert(InstancePlan plan) throws InterruptedException {
@@ -36,7 +36,7 @@ final class InsertInstance {
                 .setRequestId(UUID.randomUUID().toString())
                 .setInstanceResource(instance(plan))
                 .build();
-        return remote.call("create instance " + plan.name() + " in " + plan.zone(),
+        return calls.call("create instance " + plan.name() + " in " + plan.zone(),
                 () -> instances.insertCallable().call(request));
     }
 

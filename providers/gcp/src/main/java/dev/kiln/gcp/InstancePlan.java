@@ -1,10 +1,10 @@
 package dev.kiln.gcp;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.RunRequest;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +20,21 @@ import java.util.Optional;
  * @param image    a relative image resource: projects/P/global/images/NAME or .../images/family/FAMILY
  * @param userdata the exact bytes of metadata user-data (never logged)
  * @param serialLog where to save the serial console output as it comes; giving it follows the console
+ * @param waitFor   what to wait for after the insert (default: RUNNING)
+ * @param timeout   the longest wait for an operation or RUNNING, and for STOPPED when {@code --timeout} is given
+ * @param stopTimeout the longest wait for the guest to stop: {@code --timeout}, else as long as it takes
  */
 record InstancePlan(String project, String zone, String name, String image, String machine,
                     Optional<Long> bootDiskSizeGb, String bootDiskType, List<DiskSpec> disks, String network,
                     Optional<String> subnetwork, boolean externalIp, Optional<String> userdata,
                     boolean serialPortEnable, Map<String, String> labels, boolean secureBoot, boolean vtpm,
                     boolean integrityMonitoring, Optional<String> serviceAccount, List<String> scopes, boolean spot,
-                    boolean serialConsole, Optional<Path> serialLog, boolean waitStopped, boolean remove, boolean keep, Duration timeout) {
+                    boolean serialConsole, Optional<Path> serialLog, Lifecycle.Wait waitFor, boolean remove, boolean keep,
+                    Duration timeout, Duration stopTimeout) {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    /** Waiting for a guest to stop by itself has no natural end; Ctrl-C ends it. */
+    static final Duration UNTIL_STOPPED = Duration.ofDays(3650);
 
     InstancePlan {
         disks = List.copyOf(disks);
@@ -37,16 +45,17 @@ record InstancePlan(String project, String zone, String name, String image, Stri
     static InstancePlan of(Options o, RunRequest request, String project) {
         String name = GcpNames.resource("instance", request.name());
         String zone = o.require("zone");
-        Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(o.all("label")));
+        Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(request.tags()));
         labels.put("kiln-image", GcpNames.labelValue(imageName(request.image())));
         return new InstancePlan(project, zone, name, image(request.image(), project), o.require("machine"),
                 o.integer("boot-disk-size").map(Integer::longValue), o.require("boot-disk-type"),
-                DiskSpec.parse(o.all("disk")), o.require("network"), o.find("subnetwork"),
-                o.flag("external-ip"), userdata(o), o.flag("serial-port-enable"), labels, o.flag("secure-boot"),
+                DiskSpec.of(request.disks()), o.require("network"), o.find("subnetwork"),
+                o.flag("external-ip"), userdata(request), o.flag("serial-port-enable"), labels, o.flag("secure-boot"),
                 o.flag("vtpm"), o.flag("integrity-monitoring"), o.find("service-account"), o.all("scopes"),
                 o.flag("spot"), o.flag("serial-console") || o.isSet("serial-log"), serialLog(o),
-                o.flag("wait-stopped"), o.flag("rm"), o.flag("keep"),
-                o.duration("timeout").orElse(Duration.ofMinutes(30)));
+                request.lifecycle().waitOr(Lifecycle.Wait.RUNNING), request.lifecycle().rm(),
+                request.lifecycle().keep(), timeout(request), request.lifecycle().timeout().map(t -> timeout(request))
+                        .orElse(UNTIL_STOPPED));
     }
 
     boolean shielded() {
@@ -100,18 +109,20 @@ record InstancePlan(String project, String zone, String name, String image, Stri
         return log;
     }
 
-    private static Optional<String> userdata(Options o) {
-        if (o.isSet("userdata") && o.isSet("userdata-file")) {
-            throw KilnException.usage("pass --userdata or --userdata-file, not both");
+    /** user-data is a metadata string; the CLI has checked it against GCE's 256 KiB. */
+    private static Optional<String> userdata(RunRequest request) {
+        return request.userdata().map(u -> new String(u.bytes(), StandardCharsets.UTF_8));
+    }
+
+    private static Duration timeout(RunRequest request) {
+        Duration d = request.lifecycle().timeoutOr(DEFAULT_TIMEOUT);
+        if (d.isZero() || d.isNegative()) {
+            throw KilnException.usage("--timeout must be longer than zero");
         }
-        Optional<Path> file = o.path("userdata-file");
-        if (file.isPresent()) {
-            try {
-                return Optional.of(Files.readString(file.get(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw KilnException.usage("cannot read --userdata-file " + file.get() + ": " + e.getMessage());
-            }
-        }
-        return o.find("userdata");
+        return d;
+    }
+
+    boolean waitStopped() {
+        return waitFor == Lifecycle.Wait.STOPPED;
     }
 }

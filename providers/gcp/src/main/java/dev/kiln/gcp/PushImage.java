@@ -5,156 +5,128 @@ import com.google.cloud.compute.v1.Operation;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.Cleanup;
+import dev.kiln.spi.ExistingImages;
 import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code push gcp}: look for the same content, upload, images.insert, wait, share, replace,
- * remove the object. A failure or Ctrl-C removes the object and any half-made image.
+ * {@code push gcp}: look for the same content, upload, images.insert, wait, share, retire what it replaces,
+ * remove the object. GCE names and families let the new image exist beside the old one, so {@code replace}
+ * goes through {@link ExistingImages#sideBySide}: the new image first, the old one retired after. A failure
+ * or Ctrl-C removes the object and any half-made image.
  */
 final class PushImage {
 
-    private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
     private static final Duration CLEANUP_WAIT = Duration.ofMinutes(2);
+    private static final String REMEDY = "pass a longer --import-timeout; big images can take GCE half an hour";
 
     private final GcpClients clients;
-    private final Remote remote;
-    private final WaitOperation waiter;
-    private final Clock clock;
+    private final GcpCalls calls;
+    private final GcpCalls cleanupCalls;
     private final Events events;
 
-    PushImage(GcpClients clients, Remote remote, Clock clock, Events events) {
+    PushImage(GcpClients clients, GcpCalls calls) {
         this.clients = clients;
-        this.remote = remote;
-        this.waiter = new WaitOperation(remote, clock, events);
-        this.clock = clock;
-        this.events = events;
+        this.calls = calls;
+        this.cleanupCalls = calls.forCleanup();
+        this.events = calls.events();
     }
 
     PushResult push(ImagePlan plan, Supplier<Path> file) throws InterruptedException {
-        FindImages find = new FindImages(clients.images(), remote);
         events.phase("look for image");
-        List<Image> same = find.withDigest(plan.project(), plan.labels().get(GcpNames.DIGEST_LABEL));
-        if (!same.isEmpty() && plan.ifExists() != ImagePlan.IfExists.REPLACE) {
-            return existing(plan, same.get(same.size() - 1));
-        }
-        List<Image> replaced = new ArrayList<>(same);
-        String name = freeName(plan, find.named(plan.project(), plan.name()), replaced);
         Cleanup cleanup = new Cleanup(events, GcpErrors::brief);
+        GceImages cloud = new GceImages(plan, new FindImages(clients.images(), calls), calls.clock(), events,
+                name -> publish(plan, file, name, cleanup), old -> retire(plan, old));
+        ExistingImages.Published<Image> published;
         try {
-            return publish(plan, file, name, replaced, cleanup);
+            published = ExistingImages.sideBySide(plan.ifExists(), false, cloud);
         } catch (InterruptedException | RuntimeException e) {
-            throw GcpErrors.report(e, "push image " + name + " to project " + plan.project(), cleanup.undo());
+            throw GcpErrors.report(e, "push image " + cloud.newName().orElse(plan.name()) + " to project "
+                    + plan.project(), cleanup.undo());
         }
+        Image image = published.image().orElseThrow();
+        if (published.outcome() == PushResult.Outcome.EXISTED) {
+            events.info("image " + image.getName() + " already holds this content; nothing to upload");
+            return PushResult.builder("gcp").name(image.getName()).contentDigest(plan.contentDigest())
+                    .outcome(PushResult.Outcome.EXISTED).image("", plan.imageId(image.getName()))
+                    .tags(image.getLabelsMap()).build();
+        }
+        List<Resource> resources = new ArrayList<>(cloud.made());
+        cloud.retired().forEach(old -> resources.add(Resource.of("removed image", plan.imageId(old.getName()))));
+        events.info("image " + plan.imageId(image.getName()) + " is ready");
+        return PushResult.builder("gcp").name(image.getName()).contentDigest(plan.contentDigest())
+                .outcome(published.outcome()).image("", plan.imageId(image.getName())).tags(plan.labels())
+                .resources(resources).build();
     }
 
-    private PushResult publish(ImagePlan plan, Supplier<Path> file, String name, List<Image> replaced, Cleanup cleanup)
+    /** Upload, insert, wait, share; the image is kept from here on, the object removed unless --keep-object. */
+    private GceImages.Made publish(ImagePlan plan, Supplier<Path> file, String name, Cleanup cleanup)
             throws InterruptedException {
         Path tarGz = file.get();
         events.phase("upload");
-        UploadedObject object = new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
-                .upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest());
-        DeleteObject objects = new DeleteObject(clients.storageHttp(), remote);
-        if (!object.reused()) {
-            cleanup.add(object.uri(), "gcloud storage rm " + object.uri(), () -> objects.delete(object));
-        }
+        DeleteObject objects = new DeleteObject(clients.storageHttp(), cleanupCalls);
+        String uri = "gs://" + plan.bucket() + "/" + plan.object();
+        Cleanup.Handle[] objectHandle = {null};
+        UploadedObject object = new UploadObject(clients.storageHttp(), clients.chunkSize(), calls, events)
+                .upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest(), () -> objectHandle[0] = cleanup.add(
+                        uri, "gcloud storage rm " + uri, () -> objects.delete(plan.bucket(), plan.object())));
         events.phase("create image");
-        Operation insert = new InsertImage(clients.images(), remote).insert(plan, name, object);
-        cleanup.add("image " + name, "gcloud compute images delete " + name + " --project " + plan.project(),
-                () -> removeHalfMade(plan, name, insert));
-        waiter.global(clients.globalOperations(), plan.project(), insert, "import image " + name, plan.timeout());
-        if (plan.makePublic()) {
+        Operation insert = new InsertImage(clients.images(), calls).insert(plan, name, object);
+        Cleanup.Handle image = cleanup.add("image " + name, "gcloud compute images delete " + name + " --project "
+                + plan.project(), () -> removeHalfMade(plan, name, insert));
+        new WaitOperation(calls, REMEDY).global(clients.globalOperations(), plan.project(), insert, "import image " + name,
+                plan.timeout());
+        if (plan.shared()) {
             events.phase("share image");
-            new ShareImage(clients.images(), remote).makePublic(plan.project(), name);
+            new ShareImage(clients.images(), calls).share(plan.project(), name, plan.shareWith());
         }
-        cleanup.forget("image " + name);
-        List<Resource> resources = new ArrayList<>(replace(plan, replaced));
-        if (plan.keepObject()) {
-            cleanup.forget(object.uri());
-            resources.add(new Resource("object", object.uri(), ""));
-        } else {
-            events.phase("delete object");
-            objects.delete(object);
-            cleanup.forget(object.uri());
-        }
-        events.info("image " + plan.imageId(name) + " is ready");
-        return result(plan, name, replaced.isEmpty() ? PushResult.Outcome.CREATED : PushResult.Outcome.REPLACED,
-                resources);
+        image.keep();
+        return new GceImages.Made(Image.newBuilder().setName(name).putAllLabels(plan.labels()).build(),
+                removeObject(plan, object, objectHandle[0]));
     }
 
-    /** The requested name, or a dated one when the image being replaced still holds it (new first, then old). */
-    private String freeName(ImagePlan plan, Optional<Image> holder, List<Image> replaced) {
-        if (holder.isEmpty()) {
-            return plan.name();
-        }
-        Image held = holder.get();
-        boolean kilnMade = held.getLabelsMap().containsKey(GcpNames.DIGEST_LABEL);
-        if (plan.ifExists() == ImagePlan.IfExists.REPLACE && kilnMade) {
-            if (replaced.stream().noneMatch(i -> i.getName().equals(held.getName()))) {
-                replaced.add(held);
+    /** The object has served its purpose once GCE imported it; failing to delete it only warns. */
+    private List<Resource> removeObject(ImagePlan plan, UploadedObject object, Cleanup.Handle handle) {
+        if (plan.keepObject() || handle == null) {
+            if (handle != null) {
+                handle.keep();
             }
-            String base = plan.name().length() > 47 ? plan.name().substring(0, 47) : plan.name();
-            String dated = base.replaceAll("-+$", "") + "-" + SUFFIX.format(clock.instant());
-            events.info("image " + plan.name() + " will be replaced; the new image is " + dated
-                    + " (find it by --family or the kiln-digest label)");
-            return dated;
+            return List.of(Resource.of("object", object.uri()));
         }
-        throw KilnException.tried("create image " + plan.name() + " in project " + plan.project(),
-                "an image of that name with other content exists" + (kilnMade ? " (kiln-digest="
-                        + held.getLabelsMap().get(GcpNames.DIGEST_LABEL) + ")" : ", not made by kiln"),
-                kilnMade ? "pass --if-exists replace, or choose another --name"
-                        : "choose another --name, or delete it with 'gcloud compute images delete " + plan.name() + "'");
+        events.phase("delete object");
+        try {
+            handle.undoNow();
+            return List.of();
+        } catch (Exception e) {
+            handle.keep();
+            events.warn("could not delete " + object.uri() + " after the import (" + GcpErrors.brief(e)
+                    + "); delete it with 'gcloud storage rm " + object.uri() + "'");
+            return List.of(Resource.of("object", object.uri()));
+        }
     }
 
-    private PushResult existing(ImagePlan plan, Image image) {
-        if (plan.ifExists() == ImagePlan.IfExists.FAIL) {
-            throw KilnException.tried("push image " + plan.name() + " to project " + plan.project(),
-                    "image " + image.getName() + " already holds this content (" + GcpNames.DIGEST_LABEL + "="
-                            + plan.labels().get(GcpNames.DIGEST_LABEL) + ")",
-                    "pass --if-exists skip to use it, or --if-exists replace to make it again");
-        }
-        events.info("image " + image.getName() + " already holds this content; nothing to upload");
-        return new PushResult("gcp", image.getName(), plan.contentDigest(), PushResult.Outcome.EXISTED,
-                List.of(new PushResult.Placement("", plan.imageId(image.getName()))), image.getLabelsMap(), List.of());
-    }
-
-    private List<Resource> replace(ImagePlan plan, List<Image> old) throws InterruptedException {
-        List<Resource> removed = new ArrayList<>();
-        DeleteImage delete = new DeleteImage(clients.images(), clients.globalOperations(), remote, waiter);
-        for (Image image : old) {
-            events.phase("delete old image " + image.getName());
-            delete.delete(plan.project(), image.getName(), plan.timeout());
-            removed.add(new Resource("removed image", plan.imageId(image.getName()), ""));
-        }
-        return removed;
+    private void retire(ImagePlan plan, Image old) throws InterruptedException {
+        events.phase("delete old image " + old.getName());
+        new DeleteImage(clients.images(), clients.globalOperations(), calls, new WaitOperation(calls, REMEDY))
+                .delete(plan.project(), old.getName(), plan.timeout());
     }
 
     /** GCE refuses to delete an image it is still importing, so wait for the import to end first. */
     private void removeHalfMade(ImagePlan plan, String name, Operation insert) throws InterruptedException {
+        WaitOperation waiter = new WaitOperation(cleanupCalls, REMEDY);
         try {
-            waiter.global(clients.globalOperations(), plan.project(), insert, "finish importing " + name,
-                    CLEANUP_WAIT);
+            waiter.global(clients.globalOperations(), plan.project(), insert, "finish importing " + name, CLEANUP_WAIT);
         } catch (KilnException e) {
             events.debug("import of " + name + " ended: " + e.getMessage());
         }
-        new DeleteImage(clients.images(), clients.globalOperations(), remote, waiter)
+        new DeleteImage(clients.images(), clients.globalOperations(), cleanupCalls, waiter)
                 .delete(plan.project(), name, CLEANUP_WAIT);
-    }
-
-    private static PushResult result(ImagePlan plan, String name, PushResult.Outcome outcome,
-                                     List<Resource> resources) {
-        return new PushResult("gcp", name, plan.contentDigest(), outcome,
-                List.of(new PushResult.Placement("", plan.imageId(name))), plan.labels(), resources);
     }
 }

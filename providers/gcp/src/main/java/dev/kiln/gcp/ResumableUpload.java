@@ -1,8 +1,10 @@
 package dev.kiln.gcp;
 
 import com.google.gson.JsonObject;
+import dev.kiln.api.CancelToken;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Retry;
 
 import dev.kiln.spi.http.HttpAnswer;
 import dev.kiln.spi.http.HttpBody;
@@ -18,10 +20,11 @@ import java.util.regex.Pattern;
  * One resumable upload with the JSON API (cloud.google.com/storage/docs/performing-resumable-uploads):
  * POST opens a session (its URI comes back in {@code Location}); PUTs of {@code chunkSize} bytes with
  * {@code Content-Range: bytes a-b/*} follow (chunk size 0: one PUT of the rest), the last one with the
- * total, and each 308 says in {@code Range: bytes=0-N} how much the server committed (no Range: nothing). After a fault kiln
- * waits, asks with {@code bytes *}{@code /total} and goes on from the committed offset, reading
- * the file again from there. Any failure or interrupt cancels the session (DELETE, answered 499),
- * so no half-written object is left.
+ * total, and each 308 says in {@code Range: bytes=0-N} how much the server committed (no Range: nothing).
+ * After a fault kiln waits ({@link GcpCalls#upload}), asks with {@code bytes *}{@code /total} and goes on
+ * from the committed offset, reading the file again from there. Any failure, interrupt or Ctrl-C cancels
+ * the session (DELETE, answered 499), so no half-written object is left; Ctrl-C interrupts a blocked
+ * request, which kiln's HTTP client ends at once.
  */
 final class ResumableUpload {
 
@@ -34,23 +37,31 @@ final class ResumableUpload {
 
     private record Committed(long bytes) implements Answer {}
 
+    /** A chunk the server kept none of: worth sending again after a pause, up to the policy's attempts. */
+    private static final class NoProgress extends RuntimeException {
+        NoProgress(long offset) {
+            super("a chunk at offset " + offset + " the server kept none of", null, false, false);
+        }
+    }
+
     private final StorageHttp http;
     private final int chunkSize;
-    private final Remote remote;
+    private final GcpCalls calls;
     private final Events events;
 
-    ResumableUpload(StorageHttp http, int chunkSize, Remote remote, Events events) {
+    ResumableUpload(StorageHttp http, int chunkSize, GcpCalls calls, Events events) {
         this.http = http;
         this.chunkSize = chunkSize;
-        this.remote = remote;
+        this.calls = calls;
         this.events = events;
     }
 
     /** Uploads the whole file as {@code gs://bucket/object} unless an object of that name exists (412). */
     StoredObject upload(UploadFile file, String bucket, String object, Map<String, String> metadata, String action)
             throws InterruptedException {
-        URI session = remote.attempt(action, () -> start(file, bucket, object, metadata));
-        try {
+        URI session = calls.attempt(action, () -> start(file, bucket, object, metadata));
+        Thread uploader = Thread.currentThread();
+        try (CancelToken.Registration ctrlC = calls.cancel().onCancel(uploader::interrupt)) {
             return transfer(session, file, "upload " + object, action);
         } catch (InterruptedException | RuntimeException e) {
             cancel(session);
@@ -77,42 +88,64 @@ final class ResumableUpload {
             throw StorageHttp.error(answer);
         }
         return answer.header("Location").map(URI::create).orElseThrow(() ->
-                new StorageHttp.Failure(502, "the upload session was opened without a Location header"));
+                new GcpErrors.Unreadable("the upload session was opened without a Location header"));
+    }
+
+    /** Where the upload stands: the committed offset, and whether it is known or must be asked for after a fault. */
+    private final class Transfer {
+        private final URI session;
+        private final UploadFile file;
+        private final String task;
+        private long offset;
+        private boolean known = true;
+
+        private Transfer(URI session, UploadFile file, String task) {
+            this.session = session;
+            this.file = file;
+            this.task = task;
+        }
+
+        /** One step: the next chunk, or after a fault the question what was committed. */
+        private Answer step() throws InterruptedException {
+            boolean sending = known;
+            Answer answer;
+            try {
+                answer = sending ? put(session, file, offset, task) : query(session, file.size());
+            } catch (RuntimeException e) {
+                known = false;
+                throw e;
+            }
+            known = true;
+            if (answer instanceof Committed c) {
+                boolean stuck = sending && c.bytes() <= offset;
+                offset = c.bytes();
+                events.bytes(task, offset, file.size());
+                if (stuck) {
+                    throw new NoProgress(offset);
+                }
+            }
+            return answer;
+        }
     }
 
     private StoredObject transfer(URI session, UploadFile file, String task, String action)
             throws InterruptedException {
-        long offset = 0;
-        boolean known = true;
         events.bytes(task, 0, file.size());
-        for (int failures = 0; ; ) {
-            Remote.checkInterrupt();
+        Transfer transfer = new Transfer(session, file, task);
+        Retry retry = calls.upload().toBuilder().classifier(e -> e instanceof NoProgress
+                ? Retry.Decision.again(e.getMessage()) : GcpErrors.classifier(calls.clock()).apply(e)).build();
+        while (true) {
             Answer answer;
             try {
-                answer = known ? put(session, file, offset, task) : query(session, file.size());
-            } catch (RuntimeException e) {
-                if (!GcpErrors.retryable(e) || !remote.pause(action, ++failures, describe(e))) {
-                    throw e;
-                }
-                known = false;
-                continue;
+                answer = retry.call(action, transfer::step);
+            } catch (NoProgress e) {
+                throw KilnException.tried(action, "the server kept accepting chunks at offset " + transfer.offset
+                        + " without committing them", "run the command again later");
             }
             if (answer instanceof Done done) {
                 events.bytes(task, file.size(), file.size());
                 return done.object();
             }
-            long committed = ((Committed) answer).bytes();
-            if (known && committed <= offset) {
-                if (!remote.pause(action, ++failures, "a chunk the server kept none of (committed " + committed + ")")) {
-                    throw KilnException.tried(action, "the server kept accepting chunks at offset " + offset
-                            + " without committing them", "run the command again later");
-                }
-            } else if (known) {
-                failures = 0;
-            }
-            offset = committed;
-            known = true;
-            events.bytes(task, offset, file.size());
         }
     }
 
@@ -162,7 +195,7 @@ final class ResumableUpload {
     private static long committed(String range) {
         Matcher m = COMMITTED.matcher(range.trim());
         if (!m.matches()) {
-            throw new StorageHttp.Failure(502, "unexpected Range header in a 308 answer: " + range);
+            throw new GcpErrors.Unreadable("unexpected Range header in a 308 answer: " + range);
         }
         return Long.parseLong(m.group(1)) + 1;
     }
@@ -181,10 +214,4 @@ final class ResumableUpload {
             }
         }
     }
-
-    private static String describe(RuntimeException e) {
-        int status = GcpErrors.status(e);
-        return status == 0 ? String.valueOf(e.getMessage()) : "HTTP " + status;
-    }
-
 }

@@ -6,42 +6,42 @@ import com.google.cloud.compute.v1.Instance;
 import com.google.cloud.compute.v1.Operation;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunResult;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code run gcp}: instances.insert, wait for RUNNING, report addresses, optionally stream the
- * serial console and wait for the guest to stop, and with {@code --rm} delete what was made.
- * A failure or Ctrl-C deletes the instance and its disks unless {@code --keep}.
+ * {@code run gcp}: instances.insert, wait for RUNNING ({@code --wait running}, the default), report
+ * addresses, optionally stream the serial console and wait for the guest to stop ({@code --wait stopped}),
+ * and with {@code --rm} delete what was made. A failure or Ctrl-C deletes the instance and its disks
+ * unless {@code --keep}.
  */
 final class RunInstance {
 
     private static final Duration POLL = Duration.ofSeconds(3);
+    private static final String REMEDY = "pass a longer --timeout";
     private static final Set<String> STOPPED = Set.of("STOPPING", "STOPPED", "TERMINATED", "SUSPENDED");
 
     private final GcpClients clients;
-    private final Remote remote;
-    private final WaitOperation waiter;
-    private final Clock clock;
+    private final GcpCalls calls;
+    private final GcpCalls cleanupCalls;
     private final Events events;
 
-    RunInstance(GcpClients clients, Remote remote, Clock clock, Events events) {
+    RunInstance(GcpClients clients, GcpCalls calls) {
         this.clients = clients;
-        this.remote = remote;
-        this.waiter = new WaitOperation(remote, clock, events);
-        this.clock = clock;
-        this.events = events;
+        this.calls = calls;
+        this.cleanupCalls = calls.forCleanup();
+        this.events = calls.events();
     }
 
     RunResult run(InstancePlan plan) throws InterruptedException {
@@ -49,33 +49,35 @@ final class RunInstance {
             requireUefi(plan);
         }
         Cleanup cleanup = new Cleanup(events, GcpErrors::brief);
-        DeleteInstance delete = new DeleteInstance(clients, remote, waiter, events);
+        String what = "instance " + plan.name() + " and its disks";
+        String manual = "gcloud compute instances delete " + plan.name() + " --zone " + plan.zone();
         try {
             events.phase("create instance");
-            Operation op = new InsertInstance(clients.instances(), remote).insert(plan);
-            cleanup.add("instance " + plan.name() + " and its disks", "gcloud compute instances delete "
-                    + plan.name() + " --zone " + plan.zone(), () -> delete.delete(plan, Duration.ofMinutes(2)));
-            waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op, "create instance " + plan.name(),
-                    plan.timeout());
-            Instance running = waitFor(plan, "RUNNING", Set.of("RUNNING"), null);
+            Operation op = new InsertInstance(clients.instances(), calls).insert(plan);
+            Cleanup.Handle instance = cleanup.add(what, manual, () -> new DeleteInstance(clients, cleanupCalls,
+                    new WaitOperation(cleanupCalls, REMEDY), events).delete(plan, Duration.ofMinutes(2)));
+            new WaitOperation(calls, REMEDY).zone(clients.zoneOperations(), plan.project(), plan.zone(), op,
+                    "create instance " + plan.name(), plan.timeout());
+            Instance running = plan.waitFor() == Lifecycle.Wait.NONE ? get(plan)
+                    : waitFor(plan, "start", Set.of("RUNNING"), null, plan.timeout());
             Map<String, String> addresses = addresses(running);
-            events.info("instance " + plan.name() + " is RUNNING " + addresses);
+            events.info("instance " + plan.name() + " is " + running.getStatus() + " " + addresses);
             Instance last = follow(plan, running);
             boolean removed = false;
             if (plan.remove()) {
                 events.phase("delete instance");
-                delete.delete(plan, plan.timeout());
+                new DeleteInstance(clients, calls, new WaitOperation(calls, REMEDY), events).delete(plan, plan.timeout());
                 removed = true;
             }
-            cleanup.forget("instance " + plan.name() + " and its disks");
-            return new RunResult("gcp", plan.name(), plan.zone(), last.getStatus().toLowerCase(), addresses,
-                    Optional.empty(), Optional.empty(), created(plan), removed);
+            instance.keep();
+            return RunResult.builder("gcp", plan.name()).location(plan.zone())
+                    .state(last.getStatus().toLowerCase(Locale.ROOT)).addresses(addresses).created(created(plan))
+                    .removed(removed).build();
         } catch (InterruptedException | RuntimeException e) {
             if (plan.keep() && !cleanup.isEmpty()) {
-                cleanup.forget("instance " + plan.name() + " and its disks");
+                cleanup.clear();
                 throw GcpErrors.report(e, "run instance " + plan.name(), "kept instance " + plan.instanceId()
-                        + " (--keep); delete it with 'gcloud compute instances delete " + plan.name() + " --zone "
-                        + plan.zone() + "'");
+                        + " (--keep); delete it with '" + manual + "'");
             }
             throw GcpErrors.report(e, "run instance " + plan.name(), cleanup.undo());
         }
@@ -85,8 +87,8 @@ final class RunInstance {
     private Instance follow(InstancePlan plan, Instance running) throws InterruptedException {
         if (plan.serialConsole()) {
             events.phase("serial console");
-            try (SerialConsole console = new SerialConsole(clients.instances(), remote, events, plan.serialLog())) {
-                Instance last = waitFor(plan, "stop", STOPPED, console);
+            try (SerialConsole console = new SerialConsole(clients.instances(), calls, events, plan.serialLog())) {
+                Instance last = waitFor(plan, "stop", STOPPED, console, plan.stopTimeout());
                 console.poll(plan);
                 console.flush();
                 return last;
@@ -94,40 +96,41 @@ final class RunInstance {
         }
         if (plan.waitStopped()) {
             events.phase("wait for stop");
-            return waitFor(plan, "stop", STOPPED, null);
+            return waitFor(plan, "stop", STOPPED, null, plan.stopTimeout());
         }
         return running;
     }
 
-    private Instance waitFor(InstancePlan plan, String what, Set<String> states, SerialConsole console)
-            throws InterruptedException {
+    /** Polls the instance until it is in one of {@code states}; a start that ends in a stop fails at once. */
+    private Instance waitFor(InstancePlan plan, String what, Set<String> states, SerialConsole console,
+                             Duration timeout) throws InterruptedException {
+        boolean starting = what.equals("start");
+        return calls.poll(POLL, timeout, REMEDY).until("instance " + plan.name() + " to " + what,
+                () -> {
+                    if (console != null) {
+                        console.poll(plan);
+                    }
+                    Instance instance = get(plan);
+                    if (states.contains(instance.getStatus())) {
+                        return Optional.of(instance);
+                    }
+                    if (starting && STOPPED.contains(instance.getStatus())) {
+                        throw KilnException.tried("start instance " + plan.name(), "it is " + instance.getStatus()
+                                + (instance.getStatusMessage().isEmpty() ? "" : ": " + instance.getStatusMessage()),
+                                "look at its serial console with --serial-console");
+                    }
+                    return Optional.empty();
+                });
+    }
+
+    private Instance get(InstancePlan plan) throws InterruptedException {
         GetInstanceRequest get = GetInstanceRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
                 .setInstance(plan.name()).build();
-        boolean forever = console != null || what.equals("stop");
-        Instant deadline = clock.instant().plus(plan.timeout());
-        while (true) {
-            if (console != null) {
-                console.poll(plan);
-            }
-            Instance instance = remote.call("check instance " + plan.name(), () -> clients.instances().getCallable().call(get));
-            if (states.contains(instance.getStatus())) {
-                return instance;
-            }
-            if (!forever && STOPPED.contains(instance.getStatus())) {
-                throw KilnException.tried("start instance " + plan.name(), "it is " + instance.getStatus()
-                        + (instance.getStatusMessage().isEmpty() ? "" : ": " + instance.getStatusMessage()),
-                        "look at its serial console with --serial-console");
-            }
-            if (!forever && !clock.instant().isBefore(deadline)) {
-                throw KilnException.tried("start instance " + plan.name(), "it was still " + instance.getStatus()
-                        + " after " + plan.timeout().toString().substring(2).toLowerCase(), "pass a longer --timeout");
-            }
-            remote.sleeper().sleep(POLL);
-        }
+        return calls.call("check instance " + plan.name(), () -> clients.instances().getCallable().call(get));
     }
 
     private void requireUefi(InstancePlan plan) throws InterruptedException {
-        Image image = new FindImages(clients.images(), remote).resolve(plan.image())
+        Image image = new FindImages(clients.images(), calls).resolve(plan.image())
                 .orElseThrow(() -> KilnException.usage("No image " + plan.image() + "; push one with 'kiln push gcp'"));
         boolean uefi = image.getGuestOsFeaturesList().stream().anyMatch(f -> f.getType().equals("UEFI_COMPATIBLE"));
         if (!uefi) {
@@ -153,9 +156,9 @@ final class RunInstance {
 
     private static List<Resource> created(InstancePlan plan) {
         List<Resource> created = new ArrayList<>();
-        created.add(new Resource("instance", plan.instanceId(), plan.zone()));
+        created.add(Resource.of("instance", plan.instanceId(), plan.zone()));
         for (String disk : plan.diskNames()) {
-            created.add(new Resource("disk", "projects/" + plan.project() + "/zones/" + plan.zone() + "/disks/" + disk,
+            created.add(Resource.of("disk", "projects/" + plan.project() + "/zones/" + plan.zone() + "/disks/" + disk,
                     plan.zone()));
         }
         return created;

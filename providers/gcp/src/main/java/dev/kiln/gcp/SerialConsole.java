@@ -23,16 +23,16 @@ import java.util.Optional;
 final class SerialConsole implements AutoCloseable {
 
     private final InstancesClient instances;
-    private final Remote remote;
+    private final GcpCalls calls;
     private final Events console;
     private final Optional<Path> logPath;
     private final Writer log;
     private final StringBuilder partial = new StringBuilder();
     private long next;
 
-    SerialConsole(InstancesClient instances, Remote remote, Events events, Optional<Path> logPath) {
+    SerialConsole(InstancesClient instances, GcpCalls calls, Events events, Optional<Path> logPath) {
         this.instances = instances;
-        this.remote = remote;
+        this.calls = calls;
         this.console = events.withSource(events.source() + " console");
         this.logPath = logPath;
         this.log = logPath.map(SerialConsole::open).orElse(null);
@@ -43,7 +43,7 @@ final class SerialConsole implements AutoCloseable {
         GetSerialPortOutputInstanceRequest request = GetSerialPortOutputInstanceRequest.newBuilder()
                 .setProject(plan.project()).setZone(plan.zone()).setInstance(plan.name())
                 .setPort(1).setStart(next).build();
-        SerialPortOutput out = remote.call("read the serial console of " + plan.name(),
+        SerialPortOutput out = calls.call("read the serial console of " + plan.name(),
                 () -> instances.getSerialPortOutputCallable().call(request));
         if (out.getStart() > next) {
             console.warn("[" + (out.getStart() - next) + " bytes of console output were lost: GCE keeps the last 1 MB]");

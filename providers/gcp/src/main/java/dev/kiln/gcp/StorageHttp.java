@@ -23,7 +23,7 @@ import java.util.Map;
  * Every request carries the headers the credentials give ({@code Authorization: Bearer}, and
  * {@code x-goog-user-project} for a quota project), refreshed when the token is near expiry.
  * An error answer is a {@link Failure} with its status, no answer an {@link UncheckedIOException};
- * {@link GcpErrors} and {@link Remote} read both.
+ * {@link GcpErrors} reads both.
  */
 final class StorageHttp implements AutoCloseable {
 
@@ -35,14 +35,21 @@ final class StorageHttp implements AutoCloseable {
     static final class Failure extends RuntimeException {
 
         private final int status;
+        private final String retryAfter;
 
-        Failure(int status, String message) {
+        Failure(int status, String message, String retryAfter) {
             super(message);
             this.status = status;
+            this.retryAfter = retryAfter;
         }
 
         int status() {
             return status;
+        }
+
+        /** The Retry-After header as sent (seconds or an HTTP date), or null. */
+        String retryAfter() {
+            return retryAfter;
         }
     }
 
@@ -102,20 +109,20 @@ final class StorageHttp implements AutoCloseable {
         try {
             return credentials.getRequestMetadata(uri);
         } catch (IOException e) {
-            throw new Failure(401, "could not get an access token: " + e.getMessage());
+            throw new GcpErrors.NoToken("could not get an access token: " + e.getMessage(), e);
         }
     }
 
     /** An error answer as the SDK would raise it, with the JSON API's message (storage/docs/json_api/v1/status-codes). */
     static Failure error(HttpAnswer answer) {
-        return new Failure(answer.status(), message(answer));
+        return new Failure(answer.status(), message(answer), answer.header("Retry-After").orElse(null));
     }
 
     static JsonObject json(HttpAnswer answer) {
         try {
             return JsonParser.parseString(answer.body()).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new Failure(answer.status(), "the answer is not a JSON object: " + clip(answer.body()));
+            throw new GcpErrors.Unreadable("answer " + answer.status() + " is not a JSON object: " + clip(answer.body()));
         }
     }
 

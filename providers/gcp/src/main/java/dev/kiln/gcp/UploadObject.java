@@ -19,20 +19,30 @@ final class UploadObject {
     private final DeleteObject delete;
     private final Events events;
 
-    UploadObject(StorageHttp http, int chunkSize, Remote remote, Events events) {
-        this.find = new FindObject(http, remote);
-        this.upload = new ResumableUpload(http, chunkSize, remote, events);
-        this.delete = new DeleteObject(http, remote);
+    UploadObject(StorageHttp http, int chunkSize, GcpCalls calls, Events events) {
+        this.find = new FindObject(http, calls);
+        this.upload = new ResumableUpload(http, chunkSize, calls, events);
+        this.delete = new DeleteObject(http, calls);
         this.events = events;
     }
 
     UploadedObject upload(Path path, String bucket, String object, String contentDigest) throws InterruptedException {
+        return upload(path, bucket, object, contentDigest, () -> { });
+    }
+
+    /**
+     * @param starting runs once it is clear kiln will make the object, before the first byte is sent (the
+     *                 caller registers its removal then, so a push that fails mid-upload leaves nothing)
+     */
+    UploadedObject upload(Path path, String bucket, String object, String contentDigest, Runnable starting)
+            throws InterruptedException {
         String action = "upload " + path.getFileName() + " to gs://" + bucket + "/" + object;
         UploadFile file = UploadFile.of(path);
         StoredObject existing = find.find(bucket, object).orElse(null);
         if (existing != null) {
             return reuse(existing, file.size(), contentDigest, action);
         }
+        starting.run();
         try {
             StoredObject done = upload.upload(file, bucket, object, Map.of(GcpNames.DIGEST_LABEL, contentDigest), action);
             verify(done, file, bucket, object, action);

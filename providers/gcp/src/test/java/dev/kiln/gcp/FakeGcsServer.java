@@ -61,6 +61,7 @@ final class FakeGcsServer implements AutoCloseable {
         final MessageDigest md5 = md5();
         long committed;
         boolean finished;
+        volatile boolean cancelled;
 
         Session(String bucket, String name, JsonObject metadata) {
             this.bucket = bucket;
@@ -98,6 +99,8 @@ final class FakeGcsServer implements AutoCloseable {
     private volatile int faultCommits;
     private volatile Fault fault;
     private volatile boolean corrupt;
+    /** When set, every call but a GET is logged there and may be failed with 403 (the TCK's stand-in). */
+    volatile Mutations mutations;
 
     FakeGcsServer(boolean keep) throws IOException {
         this(keep, true);
@@ -149,6 +152,12 @@ final class FakeGcsServer implements AutoCloseable {
         corrupt = true;
     }
 
+    /** Ids of the sessions opened and neither finished nor cancelled. */
+    Set<String> openSessionIds() {
+        return sessions.entrySet().stream().filter(e -> !e.getValue().finished).map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Sessions opened and neither finished nor cancelled. */
     long openSessions() {
         return sessions.values().stream().filter(s -> !s.finished).count();
@@ -161,6 +170,12 @@ final class FakeGcsServer implements AutoCloseable {
             requests.add(method + " " + path + " " + header(x, "Content-Range"));
             headers.add(x.getRequestHeaders().entrySet().stream().collect(java.util.stream.Collectors.toMap(
                     e -> e.getKey().toLowerCase(java.util.Locale.ROOT), e -> e.getValue().get(0), (a, b) -> a)));
+            if (mutations != null && !method.equals("GET")
+                    && mutations.arrive(method + " " + path + " " + header(x, "Content-Range"))) {
+                x.getRequestBody().readAllBytes();
+                error(x, 403, "forbidden", "kiln-test does not have storage.objects.create access (injected)");
+                return;
+            }
             if (path.startsWith("/upload/storage/v1/b/") && method.equals("POST")) {
                 start(x, path.split("/")[5]);
             } else if (path.startsWith("/upload/storage/v1/b/") && method.equals("PUT")) {
@@ -202,10 +217,12 @@ final class FakeGcsServer implements AutoCloseable {
     /** GCS answers a cancelled session with 499 (cloud.google.com/storage/docs/performing-resumable-uploads). */
     private void cancel(HttpExchange x) throws IOException {
         String id = uploadId(x);
-        if (sessions.remove(id) == null) {
+        Session s = sessions.remove(id);
+        if (s == null) {
             error(x, 404, "notFound", "No such upload session");
             return;
         }
+        s.cancelled = true;
         cancelled.add(id);
         x.sendResponseHeaders(499, -1);
     }
@@ -227,6 +244,10 @@ final class FakeGcsServer implements AutoCloseable {
                 return;
             }
             String total = m.group(4);
+            if (s.cancelled) {
+                error(x, 404, "notFound", "No such upload session");
+                return;
+            }
             if (!total.equals("*") && Long.parseLong(total) == s.committed) {
                 json(x, 200, finish(s));
                 return;

@@ -1,5 +1,7 @@
 package dev.kiln.gcp;
 
+import dev.kiln.api.Sleeper;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

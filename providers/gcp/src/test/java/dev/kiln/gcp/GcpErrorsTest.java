@@ -1,12 +1,18 @@
 package dev.kiln.gcp;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Retry;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,5 +44,44 @@ class GcpErrorsTest {
         assertThat(GcpErrors.tried("upload x", e).getMessage()).contains("GCP could not be reached")
                 .contains("Connection refused").doesNotContain("certificate");
         assertThat(GcpErrors.retryable(e)).isTrue();
+    }
+
+    private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void anAnswerKilnCannotReadIsATypedErrorThatIsNotRetried() {
+        RuntimeException e = new GcpErrors.Unreadable("the upload session was opened without a Location header");
+
+        Retry.Decision d = GcpErrors.classifier(NOW).apply(e);
+
+        assertThat(d.retry()).as("the same request gets the same answer").isFalse();
+        assertThat(GcpErrors.tried("upload x", e).getMessage()).contains("Google's answer could not be read")
+                .contains("without a Location header").doesNotContain("502");
+    }
+
+    @Test
+    void credentialsThatGiveNoTokenAreNotRetriedAndSayHowToRefreshThem() {
+        RuntimeException e = new GcpErrors.NoToken("could not get an access token: invalid_grant",
+                new IOException("invalid_grant"));
+
+        assertThat(GcpErrors.classifier(NOW).apply(e).retry()).isFalse();
+        assertThat(GcpErrors.tried("upload x", e).getMessage()).contains("no access token")
+                .contains("gcloud auth application-default login").doesNotContain("401");
+    }
+
+    @Test
+    void aThrottledStorageAnswerIsRetriedAfterTheRetryAfterItGave() {
+        Retry.Decision seconds = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(429, "slow down", "7"));
+        Retry.Decision date = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(503, "busy",
+                "Sun, 22 Nov 2026 10:00:30 GMT"));
+        Retry.Decision none = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(503, "busy", null));
+        Retry.Decision denied = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(403, "forbidden", "7"));
+
+        assertThat(seconds.retry()).isTrue();
+        assertThat(seconds.after()).contains(Duration.ofSeconds(7));
+        assertThat(date.after()).contains(Duration.ofSeconds(30));
+        assertThat(none.retry()).isTrue();
+        assertThat(none.after()).isEqualTo(Optional.empty());
+        assertThat(denied.retry()).isFalse();
     }
 }

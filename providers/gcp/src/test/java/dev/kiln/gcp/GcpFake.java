@@ -5,14 +5,16 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kiln.api.CancelToken;
+import dev.kiln.api.Retry;
 import dev.kiln.testkit.ProviderHarness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -49,6 +51,11 @@ final class GcpFake implements AutoCloseable {
 
     /** A service-account key whose token_uri is this server: the real JWT flow, offline. */
     Path key(boolean withProject) throws Exception {
+        return key(dir, endpoint() + "/token", withProject);
+    }
+
+    /** A service-account key whose token_uri is {@code tokenUri}. */
+    static Path key(Path dir, String tokenUri, boolean withProject) throws Exception {
         String pem = privateKey();
         JsonObject key = new JsonObject();
         key.addProperty("type", "service_account");
@@ -59,7 +66,7 @@ final class GcpFake implements AutoCloseable {
         key.addProperty("private_key", pem);
         key.addProperty("client_email", "kiln@" + PROJECT + ".iam.gserviceaccount.com");
         key.addProperty("client_id", "104857600000000000000");
-        key.addProperty("token_uri", endpoint() + "/token");
+        key.addProperty("token_uri", tokenUri);
         Path file = dir.resolve(withProject ? "key.json" : "key-no-project.json");
         Files.writeString(file, key.toString());
         return file;
@@ -68,7 +75,7 @@ final class GcpFake implements AutoCloseable {
     private static String pem;
 
     /** One RSA key for all tests: making one costs about a second. */
-    private static synchronized String privateKey() throws Exception {
+    static synchronized String privateKey() throws Exception {
         if (pem == null) {
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048);
@@ -83,15 +90,30 @@ final class GcpFake implements AutoCloseable {
         ProviderHarness h = new ProviderHarness(new GcpProviderFactory(), dir);
         h.env("NO_GCE_CHECK", "true").env("CLOUDSDK_CONFIG", dir.resolve("gcloud").toString());
         h.flag("keys", key(true).toString()).flag("endpoint", endpoint()).flag("storage-endpoint", gcs.endpoint());
-        h.clock(time);
+        h.clock(time).sleeper(time);
         return h;
     }
 
-    /** Retries back off by milliseconds of fake time. */
-    static final Backoff FAST = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 5);
+    /** Every retry pause is the longest full jitter allows: 1 s, 2 s, 4 s ... of fake time. */
+    static final Random LONGEST_PAUSES = new Random() {
+        @Override
+        public double nextDouble() {
+            return 0.999;
+        }
+    };
 
     GcpProvider provider(dev.kiln.spi.ProviderContext context) {
-        return new GcpProvider(context, time, FAST);
+        return new GcpProvider(context, LONGEST_PAUSES);
+    }
+
+    /** The calls a provider on {@code time} makes, for tests of one operation. */
+    GcpCalls calls(dev.kiln.api.Events events) {
+        return calls(time, events);
+    }
+
+    static GcpCalls calls(FakeTime time, dev.kiln.api.Events events) {
+        return new GcpCalls(Retry.builder().clock(time).sleeper(time).random(LONGEST_PAUSES), time, time,
+                CancelToken.create(), events);
     }
 
     void stub(MappingBuilder mapping) {

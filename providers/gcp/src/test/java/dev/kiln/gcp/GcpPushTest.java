@@ -3,8 +3,11 @@ package dev.kiln.gcp;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonObject;
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
 import dev.kiln.api.BootMode;
-import dev.kiln.build.Format;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.PublishPolicy;
 import dev.kiln.core.Digests;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.PushRequest;
@@ -21,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
@@ -69,8 +74,19 @@ class GcpPushTest {
         return file;
     }
 
+    private PublishPolicy policy = PublishPolicy.DEFAULT;
+
     private PushRequest request() {
-        return new PushRequest(image, Format.GCP, "hello", "amd64", Set.of(BootMode.BIOS, BootMode.UEFI), digest, false);
+        return request(image, ImageFormat.GCP, "hello", Set.of(BootMode.BIOS, BootMode.UEFI), digest, false);
+    }
+
+    private PushRequest request(Path file, ImageFormat format, String name, Set<BootMode> boot, String digest,
+                                boolean dryRun) {
+        return new PushRequest(Artifact.single(format, file), name, Architecture.AMD64, boot, digest, policy, dryRun);
+    }
+
+    private void policy(PublishPolicy.IfExists ifExists, boolean isPublic, Map<String, String> tags) {
+        policy = new PublishPolicy(ifExists, isPublic, List.of(), Optional.empty(), tags);
     }
 
     private String label() {
@@ -155,8 +171,9 @@ class GcpPushTest {
     void insertsTheImageFromTheObjectWithFeaturesLabelsAndFamily() throws Exception {
         noImages();
         importSucceeds();
-        harness.flag("family", "hello-stable").flag("label", "team=infra", "env=prod").flag("feature", "sev_capable")
+        harness.flag("family", "hello-stable").flag("feature", "sev_capable")
                 .flag("nested-virt", "true").flag("storage-location", "eu");
+        policy(PublishPolicy.IfExists.SKIP, false, Map.of("team", "infra", "env", "prod"));
 
         PushResult result = push();
 
@@ -187,7 +204,7 @@ class GcpPushTest {
         noImages();
         importSucceeds();
         try (GcpProvider provider = gcp.provider(harness.pushContext())) {
-            provider.push(new PushRequest(image, Format.GCP, "hello", "amd64", Set.of(BootMode.BIOS), digest, false));
+            provider.push(request(image, ImageFormat.GCP, "hello", Set.of(BootMode.BIOS), digest, false));
         }
 
         String features = GcpFake.json(requests("POST", COMPUTE + "/global/images").get(0))
@@ -256,10 +273,10 @@ class GcpPushTest {
                 operation("operation-insert-1", "RUNNING", 10, "global/images/hello", "global"))));
         gcp.stub(delete(urlPathEqualTo(COMPUTE + "/global/images/hello")).willReturn(okJson(
                 operation("operation-delete-1", "DONE", 100, "global/images/hello", "global"))));
-        harness.flag("timeout", "5m");
+        harness.flag("import-timeout", "5m");
 
         assertThatThrownBy(this::push).isInstanceOf(KilnException.class)
-                .hasMessageContaining("still RUNNING after 5m").hasMessageContaining("--timeout")
+                .hasMessageContaining("still RUNNING after 5m").hasMessageContaining("--import-timeout")
                 .hasMessageContaining("removed image hello");
 
         assertThat(requests("DELETE", COMPUTE + "/global/images/hello")).hasSize(1);
@@ -283,7 +300,7 @@ class GcpPushTest {
     @Test
     void failsWhenAskedToAndTheDigestExists() throws Exception {
         imagesHolding("hello", label());
-        harness.flag("if-exists", "fail");
+        policy(PublishPolicy.IfExists.FAIL, false, Map.of());
 
         assertThatThrownBy(this::push).isInstanceOf(KilnException.class)
                 .hasMessageContaining("image hello already holds this content").hasMessageContaining("--if-exists");
@@ -302,7 +319,7 @@ class GcpPushTest {
                 operation("operation-delete-1", "PENDING", 0, "global/images/hello", "global"))));
         gcp.stub(get(urlPathEqualTo(COMPUTE + "/global/operations/operation-delete-1")).willReturn(okJson(
                 operation("operation-delete-1", "DONE", 100, "global/images/hello", "global"))));
-        harness.flag("if-exists", "replace");
+        policy(PublishPolicy.IfExists.REPLACE, false, Map.of());
 
         PushResult result = push();
 
@@ -324,7 +341,7 @@ class GcpPushTest {
                         + "\"members\":[\"group:admins@example.com\"]}]}")));
         gcp.stub(post(urlPathEqualTo(COMPUTE + "/global/images/hello/setIamPolicy")).willReturn(okJson(
                 "{\"version\":1,\"etag\":\"BwXhqDa3jS9=\"}")));
-        harness.flag("public", "true");
+        policy(PublishPolicy.IfExists.SKIP, true, Map.of());
 
         push();
 
@@ -400,7 +417,7 @@ class GcpPushTest {
 
         assertThatThrownBy(this::push).isInstanceOf(KilnException.class)
                 .hasMessageContaining("throttling").hasMessageContaining("429");
-        assertThat(requests("GET", COMPUTE + "/global/images")).hasSize(GcpFake.FAST.attempts());
+        assertThat(requests("GET", COMPUTE + "/global/images")).hasSize(GcpCalls.ATTEMPTS);
     }
 
     @Test
@@ -477,7 +494,7 @@ class GcpPushTest {
         String rawDigest = "sha256:" + Digests.sha256Hex(raw);
 
         try (GcpProvider provider = gcp.provider(harness.pushContext())) {
-            provider.push(new PushRequest(raw, Format.RAW_EFI, "hello", "amd64", Set.of(BootMode.UEFI), rawDigest, false));
+            provider.push(request(raw, ImageFormat.RAW_EFI, "hello", Set.of(BootMode.UEFI), rawDigest, false));
         }
 
         byte[] uploaded = gcp.gcs.completed.get("hello-" + rawDigest.substring(7, 19) + ".tar.gz");
@@ -491,8 +508,8 @@ class GcpPushTest {
     @Test
     void dryRunSendsNothing() throws Exception {
         try (GcpProvider provider = gcp.provider(harness.pushContext())) {
-            PushResult result = provider.push(new PushRequest(image, Format.GCP, "hello", "amd64",
-                    Set.of(BootMode.UEFI), digest, true));
+            PushResult result = provider.push(request(image, ImageFormat.GCP, "hello", Set.of(BootMode.UEFI), digest,
+                    true));
             assertThat(result.outcome()).isEqualTo(PushResult.Outcome.DRY_RUN);
         }
         assertThat(gcp.calls()).isEmpty();
@@ -501,7 +518,7 @@ class GcpPushTest {
     @Test
     void anInvalidImageNameIsRefusedWithASuggestion() throws Exception {
         try (GcpProvider provider = gcp.provider(harness.pushContext())) {
-            assertThatThrownBy(() -> provider.push(new PushRequest(image, Format.GCP, "Hello_World.v2", "amd64",
+            assertThatThrownBy(() -> provider.push(request(image, ImageFormat.GCP, "Hello_World.v2",
                     Set.of(BootMode.UEFI), digest, false)))
                     .isInstanceOf(KilnException.class).hasMessageContaining("--name hello-world-v2");
         }

@@ -5,6 +5,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.api.Userdata;
+import dev.kiln.spi.RunChecks;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 import dev.kiln.testkit.ProviderHarness;
@@ -16,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -73,10 +78,17 @@ class GcpRunTest {
         }
     }
 
+    private RunRequest request = RunRequest.of("hello", "hello", false);
+
     private RunResult run() throws Exception {
         try (GcpProvider provider = gcp.provider(harness.runContext())) {
-            return provider.run(new RunRequest("hello", "hello", false));
+            return provider.run(request);
         }
+    }
+
+    /** --wait, --rm and --keep as the CLI hands them over. */
+    private void lifecycle(Lifecycle.Wait wait, boolean rm, boolean keep) {
+        request = request.withLifecycle(new Lifecycle(Optional.of(wait), rm, keep, Optional.empty()));
     }
 
     private List<LoggedRequest> requests(String method, String path) {
@@ -88,8 +100,11 @@ class GcpRunTest {
     void insertsTheInstanceWithTheUserdataExactlyAndTheExtraDisks() throws Exception {
         instanceStates("PROVISIONING", "STAGING", "RUNNING");
         Path userdata = Files.writeString(tmp.resolve("userdata.json"), USERDATA);
-        harness.flag("userdata-file", userdata.toString()).flag("disk", "size=10G,type=pd-ssd", "size=1T")
-                .flag("label", "team=infra").flag("spot", "true");
+        harness.flag("spot", "true");
+        GcpProviderFactory factory = new GcpProviderFactory();
+        request = request.withUserdata(Userdata.of(Files.readAllBytes(userdata), "--userdata-file " + userdata))
+                .withDisks(RunChecks.disks(List.of("size=10G,type=pd-ssd", "size=1T"), factory.runSupport(), "gcp"))
+                .withTags(Map.of("team", "infra"));
 
         RunResult result = run();
 
@@ -136,7 +151,8 @@ class GcpRunTest {
                 "{\"kind\":\"compute#disk\",\"name\":\"hello-disk-1\",\"sizeGb\":\"10\",\"status\":\"READY\"}")));
         gcp.stub(delete(urlPathEqualTo(ZONE + "/disks/hello-disk-1")).willReturn(okJson(
                 operation("operation-del-2", "DONE", 100, "zones/europe-west1-d/disks/hello-disk-1", "zones/europe-west1-d"))));
-        harness.flag("disk", "size=10G").flag("wait-stopped", "true").flag("rm", "true");
+        request = request.withDisks(RunChecks.disks(List.of("size=10G"), new GcpProviderFactory().runSupport(), "gcp"));
+        lifecycle(Lifecycle.Wait.STOPPED, true, false);
 
         RunResult result = run();
 
@@ -218,7 +234,7 @@ class GcpRunTest {
                 operation("operation-del-1", "DONE", 100, "zones/europe-west1-d/instances/hello", "zones/europe-west1-d"))));
         gcp.stub(get(urlPathEqualTo(ZONE + "/disks/hello")).willReturn(aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json").withBody(GcpFake.apiError(404, "notFound", "gone"))));
-        harness.flag("wait-stopped", "true");
+        lifecycle(Lifecycle.Wait.STOPPED, false, false);
         gcp.time.interruptOnSleep(1);
 
         assertThatThrownBy(this::run).isInstanceOf(KilnException.class).hasMessageContaining("interrupted")
@@ -229,10 +245,37 @@ class GcpRunTest {
     @Test
     void keepLeavesTheInstanceAfterAnInterrupt() throws Exception {
         instanceStates("RUNNING", "RUNNING");
-        harness.flag("wait-stopped", "true").flag("keep", "true");
+        lifecycle(Lifecycle.Wait.STOPPED, false, true);
         gcp.time.interruptOnSleep(1);
 
         assertThatThrownBy(this::run).isInstanceOf(KilnException.class).hasMessageContaining("kept instance");
         assertThat(requests("DELETE", ZONE + "/instances/hello")).isEmpty();
+    }
+
+    @Test
+    void waitNoneReturnsOnceTheInsertIsDoneWithoutWaitingForRunning() throws Exception {
+        instanceStates("PROVISIONING", "RUNNING");
+        lifecycle(Lifecycle.Wait.NONE, false, false);
+
+        RunResult result = run();
+
+        assertThat(result.state()).isEqualTo("provisioning");
+        assertThat(requests("GET", ZONE + "/instances/hello")).hasSize(1);
+        assertThat(gcp.time.sleeps()).as("only the wait for the insert operation").containsOnly(WaitOperation.INTERVAL);
+    }
+
+    @Test
+    void aTimeoutEndsTheWaitForRunningAndRemovesTheInstance() throws Exception {
+        instanceStates("STAGING");
+        gcp.stub(delete(urlPathEqualTo(ZONE + "/instances/hello")).willReturn(okJson(
+                operation("operation-del-1", "DONE", 100, "zones/europe-west1-d/instances/hello", "zones/europe-west1-d"))));
+        gcp.stub(get(urlPathEqualTo(ZONE + "/disks/hello")).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody(GcpFake.apiError(404, "notFound", "gone"))));
+        request = request.withLifecycle(new Lifecycle(Optional.empty(), false, false,
+                Optional.of(java.time.Duration.ofMinutes(1))));
+
+        assertThatThrownBy(this::run).isInstanceOf(KilnException.class).hasMessageContaining("1 min")
+                .hasMessageContaining("--timeout").hasMessageContaining("removed instance hello");
+        assertThat(gcp.time.elapsed()).isBetween(java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(2));
     }
 }

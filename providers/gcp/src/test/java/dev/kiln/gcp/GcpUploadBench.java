@@ -4,10 +4,12 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import dev.kiln.api.Event;
 import dev.kiln.api.Events;
-import dev.kiln.disk.DiskFormat;
-import dev.kiln.disk.DiskImages;
+import dev.kiln.api.CancelToken;
 import dev.kiln.api.DiskSource;
-import dev.kiln.disk.WriteOptions;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Retry;
+import dev.kiln.api.Sleeper;
+import dev.kiln.build.CoreConversions;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -60,8 +62,9 @@ public final class GcpUploadBench {
     }
 
     private static void convert(Path raw, Path out) throws Exception {
-        try (DiskSource disk = DiskImages.open(raw)) {
-            DiskImages.write(DiskFormat.GCP_TAR_GZ, disk, out, WriteOptions.defaults(), Events.none());
+        CoreConversions conversions = new CoreConversions();
+        try (DiskSource disk = conversions.open(raw)) {
+            conversions.write(disk, ImageFormat.GCP, out, "bench", Events.none());
         }
     }
 
@@ -80,7 +83,9 @@ public final class GcpUploadBench {
                 puts[p.done() == 0 ? 0 : 1] = System.nanoTime();
             }
         }, "bench");
-        Remote remote = new Remote(Backoff.DEFAULT, Sleeper.REAL, events);
+        CancelToken cancel = CancelToken.create();
+        GcpCalls remote = new GcpCalls(Retry.builder().cancel(cancel), java.time.Clock.systemUTC(), Sleeper.on(cancel),
+                cancel, events);
         String object = "bench-" + System.nanoTime() + ".tar.gz";
         try (GcpClients clients = new GcpClients(account, Optional.of(endpoint), Optional.empty(),
                 chunkMib << 20)) {

@@ -65,7 +65,7 @@ class UploadObjectTest {
 
     private UploadedObject upload(int chunk) throws InterruptedException {
         var e = events.as("gcp");
-        return new UploadObject(clients.storageHttp(), chunk, new Remote(GcpFake.FAST, time, e), e)
+        return new UploadObject(clients.storageHttp(), chunk, GcpFake.calls(time, e), e)
                 .upload(file, BUCKET, OBJECT, "sha256:0123");
     }
 
@@ -245,7 +245,7 @@ class UploadObjectTest {
     @Test
     void aMissingBucketIsAClearErrorAndNoSessionIsLeft() {
         assertThatThrownBy(() -> new UploadObject(clients.storageHttp(), CHUNK,
-                new Remote(GcpFake.FAST, time, events.as("gcp")), events.as("gcp"))
+                GcpFake.calls(time, events.as("gcp")), events.as("gcp"))
                 .upload(file, "no-such-bucket", OBJECT, "sha256:0123"))
                 .isInstanceOf(KilnException.class).hasMessageContaining("bucket no-such-bucket does not exist");
 

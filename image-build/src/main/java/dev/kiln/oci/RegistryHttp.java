@@ -72,12 +72,22 @@ final class RegistryHttp implements AutoCloseable {
             headers.putAll(extra.get());
             try (Transport.Response resp = send(endpoint, repository, uri, headers, deadline)) {
                 return switch (resp.status()) {
-                    case 200, 206 -> Optional.of(reader.read(resp));
+                    case 200, 206 -> Optional.of(read(reader, resp));
                     case 404 -> Optional.empty();
                     default -> throw status(resp, endpoint, repository, uri);
                 };
             }
         });
+    }
+
+    /** A body that fails part-way leaves its connection in an unknown state: close it rather than pool it. */
+    private static <T> T read(Reader<T> reader, Transport.Response resp) throws IOException {
+        try {
+            return reader.read(resp);
+        } catch (IOException | RuntimeException e) {
+            resp.discard();
+            throw e;
+        }
     }
 
     private Transport.Response send(Endpoint endpoint, String repository, URI uri, Map<String, String> headers,

@@ -70,6 +70,11 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--cert-file", paramLabel = "PEM", description = "Extra CA certificates for registries; repeatable.")
     List<Path> certFiles = new ArrayList<>();
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Allow plain HTTP or an unverified TLS certificate for this registry only, with a warning; "
+                    + "repeatable (env: KILN_INSECURE_REGISTRIES, comma separated).")
+    List<String> insecureRegistries = new ArrayList<>();
+
     @Option(names = "--pull", description = "Pull images even when they are cached.")
     boolean pull;
 
@@ -95,7 +100,7 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                 bootloaders(bootloaders, session.env()), dryRun);
         Builder builder = dryRun ? new Builder(root.events("build"))
                 : new Builder(root.events("build"), new CachedImageStore(request.cache(),
-                        RegistryOptions.of(mirrors, certFiles, session.env()), root.events("pull")))
+                        RegistryOptions.of(mirrors, certFiles, insecureRegistries, session.env()), root.events("pull")))
                         .workIn(root.workDir(request.dir().toAbsolutePath()));
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();

@@ -36,13 +36,18 @@ final class CachePullCommand extends CacheBaseCommand {
     @Option(names = "--cert-file", paramLabel = "PEM", description = "Extra CA certificates for registries; repeatable.")
     List<Path> certFiles = new ArrayList<>();
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Allow plain HTTP or an unverified TLS certificate for this registry only, with a warning; "
+                    + "repeatable (env: KILN_INSECURE_REGISTRIES, comma separated).")
+    List<String> insecureRegistries = new ArrayList<>();
+
     @Option(names = "--pull", description = "Fetch manifests again even when the images are cached.")
     boolean pull;
 
     @Override
     public Integer call() throws Exception {
         CachedImageStore store = new CachedImageStore(cacheDir(),
-                RegistryOptions.of(mirrors, certFiles, root().session().env()), events());
+                RegistryOptions.of(mirrors, certFiles, insecureRegistries, root().session().env()), events());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, images.size()));
         List<LocalImage> pulled = new ArrayList<>();
         try {

@@ -146,6 +146,19 @@ class KilnCliTest {
     }
 
     @Test
+    void anInsecureRegistryWithASchemeOrPathIsAUsageErrorFromTheFlagOrTheEnvironment(@TempDir Path cache) {
+        CliRun flag = CliRun.run("cache", "pull", "--cache", cache.toString(), "--insecure-registry", "https://registry.lan",
+                "registry.lan/app:1");
+        CliRun env = CliRun.run(Map.of("KILN_INSECURE_REGISTRIES", "registry.lan/v2"), "build", "--cache", cache.toString(),
+                "--dir", cache.toString(), image.toString());
+
+        assertThat(flag.exitCode()).isEqualTo(2);
+        assertThat(flag.stderr()).contains("--insecure-registry 'https://registry.lan' is not HOST or HOST:PORT");
+        assertThat(env.exitCode()).isEqualTo(2);
+        assertThat(env.stderr()).contains("'registry.lan/v2' is not HOST or HOST:PORT");
+    }
+
+    @Test
     void failuresExitOneWithAnOperatorMessageAndNoStackTrace() {
         CliRun r = CliRun.run(Map.of("FAKE_TOKEN", "t"), "push", "fakecloud", image.toString(), "--fail");
 

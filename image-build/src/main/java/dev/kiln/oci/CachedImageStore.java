@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The image store the builder uses: the cache first, the registry when the cache lacks the image
@@ -18,13 +22,28 @@ public final class CachedImageStore implements ImageStore {
     private final RegistryOptions options;
     private final Events events;
     private final CacheReader reader;
+    private final ExecutorService blobs;
     private RegistryHttp http;
 
     public CachedImageStore(Path cache, RegistryOptions options, Events events) {
+        this(cache, options, events, null);
+    }
+
+    /** With a given registry client: tests pass one with a fake clock and sleeper. */
+    CachedImageStore(Path cache, RegistryOptions options, Events events, RegistryHttp http) {
         this.layout = OciLayout.open(cache);
         this.options = options;
         this.events = events;
         this.reader = new CacheReader(layout);
+        this.http = http;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(options.parallel(), options.parallel(), 5, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "kiln-blob-fetch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.blobs = pool;
     }
 
     public OciLayout layout() {
@@ -43,7 +62,7 @@ public final class CachedImageStore implements ImageStore {
                     return cached.get();
                 }
             }
-            Descriptor root = new Puller(layout, options, http(), events).pull(ref, platform);
+            Descriptor root = new Puller(layout, options, http(), blobs, events).pull(ref, platform);
             layout.put(root.withAnnotations(Map.of(Descriptor.REF_NAME, ref.toString())));
             return reader.find(ref, platform).orElseThrow(() -> new IllegalStateException("pulled image not readable"));
         }

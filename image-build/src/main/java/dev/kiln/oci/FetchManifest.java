@@ -25,9 +25,9 @@ final class FetchManifest {
     Optional<Manifest> fetch(Endpoint endpoint, String repository, String selector) throws IOException {
         return http.get(endpoint, repository, "manifests/" + selector, MediaTypes.MANIFEST_ACCEPT, resp -> {
             byte[] bytes = read(resp.body(), endpoint, repository, selector);
-            Manifest m = Manifest.parse(bytes, resp.headers().firstValue("Content-Type").orElse(""));
+            Manifest m = Manifest.parse(bytes, resp.header("Content-Type").orElse(""));
             String expected = selector.startsWith("sha256:") ? selector
-                    : resp.headers().firstValue("Docker-Content-Digest").orElse(m.digest());
+                    : resp.header("Docker-Content-Digest").orElse(m.digest());
             if (!m.digest().equals(expected)) {
                 throw Blobs.mismatch(expected, m.digest(), endpoint + "/" + repository);
             }

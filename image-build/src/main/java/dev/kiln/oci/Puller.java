@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -23,8 +27,12 @@ final class Puller {
     private final FetchManifest manifests;
     private final FetchBlob blobs;
 
-    Puller(OciLayout layout, RegistryOptions options, RegistryHttp http, Events events) {
+    private final Executor pool;
+
+    /** {@code pool} runs layer fetches; its size bounds the blobs in flight (each streams to disk). */
+    Puller(OciLayout layout, RegistryOptions options, RegistryHttp http, Executor pool, Events events) {
         this.layout = layout;
+        this.pool = pool;
         this.options = options;
         this.events = events;
         this.manifests = new FetchManifest(http);
@@ -70,9 +78,7 @@ final class Puller {
         sources.addAll(fallbacks);
         fetch(sources, ref, image.config());
         checkPlatform(ref, platform, layout.readJson(image.config().digest()), root.isIndex());
-        for (Descriptor layer : image.layers()) {
-            fetch(sources, ref, layer);
-        }
+        fetchAll(sources, ref, image.layers());
         layout.writeBlob(image.bytes());
         layout.writeBlob(root.bytes());
         return root.descriptor();
@@ -83,6 +89,48 @@ final class Puller {
             return Optional.empty();
         }
         return Optional.of(Manifest.parse(layout.readBlob(d.digest()), d.mediaType()));
+    }
+
+    /**
+     * Fetches the layers on the pool, as many at once as it has threads. After a failure no new
+     * fetch starts; the first failure is thrown once the running ones have ended.
+     */
+    private void fetchAll(List<Endpoint> sources, ImageReference ref, List<Descriptor> layers) throws IOException {
+        AtomicBoolean failed = new AtomicBoolean();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (Descriptor layer : layers) {
+            running.add(CompletableFuture.runAsync(() -> {
+                if (failed.get()) {
+                    return;
+                }
+                try {
+                    fetch(sources, ref, layer);
+                } catch (IOException e) {
+                    failed.set(true);
+                    throw new CompletionException(e);
+                } catch (RuntimeException | Error e) {
+                    failed.set(true);
+                    throw e;
+                }
+            }, pool));
+        }
+        Throwable first = null;
+        for (CompletableFuture<Void> f : running) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                first = first == null ? e.getCause() : first;
+            }
+        }
+        if (first instanceof IOException io) {
+            throw io;
+        }
+        if (first instanceof RuntimeException r) {
+            throw r;
+        }
+        if (first instanceof Error err) {
+            throw err;
+        }
     }
 
     private void fetch(List<Endpoint> sources, ImageReference ref, Descriptor blob) throws IOException {

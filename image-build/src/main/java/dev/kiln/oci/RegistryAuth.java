@@ -6,11 +6,10 @@ import dev.kiln.api.KilnException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,16 +20,20 @@ import java.util.Optional;
  */
 final class RegistryAuth {
 
-    private final HttpClient client;
-    private final DockerConfig config;
+    private static final int TOKEN_LIMIT = 1 << 20;
 
-    RegistryAuth(HttpClient client, DockerConfig config) {
-        this.client = client;
+    private final Transport transport;
+    private final DockerConfig config;
+    private final Duration deadline;
+
+    RegistryAuth(Transport transport, DockerConfig config, Duration deadline) {
+        this.transport = transport;
         this.config = config;
+        this.deadline = deadline;
     }
 
     /** The Authorization header value to retry with. */
-    String answer(Challenge challenge, Endpoint endpoint, String repository) throws IOException, InterruptedException {
+    String answer(Challenge challenge, Endpoint endpoint, String repository) throws IOException {
         Optional<Credentials> creds = config.credentials(endpoint.server());
         if (challenge.scheme().equals("basic")) {
             return creds.filter(c -> !c.identityToken()).map(Credentials::basic)
@@ -54,40 +57,46 @@ final class RegistryAuth {
     }
 
     private JsonNode token(Challenge challenge, Optional<Credentials> creds, String service, String scope,
-                           Endpoint endpoint, String repository) throws IOException, InterruptedException {
+                           Endpoint endpoint, String repository) throws IOException {
         URI uri = URI.create(challenge.params().get("realm") + (challenge.params().get("realm").contains("?") ? "&" : "?")
                 + "service=" + enc(service) + "&scope=" + enc(scope));
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
-        creds.ifPresent(c -> req.header("Authorization", c.basic()));
-        return send(req.build(), endpoint, repository, creds.isPresent());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", "kiln");
+        creds.ifPresent(c -> headers.put("Authorization", c.basic()));
+        return send("GET", uri, headers, null, endpoint, repository, creds.isPresent());
     }
 
     private JsonNode refresh(Challenge challenge, Credentials creds, String service, String scope,
-                             Endpoint endpoint, String repository) throws IOException, InterruptedException {
+                             Endpoint endpoint, String repository) throws IOException {
         String form = "grant_type=refresh_token&client_id=kiln&service=" + enc(service) + "&scope=" + enc(scope)
                 + "&refresh_token=" + enc(creds.secret());
-        HttpRequest req = HttpRequest.newBuilder(URI.create(challenge.params().get("realm")))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        return send(req, endpoint, repository, true);
+        Map<String, String> headers = Map.of("Content-Type", "application/x-www-form-urlencoded", "User-Agent", "kiln");
+        return send("POST", URI.create(challenge.params().get("realm")), headers, form.getBytes(StandardCharsets.UTF_8),
+                endpoint, repository, true);
     }
 
-    private JsonNode send(HttpRequest req, Endpoint endpoint, String repository, boolean withCreds)
-            throws IOException, InterruptedException {
-        HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw needsLogin(endpoint, repository, withCreds ? "its token server refused the stored credentials"
-                    : "its token server wants credentials");
+    private JsonNode send(String method, URI uri, Map<String, String> headers, byte[] body, Endpoint endpoint,
+                          String repository, boolean withCreds) throws IOException {
+        try (Transport.Response resp = transport.send(method, uri, headers, body, deadline)) {
+            int status = resp.status();
+            if (status == 401 || status == 403) {
+                throw needsLogin(endpoint, repository, withCreds ? "its token server refused the stored credentials"
+                        : "its token server wants credentials");
+            }
+            if (status >= 500 || status == 429) {
+                throw new RetryableStatus(status, "token server " + uri.getHost(), resp.header("Retry-After"));
+            }
+            if (status != 200) {
+                throw KilnException.tried("log in to " + endpoint + " for " + repository,
+                        "its token server answered HTTP " + status, "");
+            }
+            byte[] bytes = resp.body().readNBytes(TOKEN_LIMIT + 1);
+            if (bytes.length > TOKEN_LIMIT) {
+                throw KilnException.tried("log in to " + endpoint + " for " + repository,
+                        "its token server's answer is larger than " + (TOKEN_LIMIT >> 10) + " KiB", "");
+            }
+            return OciLayout.JSON.readTree(bytes);
         }
-        if (resp.statusCode() >= 500 || resp.statusCode() == 429) {
-            throw new RetryableStatus(resp.statusCode(), "token server " + req.uri().getHost(),
-                    resp.headers().firstValue("Retry-After"));
-        }
-        if (resp.statusCode() != 200) {
-            throw KilnException.tried("log in to " + endpoint + " for " + repository,
-                    "its token server answered HTTP " + resp.statusCode(), "");
-        }
-        return OciLayout.JSON.readTree(resp.body());
     }
 
     static KilnException needsLogin(Endpoint endpoint, String repository, String why) {

@@ -4,44 +4,47 @@ import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * GET requests to registry API routes, with the credentials dance, redirects and retries done
  * once here. Redirects are followed by hand so that a registry's token never travels to the
- * storage host a blob redirect points at.
+ * storage host a blob redirect points at. Each read waits at most the idle timeout and each
+ * request ends at its deadline ({@link RegistryOptions.Timeouts}).
  */
 final class RegistryHttp implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
 
-    /** Reads a 200 answer; the body must be consumed or closed. */
+    /** Reads a 200 (or 206, for a range) answer; the body is closed afterwards. */
     @FunctionalInterface
     interface Reader<T> {
-        T read(HttpResponse<InputStream> response) throws IOException;
+        T read(Transport.Response response) throws IOException;
     }
 
-    private final HttpClient client;
+    private final Transport transport;
     private final RegistryAuth auth;
     private final Retry retry;
+    private final RegistryOptions.Timeouts timeouts;
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     RegistryHttp(RegistryOptions options, Events events) {
-        // the JVM's proxies (https.proxyHost..., which the CLI sets from HTTPS_PROXY); direct without them
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .proxy(java.util.Optional.ofNullable(java.net.ProxySelector.getDefault()).orElse(HttpClient.Builder.NO_PROXY))
-                .connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(TrustedCertificates.sslContext(options.certFiles())).build();
-        this.auth = new RegistryAuth(client, DockerConfig.load(options.env()));
-        this.retry = new Retry(options.attempts(), options.backoff(), events);
+        this(options, events, Clock.systemUTC(), Retry.Sleeper.REAL);
+    }
+
+    RegistryHttp(RegistryOptions options, Events events, Clock clock, Retry.Sleeper sleeper) {
+        this.timeouts = options.timeouts();
+        this.transport = new Transport(options.certFiles(), options.insecure(), timeouts.idle(), events);
+        this.auth = new RegistryAuth(transport, DockerConfig.load(options.env()), timeouts.deadline());
+        this.retry = new Retry(options.attempts(), options.backoff(), events, clock, sleeper);
     }
 
     /**
@@ -50,12 +53,26 @@ final class RegistryHttp implements AutoCloseable {
      */
     <T> Optional<T> get(Endpoint endpoint, String repository, String path, String accept, Reader<T> reader)
             throws IOException {
+        return get(endpoint, repository, path, accept, Map::of, 0, reader);
+    }
+
+    /**
+     * As {@link #get(Endpoint, String, String, String, Reader)}, adding {@code extra} headers, asked
+     * for again on every try (a {@code Range} that follows what arrived), with a deadline that allows
+     * for {@code bodyBytes}; a 206 answer goes to {@code reader} too.
+     */
+    <T> Optional<T> get(Endpoint endpoint, String repository, String path, String accept,
+                        Supplier<Map<String, String>> extra, long bodyBytes, Reader<T> reader) throws IOException {
         URI uri = endpoint.uri(repository, path);
+        Duration deadline = timeouts.deadlineFor(bodyBytes);
         return retry.run("GET " + uri, () -> {
-            HttpResponse<InputStream> resp = send(endpoint, repository, uri, accept);
-            try (InputStream body = resp.body()) {
-                return switch (resp.statusCode()) {
-                    case 200 -> Optional.of(reader.read(resp));
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept", accept);
+            headers.put("User-Agent", "kiln");
+            headers.putAll(extra.get());
+            try (Transport.Response resp = send(endpoint, repository, uri, headers, deadline)) {
+                return switch (resp.status()) {
+                    case 200, 206 -> Optional.of(read(reader, resp));
                     case 404 -> Optional.empty();
                     default -> throw status(resp, endpoint, repository, uri);
                 };
@@ -63,57 +80,67 @@ final class RegistryHttp implements AutoCloseable {
         });
     }
 
-    private HttpResponse<InputStream> send(Endpoint endpoint, String repository, URI uri, String accept)
-            throws IOException, InterruptedException {
+    /** A body that fails part-way leaves its connection in an unknown state: close it rather than pool it. */
+    private static <T> T read(Reader<T> reader, Transport.Response resp) throws IOException {
+        try {
+            return reader.read(resp);
+        } catch (IOException | RuntimeException e) {
+            resp.discard();
+            throw e;
+        }
+    }
+
+    private Transport.Response send(Endpoint endpoint, String repository, URI uri, Map<String, String> headers,
+                                    Duration deadline) throws IOException, InterruptedException {
         String key = endpoint.base() + " " + repository;
-        HttpResponse<InputStream> resp = follow(uri, accept, authorizations.get(key));
-        if (resp.statusCode() == 401) {
-            Optional<Challenge> challenge = Challenge.parse(resp.headers().allValues("WWW-Authenticate"));
-            resp.body().close();
+        Transport.Response resp = follow(uri, headers, authorizations.get(key), deadline);
+        if (resp.status() == 401) {
+            Optional<Challenge> challenge = Challenge.parse(resp.headers("WWW-Authenticate"));
+            resp.close();
             if (challenge.isEmpty()) {
                 throw RegistryAuth.needsLogin(endpoint, repository, "it answered 401 without saying how to log in");
             }
             String answer = auth.answer(challenge.get(), endpoint, repository);
             authorizations.put(key, answer);
-            resp = follow(uri, accept, answer);
-            if (resp.statusCode() == 401) {
-                resp.body().close();
+            resp = follow(uri, headers, answer, deadline);
+            if (resp.status() == 401) {
+                resp.close();
                 throw RegistryAuth.needsLogin(endpoint, repository, "it refused the credentials kiln sent");
             }
         }
         return resp;
     }
 
-    private HttpResponse<InputStream> follow(URI uri, String accept, String authorization)
-            throws IOException, InterruptedException {
+    private Transport.Response follow(URI uri, Map<String, String> headers, String authorization, Duration deadline)
+            throws IOException {
         URI current = uri;
         for (int hop = 0; ; hop++) {
-            HttpRequest.Builder req = HttpRequest.newBuilder(current).GET().header("Accept", accept)
-                    .header("User-Agent", "kiln");
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            // a blob redirect to a storage host is normal; the registry's credentials stay with the registry
             if (authorization != null && sameOrigin(uri, current)) {
-                req.header("Authorization", authorization);
+                h.put("Authorization", authorization);
             }
-            HttpResponse<InputStream> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            Optional<String> location = resp.headers().firstValue("Location");
-            if (resp.statusCode() / 100 != 3 || location.isEmpty() || hop >= MAX_REDIRECTS) {
+            Transport.Response resp = transport.send("GET", current, h, null, deadline);
+            Optional<String> location = resp.header("Location");
+            if (resp.status() / 100 != 3 || location.isEmpty() || hop >= MAX_REDIRECTS) {
                 return resp;
             }
-            resp.body().close();
+            resp.close();
             current = current.resolve(location.get());
         }
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equals(b.getScheme()) && a.getAuthority().equals(b.getAuthority());
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getRawAuthority().equalsIgnoreCase(b.getRawAuthority());
     }
 
-    private static IOException status(HttpResponse<InputStream> resp, Endpoint endpoint, String repository, URI uri)
+    private static IOException status(Transport.Response resp, Endpoint endpoint, String repository, URI uri)
             throws IOException {
-        int code = resp.statusCode();
+        int code = resp.status();
         if (code >= 500 || code == 429) {
-            return new RetryableStatus(code, endpoint.toString(), resp.headers().firstValue("Retry-After"));
+            return new RetryableStatus(code, endpoint.toString(), resp.header("Retry-After"));
         }
-        String body = new String(resp.body().readNBytes(2048), java.nio.charset.StandardCharsets.UTF_8);
+        String body = new String(resp.body().readNBytes(2048), StandardCharsets.UTF_8);
         if (code == 403) {
             throw RegistryAuth.needsLogin(endpoint, repository, "it denied access (HTTP 403)");
         }

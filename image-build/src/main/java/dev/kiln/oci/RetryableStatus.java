@@ -1,28 +1,20 @@
 package dev.kiln.oci;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 
-/** An HTTP answer worth trying again (5xx, 429), with the server's Retry-After when it sent one. */
+/** An HTTP answer worth trying again (5xx, 429), with the server's Retry-After value when it sent one. */
 final class RetryableStatus extends IOException {
 
-    private final transient Optional<Duration> retryAfter;
+    private final transient Optional<String> retryAfter;
 
     RetryableStatus(int status, String what, Optional<String> retryAfter) {
         super(what + " answered HTTP " + status);
-        this.retryAfter = retryAfter.flatMap(RetryableStatus::seconds);
+        this.retryAfter = retryAfter;
     }
 
-    Optional<Duration> retryAfter() {
+    /** The raw header value; {@link Retry#retryAfter} reads it against a clock. */
+    Optional<String> retryAfter() {
         return retryAfter;
-    }
-
-    private static Optional<Duration> seconds(String value) {
-        try {
-            return Optional.of(Duration.ofSeconds(Math.min(60, Long.parseLong(value.trim()))));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.oci;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.Events;
@@ -8,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Images the tests build themselves with {@link Packer}: a kernel, an init with busybox, a service, a multi-platform index. */
@@ -66,6 +69,40 @@ final class Fixtures {
         ObjectNode n = new Descriptor(d.mediaType(), d.digest(), d.size()).toJson();
         n.putObject("platform").put("os", "linux").put("architecture", arch);
         return n;
+    }
+
+    /** An image of several layers, each one file of random bytes. */
+    record MultiLayer(String reference, Descriptor manifest, List<Descriptor> layers) { }
+
+    static MultiLayer multiLayer(OciLayout layout, Path work, String ref, int count, int bytesEach) throws IOException {
+        Packer packer = new Packer(layout, Events.none());
+        List<Descriptor> layers = new ArrayList<>();
+        ArrayNode diffIds = OciLayout.JSON.createArrayNode();
+        JsonNode config = null;
+        for (int i = 0; i < count; i++) {
+            Path dir = Files.createDirectories(work.resolve("layers-src-" + i));
+            Files.write(dir.resolve("part-" + i), bytes(bytesEach, 100 + i));
+            Packer.Packed part = packer.pack(dir, ref + "-part" + i, Platform.AMD64, Map.of());
+            JsonNode manifest = layout.readJson(part.manifest().digest());
+            config = layout.readJson(manifest.path("config").path("digest").asText());
+            diffIds.add(config.path("rootfs").path("diff_ids").get(0));
+            layers.add(part.layer());
+        }
+        ObjectNode merged = config.deepCopy();
+        ((ObjectNode) merged.path("rootfs")).set("diff_ids", diffIds);
+        byte[] configBytes = OciLayout.JSON.writeValueAsBytes(merged);
+        Descriptor configDesc = new Descriptor(MediaTypes.OCI_CONFIG, layout.writeBlob(configBytes), configBytes.length);
+        ObjectNode manifest = OciLayout.JSON.createObjectNode();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+        manifest.set("config", configDesc.toJson());
+        ArrayNode array = manifest.putArray("layers");
+        layers.forEach(l -> array.add(l.toJson()));
+        byte[] bytes = OciLayout.JSON.writeValueAsBytes(manifest);
+        Descriptor desc = new Descriptor(MediaTypes.OCI_MANIFEST, layout.writeBlob(bytes), bytes.length);
+        String name = ImageReference.parse(ref).toString();
+        layout.put(desc.withAnnotations(Map.of(Descriptor.REF_NAME, name)));
+        return new MultiLayer(name, desc, List.copyOf(layers));
     }
 
     static byte[] bytes(int n, int seed) {

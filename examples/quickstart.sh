@@ -38,7 +38,7 @@ kver=${vmlinuz#/boot/vmlinuz-}
 moddir=/lib/modules/$kver
 mkdir -p "$work/kernel"
 cp "$vmlinuz" "$work/kernel/kernel"
-wanted="ata_piix ahci sr_mod virtio_blk virtio_pci isofs"
+wanted="ata_piix ahci sr_mod virtio_blk virtio_pci virtio_net isofs"
 files=$(for m in $wanted; do
   grep -E "/$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | tr -d ':' | tr ' ' '\n'
 done | sort -u | sed "s|^|lib/modules/$kver/|")
@@ -50,6 +50,10 @@ mkdir -p "$work/init/bin"
 cp /bin/busybox "$work/init/bin/busybox"
 cp examples/hello/init "$work/init/init"
 ./kiln -q cache pack "$work/init" --ref kiln.local/hello-init:1
+
+# The metadata package: a POSIX shell program for the init's busybox that reads the userdata from
+# the cidata CD `kiln run qemu` attaches, and from each cloud's metadata service or config drive.
+./kiln -q cache pack examples/packages/metadata --ref kiln.local/metadata:1
 
 echo "quickstart: building examples/hello.yml"
 ./kiln build examples/hello.yml --dir "$out" -f raw-efi

@@ -142,7 +142,7 @@ class MetadataPackageIT {
         String console = boot(network("-smbios", "type=1,manufacturer=Amazon EC2,product=t3.micro"));
 
         assertThat(console).contains("platform aws (from DMI: Amazon EC2").contains("metadata: userdata from aws")
-                .contains("hostname: ip-10-0-0-7.ec2.internal").contains("userdata: " + token);
+                .contains("hostname: ip-10-0-0-7.ec2.internal").contains("ssh key: " + SSH_KEY).contains("userdata: " + token);
         assertThat(requests).contains("PUT /latest/api/token", "GET /latest/user-data token=imds-session-42");
     }
 
@@ -164,7 +164,7 @@ class MetadataPackageIT {
         String console = boot(network("-smbios", "type=1,manufacturer=Google,product=Google Compute Engine"));
 
         assertThat(console).contains("platform gcp (from DMI: Google").contains("metadata: userdata from gcp")
-                .contains("hostname: vm-7").contains("userdata: " + token);
+                .contains("hostname: vm-7").contains("ssh key: " + SSH_KEY).contains("userdata: " + token);
         assertThat(requests).contains("GET /computeMetadata/v1/instance/attributes/user-data flavor=Google");
     }
 
@@ -223,7 +223,7 @@ class MetadataPackageIT {
                 "-smbios", "type=1,manufacturer=OpenStack Foundation,product=OpenStack Nova"));
 
         assertThat(console).contains("platform openstack (from DMI: OpenStack Foundation").contains("metadata: userdata from openstack")
-                .contains("hostname: nova-7.novalocal").contains("userdata: " + token);
+                .contains("hostname: nova-7.novalocal").contains("ssh key: " + SSH_KEY).contains("userdata: " + token);
     }
 
     @Test

@@ -1,0 +1,56 @@
+package dev.kiln.vcenter;
+
+import dev.kiln.api.ImageFormat;
+import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.ProviderFactory;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code kiln push vcenter}: an OVF template in a content library, or an ISO/VMDK on a datastore. */
+public final class VcenterProviderFactory implements ProviderFactory {
+
+    static final Set<ImageFormat> ACCEPTED = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+            ImageFormat.OVA, ImageFormat.of("ovf"), ImageFormat.VMDK, ImageFormat.ISO_EFI, ImageFormat.ISO_BIOS,
+            ImageFormat.ISO_EFI_INITRD)));
+
+    @Override
+    public String name() {
+        return "vcenter";
+    }
+
+    @Override
+    public String summary() {
+        return "VMware vCenter: an OVF template in a content library (one transactional update session), "
+                + "or an ISO/VMDK on a datastore";
+    }
+
+    @Override
+    public Set<ImageFormat> accepts() {
+        return ACCEPTED;
+    }
+
+    @Override
+    public List<OptionSpec> pushOptions() {
+        return VcenterFlags.push();
+    }
+
+    /** {@code run vcenter} is not built yet (issue 16): the CLI says so instead of offering flags. */
+    @Override
+    public List<OptionSpec> runOptions() {
+        return List.of();
+    }
+
+    @Override
+    public boolean canRun() {
+        return false;
+    }
+
+    @Override
+    public Provider create(ProviderContext context) {
+        return new VcenterProvider(context);
+    }
+}

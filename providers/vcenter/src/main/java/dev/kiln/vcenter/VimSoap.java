@@ -1,0 +1,144 @@
+package dev.kiln.vcenter;
+
+import dev.kiln.api.KilnException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The few vSphere Web Services (SOAP, {@code /sdk}) calls kiln needs where REST has no answer: on vCenter 6.5-7.0
+ * and vcsim there is no REST inventory, so a datastore's managed object id (what a library's storage backing
+ * names) comes from RetrieveServiceContent, Login, CreateContainerView and RetrievePropertiesEx.
+ * Hand-written envelopes: no SOAP stack for a handful of calls.
+ */
+final class VimSoap {
+
+    private static final Pattern SET_COOKIE = Pattern.compile("vmware_soap_session=(\"[^\"]*\"|[^;]*)");
+
+    private final VcenterConnection connection;
+    private final URI sdk;
+    private String cookie;
+    private Map<String, String> content;
+
+    VimSoap(VcenterConnection connection) {
+        this.connection = connection;
+        this.sdk = connection.base().resolve("/sdk");
+    }
+
+    /** Logs in; the service content's morefs (rootFolder, propertyCollector, viewManager...) are kept. */
+    void login() throws InterruptedException {
+        String sc = call("read the vCenter service content",
+                "<RetrieveServiceContent xmlns=\"urn:vim25\"><_this type=\"ServiceInstance\">ServiceInstance</_this>"
+                        + "</RetrieveServiceContent>");
+        content = new LinkedHashMap<>();
+        for (String key : new String[]{"rootFolder", "propertyCollector", "viewManager", "sessionManager"}) {
+            Matcher m = Pattern.compile("<" + key + " type=\"[^\"]+\">([^<]+)</" + key + ">").matcher(sc);
+            if (!m.find()) {
+                throw KilnException.tried("read the vCenter service content", "its answer has no " + key,
+                        "check --url points at vCenter");
+            }
+            content.put(key, m.group(1));
+        }
+        call("log in to " + connection.base() + " (SOAP) as " + connection.username(),
+                "<Login xmlns=\"urn:vim25\"><_this type=\"SessionManager\">" + content.get("sessionManager")
+                        + "</_this><userName>" + xml(connection.username()) + "</userName><password>"
+                        + xml(connection.password()) + "</password></Login>");
+    }
+
+    /** The moref id of the managed object of {@code type} (Datastore, Datacenter...) named {@code name}. */
+    Optional<String> find(String type, String name) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        String view = value(call("list " + type + " objects", "<CreateContainerView xmlns=\"urn:vim25\">"
+                + "<_this type=\"ViewManager\">" + content.get("viewManager") + "</_this>"
+                + "<container type=\"Folder\">" + content.get("rootFolder") + "</container>"
+                + "<type>" + type + "</type><recursive>true</recursive></CreateContainerView>"), "returnval");
+        String answer = call("list " + type + " names", "<RetrievePropertiesEx xmlns=\"urn:vim25\">"
+                + "<_this type=\"PropertyCollector\">" + content.get("propertyCollector") + "</_this>"
+                + "<specSet><propSet><type>" + type + "</type><pathSet>name</pathSet></propSet>"
+                + "<objectSet><obj type=\"ContainerView\">" + view + "</obj><skip>true</skip>"
+                + "<selectSet xsi:type=\"TraversalSpec\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+                + "<name>view</name><type>ContainerView</type><path>view</path><skip>false</skip></selectSet>"
+                + "</objectSet></specSet><options/></RetrievePropertiesEx>");
+        Matcher m = Pattern.compile("<objects><obj type=\"" + type + "\">([^<]+)</obj>.*?<val[^>]*>([^<]*)</val>",
+                Pattern.DOTALL).matcher(answer);
+        while (m.find()) {
+            if (unxml(m.group(2)).equals(name)) {
+                return Optional.of(unxml(m.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    void logout() {
+        if (cookie == null || content == null) {
+            return;
+        }
+        try {
+            call("log out", "<Logout xmlns=\"urn:vim25\"><_this type=\"SessionManager\">" + content.get("sessionManager")
+                    + "</_this></Logout>");
+        } catch (RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        cookie = null;
+    }
+
+    private String call(String what, String body) throws InterruptedException {
+        String envelope = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv="
+                + "\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>" + body
+                + "</soapenv:Body></soapenv:Envelope>";
+        HttpRequest.Builder b = HttpRequest.newBuilder(sdk).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "urn:vim25/6.5")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope));
+        if (cookie != null) {
+            b.header("Cookie", "vmware_soap_session=" + cookie);
+        }
+        HttpResponse<String> r;
+        try {
+            r = connection.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw VcenterErrors.io(what, connection, e);
+        }
+        r.headers().allValues("Set-Cookie").forEach(h -> {
+            Matcher m = SET_COOKIE.matcher(h);
+            if (m.find()) {
+                cookie = m.group(1);
+            }
+        });
+        if (r.statusCode() != 200) {
+            Matcher fault = Pattern.compile("<faultstring>([^<]*)</faultstring>").matcher(r.body());
+            throw KilnException.tried(what, "vCenter answered HTTP " + r.statusCode()
+                    + (fault.find() ? ": " + unxml(fault.group(1)) : ""), r.statusCode() == 500 && r.body()
+                    .contains("InvalidLogin") ? "check --username and --password" : "");
+        }
+        return r.body();
+    }
+
+    private static String value(String answer, String element) {
+        Matcher m = Pattern.compile("<" + element + "[^>]*>([^<]*)</" + element + ">").matcher(answer);
+        if (!m.find()) {
+            throw KilnException.tried("read a vCenter SOAP answer", "it has no " + element, "");
+        }
+        return unxml(m.group(1));
+    }
+
+    static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    static String unxml(String s) {
+        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&");
+    }
+}

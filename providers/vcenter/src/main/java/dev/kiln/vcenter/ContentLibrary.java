@@ -88,6 +88,25 @@ final class ContentLibrary {
                 "update_spec", obj().put("name", name));
     }
 
+    /**
+     * Deletes the item's update sessions (one whose creation was cut short by Ctrl-C has an id kiln never saw),
+     * then the item.
+     */
+    void deleteItemAndSessions(String itemId) throws InterruptedException {
+        JsonNode sessions = rest.call("list update sessions", "GET", "content/library/item/update-session", null, null,
+                null, null);
+        for (JsonNode sid : sessions) {
+            String id = sid.asText();
+            JsonNode s = rest.call("read update session " + id, "GET", "content/library/item/update-session", id, null,
+                    null, null);
+            if (itemId.equals(s.path("library_item_id").asText())) {
+                rest.call("delete update session " + id, "DELETE", "content/library/item/update-session", id, null,
+                        null, null);
+            }
+        }
+        deleteItem(itemId);
+    }
+
     void deleteItem(String itemId) throws InterruptedException {
         rest.call("delete library item " + itemId, "DELETE", "content/library/item", itemId, null, null, null);
     }

@@ -113,7 +113,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
         }
         String id = library.createItem(libraryId, temp, description());
         cleanup.add("library item " + id + " (" + temp + ")", "govc library.rm " + id,
-                () -> rest.regardlessOfCancel(() -> library.deleteItem(id)));
+                () -> rest.regardlessOfCancel(() -> library.deleteItemAndSessions(id)));
         events.info("uploading " + files.parts().size() + " files (" + files.totalBytes() + " bytes) into library item "
                 + id);
         session.fill(id, files);

@@ -45,9 +45,10 @@ final class VcenterProvider implements Provider {
         }
         events.debug("vCenter " + connection.base() + ", TLS trust: " + connection.trust());
         Cleanup cleanup = new Cleanup(events, VcenterErrors::reason);
+        VcenterRest rest = new VcenterRest(connection, events, context.cancel());
         try {
             PushResult result = target.equals("datastore") ? toDatastore(connection, cleanup, request)
-                    : toLibrary(connection, cleanup, request);
+                    : toLibrary(rest, cleanup, request);
             cleanup.clear();
             return result;
         } catch (RuntimeException | InterruptedException e) {
@@ -61,17 +62,18 @@ final class VcenterProvider implements Provider {
                 throw e;
             }
             throw new KilnException(e.getMessage() + " [cleanup: " + undone + "]", e);
+        } finally {
+            rest.logout();
         }
     }
 
-    private PushResult toLibrary(VcenterConnection connection, Cleanup cleanup, PushRequest request)
-            throws InterruptedException {
+    private PushResult toLibrary(VcenterRest rest, Cleanup cleanup, PushRequest request) throws InterruptedException {
         OvfFiles files = OvfFiles.of(request.artifact());
         Options options = context.options();
         String libraryName = options.find(VcenterFlags.LIBRARY).orElse("kiln");
-        VcenterRest rest = new VcenterRest(connection, events, context.cancel());
+        VcenterConnection connection = rest.connection();
         rest.login();
-        try {
+        {
             ContentLibrary library = new ContentLibrary(rest);
             Optional<String> libraryId = library.findLibrary(libraryName);
             if (libraryId.isEmpty() && !request.dryRun()) {
@@ -89,8 +91,6 @@ final class VcenterProvider implements Provider {
             UpdateSession session = new UpdateSession(rest, events, context.poll(Duration.ofSeconds(2),
                     Duration.ofMinutes(30), "look at the library item's update session in the vSphere Client"));
             return LibraryPush.push(rest, session, cleanup, events, request, libraryName, libraryId.orElse(null), files);
-        } finally {
-            rest.logout();
         }
     }
 

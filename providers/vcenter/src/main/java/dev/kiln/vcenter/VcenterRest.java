@@ -127,6 +127,9 @@ final class VcenterRest {
             }
             body = sent.toString();
         }
+        if (session == null) {
+            login();
+        }
         for (int attempt = 0; ; attempt++) {
             HttpRequest.Builder b = HttpRequest.newBuilder(connection.base().resolve(path)).header(SESSION_HEADER, session)
                     .header("Accept", "application/json").timeout(Duration.ofMinutes(5));

@@ -145,8 +145,7 @@ final class VcsimProxy implements AutoCloseable {
                 return;
             }
             byte[] out = r.body();
-            String type = r.headers().firstValue("Content-Type").orElse("");
-            if (type.contains("json")) {
+            if (!pq.startsWith("/folder") && !pq.startsWith("/rest/com/vmware/cis/data")) {
                 out = new String(out, StandardCharsets.UTF_8).replace(target.toString(), base.toString())
                         .getBytes(StandardCharsets.UTF_8);
             }

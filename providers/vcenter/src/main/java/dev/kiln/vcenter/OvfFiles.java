@@ -66,6 +66,20 @@ record OvfFiles(List<Part> parts) {
         }
     }
 
+    /** The same files with the .ovf replaced by {@code file}. */
+    OvfFiles withDescriptor(Path file) throws IOException {
+        List<Part> out = new ArrayList<>(parts);
+        out.set(0, new Part(parts.get(0).name(), file, 0, Files.size(file)));
+        return new OvfFiles(List.copyOf(out));
+    }
+
+    /** The .ovf descriptor's text. */
+    String descriptor() throws IOException {
+        try (InputStream in = parts.get(0).open()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     long totalBytes() {
         return parts.stream().mapToLong(Part::size).sum();
     }

@@ -18,6 +18,7 @@ final class VcenterFlags {
     static final String LIBRARY = "library";
     static final String TARGET = "target";
     static final String FOLDER = "folder";
+    static final String HW_VERSION = "hw-version";
 
     private VcenterFlags() {
     }
@@ -51,7 +52,10 @@ final class VcenterFlags {
                 OptionSpec.string(TARGET, "library|datastore", "library: an OVF template in --library (from an "
                         + "OVA or OVF); datastore: the ISO or VMDK file put on --datastore.").defaultValue("library"),
                 OptionSpec.string(FOLDER, "PATH", "Datastore folder of --target datastore uploads.")
-                        .defaultValue("kiln")));
+                        .defaultValue("kiln"),
+                OptionSpec.integer(HW_VERSION, "N", "Virtual hardware version the OVF template declares (vmx-N), e.g."
+                        + " 13 for ESXi 6.5 and later, 19 for 7.0 U2; the guest type is made valid for it. Default:"
+                        + " what the OVF declares.")));
         return List.copyOf(all);
     }
 }

@@ -68,8 +68,8 @@ final class VcenterProvider implements Provider {
     }
 
     private PushResult toLibrary(VcenterRest rest, Cleanup cleanup, PushRequest request) throws InterruptedException {
-        OvfFiles files = OvfFiles.of(request.artifact());
         Options options = context.options();
+        OvfFiles files = tuned(OvfFiles.of(request.artifact()), request, options);
         String libraryName = options.find(VcenterFlags.LIBRARY).orElse("kiln");
         VcenterConnection connection = rest.connection();
         rest.login();
@@ -91,6 +91,26 @@ final class VcenterProvider implements Provider {
             UpdateSession session = new UpdateSession(rest, events, context.poll(Duration.ofSeconds(2),
                     Duration.ofMinutes(30), "look at the library item's update session in the vSphere Client"));
             return LibraryPush.push(rest, session, cleanup, events, request, libraryName, libraryId.orElse(null), files);
+        }
+    }
+
+    /** The files with the .ovf declaring the firmware, hardware version and a guest type valid for it. */
+    private OvfFiles tuned(OvfFiles files, PushRequest request, Options options) {
+        try {
+            String ovf = files.descriptor();
+            java.util.OptionalInt hw = options.integer(VcenterFlags.HW_VERSION).map(java.util.OptionalInt::of)
+                    .orElse(java.util.OptionalInt.empty());
+            String tuned = OvfTuning.tune(ovf, request.bootModes(), hw);
+            if (tuned.equals(ovf)) {
+                return files;
+            }
+            Path out = context.workDir().resolve(files.parts().get(0).name());
+            java.nio.file.Files.writeString(out, tuned);
+            events.debug("OVF descriptor: firmware " + OvfTuning.firmware(request.bootModes())
+                    + hw.stream().mapToObj(v -> ", vmx-" + v).findFirst().orElse(""));
+            return files.withDescriptor(out);
+        } catch (java.io.IOException e) {
+            throw KilnException.tried("read the OVF descriptor of " + request.image(), e.toString(), "");
         }
     }
 

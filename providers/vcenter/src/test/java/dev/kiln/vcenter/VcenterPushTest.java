@@ -87,7 +87,18 @@ class VcenterPushTest {
         assertThat(expected.keySet()).anyMatch(n -> n.endsWith(".ovf")).anyMatch(n -> n.endsWith(".vmdk"));
         assertThat(world.fileNames(itemId)).containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (var e : expected.entrySet()) {
-            assertThat(world.download(itemId, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+            byte[] got = world.download(itemId, e.getKey());
+            if (e.getKey().endsWith(".ovf")) {
+                String original = new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+                String sent = new String(got, java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(sent).as("the .ovf, with firmware and a guest type vmx-13 knows")
+                        .contains("vmw:key=\"firmware\" vmw:value=\"efi\"").contains("other3xLinux64Guest")
+                        .contains("vmx-13").isEqualTo(OvfTuning.tune(original, Set.of(BootMode.BIOS, BootMode.UEFI),
+                                java.util.OptionalInt.empty()));
+                assertThat(original).as("kiln's OVA as written").doesNotContain("firmware");
+            } else {
+                assertThat(got).as(e.getKey()).isEqualTo(e.getValue());
+            }
         }
         List<String> calls = world.mutations();
         assertThat(calls.get(0)).isEqualTo("POST /rest/com/vmware/content/local-library");

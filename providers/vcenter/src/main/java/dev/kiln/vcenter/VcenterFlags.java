@@ -19,6 +19,8 @@ final class VcenterFlags {
     static final String TARGET = "target";
     static final String FOLDER = "folder";
     static final String HW_VERSION = "hw-version";
+    static final String RESOURCE_POOL = "resource-pool";
+    static final String FIRMWARE = "firmware";
 
     private VcenterFlags() {
     }
@@ -38,6 +40,18 @@ final class VcenterFlags {
                         + "fingerprint (hex, colons optional), as govc's --thumbprint.").env("GOVC_TLS_KNOWN_HOSTS_THUMBPRINT"),
                 OptionSpec.flag(INSECURE, "Do NOT verify vCenter's TLS certificate. Anyone on the path can read the "
                         + "password and change the image; kiln warns every time."));
+    }
+
+    static List<OptionSpec> run() {
+        List<OptionSpec> all = new java.util.ArrayList<>(connection());
+        all.addAll(List.of(
+                OptionSpec.string(LIBRARY, "NAME", "Content library holding the OVF template to deploy (IMAGE is"
+                        + " its item name or id).").defaultValue("kiln"),
+                OptionSpec.string(RESOURCE_POOL, "NAME", "Resource pool the VM is deployed into.")
+                        .env("GOVC_RESOURCE_POOL").defaultValue("Resources"),
+                OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
+                        + " (a deploy may ignore the OVF's).").defaultValue("efi")));
+        return List.copyOf(all);
     }
 
     static List<OptionSpec> push() {

@@ -199,8 +199,37 @@ final class VcenterProvider implements Provider {
     }
 
     @Override
-    public RunResult run(RunRequest request) {
-        throw KilnException.usage("kiln run vcenter is not available yet: push the image with kiln push vcenter and"
-                + " deploy it from the content library (govc library.deploy)");
+    public RunResult run(RunRequest request) throws InterruptedException {
+        VcenterConnection connection = VcenterConnection.from(context.options(), events);
+        Cleanup cleanup = new Cleanup(events, VcenterErrors::reason);
+        VcenterRest rest = new VcenterRest(connection, events, context.cancel());
+        VimSoap soap = new VimSoap(connection);
+        Duration timeout = request.lifecycle().timeoutOr(DeployVm.defaultTimeout());
+        try {
+            rest.login();
+            RunResult result = new DeployVm(rest, soap, context.options(), events, cleanup,
+                    context.poll(Duration.ofSeconds(1), timeout, "look at the task in the vSphere Client"))
+                    .run(request, context.poll(Duration.ofSeconds(5), timeout, "the VM is left running; remove it"
+                            + " with govc vm.destroy " + request.name()));
+            cleanup.clear();
+            return result;
+        } catch (RuntimeException | InterruptedException e) {
+            String undone = request.lifecycle().keep() ? "" : cleanup.undo();
+            Thread.interrupted();
+            if (request.lifecycle().keep() && !cleanup.isEmpty()) {
+                undone = "kept (--keep): " + String.join(", ", cleanup.pending());
+            }
+            if (e instanceof InterruptedException || context.cancel().isCancelled()) {
+                throw KilnException.tried("run on vCenter", "it was interrupted"
+                        + (undone.isEmpty() ? "" : " [cleanup: " + undone + "]"), "", e);
+            }
+            if (undone.isEmpty()) {
+                throw e;
+            }
+            throw new KilnException(e.getMessage() + " [cleanup: " + undone + "]", e);
+        } finally {
+            soap.logout();
+            rest.logout();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.vcenter;
 
 import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.spi.RunSupport;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
@@ -38,15 +40,17 @@ public final class VcenterProviderFactory implements ProviderFactory {
         return VcenterFlags.push();
     }
 
-    /** {@code run vcenter} is not built yet (issue 16): the CLI says so instead of offering flags. */
     @Override
     public List<OptionSpec> runOptions() {
-        return List.of();
+        return VcenterFlags.run();
     }
 
+    /** guestinfo values live in the VM's .vmx; keep userdata well under its size limits. No --disk yet. */
     @Override
-    public boolean canRun() {
-        return false;
+    public RunSupport runSupport() {
+        return RunSupport.NONE.withUserdata(64 * 1024, "guestinfo.userdata is kept in the VM's .vmx file;"
+                + " kiln takes at most 64 KiB")
+                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING, Lifecycle.Wait.STOPPED);
     }
 
     @Override

@@ -79,6 +79,79 @@ final class VimSoap {
         return Optional.empty();
     }
 
+    /** The raw answer of reading {@code path} of one managed object, e.g. runtime.powerState of a VM. */
+    String property(String type, String moref, String path) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        return call("read " + path + " of " + moref, "<RetrievePropertiesEx xmlns=\"urn:vim25\">"
+                + "<_this type=\"PropertyCollector\">" + content.get("propertyCollector") + "</_this>"
+                + "<specSet><propSet><type>" + type + "</type><pathSet>" + path + "</pathSet></propSet>"
+                + "<objectSet><obj type=\"" + type + "\">" + xml(moref) + "</obj><skip>false</skip></objectSet>"
+                + "</specSet><options/></RetrievePropertiesEx>");
+    }
+
+    /** The text value of a simple property. */
+    String text(String type, String moref, String path) throws InterruptedException {
+        Matcher m = Pattern.compile("<val[^>]*>([^<]*)</val>").matcher(property(type, moref, path));
+        return m.find() ? unxml(m.group(1)) : "";
+    }
+
+    /**
+     * ReconfigVM_Task: the firmware (efi or bios) and ExtraConfig entries (guestinfo.*), then waits for the task.
+     */
+    void reconfigure(String vm, String firmware, java.util.Map<String, String> extraConfig, dev.kiln.api.Poll poll)
+            throws InterruptedException {
+        StringBuilder spec = new StringBuilder();
+        extraConfig.forEach((k, v) -> spec.append("<extraConfig><key>").append(xml(k))
+                .append("</key><value xsi:type=\"xsd:string\">").append(xml(v)).append("</value></extraConfig>"));
+        if (firmware != null) {
+            spec.append("<firmware>").append(firmware).append("</firmware>");
+        }
+        String task = value(call("reconfigure " + vm, "<ReconfigVM_Task xmlns=\"urn:vim25\" xmlns:xsi="
+                + "\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">"
+                + "<_this type=\"VirtualMachine\">" + xml(vm) + "</_this><spec>" + spec + "</spec></ReconfigVM_Task>"),
+                "returnval");
+        waitTask(task, "reconfigure " + vm, poll);
+    }
+
+    void powerOn(String vm, dev.kiln.api.Poll poll) throws InterruptedException {
+        vmTask("PowerOnVM_Task", vm, "power on " + vm, poll);
+    }
+
+    void powerOff(String vm, dev.kiln.api.Poll poll) throws InterruptedException {
+        vmTask("PowerOffVM_Task", vm, "power off " + vm, poll);
+    }
+
+    void destroy(String vm, dev.kiln.api.Poll poll) throws InterruptedException {
+        vmTask("Destroy_Task", vm, "delete " + vm, poll);
+    }
+
+    private void vmTask(String method, String vm, String what, dev.kiln.api.Poll poll) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        String task = value(call(what, "<" + method + " xmlns=\"urn:vim25\"><_this type=\"VirtualMachine\">" + xml(vm)
+                + "</_this></" + method + ">"), "returnval");
+        waitTask(task, what, poll);
+    }
+
+    private void waitTask(String task, String what, dev.kiln.api.Poll poll) throws InterruptedException {
+        poll.until(what, () -> {
+            String state = text("Task", task, "info.state");
+            if (state.equals("success")) {
+                return Optional.of(state);
+            }
+            if (state.equals("error")) {
+                String answer = property("Task", task, "info.error");
+                Matcher m = Pattern.compile("<localizedMessage>([^<]*)</localizedMessage>").matcher(answer);
+                throw KilnException.tried(what, "vCenter task " + task + " failed" + (m.find() ? ": "
+                        + unxml(m.group(1)) : ""), "");
+            }
+            return Optional.empty();
+        });
+    }
+
     void logout() {
         if (cookie == null || content == null) {
             return;

@@ -34,8 +34,12 @@ final class DeployVm {
     private final Events events;
     private final Cleanup cleanup;
     private final Poll tasks;
+    private final dev.kiln.spi.ProviderContext context;
 
-    DeployVm(VcenterRest rest, VimSoap soap, Options options, Events events, Cleanup cleanup, Poll tasks) {
+    DeployVm(dev.kiln.spi.ProviderContext context, VcenterRest rest, VimSoap soap, Cleanup cleanup, Poll tasks) {
+        this.context = context;
+        Options options = context.options();
+        Events events = context.events();
         this.rest = rest;
         this.soap = soap;
         this.options = options;
@@ -59,11 +63,34 @@ final class DeployVm {
         if (!firmware.equals("efi") && !firmware.equals("bios")) {
             throw KilnException.usage("--firmware must be efi or bios, not '" + firmware + "'");
         }
+        boolean guestinfo = options.flag(VcenterFlags.GUESTINFO);
+        String datastore = options.find(VcenterFlags.DATASTORE).orElse(null);
+        if (request.userdata().isPresent() && !guestinfo && datastore == null) {
+            throw KilnException.usage("Userdata goes on a cidata ISO uploaded to a datastore: pass --datastore (or"
+                    + " GOVC_DATASTORE), or --guestinfo to hand it over in guestinfo.userdata instead");
+        }
         if (request.dryRun()) {
             events.info("dry run: would deploy library item " + itemId + " as " + request.name() + " in pool " + pool);
             return RunResult.builder("vcenter", "(dry run)").state("dry-run").build();
         }
 
+        String iso = null;
+        Cleanup.Handle isoMade = null;
+        if (request.userdata().isPresent() && !guestinfo) {
+            String meta = "instance-id: " + request.name() + "\nlocal-hostname: " + request.name() + "\n";
+            java.nio.file.Path local = context.workDir().resolve(request.name() + "-cidata.iso");
+            context.conversions().writeIso(local, "cidata", Map.of("user-data", request.userdata().get().bytes(),
+                    "meta-data", meta.getBytes(StandardCharsets.UTF_8)));
+            String path = "kiln/" + request.name() + "-cidata.iso";
+            String datacenter = options.find(VcenterFlags.DATACENTER).orElse("DC0");
+            DatastoreFiles ds = new DatastoreFiles(rest.connection(), context.cancel(), datacenter, datastore);
+            DatastoreFiles undo = new DatastoreFiles(rest.connection(), dev.kiln.api.CancelToken.create(), datacenter,
+                    datastore);
+            isoMade = cleanup.add("cidata ISO " + ds.display(path), "govc datastore.rm " + path, () -> undo.delete(path));
+            ds.put(path, local);
+            iso = ds.display(path);
+            events.info("uploaded the userdata as a NoCloud cidata ISO to " + iso);
+        }
         ObjectNode body = VcenterRest.JSON.createObjectNode();
         body.putObject("target").put("resource_pool_id", pool);
         body.putObject("deployment_spec").put("name", request.name()).put("accept_all_EULA", true);
@@ -83,19 +110,22 @@ final class DeployVm {
         events.info("deployed " + request.name() + " as " + vm);
 
         Map<String, String> extra = new LinkedHashMap<>();
-        request.userdata().ifPresent(u -> {
+        request.userdata().filter(u -> guestinfo).ifPresent(u -> {
             extra.put("guestinfo.userdata", Base64.getEncoder().encodeToString(u.bytes()));
             extra.put("guestinfo.userdata.encoding", "base64");
         });
-        if (request.userdata().isPresent()) {
+        if (request.userdata().isPresent() && guestinfo) {
             String meta = "instance-id: " + request.name() + "\nlocal-hostname: " + request.name() + "\n";
             extra.put("guestinfo.metadata", Base64.getEncoder().encodeToString(meta.getBytes(StandardCharsets.UTF_8)));
             extra.put("guestinfo.metadata.encoding", "base64");
         }
-        soap.reconfigure(vm, firmware, extra, tasks);
+        soap.reconfigure(vm, firmware, extra, iso, tasks);
         soap.powerOn(vm, tasks);
         RunResult.Builder result = RunResult.builder("vcenter", vm).location(poolName)
                 .created(Resource.of("virtual machine", vm, request.name()));
+        if (iso != null) {
+            result.created(Resource.of("datastore file", iso, datastore));
+        }
         Lifecycle.Wait wait = request.lifecycle().waitOr(request.lifecycle().rm() ? Lifecycle.Wait.STOPPED
                 : Lifecycle.Wait.RUNNING);
         String state = "poweredOn";
@@ -108,6 +138,9 @@ final class DeployVm {
         if (request.lifecycle().rm()) {
             try {
                 made.undoNow();
+                if (isoMade != null) {
+                    isoMade.undoNow();
+                }
             } catch (InterruptedException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -117,6 +150,9 @@ final class DeployVm {
             return result.state(state).removed(true).build();
         }
         made.keep();
+        if (isoMade != null) {
+            isoMade.keep();
+        }
         return result.state(state).build();
     }
 

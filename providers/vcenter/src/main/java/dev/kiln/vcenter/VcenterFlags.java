@@ -21,6 +21,7 @@ final class VcenterFlags {
     static final String HW_VERSION = "hw-version";
     static final String RESOURCE_POOL = "resource-pool";
     static final String FIRMWARE = "firmware";
+    static final String GUESTINFO = "guestinfo";
 
     private VcenterFlags() {
     }
@@ -50,7 +51,13 @@ final class VcenterFlags {
                 OptionSpec.string(RESOURCE_POOL, "NAME", "Resource pool the VM is deployed into.")
                         .env("GOVC_RESOURCE_POOL").defaultValue("Resources"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
-                        + " (a deploy may ignore the OVF's).").defaultValue("efi")));
+                        + " (a deploy may ignore the OVF's).").defaultValue("efi"),
+                OptionSpec.string(DATASTORE, "NAME", "Datastore the userdata's cidata ISO is uploaded to (next to"
+                        + " the VM, in kiln/).").env("GOVC_DATASTORE"),
+                OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")
+                        .defaultValue("DC0"),
+                OptionSpec.flag(GUESTINFO, "Hand userdata over in guestinfo.userdata (base64) and"
+                        + " guestinfo.metadata instead of a NoCloud cidata ISO on a CD-ROM.")));
         return List.copyOf(all);
     }
 

@@ -207,7 +207,7 @@ final class VcenterProvider implements Provider {
         Duration timeout = request.lifecycle().timeoutOr(DeployVm.defaultTimeout());
         try {
             rest.login();
-            RunResult result = new DeployVm(rest, soap, context.options(), events, cleanup,
+            RunResult result = new DeployVm(context, rest, soap, cleanup,
                     context.poll(Duration.ofSeconds(1), timeout, "look at the task in the vSphere Client"))
                     .run(request, context.poll(Duration.ofSeconds(5), timeout, "the VM is left running; remove it"
                             + " with govc vm.destroy " + request.name()));

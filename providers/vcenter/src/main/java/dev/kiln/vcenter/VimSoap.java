@@ -102,7 +102,23 @@ final class VimSoap {
      */
     void reconfigure(String vm, String firmware, java.util.Map<String, String> extraConfig, dev.kiln.api.Poll poll)
             throws InterruptedException {
+        reconfigure(vm, firmware, extraConfig, null, poll);
+    }
+
+    /**
+     * As above, and with {@code isoPath} ({@code [ds] path}) a CD-ROM on the first IDE controller (key 200, which
+     * every VM has) connected at power-on.
+     */
+    void reconfigure(String vm, String firmware, java.util.Map<String, String> extraConfig, String isoPath,
+                     dev.kiln.api.Poll poll) throws InterruptedException {
         StringBuilder spec = new StringBuilder();
+        if (isoPath != null) {
+            spec.append("<deviceChange><operation>add</operation><device xsi:type=\"VirtualCdrom\"><key>-100</key>"
+                    + "<backing xsi:type=\"VirtualCdromIsoBackingInfo\"><fileName>").append(xml(isoPath))
+                    .append("</fileName></backing><connectable><startConnected>true</startConnected>"
+                            + "<allowGuestControl>true</allowGuestControl><connected>true</connected></connectable>"
+                            + "<controllerKey>200</controllerKey><unitNumber>0</unitNumber></device></deviceChange>");
+        }
         extraConfig.forEach((k, v) -> spec.append("<extraConfig><key>").append(xml(k))
                 .append("</key><value xsi:type=\"xsd:string\">").append(xml(v)).append("</value></extraConfig>"));
         if (firmware != null) {

@@ -75,7 +75,7 @@ class VcenterRunTest {
                 .withUserdata(Userdata.ofText("#cloud-config\nhostname: vm1\n", "--userdata"))
                 .withLifecycle(new Lifecycle(Optional.of(Lifecycle.Wait.RUNNING), false, false, Optional.empty()));
 
-        RunResult result = run(world.harness(tmp), request);
+        RunResult result = run(world.harness(tmp).flag("guestinfo", "true"), request);
 
         String vm = result.instanceId();
         assertThat(soap.find("VirtualMachine", "vm1")).contains(vm);
@@ -85,6 +85,25 @@ class VcenterRunTest {
         String encoded = extra.replaceAll("(?s).*<key>guestinfo.userdata</key><value[^>]*>([^<]*)</value>.*", "$1");
         assertThat(new String(Base64.getDecoder().decode(encoded))).isEqualTo("#cloud-config\nhostname: vm1\n");
         assertThat(extra).contains("<key>guestinfo.userdata.encoding</key>").contains("guestinfo.metadata");
+    }
+
+    @Test
+    void userdataGoesOnACidataIsoNextToTheVmAttachedAsACdrom() throws Exception {
+        RunRequest request = RunRequest.of("tmpl", "vm4", false)
+                .withUserdata(Userdata.ofText("#cloud-config\nhostname: vm4\n", "--userdata"));
+
+        RunResult result = run(world.harness(tmp), request);
+
+        byte[] iso = world.datastoreFile("kiln/vm4-cidata.iso");
+        assertThat(iso).isNotNull();
+        assertThat(new String(iso, 32768 + 40, 32, java.nio.charset.StandardCharsets.US_ASCII).trim())
+                .as("ISO9660 volume id, what NoCloud looks for").isEqualToIgnoringCase("cidata");
+        assertThat(new String(iso, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("hostname: vm4")
+                .contains("instance-id: vm4");
+        String devices = soap.property("VirtualMachine", result.instanceId(), "config.hardware.device");
+        assertThat(devices).contains("VirtualCdrom").contains("[LocalDS_0] kiln/vm4-cidata.iso");
+        assertThat(soap.property("VirtualMachine", result.instanceId(), "config.extraConfig"))
+                .doesNotContain("guestinfo.userdata");
     }
 
     @Test

@@ -23,9 +23,14 @@ final class DatastoreFiles {
     private final CancelToken cancel;
     private final String datacenter;
     private final String datastore;
+    private final VimSoap soap;
+    private final dev.kiln.api.Poll poll;
 
-    DatastoreFiles(VcenterConnection connection, CancelToken cancel, String datacenter, String datastore) {
+    DatastoreFiles(VcenterConnection connection, CancelToken cancel, String datacenter, String datastore,
+                   dev.kiln.api.Poll poll) {
         this.connection = connection;
+        this.soap = new VimSoap(connection);
+        this.poll = poll;
         this.cancel = cancel;
         this.datacenter = datacenter;
         this.datastore = datastore;
@@ -80,8 +85,14 @@ final class DatastoreFiles {
         return r.statusCode() != 404;
     }
 
+    /** Deletes over SOAP (FileManager), as HTTP DELETE on /folder is not served everywhere. */
     void delete(String path) throws InterruptedException {
-        send("delete " + display(path), request(path).DELETE(), HttpResponse.BodyHandlers.discarding(), 404);
+        cancel.throwIfCancelled();
+        try {
+            soap.deleteDatastoreFile(display(path), datacenter, poll);
+        } finally {
+            soap.logout();
+        }
     }
 
     private <T> HttpResponse<T> send(String what, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler,

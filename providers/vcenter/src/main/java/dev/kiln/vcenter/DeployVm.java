@@ -83,9 +83,9 @@ final class DeployVm {
                     "meta-data", meta.getBytes(StandardCharsets.UTF_8)));
             String path = "kiln/" + request.name() + "-cidata.iso";
             String datacenter = options.find(VcenterFlags.DATACENTER).orElse("DC0");
-            DatastoreFiles ds = new DatastoreFiles(rest.connection(), context.cancel(), datacenter, datastore);
+            DatastoreFiles ds = new DatastoreFiles(rest.connection(), context.cancel(), datacenter, datastore, tasks);
             DatastoreFiles undo = new DatastoreFiles(rest.connection(), dev.kiln.api.CancelToken.create(), datacenter,
-                    datastore);
+                    datastore, VcenterProvider.undoTasks(context));
             isoMade = cleanup.add("cidata ISO " + ds.display(path), "govc datastore.rm " + path, () -> undo.delete(path));
             ds.put(path, local);
             iso = ds.display(path);
@@ -94,6 +94,18 @@ final class DeployVm {
         ObjectNode body = VcenterRest.JSON.createObjectNode();
         body.putObject("target").put("resource_pool_id", pool);
         body.putObject("deployment_spec").put("name", request.name()).put("accept_all_EULA", true);
+        if (soap.find("VirtualMachine", request.name()).isPresent()) {
+            throw KilnException.usage("A virtual machine named " + request.name() + " already exists; pass another"
+                    + " --name or remove it (govc vm.destroy " + request.name() + ")");
+        }
+        // until the deploy answers, the VM is known by name only (Ctrl-C may cut the answer off)
+        Cleanup.Handle deploying = cleanup.add("virtual machine " + request.name() + " (if the deploy made it)",
+                "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancel(() -> {
+                    Optional<String> made = soap.find("VirtualMachine", request.name());
+                    if (made.isPresent()) {
+                        remove(made.get());
+                    }
+                }));
         JsonNode deployed = rest.call("deploy library item " + itemId + " as " + request.name(), "POST",
                 "vcenter/ovf/library-item", itemId, "deploy", null, body);
         String vm = deployed.path("resource_id").path("id").asText("");
@@ -105,6 +117,7 @@ final class DeployVm {
             throw KilnException.tried("deploy library item " + itemId + " as " + request.name(),
                     "vCenter reports: " + why, "check the template deploys in the vSphere Client");
         }
+        deploying.keep();
         Cleanup.Handle made = cleanup.add("virtual machine " + vm + " (" + request.name() + ")", "govc vm.destroy "
                 + request.name(), () -> rest.regardlessOfCancel(() -> remove(vm)));
         events.info("deployed " + request.name() + " as " + vm);
@@ -158,10 +171,11 @@ final class DeployVm {
 
     /** Powers the VM off if it is on, then destroys it. */
     private void remove(String vm) throws InterruptedException {
+        Poll undo = VcenterProvider.undoTasks(context);
         if (!soap.text("VirtualMachine", vm, "runtime.powerState").equals("poweredOff")) {
-            soap.powerOff(vm, tasks);
+            soap.powerOff(vm, undo);
         }
-        soap.destroy(vm, tasks);
+        soap.destroy(vm, undo);
     }
 
     static Duration defaultTimeout() {

@@ -158,7 +158,8 @@ final class VcenterProvider implements Provider {
         String folder = options.find(VcenterFlags.FOLDER).orElse("kiln").replaceAll("^/+|/+$", "");
         String path = (folder.isEmpty() ? "" : folder + "/") + request.name() + ext;
         String digestPath = path + ".kiln-digest";
-        DatastoreFiles ds = new DatastoreFiles(connection, context.cancel(), datacenter, datastore);
+        DatastoreFiles ds = new DatastoreFiles(connection, context.cancel(), datacenter, datastore,
+                    tasks(context));
         PushResult.Builder result = PushResult.builder("vcenter", request)
                 .tags(Map.of("kiln-digest", request.contentDigest()));
         boolean exists = ds.exists(path);
@@ -179,7 +180,8 @@ final class VcenterProvider implements Provider {
             events.info("dry run: would upload " + file + " to " + ds.display(path));
             return result.outcome(PushResult.Outcome.DRY_RUN).build();
         }
-        DatastoreFiles undo = new DatastoreFiles(connection, CancelToken.create(), datacenter, datastore);
+        DatastoreFiles undo = new DatastoreFiles(connection, CancelToken.create(), datacenter, datastore,
+                    undoTasks(context));
         if (!exists) {
             cleanup.add("datastore file " + ds.display(path), "govc datastore.rm " + path, () -> undo.delete(path));
         } else {
@@ -198,6 +200,17 @@ final class VcenterProvider implements Provider {
                 .resource(Resource.of("datastore file", ds.display(path), datacenter)).build();
     }
 
+    /** How vCenter tasks are waited for. */
+    static dev.kiln.api.Poll tasks(ProviderContext context) {
+        return context.poll(Duration.ofSeconds(1), Duration.ofMinutes(10), "look at the task in the vSphere Client");
+    }
+
+    /** Task waits of cleanup, which run after Ctrl-C too: their sleeps do not end on the command's cancel token. */
+    static dev.kiln.api.Poll undoTasks(ProviderContext context) {
+        return new dev.kiln.api.Poll(context.clock(), dev.kiln.api.Sleeper.on(CancelToken.create()),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), "remove it by hand");
+    }
+
     @Override
     public RunResult run(RunRequest request) throws InterruptedException {
         VcenterConnection connection = VcenterConnection.from(context.options(), events);
@@ -207,8 +220,7 @@ final class VcenterProvider implements Provider {
         Duration timeout = request.lifecycle().timeoutOr(DeployVm.defaultTimeout());
         try {
             rest.login();
-            RunResult result = new DeployVm(context, rest, soap, cleanup,
-                    context.poll(Duration.ofSeconds(1), timeout, "look at the task in the vSphere Client"))
+            RunResult result = new DeployVm(context, rest, soap, cleanup, tasks(context))
                     .run(request, context.poll(Duration.ofSeconds(5), timeout, "the VM is left running; remove it"
                             + " with govc vm.destroy " + request.name()));
             cleanup.clear();

@@ -39,7 +39,8 @@ final class VimSoap {
                 "<RetrieveServiceContent xmlns=\"urn:vim25\"><_this type=\"ServiceInstance\">ServiceInstance</_this>"
                         + "</RetrieveServiceContent>");
         content = new LinkedHashMap<>();
-        for (String key : new String[]{"rootFolder", "propertyCollector", "viewManager", "sessionManager"}) {
+        for (String key : new String[]{"rootFolder", "propertyCollector", "viewManager", "sessionManager",
+                "fileManager"}) {
             Matcher m = Pattern.compile("<" + key + " type=\"[^\"]+\">([^<]+)</" + key + ">").matcher(sc);
             if (!m.find()) {
                 throw KilnException.tried("read the vCenter service content", "its answer has no " + key,
@@ -129,6 +130,30 @@ final class VimSoap {
                 + "<_this type=\"VirtualMachine\">" + xml(vm) + "</_this><spec>" + spec + "</spec></ReconfigVM_Task>"),
                 "returnval");
         waitTask(task, "reconfigure " + vm, poll);
+    }
+
+    /**
+     * Deletes {@code [ds] path} with FileManager.DeleteDatastoreFile_Task (HTTP DELETE on /folder is not served
+     * everywhere; vcsim answers it with the file). A file that is not there counts as deleted.
+     */
+    void deleteDatastoreFile(String dsPath, String datacenter, dev.kiln.api.Poll poll) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        String dc = find("Datacenter", datacenter).orElseThrow(() -> KilnException.usage("There is no datacenter"
+                + " named " + datacenter + "; check --datacenter"));
+        String what = "delete " + dsPath;
+        try {
+            String task = value(call(what, "<DeleteDatastoreFile_Task xmlns=\"urn:vim25\"><_this type=\"FileManager\">"
+                    + content.get("fileManager") + "</_this><name>" + xml(dsPath) + "</name><datacenter"
+                    + " type=\"Datacenter\">" + xml(dc) + "</datacenter></DeleteDatastoreFile_Task>"), "returnval");
+            waitTask(task, what, poll);
+        } catch (KilnException e) {
+            if (!e.getMessage().contains("not found") && !e.getMessage().contains("FileNotFound")
+                    && !e.getMessage().contains("was not found")) {
+                throw e;
+            }
+        }
     }
 
     void powerOn(String vm, dev.kiln.api.Poll poll) throws InterruptedException {

@@ -135,6 +135,23 @@ class VcenterRunTest {
     }
 
     @Test
+    void ctrlCWhileTheDeployIsUnderWayLeavesNoVmAndNoIso() throws Exception {
+        ProviderHarness harness = world.harness(tmp);
+        int before = world.mutations().size();
+        // the ISO PUT is the first mutating call, the deploy the second: Ctrl-C as the deploy arrives
+        world.onMutation(2, harness.cancel()::cancel);
+
+        Throwable failure = catchThrowable(() -> run(harness, RunRequest.of("tmpl", "vm5", false)
+                .withUserdata(Userdata.ofText("#cloud-config\n", "--userdata"))));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("interrupted")
+                .hasMessageContaining("removed");
+        assertThat(world.mutations().get(before + 1)).contains("vcenter/ovf/library-item").contains("deploy");
+        assertThat(soap.find("VirtualMachine", "vm5")).isEmpty();
+        assertThat(world.datastoreFile("kiln/vm5-cidata.iso")).isNull();
+    }
+
+    @Test
     void aDeployErrorLeavesNoVm() throws Exception {
         Throwable failure = catchThrowable(() -> run(world.harness(tmp).flag("resource-pool", "nowhere"),
                 RunRequest.of("tmpl", "vm3", false)));

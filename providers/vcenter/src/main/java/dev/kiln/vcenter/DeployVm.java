@@ -98,16 +98,34 @@ final class DeployVm {
             throw KilnException.usage("A virtual machine named " + request.name() + " already exists; pass another"
                     + " --name or remove it (govc vm.destroy " + request.name() + ")");
         }
-        // until the deploy answers, the VM is known by name only (Ctrl-C may cut the answer off)
+        // until the deploy answers, the VM is known by name only: a deploy cut off by Ctrl-C goes on in vCenter,
+        // so cleanup looks for its VM for a while before deciding there is none
+        boolean[] cut = {false};
         Cleanup.Handle deploying = cleanup.add("virtual machine " + request.name() + " (if the deploy made it)",
                 "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancel(() -> {
                     Optional<String> made = soap.find("VirtualMachine", request.name());
+                    if (made.isEmpty() && cut[0]) {
+                        try {
+                            made = Optional.of(VcenterProvider.undoTasks(context).withTimeout(Duration.ofSeconds(30))
+                                    .until("the cut-off deploy of " + request.name(), () -> soap.find("VirtualMachine",
+                                            request.name())));
+                        } catch (KilnException none) {
+                            made = Optional.empty();
+                        }
+                    }
                     if (made.isPresent()) {
                         remove(made.get());
                     }
                 }));
-        JsonNode deployed = rest.call("deploy library item " + itemId + " as " + request.name(), "POST",
-                "vcenter/ovf/library-item", itemId, "deploy", null, body);
+        JsonNode deployed;
+        try {
+            deployed = rest.call("deploy library item " + itemId + " as " + request.name(), "POST",
+                    "vcenter/ovf/library-item", itemId, "deploy", null, body);
+        } catch (InterruptedException | RuntimeException e) {
+            cut[0] = e instanceof InterruptedException || context.cancel().isCancelled()
+                    || e.getCause() instanceof java.io.IOException;
+            throw e;
+        }
         String vm = deployed.path("resource_id").path("id").asText("");
         if (!deployed.path("succeeded").asBoolean(false) || vm.isEmpty()) {
             JsonNode errors = deployed.path("error").path("errors");

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
 
 /**
  * A pass-through in front of vcsim (plain or TLS) that logs mutating calls, can fail the n-th one, run a hook
- * when it arrives, or answer a chosen call with a 401 once. vcsim's own address in answers (upload URLs) is
+ * once vcsim has acted on it but before the answer goes back, or answer a chosen call with a 401 once. vcsim's own address in answers (upload URLs) is
  * rewritten to the proxy's, so uploads pass through it too.
  */
 final class VcsimProxy implements AutoCloseable {
@@ -106,17 +106,14 @@ final class VcsimProxy implements AutoCloseable {
                 ex.sendResponseHeaders(401, -1);
                 return;
             }
+            Runnable hook = null;
             if (mutating(method, pq)) {
-                Runnable hook;
                 boolean fault;
                 synchronized (this) {
                     int n = ++mutationCount;
                     mutations.add(call);
                     hook = hooks.remove(n);
                     fault = faults.remove(n) != null;
-                }
-                if (hook != null) {
-                    hook.run();
                 }
                 if (fault) {
                     byte[] err = ("{\"type\":\"com.vmware.vapi.std.errors.service_unavailable\",\"value\":{\"messages\":"
@@ -143,6 +140,10 @@ final class VcsimProxy implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 ex.sendResponseHeaders(502, -1);
                 return;
+            }
+            if (hook != null) {
+                // after vCenter acted, before kiln hears of it: what a Ctrl-C mid-call looks like
+                hook.run();
             }
             byte[] out = r.body();
             if (!pq.startsWith("/folder") && !pq.startsWith("/rest/com/vmware/cis/data")) {

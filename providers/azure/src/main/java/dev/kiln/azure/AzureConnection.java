@@ -10,8 +10,8 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
+import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 
@@ -58,8 +58,11 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, String 
         endpoints.put("resourceManagerEndpointUrl", arm);
         endpoints.put("activeDirectoryEndpointUrl", authority);
         AzureProfile profile = new AzureProfile(env.get("AZURE_TENANT_ID"), subscription, new AzureEnvironment(endpoints));
-        ComputeManager manager = ComputeManager.authenticate(pipeline, profile);
-        return new AzureConnection(http, manager.serviceClient(), subscription, group, location);
+        // the generated client itself, so kiln sets how often long-running operations are polled
+        ComputeManagementClient compute = new ComputeManagementClientBuilder().pipeline(pipeline)
+                .endpoint(arm).environment(profile.getEnvironment()).subscriptionId(subscription)
+                .defaultPollInterval(options.duration(AzureOptions.POLL).orElse(Duration.ofSeconds(5))).buildClient();
+        return new AzureConnection(http, compute, subscription, group, location);
     }
 
     /** An env service principal (the first thing DefaultAzureCredential tries), else the whole default chain. */

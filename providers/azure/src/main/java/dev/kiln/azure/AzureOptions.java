@@ -24,6 +24,7 @@ final class AzureOptions {
     static final String GENERALIZED = "generalized";
     static final String WORKERS = "workers";
     static final String WAIT = "wait-timeout";
+    static final String POLL = "poll-interval";
 
     private AzureOptions() {
     }
@@ -40,6 +41,8 @@ final class AzureOptions {
                         .env("AZURE_AUTHORITY_HOST").defaultValue("https://login.microsoftonline.com/"),
                 OptionSpec.path(CA_CERT, "FILE", "Also trust this PEM certificate for Azure endpoints (private "
                         + "clouds behind a TLS-inspecting proxy, tests)").env("KILN_AZURE_CA_CERT"),
+                OptionSpec.duration(POLL, "DURATION", "How often to ask Azure whether a long-running operation "
+                        + "(disk, grant, image, version) has finished, unless Azure says when").defaultValue("5s"),
                 OptionSpec.duration(WAIT, "DURATION", "Longest wait for Azure to finish a disk, image or version "
                         + "before giving up (and cleaning up)").defaultValue("60m"));
     }

@@ -63,6 +63,8 @@ final class AzurePush {
     private final ProviderContext context;
     private final Options options;
     private final Events events;
+    /** The uploaded disk's undo step: revoke if granted, then delete. */
+    private Cleanup.Handle diskStep;
 
     AzurePush(ProviderContext context) {
         this.context = context;
@@ -157,7 +159,7 @@ final class AzurePush {
                 () -> azure.compute().getDisks().createOrUpdate(azure.resourceGroup(), diskName, spec));
         String diskId = made0.id() != null ? made0.id() : azure.diskId(diskName);
         boolean[] granted = {false};
-        Cleanup.Handle diskStep = cleanup.add("disk " + diskName,
+        diskStep = cleanup.add("disk " + diskName,
                 "az disk revoke-access -g " + azure.resourceGroup() + " -n " + diskName + " && az disk delete -y -g "
                         + azure.resourceGroup() + " -n " + diskName,
                 () -> {
@@ -168,10 +170,8 @@ final class AzurePush {
                                     return null;
                                 });
                     }
-                    cleanupRetry.call("delete disk " + diskName, () -> {
-                        azure.compute().getDisks().delete(azure.resourceGroup(), diskName);
-                        return null;
-                    });
+                    gone(cleanupRetry, "delete disk " + diskName,
+                            () -> azure.compute().getDisks().delete(azure.resourceGroup(), diskName));
                 });
         context.cancel().throwIfCancelled();
         granted[0] = true;
@@ -275,10 +275,8 @@ final class AzurePush {
                             .withManagedDisk(new SubResource().withId(diskId))));
             events.phase("image");
             cleanup.add("image " + name, "az image delete -g " + azure.resourceGroup() + " -n " + name,
-                    () -> cleanupRetry.call("delete image " + name, () -> {
-                        azure.compute().getImages().delete(azure.resourceGroup(), name);
-                        return null;
-                    }));
+                    () -> gone(cleanupRetry, "delete image " + name,
+                            () -> azure.compute().getImages().delete(azure.resourceGroup(), name)));
             ImageInner image = calls.call("create image " + name,
                     () -> azure.compute().getImages().createOrUpdate(azure.resourceGroup(), name, spec));
             deleteSourceDisk(azure, calls, diskId, cleanup);
@@ -387,11 +385,9 @@ final class AzurePush {
             cleanup.add("gallery image version " + definition + "/" + version,
                     "az sig image-version delete -g " + azure.resourceGroup() + " -r " + gallery + " -i " + definition
                             + " -e " + version,
-                    () -> cleanupRetry.call("delete version " + version, () -> {
-                        azure.compute().getGalleryImageVersions().delete(azure.resourceGroup(), gallery, definition,
-                                version);
-                        return null;
-                    }));
+                    () -> gone(cleanupRetry, "delete version " + version,
+                            () -> azure.compute().getGalleryImageVersions().delete(azure.resourceGroup(), gallery,
+                                    definition, version)));
             GalleryImageVersionInner made = calls.call("create gallery image version " + version,
                     () -> azure.compute().getGalleryImageVersions().createOrUpdate(azure.resourceGroup(), gallery,
                             definition, version, spec));
@@ -414,10 +410,8 @@ final class AzurePush {
                     azure.resourceGroup(), gallery, new GalleryInner().withLocation(azure.location())
                             .withTags(Map.of(NAME_TAG, request.name()))));
             cleanup.add("gallery " + gallery, "az sig delete -g " + azure.resourceGroup() + " -r " + gallery,
-                    () -> cleanupRetry.call("delete gallery " + gallery, () -> {
-                        azure.compute().getGalleries().delete(azure.resourceGroup(), gallery);
-                        return null;
-                    }));
+                    () -> gone(cleanupRetry, "delete gallery " + gallery,
+                            () -> azure.compute().getGalleries().delete(azure.resourceGroup(), gallery)));
         }
 
         private void ensureDefinition() throws InterruptedException {
@@ -453,10 +447,8 @@ final class AzurePush {
                     .createOrUpdate(azure.resourceGroup(), gallery, definition, spec));
             cleanup.add("image definition " + definition, "az sig image-definition delete -g " + azure.resourceGroup()
                             + " -r " + gallery + " -i " + definition,
-                    () -> cleanupRetry.call("delete image definition " + definition, () -> {
-                        azure.compute().getGalleryImages().delete(azure.resourceGroup(), gallery, definition);
-                        return null;
-                    }));
+                    () -> gone(cleanupRetry, "delete image definition " + definition,
+                            () -> azure.compute().getGalleryImages().delete(azure.resourceGroup(), gallery, definition)));
         }
 
         @Override
@@ -481,14 +473,31 @@ final class AzurePush {
         }
     }
 
+    /** Deletes something; a 404 means it is gone already (it was never made, or went before). */
+    private static void gone(Retry retry, String what, Runnable delete) throws InterruptedException {
+        try {
+            retry.call(what, () -> {
+                delete.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (!AzureErrors.notFound(e)) {
+                throw e;
+            }
+        }
+    }
+
     /** The image holds its own copy now: the uploaded disk goes, on purpose. */
     private void deleteSourceDisk(AzureConnection azure, Retry calls, String diskId, Cleanup cleanup)
             throws InterruptedException {
         String name = diskId.substring(diskId.lastIndexOf('/') + 1);
-        calls.call("delete disk " + name, () -> {
-            azure.compute().getDisks().delete(azure.resourceGroup(), name);
-            return null;
-        });
+        try {
+            diskStep.undoNow();
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         events.info("deleted the uploaded disk " + name + " (the image holds its own copy)");
     }
 }

@@ -52,6 +52,7 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, String 
         String authority = slash(options.require(AzureOptions.AUTHORITY));
         HttpClient http = httpClient(options.path(AzureOptions.CA_CERT));
         TokenCredential credential = credential(env, authority, http);
+        signIn(credential, arm);
         HttpPipeline pipeline = new HttpPipelineBuilder().httpClient(http)
                 .policies(new BearerTokenAuthenticationPolicy(credential, arm + ".default")).build();
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
@@ -74,11 +75,38 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, String 
             return new ClientSecretCredentialBuilder().clientId(client).clientSecret(secret).tenantId(tenant)
                     .authorityHost(authority).httpClient(http).disableInstanceDiscovery().build();
         }
-        DefaultAzureCredentialBuilder chain = new DefaultAzureCredentialBuilder().authorityHost(authority).httpClient(http);
+        // the chain reads the command's environment (workload identity, managed identity endpoints), not the JVM's
+        com.azure.core.util.Configuration config = new com.azure.core.util.ConfigurationBuilder(
+                path -> Map.of(), path -> Map.of(), path -> env).build();
+        DefaultAzureCredentialBuilder chain = new DefaultAzureCredentialBuilder().authorityHost(authority)
+                .httpClient(http).configuration(config);
         if (tenant != null) {
             chain.tenantId(tenant);
         }
         return chain.build();
+    }
+
+    static final String CREDENTIAL_HELP = "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (a service "
+            + "principal), use workload identity (AZURE_FEDERATED_TOKEN_FILE) or a managed identity, or run 'az login'";
+
+    /** Gets a token once, so missing or wrong credentials fail before anything is made, saying where they go. */
+    private static void signIn(TokenCredential credential, String arm) {
+        try {
+            if (credential.getTokenSync(new com.azure.core.credential.TokenRequestContext().addScopes(arm + ".default"))
+                    == null) {
+                throw new IllegalStateException("no token");
+            }
+        } catch (RuntimeException e) {
+            throw KilnException.tried("sign in to Azure", firstLine(e.getMessage()), CREDENTIAL_HELP, e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no credential was found";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static HttpClient httpClient(Optional<Path> caCert) {

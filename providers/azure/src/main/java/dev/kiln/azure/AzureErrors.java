@@ -21,6 +21,9 @@ final class AzureErrors {
 
     /** Throttling, server errors and broken connections are tried again; everything else fails at once. */
     static Retry.Decision classify(Exception e) {
+        if (e instanceof com.azure.core.exception.ClientAuthenticationException) {
+            return Retry.Decision.fail();
+        }
         if (e instanceof HttpResponseException h && h.getResponse() != null) {
             int status = h.getResponse().getStatusCode();
             if (!TRANSIENT.contains(status)) {

@@ -16,7 +16,7 @@ final class AzureOptions {
     static final String CA_CERT = "ca-cert";
     static final String GALLERY = "gallery";
     static final String GALLERY_IMAGE = "gallery-image";
-    static final String VERSION = "version";
+    static final String VERSION = "image-version";
     static final String MANAGED_IMAGE = "managed-image";
     static final String PUBLISHER = "publisher";
     static final String OFFER = "offer";

@@ -73,6 +73,7 @@ final class AzurePush {
     }
 
     PushResult push(PushRequest request) throws InterruptedException {
+        AzureConnection azure = AzureConnection.open(options, context.env());
         boolean managedImage = options.flag(AzureOptions.MANAGED_IMAGE);
         Optional<String> gallery = options.find(AzureOptions.GALLERY);
         if (!managedImage && gallery.isEmpty()) {
@@ -81,7 +82,6 @@ final class AzurePush {
         }
         AzureDisk disk = AzureDisk.open(context.conversions(), request.image(), request.format(), context.workDir(),
                 request.name(), events);
-        AzureConnection azure = AzureConnection.open(options, context.env());
         Retry calls = context.retry().classifier(AzureErrors::classify).build();
         Retry cleanupRetry = calls.toBuilder().cancel(dev.kiln.api.CancelToken.create())
                 .sleeper(dev.kiln.api.Sleeper.on(dev.kiln.api.CancelToken.create())).build();
@@ -333,7 +333,7 @@ final class AzurePush {
                         + (now.getHour() * 10000 + now.getMinute() * 100 + now.getSecond());
             });
             if (!version.matches("\\d{1,9}\\.\\d{1,9}\\.\\d{1,9}")) {
-                throw KilnException.usage("--version must be MAJOR.MINOR.PATCH (whole numbers), not " + version);
+                throw KilnException.usage("--image-version must be MAJOR.MINOR.PATCH (whole numbers), not " + version);
             }
         }
 

@@ -333,7 +333,7 @@ class AzurePushTest {
         arm.stub(put(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.resource(200)));
         arm.stub(get(urlPathMatching(gallery + "/images/hello/versions")).willReturn(ArmStandIn.notFound("hello")));
         arm.stub(put(urlPathMatching(gallery + "/images/hello/versions/1.2.3")).willReturn(ArmStandIn.resource(200)));
-        harness.flag("gallery", "kilngallery").flag("version", "1.2.3");
+        harness.flag("gallery", "kilngallery").flag("image-version", "1.2.3");
 
         PushResult result = push(request());
 

@@ -226,7 +226,7 @@ final class AzurePush {
         List<String> placements(String id);
     }
 
-    /** Managed images: one region, named {@code NAME-yyyyMMddHHmmss} so a replacement can sit beside the old one. */
+    /** Managed images: one region, named {@code NAME-yyyyMMddHHmmss-RAND} so a replacement can sit beside the old one. */
     private final class ManagedImages implements Registrar {
         private final AzureConnection azure;
         private final Retry calls;
@@ -267,7 +267,8 @@ final class AzurePush {
         public String register(String diskId) throws InterruptedException {
             boolean uefi = request.bootModes().contains(BootMode.UEFI) || request.arch() == Architecture.ARM64;
             String name = names(request.name()) + "-" + ZonedDateTime.now(context.clock().withZone(ZoneOffset.UTC))
-                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
+                    + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
             ImageInner spec = new ImageInner().withLocation(azure.location()).withTags(tags())
                     .withHyperVGeneration(uefi ? HyperVGenerationTypes.V2 : HyperVGenerationTypes.V1)
                     .withStorageProfile(new ImageStorageProfile().withOsDisk(new ImageOSDisk()

@@ -25,6 +25,8 @@ final class AzureOptions {
     static final String WORKERS = "workers";
     static final String WAIT = "wait-timeout";
     static final String POLL = "poll-interval";
+    static final String REPLICA = "replica-region";
+    static final String REPLICATION = "replication";
 
     private AzureOptions() {
     }
@@ -57,6 +59,11 @@ final class AzureOptions {
                         + "default: the image name)"),
                 OptionSpec.string(VERSION, "MAJOR.MINOR.PATCH", "Gallery image version (default: derived from the "
                         + "time of the push)"),
+                OptionSpec.string(REPLICA, "REGION[=COUNT]", "Also replicate the gallery version to this region "
+                        + "(COUNT replicas, default 1); repeatable").asRepeatable(),
+                OptionSpec.string(REPLICATION, "wait|no-wait", "Wait for the version's replication (bounded by "
+                        + "--wait-timeout; 30-120 min is normal), or return at once with its id and how to check it")
+                        .defaultValue("wait"),
                 OptionSpec.string(PUBLISHER, "NAME", "Publisher of a new image definition").defaultValue("kiln"),
                 OptionSpec.string(OFFER, "NAME", "Offer of a new image definition (default: the image name)"),
                 OptionSpec.string(SKU, "NAME", "SKU of a new image definition").defaultValue("default"),

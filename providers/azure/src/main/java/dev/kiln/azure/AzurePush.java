@@ -379,8 +379,7 @@ final class AzurePush {
             ensureDefinition();
             GalleryImageVersionInner spec = new GalleryImageVersionInner().withLocation(azure.location())
                     .withTags(tags())
-                    .withPublishingProfile(new GalleryImageVersionPublishingProfile().withTargetRegions(
-                            List.of(new TargetRegion().withName(azure.location()).withRegionalReplicaCount(1))))
+                    .withPublishingProfile(new GalleryImageVersionPublishingProfile().withTargetRegions(targets()))
                     .withStorageProfile(new GalleryImageVersionStorageProfile().withOsDiskImage(
                             new GalleryOSDiskImage().withSource(new GalleryDiskImageSource().withId(diskId))));
             cleanup.add("gallery image version " + definition + "/" + version,
@@ -389,12 +388,73 @@ final class AzurePush {
                     () -> gone(cleanupRetry, "delete version " + version,
                             () -> azure.compute().getGalleryImageVersions().delete(azure.resourceGroup(), gallery,
                                     definition, version)));
-            GalleryImageVersionInner made = calls.call("create gallery image version " + version,
-                    () -> azure.compute().getGalleryImageVersions().createOrUpdate(azure.resourceGroup(), gallery,
-                            definition, version, spec));
+            String id = azure.groupId() + "/providers/Microsoft.Compute/galleries/" + gallery + "/images/"
+                    + definition + "/versions/" + version;
+            String check = "az sig image-version show -g " + azure.resourceGroup() + " -r " + gallery + " -i "
+                    + definition + " -e " + version + " --expand ReplicationStatus";
+            com.azure.core.util.polling.SyncPoller<?, GalleryImageVersionInner> poller = calls.call(
+                    "create gallery image version " + version, () -> azure.compute().getGalleryImageVersions()
+                            .beginCreateOrUpdate(azure.resourceGroup(), gallery, definition, version, spec));
+            String diskName = diskId.substring(diskId.lastIndexOf('/') + 1);
+            String later = "the uploaded disk " + diskName + " is its source until replication ends; then remove it "
+                    + "with 'az disk delete -y -g " + azure.resourceGroup() + " -n " + diskName + "'";
+            if ("no-wait".equals(options.find(AzureOptions.REPLICATION).orElse("wait"))) {
+                cleanup.clear();
+                events.info("gallery version " + id + " is replicating to " + regions() + "; check it with '"
+                        + check + "'; " + later);
+                return id;
+            }
+            java.time.Duration timeout = options.duration(AzureOptions.WAIT).orElse(java.time.Duration.ofMinutes(60));
+            events.phase("replication");
+            com.azure.core.util.polling.PollResponse<?> last;
+            try {
+                last = poller.waitForCompletion(timeout);
+            } catch (RuntimeException e) {
+                if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                    throw e;
+                }
+                last = null;
+            }
+            if (last == null || !last.getStatus().isComplete()) {
+                // replication goes on in Azure: neither the version nor its source disk may be removed now
+                cleanup.clear();
+                throw KilnException.tried("wait for the replication of gallery version " + id,
+                        "it was not done after " + timeout + " (status " + (last == null ? "unknown" : last.getStatus())
+                                + ")", "it continues in Azure: check it with '" + check + "'; " + later);
+            }
+            if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+                throw KilnException.tried("create gallery version " + id, "Azure reported " + last.getStatus(),
+                        "check the version with '" + check + "'");
+            }
+            GalleryImageVersionInner made = poller.getFinalResult();
             deleteSourceDisk(azure, calls, diskId, cleanup);
-            return made.id() != null ? made.id() : azure.groupId() + "/providers/Microsoft.Compute/galleries/" + gallery
-                    + "/images/" + definition + "/versions/" + version;
+            return made != null && made.id() != null ? made.id() : id;
+        }
+
+        /** The home region first, then each --replica-region REGION[=COUNT]. */
+        private List<TargetRegion> targets() {
+            List<TargetRegion> out = new ArrayList<>();
+            out.add(new TargetRegion().withName(azure.location()).withRegionalReplicaCount(1));
+            for (String r : options.all(AzureOptions.REPLICA)) {
+                String[] parts = r.split("=", 2);
+                int count;
+                try {
+                    count = parts.length == 2 ? Integer.parseInt(parts[1]) : 1;
+                } catch (NumberFormatException e) {
+                    throw KilnException.usage("--replica-region takes REGION[=COUNT], not " + r);
+                }
+                if (count < 1 || parts[0].isBlank()) {
+                    throw KilnException.usage("--replica-region takes REGION[=COUNT] with COUNT >= 1, not " + r);
+                }
+                if (!parts[0].equalsIgnoreCase(azure.location())) {
+                    out.add(new TargetRegion().withName(parts[0]).withRegionalReplicaCount(count));
+                }
+            }
+            return out;
+        }
+
+        private List<String> regions() {
+            return targets().stream().map(TargetRegion::name).toList();
         }
 
         private void ensureGallery() throws InterruptedException {
@@ -470,7 +530,7 @@ final class AzurePush {
 
         @Override
         public List<String> placements(String id) {
-            return List.of(azure.location());
+            return regions();
         }
     }
 

@@ -381,4 +381,55 @@ class AzurePushTest {
         assertThat(calls).contains("DELETE " + gallery + "/images/hello", "DELETE " + diskPath())
                 .doesNotContain("DELETE " + gallery);
     }
+
+    /** Gallery and definition exist; the version PUT starts a replication that stays InProgress. */
+    String replicatingGallery() {
+        String gallery = ArmStandIn.group() + "/galleries/kilngallery";
+        arm.stub(get(urlPathMatching(gallery)).willReturn(ArmStandIn.resource(200)));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.resource(200)));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions")).willReturn(ArmStandIn.json(200, "{\"value\":[]}")));
+        arm.stub(put(urlPathMatching(gallery + "/images/hello/versions/.*")).willReturn(ArmStandIn.json(201,
+                        "{\"id\":\"{{request.path}}\",\"location\":\"westeurope\",\"properties\":{\"provisioningState\":\"Creating\"}}")
+                .withHeader("Azure-AsyncOperation", arm.url() + "subscriptions/" + ArmStandIn.SUBSCRIPTION
+                        + "/providers/Microsoft.Compute/locations/westeurope/capsOperations/rep-1?api-version=2024-03-03")));
+        arm.stub(get(urlPathMatching(".*/capsOperations/rep-1")).willReturn(ArmStandIn.json(200,
+                "{\"name\":\"rep-1\",\"status\":\"InProgress\",\"startTime\":\"2026-12-02T05:00:00Z\"}")));
+        return gallery;
+    }
+
+    @Test
+    void noWaitReturnsTheVersionInEveryReplicaRegionAndKeepsItsSourceDisk() throws Exception {
+        String gallery = replicatingGallery();
+        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.0").flag("replication", "no-wait")
+                .flag("replica-region", "northeurope=2", "eastus");
+
+        PushResult result = push(request());
+
+        assertThat(result.images()).extracting(PushResult.Placement::location)
+                .containsExactly("westeurope", "northeurope", "eastus");
+        assertThat(result.images()).extracting(PushResult.Placement::imageId).containsOnly(
+                gallery + "/images/hello/versions/1.0.0");
+        arm.server.verify(putRequestedFor(urlPathMatching(gallery + "/images/hello/versions/1.0.0"))
+                .withRequestBody(matchingJsonPath("$.properties.publishingProfile.targetRegions[1].name",
+                        equalTo("northeurope")))
+                .withRequestBody(matchingJsonPath("$.properties.publishingProfile.targetRegions[1].regionalReplicaCount",
+                        equalTo("2")))
+                .withRequestBody(matchingJsonPath("$.properties.publishingProfile.targetRegions[2].name",
+                        equalTo("eastus"))));
+        assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
+        assertThat(harness.events().text()).contains("az sig image-version show").contains("az disk delete");
+    }
+
+    @Test
+    void aReplicationTimeoutReportsTheVersionAndRemovesNothing() throws Exception {
+        String gallery = replicatingGallery();
+        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.1").flag("wait-timeout", "1s");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining(gallery + "/images/hello/versions/1.0.1")
+                .hasMessageContaining("not done after").hasMessageContaining("az sig image-version show");
+
+        assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
+        assertThat(arm.calls()).anyMatch(c -> c.endsWith("/capsOperations/rep-1"));
+    }
 }

@@ -60,7 +60,7 @@ final class PageProxy implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The next answers to a Put Page starting at {@code start}: HTTP statuses, 0 = connection reset. */
+    /** The next answers to a Put Page starting at {@code start}: HTTP statuses, 0 = the connection drops mid-answer. */
     void fault(long start, Integer... answers) {
         faults.computeIfAbsent(start, k -> new ArrayDeque<>()).addAll(List.of(answers));
     }
@@ -115,7 +115,11 @@ final class PageProxy implements AutoCloseable {
                 Integer fault = planned == null ? null : planned.poll();
                 if (fault != null) {
                     if (fault == 0) {
-                        return; // closed without an answer: the client sees a reset/EOF
+                        // the connection drops mid-answer: headers promise a body that never comes
+                        ex.sendResponseHeaders(201, 4096);
+                        ex.getResponseBody().flush();
+                        ex.getHttpContext().getServer();
+                        throw new IOException("injected connection drop");
                     }
                     send(ex, fault, ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code>"
                             + "<Message>injected</Message></Error>").getBytes());

@@ -110,6 +110,7 @@ final class AzurePush {
 
                         @Override
                         public String create() throws InterruptedException {
+                            registrar.checkFree();
                             String diskId = upload(azure, calls, cleanupRetry, cleanup, disk, request, made);
                             String image = registrar.register(diskId);
                             made.add(Resource.of(registrar.type(), image, azure.location()));
@@ -224,6 +225,10 @@ final class AzurePush {
         Map<String, String> tags();
 
         List<String> placements(String id);
+
+        /** Refuses, before anything is made, a registration that cannot succeed. */
+        default void checkFree() throws InterruptedException {
+        }
     }
 
     /** Managed images: one region, named {@code NAME-yyyyMMddHHmmss-RAND} so a replacement can sit beside the old one. */
@@ -370,6 +375,15 @@ final class AzurePush {
             }
             return versions().orElse(List.of()).stream().filter(v -> version.equals(v.name()))
                     .map(GalleryImageVersionInner::id).findFirst();
+        }
+
+        /** A gallery version cannot be replaced in place: a replace needs a new --image-version. */
+        @Override
+        public void checkFree() throws InterruptedException {
+            if (versions().orElse(List.of()).stream().anyMatch(v -> version.equals(v.name()))) {
+                throw KilnException.usage("gallery image " + gallery + "/" + definition + " already has version "
+                        + version + ", and a version cannot be replaced in place; pass a new --image-version");
+            }
         }
 
         @Override

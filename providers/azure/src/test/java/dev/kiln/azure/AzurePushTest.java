@@ -432,4 +432,18 @@ class AzurePushTest {
         assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
         assertThat(arm.calls()).anyMatch(c -> c.endsWith("/capsOperations/rep-1"));
     }
+
+    @Test
+    void replacingAVersionInPlaceIsRefusedBeforeAnythingIsMade() throws Exception {
+        String gallery = ArmStandIn.group() + "/galleries/kilngallery";
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions")).willReturn(ArmStandIn.json(200,
+                "{\"value\":[{\"id\":\"" + gallery + "/images/hello/versions/1.0.0\",\"name\":\"1.0.0\","
+                        + "\"location\":\"westeurope\",\"tags\":{\"kiln:digest\":\"blocks-sha256:00\"}}]}")));
+        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.0");
+
+        assertThatThrownBy(() -> push(request().withPolicy(request().policy()
+                .withIfExists(dev.kiln.api.PublishPolicy.IfExists.REPLACE))))
+                .isInstanceOf(KilnException.class).hasMessageContaining("pass a new --image-version");
+        assertThat(arm.calls()).noneMatch(c -> c.startsWith("PUT") || c.startsWith("DELETE"));
+    }
 }

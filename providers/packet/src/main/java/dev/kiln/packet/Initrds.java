@@ -13,7 +13,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code --decompress}: the initrd with its gzip'd part inflated. kiln's initrd may start with an uncompressed
  * microcode cpio (newc, ending in TRAILER!!! and zero padding), which is copied as it is; what follows, or the
- * whole file, is gunzipped (every gzip member). See the kernel's Documentation/driver-api/early-userspace.
+ * whole file, is gunzipped (every gzip member); the padding between them is kept. See the kernel's Documentation/driver-api/early-userspace.
  */
 final class Initrds {
 
@@ -30,7 +30,7 @@ final class Initrds {
             in.reset();
             if (new String(magic, StandardCharsets.US_ASCII).equals("070701")) {
                 copyCpio(in, out);
-                skipZeros(in);
+                copyZeros(in, out);
             }
             in.mark(2);
             int b0 = in.read();
@@ -83,8 +83,8 @@ final class Initrds {
         }
     }
 
-    /** Padding between concatenated archives. */
-    private static void skipZeros(InputStream in) throws IOException {
+    /** Padding between concatenated archives, kept as it is. */
+    private static void copyZeros(InputStream in, OutputStream out) throws IOException {
         while (true) {
             in.mark(1);
             int b = in.read();
@@ -92,6 +92,7 @@ final class Initrds {
                 in.reset();
                 return;
             }
+            out.write(0);
         }
     }
 

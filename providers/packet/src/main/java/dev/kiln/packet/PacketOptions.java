@@ -12,7 +12,7 @@ final class PacketOptions {
     static final String ENDPOINT = "endpoint-url";
     static final String REGION = "region";
     static final String PRESIGN = "presign";
-    static final String CONSOLE = "console";
+    static final String CONSOLE = "kernel-console";
     static final String DECOMPRESS = "decompress";
 
     static final List<OptionSpec> PUSH = List.of(

@@ -46,13 +46,19 @@ final class PacketPush {
             throw KilnException.usage(provider + " publishes a kernel+initrd build, not " + request.format()
                     + "; build one with 'kiln build -f kernel+initrd FILE.yml'");
         }
-        Artifact artifact = request.artifact();
-        Path kernel = artifact.file(Artifact.KERNEL);
-        Path initrd = artifact.file(Artifact.INITRD);
-        String cmdline = Optional.ofNullable(artifact.files().get(Artifact.CMDLINE)).map(PacketPush::read).orElse("");
-        String console = ctx.options().find(PacketOptions.CONSOLE).orElse(IpxeScript.defaultConsole(request.arch()));
+        if (!request.policy().shareWith().isEmpty()) {
+            throw KilnException.usage(provider + " publishes files at URLs: --share-with has no meaning here; use "
+                    + "--public (public-read objects) or --presign DURATION");
+        }
         Names names = Names.of(request.name());
         try (Destination dest = Destinations.open(ctx, request.policy().isPublic())) {
+            Artifact artifact = request.artifact();
+            Path kernel = artifact.file(Artifact.KERNEL);
+            Path initrd = artifact.file(Artifact.INITRD);
+            String cmdline = Optional.ofNullable(artifact.files().get(Artifact.CMDLINE)).map(PacketPush::read)
+                    .orElse("");
+            String console = ctx.options().find(PacketOptions.CONSOLE)
+                    .orElse(IpxeScript.defaultConsole(request.arch()));
             String script = new IpxeScript(dest.url(names.kernel()), dest.url(names.initrd()), console, cmdline,
                     request.contentDigest()).render(dest.baseUrl());
             Cleanup cleanup = new Cleanup(ctx.events(), PacketPush::reason);
@@ -66,7 +72,6 @@ final class PacketPush {
             } catch (RuntimeException | InterruptedException e) {
                 String undone = cleanup.undo();
                 if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
                     throw new InterruptedException("push cancelled" + (undone.isEmpty() ? "" : "; " + undone));
                 }
                 throw failed(dest, e, undone);

@@ -63,7 +63,7 @@ class IpxeBootIT {
         try (FileServer server = new FileServer(www)) {
             ProviderHarness harness = new ProviderHarness(new PacketProviderFactory(), tmp)
                     .flag("destination", www.toString()).flag("base-url", "http://10.0.2.2:" + server.port())
-                    .flag("console", "ttyS0");
+                    .flag("kernel-console", "ttyS0");
             if (decompress) {
                 harness.flag("decompress", "true");
             }

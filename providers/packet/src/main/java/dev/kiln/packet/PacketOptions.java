@@ -33,6 +33,40 @@ final class PacketOptions {
             OptionSpec.flag(DECOMPRESS, "Publish the initrd uncompressed (gunzipped) for loaders that cannot "
                     + "inflate it"));
 
+    static final String API_URL = "api-url";
+    static final String TOKEN = "auth-token";
+    static final String PROJECT = "project";
+    static final String PLAN = "plan";
+    static final String METRO = "metro";
+    static final String HOSTNAME = "hostname";
+    static final String BILLING = "billing-cycle";
+    static final String DEVICE = "device";
+    static final String REINSTALL = "reinstall";
+    static final String POLL = "poll-interval";
+
+    /** LinuxKit's historical endpoint; Equinix Metal shut down on 2026-06-30, so point --api-url at yours. */
+    static final String DEFAULT_API = "https://api.equinix.com/metal/v1";
+
+    static final List<OptionSpec> RUN = List.of(
+            OptionSpec.string(API_URL, "URL", "Packet/Metal v1 API to call (a Packet-API-compatible endpoint; "
+                    + PacketProviderFactory.SHUTDOWN + ")").env("METAL_API_URL").defaultValue(DEFAULT_API),
+            OptionSpec.string(TOKEN, "TOKEN", "API token sent as X-Auth-Token")
+                    .env("METAL_AUTH_TOKEN", "METAL_API_TOKEN", "PACKET_AUTH_TOKEN").asSecret(),
+            OptionSpec.string(PROJECT, "ID", "Project the device is created in").env("METAL_PROJECT_ID",
+                    "PACKET_PROJECT_ID"),
+            OptionSpec.string(PLAN, "PLAN", "Server plan, e.g. c3.small.x86 or c3.large.arm64")
+                    .defaultValue("c3.small.x86"),
+            OptionSpec.string(METRO, "METRO", "Metro to create the device in, e.g. sv or am (facility is deprecated)")
+                    .env("METAL_METRO"),
+            OptionSpec.string(HOSTNAME, "NAME", "Device hostname; default the run's --name"),
+            OptionSpec.string(BILLING, "CYCLE", "Billing cycle: hourly, daily, monthly or yearly")
+                    .defaultValue("hourly"),
+            OptionSpec.string(DEVICE, "ID", "Reuse this device: set its iPXE script URL and always-PXE, then "
+                    + "reboot it (or reinstall with --reinstall) instead of creating one"),
+            OptionSpec.flag(REINSTALL, "With --device, reinstall the device instead of rebooting it"),
+            OptionSpec.duration(POLL, "DURATION", "How often to ask whether the device is active")
+                    .defaultValue("10s"));
+
     private PacketOptions() {
     }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.packet;
 
-import dev.kiln.api.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.PushRequest;
@@ -8,7 +7,7 @@ import dev.kiln.spi.PushResult;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
 
-/** push publishes kernel, initrd and the iPXE script; run is not offered by this version (see the README). */
+/** push publishes kernel, initrd and the iPXE script; run boots it on a device of a Packet/Metal v1 API. */
 final class PacketProvider implements Provider {
 
     private final String name;
@@ -25,8 +24,7 @@ final class PacketProvider implements Provider {
     }
 
     @Override
-    public RunResult run(RunRequest request) {
-        throw KilnException.usage("kiln run " + name + " is not available: " + PacketProviderFactory.SHUTDOWN
-                + " Boot the published script from your PXE fleet's DHCP (bootfile URL) instead.");
+    public RunResult run(RunRequest request) throws InterruptedException {
+        return new PacketRun(name, ctx).run(request);
     }
 }

@@ -1,10 +1,12 @@
 package dev.kiln.packet;
 
 import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.RunSupport;
 
 import java.util.List;
 import java.util.Set;
@@ -16,6 +18,8 @@ import java.util.Set;
  * Cheap to load: the S3 client is built only when a push goes to a bucket.
  */
 public class PacketProviderFactory implements ProviderFactory {
+
+    static final int USERDATA_LIMIT = 64 << 10;
 
     static final String SHUTDOWN = "Equinix Metal (ex-Packet) shut down on 2026-06-30; this publishes for "
             + "Packet-API-compatible endpoints and any iPXE/PXE fleet.";
@@ -43,12 +47,17 @@ public class PacketProviderFactory implements ProviderFactory {
 
     @Override
     public List<OptionSpec> runOptions() {
-        return List.of();
+        return PacketOptions.RUN;
     }
 
+    /**
+     * Userdata as plain text (the bound is kiln's: the API documents none); no --disk, since the API has no
+     * attachable volumes (block storage ended in 2021); --wait none or running (state active).
+     */
     @Override
-    public boolean canRun() {
-        return false;
+    public RunSupport runSupport() {
+        return RunSupport.NONE.withUserdata(USERDATA_LIMIT, "64 KiB, kiln's bound (the Metal API documents none)")
+                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING);
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.kiln.packet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.CancelToken;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Retry;
+import dev.kiln.api.Sleeper;
 import dev.kiln.spi.ProviderContext;
 
 import java.io.IOException;
@@ -29,12 +31,16 @@ final class MetalApi {
     private final String token;
     private final HttpClient http;
     private final Retry retry;
+    /** Deletes run after Ctrl-C too (they are the cleanup), so they ignore the command's cancel token. */
+    private final Retry deletes;
 
     MetalApi(ProviderContext ctx, URI base, String token) {
         this.base = base;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         this.retry = ctx.retry().classifier(MetalApi::classify).build();
+        CancelToken never = CancelToken.create();
+        this.deletes = retry.toBuilder().cancel(never).sleeper(Sleeper.on(never)).build();
     }
 
     /** An API answer that is an error; the message is the API's own words, never the token. */
@@ -78,7 +84,7 @@ final class MetalApi {
     /** Absent is fine: the device is gone either way. */
     void deleteDevice(String id) throws InterruptedException {
         try {
-            call("delete device " + id, "DELETE", "/devices/" + id, null);
+            call("delete device " + id, "DELETE", "/devices/" + id, null, deletes);
         } catch (MetalException e) {
             if (e.status != 404) {
                 throw e;
@@ -87,6 +93,11 @@ final class MetalApi {
     }
 
     private JsonNode call(String what, String method, String path, ObjectNode body) throws InterruptedException {
+        return call(what, method, path, body, retry);
+    }
+
+    private JsonNode call(String what, String method, String path, ObjectNode body, Retry policy)
+            throws InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(60)).header("X-Auth-Token", token).header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -96,7 +107,7 @@ final class MetalApi {
         }
         HttpRequest request = req.build();
         try {
-            return retry.call(what, () -> send(request));
+            return policy.call(what, () -> send(request));
         } catch (IOException e) {
             throw KilnException.tried(what + " at " + base, e.getClass().getSimpleName() + " " + e.getMessage(),
                     "check --api-url and the network", e);

@@ -181,6 +181,21 @@ class PacketRunTest {
     }
 
     @Test
+    void ctrlCWhileWaitingForActiveDeletesTheDevice() throws Exception {
+        createAnswers("provisioning");
+        ProviderHarness harness = harness();
+        harness.sleeper(d -> {
+            harness.cancel().cancel();
+            throw new InterruptedException("Ctrl-C");
+        });
+
+        assertThatThrownBy(() -> run(harness, request(Lifecycle.DEFAULT))).isInstanceOf(InterruptedException.class)
+                .hasMessageContaining("removed device " + DEVICE);
+        assertThat(calls()).containsExactly("POST /metal/v1/projects/" + PROJECT + "/devices",
+                "GET /metal/v1/devices/" + DEVICE, "DELETE /metal/v1/devices/" + DEVICE);
+    }
+
+    @Test
     void a422IsReportedInTheApisWordsAndAServerErrorIsRetried() throws Exception {
         metal.stubFor(post(urlEqualTo("/metal/v1/projects/" + PROJECT + "/devices")).inScenario("create")
                 .whenScenarioStateIs(STARTED).willSetStateTo("again")

@@ -52,8 +52,9 @@ final class GcpErrors {
         };
     }
 
+    /** Compute's clients carry no Retry-After; Cloud Storage's client honours it itself. */
     private static Optional<Duration> retryAfter(Throwable e, Clock clock) {
-        return e instanceof StorageHttp.Failure gcs ? Retry.retryAfter(gcs.retryAfter(), clock) : Optional.empty();
+        return Optional.empty();
     }
 
     /** The HTTP status behind an SDK failure, or 0 when the request never got an answer. */
@@ -61,15 +62,16 @@ final class GcpErrors {
         if (e instanceof ApiException api) {
             return api.getStatusCode().getCode().getHttpStatusCode();
         }
-        if (e instanceof StorageHttp.Failure gcs) {
-            return gcs.status();
+        if (e instanceof com.google.cloud.BaseServiceException gcs && gcs.getCode() > 0) {
+            return gcs.getCode();
         }
         return e.getCause() != null && e.getCause() != e ? status(e.getCause()) : 0;
     }
 
     /** Throttling and server-side trouble: worth another try after a pause. */
     static boolean retryable(Throwable e) {
-        if (e instanceof KilnException || e instanceof Unreadable || e instanceof NoToken) {
+        if (e instanceof KilnException || e instanceof Unreadable || e instanceof NoToken
+                || cause(e, GcsConnections.ForeignUrl.class) != null || cause(e, GcsConnections.Aborted.class) != null) {
             return false;
         }
         int code = status(e);
@@ -97,6 +99,12 @@ final class GcpErrors {
             return KilnException.tried(action, "Google's answer could not be read (" + said + ")",
                     "check proxies between here and Google, then run the command again", e);
         }
+        Throwable foreign = cause(e, GcsConnections.ForeignUrl.class);
+        if (foreign != null) {
+            return KilnException.tried(action, "it was refused: " + foreign.getMessage(),
+                    "check proxies between here and Google; a server that redirects uploads elsewhere is not Cloud"
+                            + " Storage", e);
+        }
         if (e instanceof NoToken) {
             return KilnException.tried(action, "no access token could be had from the credentials (" + said + ")",
                     "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
@@ -109,6 +117,8 @@ final class GcpErrors {
         return switch (code) {
             case 0 -> KilnException.tried(action, "GCP could not be reached (" + said + ")",
                     "check the network or proxy settings, then run the command again", e);
+            case 407 -> KilnException.tried(action, "the proxy asks for credentials (407)",
+                    "put them in the proxy URL, HTTPS_PROXY=http://USER:PASSWORD@PROXY:PORT", e);
             case 401 -> KilnException.tried(action, "GCP rejected the credentials (401: " + said + ")",
                     "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
             case 403 -> KilnException.tried(action, "GCP denied permission (403: " + said + ")",
@@ -123,6 +133,16 @@ final class GcpErrors {
             default -> KilnException.tried(action, "GCP answered " + code + ": " + said,
                     code >= 500 ? "this is on Google's side; run the command again later" : "", e);
         };
+    }
+
+    /** The first of {@code e} and its causes that is a {@code type}, or null. */
+    static Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** A TLS handshake that failed on the certificate (unknown CA, wrong host name), anywhere in the causes. */

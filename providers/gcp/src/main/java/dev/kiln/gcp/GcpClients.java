@@ -54,6 +54,14 @@ final class GcpClients implements AutoCloseable {
     private Storage storage;
     private GcsConnections connections;
 
+    /** Certificates to trust instead of the JVM's (tests with a self-signed stand-in); null: the JVM's. */
+    private java.security.KeyStore trust;
+
+    GcpClients trusting(java.security.KeyStore certificates) {
+        this.trust = certificates;
+        return this;
+    }
+
     GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, int chunkSize) {
         if (chunkSize <= 0 || chunkSize % CHUNK_QUANTUM != 0) {
             throw KilnException.usage("--chunk-size must be a multiple of 256 KiB, not " + chunkSize);
@@ -127,7 +135,15 @@ final class GcpClients implements AutoCloseable {
         if (storage == null) {
             String host = storageEndpoint.orElse(GOOGLE_STORAGE).replaceAll("/+$", "");
             connections = new GcsConnections(URI.create(host));
-            NetHttpTransport transport = new NetHttpTransport.Builder().setConnectionFactory(connections).build();
+            NetHttpTransport.Builder builder = new NetHttpTransport.Builder().setConnectionFactory(connections);
+            if (trust != null) {
+                try {
+                    builder.trustCertificates(trust);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            NetHttpTransport transport = builder.build();
             storage = StorageOptions.http()
                     .setCredentials(account.credentials())
                     .setProjectId(account.project())

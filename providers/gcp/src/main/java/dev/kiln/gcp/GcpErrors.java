@@ -75,7 +75,7 @@ final class GcpErrors {
             return false;
         }
         int code = status(e);
-        if (code == 0 && untrusted(e)) {
+        if (code == 0 && (untrusted(e) || proxyWantsCredentials(e))) {
             return false;
         }
         if (code == 0) {
@@ -109,6 +109,10 @@ final class GcpErrors {
             return KilnException.tried(action, "no access token could be had from the credentials (" + said + ")",
                     "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
         }
+        if (code == 407 || code == 0 && proxyWantsCredentials(e)) {
+            return KilnException.tried(action, "the proxy asks for credentials (407)",
+                    "put them in the proxy URL, HTTPS_PROXY=http://USER:PASSWORD@PROXY:PORT", e);
+        }
         if (code == 0 && untrusted(e)) {
             return KilnException.tried(action, "the server's TLS certificate is not trusted (" + said + ")",
                     "if a proxy inspects TLS, give Java its CA: KILN_JAVA_OPTS='-Djavax.net.ssl.trustStore=FILE"
@@ -117,8 +121,6 @@ final class GcpErrors {
         return switch (code) {
             case 0 -> KilnException.tried(action, "GCP could not be reached (" + said + ")",
                     "check the network or proxy settings, then run the command again", e);
-            case 407 -> KilnException.tried(action, "the proxy asks for credentials (407)",
-                    "put them in the proxy URL, HTTPS_PROXY=http://USER:PASSWORD@PROXY:PORT", e);
             case 401 -> KilnException.tried(action, "GCP rejected the credentials (401: " + said + ")",
                     "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
             case 403 -> KilnException.tried(action, "GCP denied permission (403: " + said + ")",
@@ -143,6 +145,17 @@ final class GcpErrors {
             }
         }
         return null;
+    }
+
+    /** A CONNECT tunnel the proxy refused with 407 (the JDK reports it as an IOException, no status). */
+    private static boolean proxyWantsCredentials(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("Unable to tunnel through proxy") && m.contains(" 407")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A TLS handshake that failed on the certificate (unknown CA, wrong host name), anywhere in the causes. */

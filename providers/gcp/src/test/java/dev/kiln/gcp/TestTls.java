@@ -13,6 +13,18 @@ final class TestTls {
     private TestTls() {
     }
 
+    /** The certificate {@link #selfSigned} made in {@code dir}, as a trust store. */
+    static KeyStore trust(Path dir) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+            keys.load(in, "testkey".toCharArray());
+        }
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("test", keys.getCertificate("test"));
+        return trust;
+    }
+
     static SSLContext selfSigned(Path dir) throws Exception {
         Path store = dir.resolve("server.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),

@@ -6,6 +6,7 @@ import dev.kiln.api.CancelToken;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Retry;
 import dev.kiln.testing.HostTools;
+import dev.kiln.testkit.FakeTime;
 import dev.kiln.testkit.RecordingEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

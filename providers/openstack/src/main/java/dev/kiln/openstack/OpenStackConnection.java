@@ -47,6 +47,13 @@ final class OpenStackConnection {
         return new OpenStackConnection(auth, http, session, retry);
     }
 
+    /** For cleanup after a failure or Ctrl-C: its calls and retries go on when the command's token is tripped. */
+    OpenStackConnection detached(java.time.Clock clock) {
+        Retry calm = Retry.builder().clock(clock).attempts(4).deadline(java.time.Duration.ofMinutes(1))
+                .classifier(OpenStackErrors.classifier(clock)).build();
+        return new OpenStackConnection(auth, http.detached(), session, calm);
+    }
+
     String endpoint(String type) {
         return Keystone.endpoint(session, type, auth.endpointInterface(), auth.region());
     }

@@ -62,6 +62,17 @@ final class OpenStackHttp {
         this.client = b.build();
     }
 
+    private OpenStackHttp(HttpClient client, String token) {
+        this.client = client;
+        this.cancel = CancelToken.create();
+        this.token = token;
+    }
+
+    /** The same client and token, not stopped by Ctrl-C: for the cleanup that runs after it. */
+    OpenStackHttp detached() {
+        return new OpenStackHttp(client, token);
+    }
+
     void token(String value) {
         token = value;
     }

@@ -52,11 +52,13 @@ final class PushImage {
         String visibility = visibility();
         OpenStackConnection cloud = OpenStackConnection.open(context);
         Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
+        OpenStackConnection calm = cloud.detached(context.clock());
+        Glance cleaner = new Glance(calm.http, cloud.endpoint("image"), calm.retry);
         context.events().debug("Glance at " + glance.base());
         GlanceImageFile.Upload upload = GlanceImageFile.prepare(request, context.conversions(), context.workDir(),
                 context.events(), !request.dryRun());
         try {
-            Images images = new Images(cloud, glance, upload, properties, visibility);
+            Images images = new Images(cloud, glance, cleaner, upload, properties, visibility);
             ExistingImages.Published<Glance.Image> published = ExistingImages.sideBySide(
                     request.policy().ifExists(), request.dryRun(), images);
             cleanup.clear();
@@ -70,7 +72,6 @@ final class PushImage {
             throw failed(e);
         } catch (InterruptedException e) {
             String undone = cleanup.undo();
-            Thread.currentThread().interrupt();
             InterruptedException again = new InterruptedException("push openstack was cancelled"
                     + (undone.isEmpty() ? "" : "; " + undone));
             again.initCause(e);
@@ -137,14 +138,16 @@ final class PushImage {
     private final class Images implements ExistingImages.SideBySide<Glance.Image> {
         private final OpenStackConnection cloud;
         private final Glance glance;
+        private final Glance cleaner;
         private final GlanceImageFile.Upload upload;
         private final Map<String, String> properties;
         private final String visibility;
 
-        Images(OpenStackConnection cloud, Glance glance, GlanceImageFile.Upload upload, Map<String, String> properties,
-               String visibility) {
+        Images(OpenStackConnection cloud, Glance glance, Glance cleaner, GlanceImageFile.Upload upload,
+               Map<String, String> properties, String visibility) {
             this.cloud = cloud;
             this.glance = glance;
+            this.cleaner = cleaner;
             this.upload = upload;
             this.properties = properties;
             this.visibility = visibility;
@@ -194,7 +197,7 @@ final class PushImage {
 
             Glance.Image made = glance.create(body);
             Cleanup.Handle handle = cleanup.add("Glance image " + made, "openstack image delete " + made.id(),
-                    () -> glance.delete(made.id()));
+                    () -> cleaner.delete(made.id()));
             context.events().info("created Glance image " + made + " (" + upload.diskFormat() + "), uploading "
                     + upload.file().getFileName());
             UploadImageData.Sent sent = UploadImageData.put(cloud.http, glance.base() + "/images/" + made.id()

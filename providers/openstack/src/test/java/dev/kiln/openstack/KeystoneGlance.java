@@ -46,7 +46,6 @@ final class KeystoneGlance {
     final String appCredentialSecret;
     final String projectId;
     private final List<Long> pids = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
     private String adminToken;
 
     /** The shared rig, or a skipped test naming the Debian packages when they are missing. */
@@ -93,16 +92,20 @@ final class KeystoneGlance {
                 }
             }
         }
-        awaitUp("http://127.0.0.1:" + keystonePort + "/v3", root.resolve("r/keystone.out"));
-        awaitUp("http://127.0.0.1:" + glancePort + "/", root.resolve("r/glance.out"));
-        adminToken = token("admin", "secret");
-        projectId = projectId();
-        String userId = makeUser();
-        adminToken = token("admin", "secret");
-        String userToken = token(USER, PASSWORD);
-        JsonNode cred = call("POST", keystone() + "/users/" + userId + "/application_credentials", userToken,
-                "{\"application_credential\":{\"name\":\"kiln-tests\",\"secret\":\"kiln-AppCred-5ecret-91b2\"}}");
-        appCredentialId = cred.path("application_credential").path("id").asText();
+        try {
+            awaitUp("http://127.0.0.1:" + keystonePort + "/v3", root.resolve("r/keystone.out"));
+            awaitUp("http://127.0.0.1:" + glancePort + "/", root.resolve("r/glance.out"));
+            adminToken = token("admin", "secret");
+            projectId = projectId();
+            String userId = makeUser();
+            String userToken = token(USER, PASSWORD);
+            JsonNode cred = call("POST", keystone() + "/users/" + userId + "/application_credentials", userToken,
+                    "{\"application_credential\":{\"name\":\"kiln-tests\",\"secret\":\"kiln-AppCred-5ecret-91b2\"}}");
+            appCredentialId = cred.path("application_credential").path("id").asText();
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
         appCredentialSecret = "kiln-AppCred-5ecret-91b2";
         System.out.println("[openstack tests] Keystone + Glance up in "
                 + Duration.between(start, Instant.now()).toSeconds() + " s under " + root);
@@ -177,7 +180,7 @@ final class KeystoneGlance {
         String body = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"" + user
                 + "\",\"domain\":{\"name\":\"Default\"},\"password\":\"" + password + "\"}}},\"scope\":{\"project\":"
                 + "{\"name\":\"" + PROJECT + "\",\"domain\":{\"name\":\"Default\"}}}}}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(keystone() + "/auth/tokens"))
+        HttpResponse<String> r = client().send(HttpRequest.newBuilder(URI.create(keystone() + "/auth/tokens"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -208,7 +211,7 @@ final class KeystoneGlance {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client().send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException(method + " " + url + ": HTTP " + r.statusCode() + " " + r.body());
         }
@@ -219,7 +222,7 @@ final class KeystoneGlance {
         Instant end = Instant.now().plusSeconds(120);
         while (Instant.now().isBefore(end)) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse<Void> r = client().send(HttpRequest.newBuilder(URI.create(url)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() < 500) {
                     return;
@@ -230,6 +233,14 @@ final class KeystoneGlance {
             Thread.sleep(250);
         }
         throw new IllegalStateException(url + " did not answer within 120 s: " + tail(log));
+    }
+
+    /**
+     * A new client per call: keystone-wsgi-public (wsgiref) closes each connection after its answer, so a pooled
+     * connection would be found closed on the next call.
+     */
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
     private static String tail(Path file) {
@@ -250,8 +261,16 @@ final class KeystoneGlance {
     private void stop() {
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(h -> {
-                h.descendants().forEach(ProcessHandle::destroy);
-                h.destroy();
+                List<ProcessHandle> all = new ArrayList<>(h.descendants().toList());
+                all.add(h);
+                all.forEach(ProcessHandle::destroy);
+                for (ProcessHandle p : all) {
+                    try {
+                        p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception slow) {
+                        p.destroyForcibly();
+                    }
+                }
             });
         }
         proxy.close();

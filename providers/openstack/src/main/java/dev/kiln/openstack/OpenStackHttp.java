@@ -121,6 +121,9 @@ final class OpenStackHttp {
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cancel.isCancelled() || cause instanceof CancellationException) {
+                throw (InterruptedException) new InterruptedException("cancelled during " + what).initCause(cause);
+            }
             if (cause instanceof OpenStackApiException o) {
                 throw o;
             }

@@ -115,16 +115,24 @@ oslo_config_program = glance-api
 paste.filter_factory = oslo_middleware:HTTPProxyToWSGI.factory
 CONF
 
+# Glance's schema is made while Keystone's steps run (each is a Python start-up of several seconds)
+$PY -m glance.cmd.manage --config-file "$R/glance-api.conf" db_sync > "$R/glance-manage.log" 2>&1 &
+GLANCE_DB=$!
 K="$PY /usr/bin/keystone-manage --config-file $R/keystone.conf"
+$K fernet_setup --keystone-user root --keystone-group root 2> "$R/keystone-fernet.err" &
+FERNET=$!
+$K credential_setup --keystone-user root --keystone-group root 2> "$R/keystone-credential.err" &
+CREDENTIAL=$!
 $K db_sync 2> "$R/keystone-manage.err"
-$K fernet_setup --keystone-user root --keystone-group root 2>> "$R/keystone-manage.err"
-$K credential_setup --keystone-user root --keystone-group root 2>> "$R/keystone-manage.err"
+wait "$FERNET"
+wait "$CREDENTIAL"
 $K bootstrap --bootstrap-password secret 2>> "$R/keystone-manage.err"  # the catalog is templated: no --bootstrap-public-url
-$PY -m glance.cmd.manage --config-file "$R/glance-api.conf" db_sync > "$R/glance-manage.log" 2>&1
 
 OS_KEYSTONE_CONFIG_FILES="$R/keystone.conf" setsid $PY /usr/bin/keystone-wsgi-public --host 127.0.0.1 --port "$KP" \
   > "$R/keystone.out" 2>&1 < /dev/null &
 KPID=$!
+wait "$GLANCE_DB" || { kill "$KPID"; echo "glance db_sync failed: see $R/glance-manage.log"; exit 1; }
+
 setsid $PY -m glance.cmd.api --config-file "$R/glance-api.conf" > "$R/glance.out" 2>&1 < /dev/null &
 GPID=$!
 echo "pids $KPID $GPID"

@@ -28,6 +28,7 @@ final class OpenStackFlags {
     static final String BOOT_VOLUME = "boot-volume-size";
     static final String FLOATING_IP = "floating-ip";
     static final String SERVER_NAME = "server-name";
+    static final String CONSOLE_LOG = "console-log";
 
     private OpenStackFlags() {
     }
@@ -73,7 +74,9 @@ final class OpenStackFlags {
                 + "(deleted with the server)"));
         all.add(OptionSpec.string(FLOATING_IP, "NETWORK", "Attach a new floating IP from this external network "
                 + "(released with the server)"));
-        all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: the image name and a time"));
+        all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: --name"));
+        all.add(OptionSpec.path(CONSOLE_LOG, "FILE", "Once the server is ACTIVE, save its console log "
+                + "(os-getConsoleOutput) to FILE"));
         return List.copyOf(all);
     }
 }

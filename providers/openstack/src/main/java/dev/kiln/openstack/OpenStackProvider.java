@@ -23,6 +23,6 @@ final class OpenStackProvider implements Provider {
 
     @Override
     public RunResult run(RunRequest request) throws InterruptedException {
-        throw dev.kiln.api.KilnException.usage("run openstack is not available in this build");
+        return new RunServer(context, request).run();
     }
 }

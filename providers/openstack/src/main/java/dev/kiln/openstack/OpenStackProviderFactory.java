@@ -48,11 +48,6 @@ public final class OpenStackProviderFactory implements ProviderFactory {
     }
 
     @Override
-    public boolean canRun() {
-        return false;
-    }
-
-    @Override
     public Provider create(ProviderContext context) {
         return new OpenStackProvider(context);
     }

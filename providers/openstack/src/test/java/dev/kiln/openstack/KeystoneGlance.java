@@ -274,5 +274,6 @@ final class KeystoneGlance {
             });
         }
         proxy.close();
+        dev.kiln.api.Trees.deleteQuietly(root);
     }
 }

@@ -109,7 +109,7 @@ public final class Builder {
         }
         String digest = "sha256:" + Digests.hex(sha.digest());
         InitrdWriter.Split split = needsBoot(request.formats())
-                ? split(tar, tmp)
+                ? split(tar, tmp, config)
                 : new InitrdWriter.Split(Optional.empty(), config.kernel().cmdlineOrEmpty(), Optional.empty(),
                 tmp.resolve("initrd.img"));
         BootFiles files = new BootFiles(name, request.dir(), tar, split.kernel().orElse(tmp.resolve("kernel")),
@@ -138,9 +138,30 @@ public final class Builder {
                 tmp.resolve("bootloader-image"), events);
     }
 
-    private InitrdWriter.Split split(Path tar, Path tmp) throws IOException {
+    private InitrdWriter.Split split(Path tar, Path tmp, KilnConfig config) throws IOException {
         events.phase("initrd");
-        return InitrdWriter.split(tar, tmp);
+        return InitrdWriter.split(tar, tmp, entry -> origin(config, entry));
+    }
+
+    /** Which image of the configuration put {@code entry} (a path in the root filesystem) there. */
+    static String origin(KilnConfig config, String entry) {
+        String[] sections = {"onboot", "onshutdown", "services"};
+        List<List<dev.kiln.config.ImageSpec>> lists = List.of(config.onboot(), config.onshutdown(), config.services());
+        for (int k = 0; k < sections.length; k++) {
+            List<dev.kiln.config.ImageSpec> specs = lists.get(k);
+            for (int i = 0; i < specs.size(); i++) {
+                dev.kiln.config.ImageSpec s = specs.get(i);
+                String dir = k < 2 ? String.format("%03d-%s", i, s.name()) : s.name();
+                if (entry.startsWith("containers/" + sections[k] + "/" + dir + "/")) {
+                    return "image " + s.image() + " (" + sections[k] + " " + s.name() + ")";
+                }
+            }
+        }
+        if (entry.startsWith("containers/")) {
+            return "a container bundle";
+        }
+        return config.init().isEmpty() ? "the kernel image or files:" : "an init image (" + String.join(", ",
+                config.init()) + "), the kernel image or files:";
     }
 
     private static Artifact stream(Path tar, String output, OutputStream stdout) throws IOException {

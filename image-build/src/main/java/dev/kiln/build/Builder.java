@@ -193,6 +193,10 @@ public final class Builder {
     /** --name, else the last config's base name without extension, {@code moby} for stdin (as LinuxKit). */
     static String name(BuildRequest request) {
         if (!request.name().isEmpty()) {
+            dev.kiln.limits.Names.problem(request.name()).ifPresent(why -> {
+                throw KilnException.usage("--name '" + request.name() + "' is not allowed: " + why
+                        + "; outputs are written as NAME.FORMAT inside --dir");
+            });
             return request.name();
         }
         Path last = request.configs().get(request.configs().size() - 1);

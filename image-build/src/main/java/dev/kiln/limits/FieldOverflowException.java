@@ -8,7 +8,7 @@ public final class FieldOverflowException extends KilnException {
     private final String field;
     private final long value;
 
-    FieldOverflowException(String field, long value, String range) {
+    public FieldOverflowException(String field, long value, String range) {
         super(field + " is " + value + ", which does not fit its field (" + range
                 + "); refusing to write a wrapped value");
         this.field = field;

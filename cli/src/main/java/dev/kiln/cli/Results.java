@@ -132,7 +132,7 @@ final class Results {
     private void emit(Map<String, Object> doc, String text) {
         if (resultFile != null) {
             try {
-                Files.writeString(resultFile, json(doc) + System.lineSeparator());
+                dev.kiln.limits.AtomicFiles.writeString(resultFile, json(doc) + System.lineSeparator());
             } catch (IOException e) {
                 throw KilnException.tried("write the result to " + resultFile, e.getMessage(),
                         "check the directory exists and is writable", e);

@@ -87,6 +87,11 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                     + "KILN_BOOTLOADERS; default: the host's systemd-boot-efi, isolinux, syslinux-common).")
     String bootloaders;
 
+    @Option(names = "--files-root", paramLabel = "DIR", description = "Refuse a files: source: outside DIR "
+            + "(symlinks followed; env: KILN_FILES_ROOT). Without it, sources outside the YAML's folder are "
+            + "embedded with a warning and listed in the result.")
+    Path filesRoot;
+
     @Option(names = "--dry-run", description = "Print the merged configuration and stop.")
     boolean dryRun;
 
@@ -102,6 +107,10 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                 : new Builder(root.events("build"), new CachedImageStore(request.cache(),
                         RegistryOptions.of(mirrors, certFiles, insecureRegistries, session.env()), root.events("pull")))
                         .workIn(root.workDir(request.dir().toAbsolutePath()));
+        Path confine = filesRoot != null ? filesRoot
+                : session.env().getOrDefault("KILN_FILES_ROOT", "").isEmpty() ? null
+                : Path.of(session.env().get("KILN_FILES_ROOT"));
+        builder.filesRoot(confine);
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {

@@ -50,6 +50,9 @@ final class Results {
         doc.put("arch", result.arch());
         doc.put("content_digest", result.contentDigest());
         doc.put("artifacts", result.artifacts().stream().map(Results::artifact).toList());
+        if (!result.hostFiles().isEmpty()) {
+            doc.put("host_files", result.hostFiles());
+        }
         StringBuilder text = new StringBuilder();
         for (Artifact a : result.artifacts()) {
             text.append(String.format("%-18s %s  (%s, sha256:%s)%n", a.format().id(), a.path(),

@@ -42,6 +42,7 @@ public final class Builder {
     private final ImageStore store;
     private final InputStream stdin;
     private Path workBase;
+    private Path filesRoot;
 
     /** A builder that can only do dry runs: no image store is wired in. */
     public Builder(Events events) {
@@ -68,6 +69,12 @@ public final class Builder {
         return this;
     }
 
+    /** Confines {@code files: source:} to {@code root} ({@code --files-root}, env {@code KILN_FILES_ROOT}). */
+    public Builder filesRoot(Path root) {
+        this.filesRoot = root;
+        return this;
+    }
+
     /**
      * @param stdout where a streamable output named {@code -} goes, and where a dry run prints the config
      */
@@ -84,13 +91,21 @@ public final class Builder {
             throw KilnException.tried("build " + name, "this kiln has no image store to read images from",
                     "use --dry-run to check the configuration, or a kiln build that includes the image cache");
         }
-        Path tmp = createTemp(workBase != null ? workBase : request.dir().toAbsolutePath());
+        Path base = workBase != null ? workBase : request.dir().toAbsolutePath();
+        BuildFolders.Held held = createTemp(base);
+        Path tmp = held.dir();
+        BuildFolders.sweep(tmp.getParent(), tmp, events);
         try {
             return build(request, config, name, tmp, stdout);
         } catch (IOException e) {
             throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent()
                     + ", or pass --work-dir DIR (or set KILN_WORK_DIR) to a folder with more", e);
         } finally {
+            try {
+                held.close();
+            } catch (IOException ignored) {
+                // the lock goes with the folder
+            }
             Trees.deleteQuietly(tmp);
         }
     }
@@ -101,11 +116,11 @@ public final class Builder {
         events.phase("root filesystem");
         Path tar = tmp.resolve("rootfs.tar");
         MessageDigest sha = Digests.sha256();
+        RootfsBuilder rootfs = new RootfsBuilder(new RootfsBuilder.Options(store, request.arch(), request.pull(),
+                request.decompressKernel(), tmp, Path.of(System.getProperty("user.home")), filesRoot), events);
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16),
                 sha)) {
-            new RootfsBuilder(new RootfsBuilder.Options(store, request.arch(), request.pull(),
-                    request.decompressKernel(), tmp, Path.of(System.getProperty("user.home"))), events)
-                    .write(config, out);
+            rootfs.write(config, out);
         }
         String digest = "sha256:" + Digests.hex(sha.digest());
         InitrdWriter.Split split = needsBoot(request.formats())
@@ -123,7 +138,7 @@ public final class Builder {
                 artifacts.addAll(Outputs.writerFor(format).write(format, files));
             }
         }
-        return new BuildResult(name, request.arch(), digest, artifacts);
+        return new BuildResult(name, request.arch(), digest, artifacts, rootfs.hostSources());
     }
 
     /** Resolved before the root filesystem is written, so a wrong {@code --bootloaders} fails fast. */
@@ -208,9 +223,9 @@ public final class Builder {
         return dot > 0 ? base.substring(0, dot) : base;
     }
 
-    private static Path createTemp(Path base) {
+    private static BuildFolders.Held createTemp(Path base) {
         try {
-            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-build-");
+            return BuildFolders.create(base);
         } catch (IOException e) {
             throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
                     "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder", e);

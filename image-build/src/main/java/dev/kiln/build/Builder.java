@@ -97,6 +97,10 @@ public final class Builder {
         BuildFolders.sweep(tmp.getParent(), tmp, events);
         try {
             return build(request, config, name, tmp, stdout);
+        } catch (java.io.InterruptedIOException e) {
+            throw KilnException.tried("build " + name, "it was interrupted (" + e.getMessage() + ")",
+                    "outputs already written stay in " + request.dir().toAbsolutePath() + "; the scratch folder "
+                            + "is removed", e);
         } catch (IOException e) {
             throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent()
                     + ", or pass --work-dir DIR (or set KILN_WORK_DIR) to a folder with more", e);
@@ -131,6 +135,7 @@ public final class Builder {
                 split.initrd(), split.cmdline(), split.ucode(), request.arch(), digest, request.size(), loaders, events);
         List<Artifact> artifacts = new ArrayList<>();
         for (Format format : request.formats()) {
+            dev.kiln.limits.Interruptions.check("the outputs");
             events.phase("write " + format.id());
             if (format == Format.TAR && request.output().isPresent()) {
                 artifacts.add(stream(tar, request.output().get(), stdout));

@@ -54,6 +54,7 @@ public final class InitrdWriter {
              GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
             CpioWriter cpio = new CpioWriter(gz);
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                dev.kiln.limits.Interruptions.check("the initrd");
                 String name = trim(e.getName());
                 switch (name) {
                     case "boot/kernel" -> hasKernel = copy(tar, kernel);

@@ -92,6 +92,10 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
             + "embedded with a warning and listed in the result.")
     Path filesRoot;
 
+    @Option(names = "--max-layer-size", paramLabel = "SIZE", defaultValue = "64G", description = "The most one "
+            + "image layer may expand to, counted while unpacking (default: ${DEFAULT-VALUE}).")
+    String maxLayerSize;
+
     @Option(names = "--dry-run", description = "Print the merged configuration and stop.")
     boolean dryRun;
 
@@ -111,6 +115,13 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                 : session.env().getOrDefault("KILN_FILES_ROOT", "").isEmpty() ? null
                 : Path.of(session.env().get("KILN_FILES_ROOT"));
         builder.filesRoot(confine);
+        long maxLayer;
+        try {
+            maxLayer = parseSize(maxLayerSize).orElse(dev.kiln.rootfs.LayerFlattener.DEFAULT_MAX_LAYER_BYTES);
+        } catch (KilnException e) {
+            throw KilnException.usage("--max-layer-size must look like 64G or 512M, not '" + maxLayerSize + "'");
+        }
+        builder.maxLayerSize(maxLayer);
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {

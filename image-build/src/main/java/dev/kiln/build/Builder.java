@@ -43,6 +43,7 @@ public final class Builder {
     private final InputStream stdin;
     private Path workBase;
     private Path filesRoot;
+    private long maxLayerBytes = dev.kiln.rootfs.LayerFlattener.DEFAULT_MAX_LAYER_BYTES;
 
     /** A builder that can only do dry runs: no image store is wired in. */
     public Builder(Events events) {
@@ -66,6 +67,12 @@ public final class Builder {
      */
     public Builder workIn(Path base) {
         this.workBase = base;
+        return this;
+    }
+
+    /** The most bytes one image layer may expand to ({@code --max-layer-size}). */
+    public Builder maxLayerSize(long bytes) {
+        this.maxLayerBytes = bytes;
         return this;
     }
 
@@ -121,7 +128,7 @@ public final class Builder {
         Path tar = tmp.resolve("rootfs.tar");
         MessageDigest sha = Digests.sha256();
         RootfsBuilder rootfs = new RootfsBuilder(new RootfsBuilder.Options(store, request.arch(), request.pull(),
-                request.decompressKernel(), tmp, Path.of(System.getProperty("user.home")), filesRoot), events);
+                request.decompressKernel(), tmp, Path.of(System.getProperty("user.home")), filesRoot, maxLayerBytes), events);
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16),
                 sha)) {
             rootfs.write(config, out);

@@ -24,7 +24,12 @@ public final class RootfsBuilder {
 
     /** Where to read images, where to spool, and the build switches the root filesystem depends on. */
     public record Options(ImageStore store, String arch, boolean pull, boolean decompressKernel, Path tmp,
-                          Path home, Path filesRoot) {
+                          Path home, Path filesRoot, long maxLayerBytes) {
+
+        public Options(ImageStore store, String arch, boolean pull, boolean decompressKernel, Path tmp, Path home,
+                       Path filesRoot) {
+            this(store, arch, pull, decompressKernel, tmp, home, filesRoot, LayerFlattener.DEFAULT_MAX_LAYER_BYTES);
+        }
 
         /** No {@code --files-root}: a {@code files: source:} may name any readable host file, as in LinuxKit. */
         public Options(ImageStore store, String arch, boolean pull, boolean decompressKernel, Path tmp, Path home) {
@@ -49,7 +54,7 @@ public final class RootfsBuilder {
 
     public void write(KilnConfig config, OutputStream target) throws IOException {
         ImageResolver images = new ImageResolver(options.store(), options.arch(), options.pull(), options.tmp(),
-                events);
+                events, options.maxLayerBytes());
         Map<String, Long> ids = ids(config);
         RootfsWriter out = new RootfsWriter(target);
         if (config.kernel().present()) {

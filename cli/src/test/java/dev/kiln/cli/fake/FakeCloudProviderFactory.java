@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.cli.fake;
 
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.Lifecycle;

@@ -25,8 +25,7 @@ import java.util.function.Supplier;
                 "  kiln run qemu hello-efi.img              boot one here",
                 "  kiln push gcp hello.img.tar.gz --bucket b publish it",
                 ""},
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error (input to fix, found before anything ran),",
-                "130 interrupted.",
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error (nothing ran), 130 interrupted.",
                 "Run 'kiln COMMAND --help' for a command's options."},
         sortOptions = false,
         usageHelpAutoWidth = true)

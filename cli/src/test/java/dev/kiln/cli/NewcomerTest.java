@@ -123,6 +123,32 @@ class NewcomerTest {
         assertThat(wrong).as("cases that did not exit 2 with a 'kiln: ' message").isEmpty();
     }
 
+    /** A dry run checks the format as the real push would, before any credential or network call. */
+    @Test
+    void pushRefusesAFormatTheProviderDoesNotTakeAsAUsageErrorEvenInADryRun() throws IOException {
+        List<String> refused = new ArrayList<>();
+        for (ProviderFactory factory : Providers.installed().stream().filter(ProviderFactory::canPush).toList()) {
+            for (Format format : Format.values()) {
+                List<String> files = format.fileNames("hello");
+                if (files.size() != 1 || factory.accepts().stream().anyMatch(f -> f.id().equals(format.id()))) {
+                    continue;
+                }
+                Path file = tmp.resolve(factory.name()).resolve(files.get(0));
+                Files.createDirectories(file.getParent());
+                Files.write(file, new byte[512]);
+
+                CliRun r = CliRun.run(Map.of("FAKE_TOKEN", "t"), "push", factory.name(), file.toString(), "--dry-run");
+
+                assertThat(r.exitCode()).as(factory.name() + " " + format.id() + ": " + r.stderr()).isEqualTo(2);
+                assertThat(r.stderr()).contains("kiln: " + files.get(0) + " is " + format.id() + ", which "
+                        + factory.name() + " does not take; it takes ");
+                assertThat(r.stdout()).doesNotContain("would");
+                refused.add(factory.name() + " " + format.id());
+            }
+        }
+        assertThat(refused).contains("fakecloud ova", "fakecloud gcp", "fakecloud iso-bios");
+    }
+
     @Test
     void verboseDoesNotTurnAnOperatorErrorIntoAStackTrace() {
         CliRun verbose = CliRun.run(Map.of("FAKE_TOKEN", "t"), "-v", "push", "fakecloud", image.toString(), "--fail");
@@ -197,6 +223,14 @@ class NewcomerTest {
                 assertThat(dir.resolve(file)).as(format.id()).isRegularFile();
             }
         }
+    }
+
+    @Test
+    void completionHelpShowsTheZshLineAsTyped() {
+        CliRun r = CliRun.run("completion", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("kiln completion zsh > \"${fpath[1]}/_kiln\"").doesNotContain("null/_kiln");
     }
 
     private static void ok(CliRun run) {

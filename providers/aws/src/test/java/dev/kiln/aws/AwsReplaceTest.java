@@ -119,4 +119,27 @@ class AwsReplaceTest {
         assertThat(world.resources()).isEqualTo(before);
         assertThat(world.images("hello")).containsValue(OLD);
     }
+
+    /** AWS answers InvalidAMIID.Unavailable for an AMI already deregistered: that is gone, and its snapshots still go. */
+    @Test
+    void anImageAlreadyDeregisteredCountsAsGoneAndItsSnapshotsAreStillDeleted() throws Exception {
+        push(OLD, policy(IfExists.SKIP, "the old one"), 0, 3);
+        Ec2World.Img old = world.images.values().iterator().next();
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .endpointOverride(java.net.URI.create(world.url()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDTEST", "secret")))
+                .build()) {
+            OwnImage image = OwnImage.of(ec2.describeImages(b -> b.imageIds(old.id())).images().get(0));
+            ec2.deregisterImage(b -> b.imageId(old.id()));
+
+            new RemoveImage(ec2).remove(image);
+        }
+
+        assertThat(world.mutations()).containsSubsequence("DeregisterImage", "DeregisterImage", "DeleteSnapshot");
+        assertThat(world.snapshots).doesNotContainKey(old.snapshot());
+        assertThat(world.resources()).isEmpty();
+    }
 }

@@ -142,4 +142,26 @@ class AwsReplaceTest {
         assertThat(world.snapshots).doesNotContainKey(old.snapshot());
         assertThat(world.resources()).isEmpty();
     }
+
+    /** Dedupe is by content: the image found under another name is reported as it is, its name and tags. */
+    @Test
+    void aRePushUnderAnotherNameReportsTheFoundImageWithItsOwnNameAndTags() throws Exception {
+        push(OLD, policy(IfExists.SKIP, "the old one"), 0, 3);
+        Ec2World.Img old = world.images.values().iterator().next();
+        Path disk = TestImages.disk(tmp, "again", 4L << 20, 0, 3);
+        PushRequest renamed = new PushRequest(dev.kiln.api.Artifact.single(ImageFormat.AWS, disk), "hello-s3",
+                Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), OLD, policy(IfExists.SKIP, "renamed"), false);
+
+        PushResult result;
+        try (Provider p = new AwsProviderFactory().create(harness.pushContext())) {
+            result = p.push(renamed);
+        }
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+        assertThat(result.images()).extracting(PushResult.Placement::imageId).containsExactly(old.id());
+        assertThat(result.name()).isEqualTo("hello");
+        assertThat(result.tags()).isEqualTo(old.tags()).containsEntry("kiln:name", "hello");
+        assertThat(harness.events().text()).contains("under the name hello, not hello-s3");
+        assertThat(world.images("hello-s3")).isEmpty();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.spi.RunSupport;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
@@ -36,7 +38,13 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
 
     @Override
     public Set<ImageFormat> accepts() {
-        return Set.of(ImageFormat.AWS, ImageFormat.RAW_EFI);
+        return Set.of(ImageFormat.AWS, ImageFormat.RAW_EFI, ImageFormat.KERNEL_INITRD);
+    }
+
+    @Override
+    public RunSupport runSupport() {
+        return RunSupport.NONE.withUserdata(10, "the fake cloud's metadata holds 10 bytes")
+                .withDisks(true, "size", "type").withWaits(Lifecycle.Wait.RUNNING, Lifecycle.Wait.STOPPED);
     }
 
     @Override
@@ -76,6 +84,8 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 tags.put("kiln:digest", request.contentDigest());
                 tags.putAll(request.policy().tags());
                 tags.put("public", Boolean.toString(request.policy().isPublic()));
+                tags.put("files", String.join(",", request.artifact().roles()));
+                tags.put("if-exists", request.policy().ifExists().id());
                 String region = o.require("region");
                 return PushResult.builder("fakecloud", request)
                         .outcome(request.dryRun() ? PushResult.Outcome.DRY_RUN : PushResult.Outcome.CREATED)
@@ -88,6 +98,12 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 int cpus = context.options().integer("cpus").orElseThrow();
                 return RunResult.builder("fakecloud", "i-" + request.name()).location("local-1").state("running")
                         .address("private_ipv4", "10.0.0." + cpus)
+                        .address("userdata_bytes", String.valueOf(request.userdata().map(u -> u.size()).orElse(0)))
+                        .address("disks", request.disks().stream().map(d -> d.sizeGiB().orElse(0) + "G:"
+                                + d.type().orElse("-")).toList().toString())
+                        .address("wait", String.valueOf(request.lifecycle().waitFor().orElse(null)))
+                        .address("rm", String.valueOf(request.lifecycle().rm()))
+                        .address("tags", String.valueOf(new java.util.TreeMap<>(request.tags())))
                         .exitCode(context.options().integer("guest-exit").orElse(null))
                         .created(Resource.of("instance", "i-" + request.name(), "local-1")).build();
             }

@@ -154,6 +154,52 @@ class LauncherIT {
         return raw;
     }
 
+    @Test
+    void eachProviderShipsInItsOwnFolderAndLoadsFromThere() throws Exception {
+        List<String> core;
+        try (Stream<Path> jars = Files.list(dist.resolve("lib"))) {
+            core = jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
+        }
+
+        Run providers = kiln(Map.of(), "--output", "json", "providers");
+
+        assertThat(core).as("the class path of the CLI").anyMatch(n -> n.startsWith("kiln-api"))
+                .anyMatch(n -> n.startsWith("kiln-provider-spi"))
+                .noneMatch(n -> n.startsWith("kiln-provider-aws") || n.startsWith("kiln-provider-gcp")
+                        || n.startsWith("kiln-provider-qemu") || n.startsWith("ec2-") || n.startsWith("google-cloud"));
+        for (String name : List.of("aws", "gcp", "qemu")) {
+            try (Stream<Path> jars = Files.list(dist.resolve("lib/providers/" + name))) {
+                assertThat(jars.map(p -> p.getFileName().toString()))
+                        .as("lib/providers/%s", name).anyMatch(n -> n.startsWith("kiln-provider-" + name))
+                        .noneMatch(n -> n.startsWith("kiln-provider-spi") || n.startsWith("kiln-api"));
+            }
+        }
+        assertThat(providers.code()).as(providers.stderr()).isZero();
+        assertThat(providers.stdout()).contains("\"name\" : \"aws\"", "\"name\" : \"gcp\"", "\"name\" : \"qemu\"");
+    }
+
+    @Test
+    void aProviderFolderNamedByKilnPluginPathAppearsWithNoRebuild() throws Exception {
+        Path plugins = tmp.resolve("plugins");
+        Path copy = Files.createDirectories(plugins.resolve("qemu-again"));
+        try (Stream<Path> jars = Files.list(dist.resolve("lib/providers/qemu"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, copy.resolve(jar.getFileName()));
+            }
+        }
+        Path moved = dist.resolve("lib/providers-moved");
+        Files.move(dist.resolve("lib/providers/qemu"), moved);
+        try {
+            Run without = kiln(Map.of(), "providers");
+            Run with = kiln(Map.of("KILN_PLUGIN_PATH", plugins.toString()), "providers");
+
+            assertThat(without.stdout()).doesNotContain("qemu");
+            assertThat(with.stdout()).contains("qemu");
+        } finally {
+            Files.move(moved, dist.resolve("lib/providers/qemu"));
+        }
+    }
+
     private record Run(int code, String stdout, String stderr) {
     }
 

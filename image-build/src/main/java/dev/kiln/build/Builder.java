@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.api.Trees;
 import dev.kiln.boot.BootFiles;
 import dev.kiln.boot.BootloaderImage;
 import dev.kiln.boot.Bootloaders;
@@ -91,7 +92,7 @@ public final class Builder {
             throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent()
                     + ", or pass --work-dir DIR (or set KILN_WORK_DIR) to a folder with more", e);
         } finally {
-            TempDirs.delete(tmp);
+            Trees.deleteQuietly(tmp);
         }
     }
 

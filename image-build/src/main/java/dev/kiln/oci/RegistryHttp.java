@@ -1,6 +1,7 @@
 package dev.kiln.oci;
 
 import dev.kiln.api.Events;
+import dev.kiln.api.Sleeper;
 import dev.kiln.api.KilnException;
 
 import java.io.IOException;
@@ -37,10 +38,10 @@ final class RegistryHttp implements AutoCloseable {
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     RegistryHttp(RegistryOptions options, Events events) {
-        this(options, events, Clock.systemUTC(), Retry.Sleeper.REAL);
+        this(options, events, Clock.systemUTC(), pause -> Thread.sleep(pause.toMillis()));
     }
 
-    RegistryHttp(RegistryOptions options, Events events, Clock clock, Retry.Sleeper sleeper) {
+    RegistryHttp(RegistryOptions options, Events events, Clock clock, Sleeper sleeper) {
         this.timeouts = options.timeouts();
         this.transport = new Transport(options.certFiles(), options.insecure(), timeouts.idle(), events);
         this.auth = new RegistryAuth(transport, DockerConfig.load(options.env()), timeouts.deadline());

@@ -2,6 +2,7 @@ package dev.kiln.oci;
 
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Sleeper;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -9,16 +10,13 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Runs a remote operation again after connection errors, timeouts, 5xx and 429, waiting twice as
- * long each time, or what the server's {@code Retry-After} says (RFC 9110 section 10.2.3: a number
- * of seconds or an HTTP-date, read against the injected clock). Refused content and denied access
- * are not retried. The clock and the sleeper are injectable so tests never wait.
+ * Registry calls on kiln's one retry policy ({@link dev.kiln.api.Retry}): connection errors, timeouts, 5xx and
+ * 429 are tried again after a full-jitter pause, or after what the server's {@code Retry-After} asks (capped at
+ * {@link #MAX_RETRY_AFTER}). Refused content and denied access are thrown as {@link KilnException}s and are not
+ * retried. Each retry is said as a warning: the operator is waiting on it.
  */
 final class Retry {
 
@@ -31,30 +29,21 @@ final class Retry {
         T run() throws IOException, InterruptedException;
     }
 
-    /** Waits; {@link Thread#sleep} in production, a recorder in tests. */
-    @FunctionalInterface
-    interface Sleeper {
-        void sleep(Duration pause) throws InterruptedException;
-
-        Sleeper REAL = pause -> Thread.sleep(pause.toMillis());
-    }
-
-    private final int attempts;
-    private final Duration first;
-    private final Events events;
+    private final dev.kiln.api.Retry policy;
     private final Clock clock;
-    private final Sleeper sleeper;
 
     Retry(int attempts, Duration first, Events events) {
-        this(attempts, first, events, Clock.systemUTC(), Sleeper.REAL);
+        this(attempts, first, events, Clock.systemUTC(), pause -> Thread.sleep(pause.toMillis()));
     }
 
     Retry(int attempts, Duration first, Events events, Clock clock, Sleeper sleeper) {
-        this.attempts = attempts;
-        this.first = first;
-        this.events = events;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.policy = dev.kiln.api.Retry.builder().attempts(attempts).base(first).max(Duration.ofSeconds(30))
+                .deadline(Duration.ofDays(1)).clock(clock).sleeper(sleeper).events(events).warnOnRetry(true)
+                .classifier(e -> e instanceof IOException io
+                        ? dev.kiln.api.Retry.Decision.againAfter(describe(io), serverPause(io))
+                        : dev.kiln.api.Retry.Decision.fail())
+                .build();
     }
 
     Clock clock() {
@@ -62,48 +51,26 @@ final class Retry {
     }
 
     <T> T run(String what, Operation<T> op) throws IOException {
-        Duration wait = first;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return op.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw KilnException.tried(what, "kiln was interrupted", "");
-            } catch (IOException e) {
-                if (attempt >= attempts) {
-                    throw e;
-                }
-                Duration pause = e instanceof RetryableStatus r
-                        ? r.retryAfter().flatMap(v -> retryAfter(v, clock.instant())).orElse(wait) : wait;
-                events.warn(what + " failed (" + describe(e) + "); trying again in " + pause.toMillis() + " ms ("
-                        + (attempt + 1) + "/" + attempts + ")");
-                sleep(pause, what);
-                wait = wait.multipliedBy(2);
-            }
+        try {
+            return policy.call(what, op::run);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KilnException.tried(what, "kiln was interrupted", "");
         }
+    }
+
+    private Optional<Duration> serverPause(IOException e) {
+        return e instanceof RetryableStatus r ? r.retryAfter().flatMap(v -> retryAfter(v, clock.instant()))
+                : Optional.empty();
     }
 
     /**
-     * The pause a {@code Retry-After} value asks for at {@code now}: delay-seconds or an HTTP-date
-     * (IMF-fixdate, as RFC 1123), at most {@link #MAX_RETRY_AFTER}, zero for a date in the past;
-     * empty when the value is neither.
+     * The pause a {@code Retry-After} value asks for at {@code now}: delay-seconds or an HTTP-date, at most
+     * {@link #MAX_RETRY_AFTER}, zero for a date in the past; empty when the value is neither.
      */
     static Optional<Duration> retryAfter(String value, Instant now) {
-        String v = value.trim();
-        if (v.matches("\\d{1,18}")) {
-            return Optional.of(min(Duration.ofSeconds(Long.parseLong(v))));
-        }
-        try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(now, at);
-            return Optional.of(d.isNegative() ? Duration.ZERO : min(d));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Duration min(Duration d) {
-        return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+        return dev.kiln.api.Retry.retryAfter(value, Clock.fixed(now, java.time.ZoneOffset.UTC))
+                .map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
     }
 
     static String describe(IOException e) {
@@ -111,14 +78,5 @@ final class Retry {
             return "timed out";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private void sleep(Duration pause, String what) {
-        try {
-            sleeper.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw KilnException.tried(what, "kiln was interrupted", "");
-        }
     }
 }

@@ -50,7 +50,7 @@ class BootLayoutsIT {
         Path initrd = dir.resolve("initrd.img");
         TestInitrd.write(initrd, marker);
         files = new BootFiles("hello", dir, dir.resolve("rootfs.tar"), kernel(), initrd,
-                "console=ttyS0 panic=-1 quiet", Optional.empty(), "amd64",
+                "console=ttyS0 panic=-1 no_timer_check quiet", Optional.empty(), "amd64",
                 "sha256:" + dev.kiln.core.Digests.sha256Hex(marker.getBytes(StandardCharsets.UTF_8)),
                 OptionalLong.empty(), Bootloaders.host(), Events.none());
     }

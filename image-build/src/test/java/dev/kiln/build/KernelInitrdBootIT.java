@@ -52,7 +52,7 @@ class KernelInitrdBootIT {
                         .file("init", INIT, 0755).bytes())
                 .add("app:1", new LayerTar().dir("bin").file("bin/app", "app").bytes());
         Path config = Fixtures.writeConfig(dir, "boot.yml", """
-                kernel: {image: "kernel:1", cmdline: "console=ttyS0 quiet panic=-1"}
+                kernel: {image: "kernel:1", cmdline: "console=ttyS0 quiet panic=-1 no_timer_check"}
                 init: ["init:1"]
                 services: [{name: app, image: "app:1"}]
                 files: [{path: etc/motd, contents: from-files, mode: "0644"}]

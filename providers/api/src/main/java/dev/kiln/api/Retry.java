@@ -58,6 +58,7 @@ public final class Retry {
     private final Random random;
     private final Events events;
     private final Classifier classifier;
+    private final boolean warn;
 
     private Retry(Builder b) {
         this.attempts = b.attempts;
@@ -70,6 +71,7 @@ public final class Retry {
         this.random = b.random;
         this.events = b.events;
         this.classifier = Objects.requireNonNull(b.classifier, "classifier");
+        this.warn = b.warn;
     }
 
     public static Builder builder() {
@@ -89,6 +91,7 @@ public final class Retry {
         b.random = random;
         b.events = events;
         b.classifier = classifier;
+        b.warn = warn;
         return b;
     }
 
@@ -121,8 +124,13 @@ public final class Retry {
                 if (!d.retry() || n >= attempts || clock.instant().plus(pause).isAfter(end)) {
                     throw Retry.<E>rethrow(e);
                 }
-                events.debug(what + ": attempt " + n + " of " + attempts + " failed (" + d.reason() + "), retrying in "
-                        + pause.toMillis() + " ms");
+                String line = what + " failed (" + d.reason() + "); trying again in " + pause.toMillis() + " ms ("
+                        + (n + 1) + "/" + attempts + ")";
+                if (warn) {
+                    events.warn(line);
+                } else {
+                    events.debug(line);
+                }
                 sleeper.sleep(pause);
             }
         }
@@ -183,8 +191,15 @@ public final class Retry {
         private Random random = new Random();
         private Events events = Events.none();
         private Classifier classifier;
+        private boolean warn;
 
         private Builder() {
+        }
+
+        /** Say each retry as a warning (the operator waits on it), not as a debug line. */
+        public Builder warnOnRetry(boolean value) {
+            warn = value;
+            return this;
         }
 
         public Builder attempts(int value) {

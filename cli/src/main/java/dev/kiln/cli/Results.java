@@ -72,9 +72,11 @@ final class Results {
             case CREATED -> "published";
             case EXISTED -> "already published (same content digest)";
             case REPLACED -> "published, replacing the previous image";
-            case DRY_RUN -> "would be published (dry run)";
+            case DRY_RUN -> "would be published on " + result.provider() + " (dry run)";
         };
-        emit(doc, result.name() + " " + verb + ": " + result.artifactId() + System.lineSeparator());
+        // a dry run has no image id yet: no dangling ": "
+        emit(doc, result.name() + " " + verb + (result.artifactId().isEmpty() ? "" : ": " + result.artifactId())
+                + System.lineSeparator());
     }
 
     void run(RunResult result) {

@@ -226,6 +226,14 @@ class NewcomerTest {
     }
 
     @Test
+    void aDryRunPushSaysWhatWouldHappenWithNothingDangling() {
+        CliRun r = CliRun.run(Map.of("FAKE_TOKEN", "t"), "push", "fakecloud", image.toString(), "--dry-run");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello would be published on fakecloud (dry run)" + System.lineSeparator());
+    }
+
+    @Test
     void completionHelpShowsTheZshLineAsTyped() {
         CliRun r = CliRun.run("completion", "--help");
 

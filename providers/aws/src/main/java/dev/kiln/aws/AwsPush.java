@@ -77,7 +77,7 @@ final class AwsPush {
         return switch (published.outcome()) {
             case EXISTED -> reuse(request, published.image().orElseThrow(), sharing);
             case DRY_RUN -> {
-                events.info("dry run: would upload " + request.image() + " by " + settings.method() + " and register "
+                events.info("dry run: would upload " + request.image() + " by " + settings.method().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " and register "
                         + request.name() + published.retired().map(o -> ", replacing " + o.imageId()).orElse(""));
                 yield result(request, PushResult.Outcome.DRY_RUN);
             }

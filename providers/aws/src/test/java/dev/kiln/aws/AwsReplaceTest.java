@@ -164,4 +164,20 @@ class AwsReplaceTest {
         assertThat(harness.events().text()).contains("under the name hello, not hello-s3");
         assertThat(world.images("hello-s3")).isEmpty();
     }
+
+    @Test
+    void aDryRunChangesNothingAndNamesTheMethodAsTheFlagSpellsIt() throws Exception {
+        Path disk = TestImages.disk(tmp, "dry", 4L << 20, 0, 3);
+        PushRequest request = AwsPushTest.request(disk, ImageFormat.AWS, Architecture.AMD64,
+                Set.of(BootMode.BIOS, BootMode.UEFI), policy(IfExists.SKIP, "dry")).withContentDigest(NEW).withDryRun(true);
+
+        PushResult result;
+        try (Provider p = new AwsProviderFactory().create(harness.pushContext())) {
+            result = p.push(request);
+        }
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.DRY_RUN);
+        assertThat(world.mutations()).isEmpty();
+        assertThat(harness.events().text()).contains(" by ebs-direct and register hello").doesNotContain("EBS_DIRECT");
+    }
 }

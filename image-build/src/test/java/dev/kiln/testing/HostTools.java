@@ -52,7 +52,8 @@ public final class HostTools {
             Map.entry("dpkg-query", "dpkg"),
             Map.entry("env", "coreutils"),
             Map.entry("runuser", "util-linux"),
-            Map.entry("setpriv", "util-linux"));
+            Map.entry("setpriv", "util-linux"),
+            Map.entry("go", "golang-go"));
 
     private HostTools() {
     }

@@ -1,5 +1,6 @@
 package dev.kiln.aws;
 
+import dev.kiln.testkit.FakeTime;
 import dev.kiln.api.Architecture;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.BootMode;

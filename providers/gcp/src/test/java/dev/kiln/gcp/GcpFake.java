@@ -1,5 +1,6 @@
 package dev.kiln.gcp;
 
+import dev.kiln.testkit.FakeTime;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;

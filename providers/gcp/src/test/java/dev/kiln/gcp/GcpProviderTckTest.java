@@ -1,5 +1,6 @@
 package dev.kiln.gcp;
 
+import dev.kiln.testkit.FakeTime;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.PushRequest;

@@ -1,5 +1,6 @@
 package dev.kiln.gcp;
 
+import dev.kiln.testkit.FakeTime;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import dev.kiln.api.Event;

@@ -1,4 +1,4 @@
-package dev.kiln.gcp;
+package dev.kiln.testkit;
 
 import dev.kiln.api.Sleeper;
 
@@ -10,16 +10,26 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A clock that moves only when kiln sleeps, so waits of minutes take no time in tests. */
-final class FakeTime extends Clock implements Sleeper {
+/**
+ * A clock that moves only when kiln sleeps on it: retries, polls and waits of minutes take no real time in
+ * tests. Pass it as both the context's clock and its sleeper ({@code harness.clock(time).sleeper(time)}).
+ */
+public final class FakeTime extends Clock implements Sleeper {
 
-    private Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+
+    private Instant now = START;
     private final List<Duration> sleeps = new ArrayList<>();
     private int interruptAt = -1;
 
     /** The {@code nth} sleep (from 1) throws InterruptedException, as Ctrl-C would during a wait. */
-    FakeTime interruptOnSleep(int nth) {
+    public FakeTime interruptOnSleep(int nth) {
         interruptAt = nth;
+        return this;
+    }
+
+    /** This clock as a sleeper. */
+    public Sleeper sleeper() {
         return this;
     }
 
@@ -32,12 +42,22 @@ final class FakeTime extends Clock implements Sleeper {
         now = now.plus(d);
     }
 
-    synchronized List<Duration> sleeps() {
+    /** Moves the clock on without counting a sleep. */
+    public synchronized void advance(Duration d) {
+        now = now.plus(d);
+    }
+
+    public synchronized List<Duration> sleeps() {
         return List.copyOf(sleeps);
     }
 
-    synchronized Duration elapsed() {
-        return Duration.between(Instant.parse("2026-11-22T10:00:00Z"), now);
+    public synchronized Duration elapsed() {
+        return Duration.between(START, now);
+    }
+
+    @Override
+    public synchronized Instant instant() {
+        return now;
     }
 
     @Override
@@ -48,10 +68,5 @@ final class FakeTime extends Clock implements Sleeper {
     @Override
     public Clock withZone(ZoneId zone) {
         return this;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-        return now;
     }
 }

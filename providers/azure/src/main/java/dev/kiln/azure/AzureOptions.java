@@ -1,0 +1,75 @@
+package dev.kiln.azure;
+
+import dev.kiln.spi.OptionSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags of {@code push azure} that are Azure's own; the shared ones come typed in the request. */
+final class AzureOptions {
+
+    static final String SUBSCRIPTION = "subscription";
+    static final String RESOURCE_GROUP = "resource-group";
+    static final String LOCATION = "location";
+    static final String ARM_ENDPOINT = "arm-endpoint";
+    static final String AUTHORITY = "authority-host";
+    static final String CA_CERT = "ca-cert";
+    static final String GALLERY = "gallery";
+    static final String GALLERY_IMAGE = "gallery-image";
+    static final String VERSION = "image-version";
+    static final String MANAGED_IMAGE = "managed-image";
+    static final String PUBLISHER = "publisher";
+    static final String OFFER = "offer";
+    static final String SKU = "sku";
+    static final String GENERALIZED = "generalized";
+    static final String WORKERS = "workers";
+    static final String WAIT = "wait-timeout";
+    static final String POLL = "poll-interval";
+    static final String REPLICA = "replica-region";
+    static final String REPLICATION = "replication";
+
+    private AzureOptions() {
+    }
+
+    static List<OptionSpec> connection() {
+        return List.of(
+                OptionSpec.string(SUBSCRIPTION, "ID", "Azure subscription to work in").env("AZURE_SUBSCRIPTION_ID"),
+                OptionSpec.string(RESOURCE_GROUP, "NAME", "Resource group the disk and image are made in")
+                        .env("AZURE_RESOURCE_GROUP"),
+                OptionSpec.string(LOCATION, "REGION", "Azure region, e.g. westeurope").env("AZURE_LOCATION"),
+                OptionSpec.string(ARM_ENDPOINT, "URL", "Azure Resource Manager endpoint (sovereign clouds, tests)")
+                        .env("AZURE_RESOURCE_MANAGER_ENDPOINT").defaultValue("https://management.azure.com/"),
+                OptionSpec.string(AUTHORITY, "URL", "Microsoft Entra token authority (sovereign clouds, tests)")
+                        .env("AZURE_AUTHORITY_HOST").defaultValue("https://login.microsoftonline.com/"),
+                OptionSpec.path(CA_CERT, "FILE", "Also trust this PEM certificate for Azure endpoints (private "
+                        + "clouds behind a TLS-inspecting proxy, tests)").env("KILN_AZURE_CA_CERT"),
+                OptionSpec.duration(POLL, "DURATION", "How often to ask Azure whether a long-running operation "
+                        + "(disk, grant, image, version) has finished, unless Azure says when").defaultValue("5s"),
+                OptionSpec.duration(WAIT, "DURATION", "Longest wait for Azure to finish a disk, image or version "
+                        + "before giving up (and cleaning up)").defaultValue("60m"));
+    }
+
+    static List<OptionSpec> push() {
+        List<OptionSpec> all = new ArrayList<>(connection());
+        all.addAll(List.of(
+                OptionSpec.flag(MANAGED_IMAGE, "Register a managed image from the disk instead of a gallery version "
+                        + "(single region, no Trusted Launch)"),
+                OptionSpec.string(GALLERY, "NAME", "Azure Compute Gallery to publish a version in (made if missing)"),
+                OptionSpec.string(GALLERY_IMAGE, "NAME", "Image definition in the gallery (made if missing; "
+                        + "default: the image name)"),
+                OptionSpec.string(VERSION, "MAJOR.MINOR.PATCH", "Gallery image version (default: derived from the "
+                        + "time of the push)"),
+                OptionSpec.string(REPLICA, "REGION[=COUNT]", "Also replicate the gallery version to this region "
+                        + "(COUNT replicas, default 1); repeatable").asRepeatable(),
+                OptionSpec.string(REPLICATION, "wait|no-wait", "Wait for the version's replication (bounded by "
+                        + "--wait-timeout; 30-120 min is normal), or return at once with its id and how to check it")
+                        .defaultValue("wait"),
+                OptionSpec.string(PUBLISHER, "NAME", "Publisher of a new image definition").defaultValue("kiln"),
+                OptionSpec.string(OFFER, "NAME", "Offer of a new image definition (default: the image name)"),
+                OptionSpec.string(SKU, "NAME", "SKU of a new image definition").defaultValue("default"),
+                OptionSpec.flag(GENERALIZED, "Make a new image definition Generalized (cloud-init/agent images); "
+                        + "default Specialized, so agentless images boot without the provisioning report"),
+                OptionSpec.integer(WORKERS, "N", "Put Page requests in flight").defaultValue("16")));
+        return all;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.kiln.vcenter;
+
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
+import dev.kiln.spi.Cleanup;
+import dev.kiln.spi.ExistingImages;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
+import dev.kiln.spi.Resource;
+
+import java.util.Optional;
+
+/**
+ * {@code push vcenter} into a content library. Item names are unique in a library, so this goes through the
+ * SPI's unique-names engine: the new item is made and filled under a temporary name (one update session), then
+ * renamed to the image name; with {@code --if-exists replace} the old item is renamed aside first, renamed back
+ * if taking the name fails, and deleted after. A failure or Ctrl-C deletes what this push made.
+ */
+final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Item, ContentLibrary.Item, ContentLibrary.Item> {
+
+    private final VcenterRest rest;
+    private final ContentLibrary library;
+    private final UpdateSession session;
+    private final Cleanup cleanup;
+    private final Events events;
+    private final PushRequest request;
+    private final String libraryId;
+    private final OvfFiles files;
+
+    LibraryPush(VcenterRest rest, UpdateSession session, Cleanup cleanup, Events events, PushRequest request,
+                String libraryId, OvfFiles files) {
+        this.rest = rest;
+        this.library = new ContentLibrary(rest);
+        this.session = session;
+        this.cleanup = cleanup;
+        this.events = events;
+        this.request = request;
+        this.libraryId = libraryId;
+        this.files = files;
+    }
+
+    /** Publishes under the request's policy; the library may be null in a dry run (it would be created). */
+    static PushResult push(VcenterRest rest, UpdateSession session, Cleanup cleanup, Events events, PushRequest request,
+                           String libraryName, String libraryId, OvfFiles files) throws InterruptedException {
+        PushResult.Builder result = PushResult.builder("vcenter", request)
+                .tags(java.util.Map.of("kiln-digest", request.contentDigest()));
+        if (libraryId == null) {
+            events.info("dry run: would create content library " + libraryName + " and upload "
+                    + files.parts().stream().map(OvfFiles.Part::name).toList());
+            return result.outcome(PushResult.Outcome.DRY_RUN).build();
+        }
+        LibraryPush push = new LibraryPush(rest, session, cleanup, events, request, libraryId, files);
+        if (!request.dryRun()) {
+            push.removeLeftovers();
+        }
+        ExistingImages.Published<ContentLibrary.Item> done =
+                ExistingImages.uniqueNames(request.policy().ifExists(), request.dryRun(), push);
+        done.retired().ifPresent(old -> result.resource(Resource.of("retired library item", old.id(), libraryName)));
+        done.image().ifPresent(item -> result.image(libraryName, item.id()));
+        if (request.dryRun()) {
+            events.info("dry run: would upload " + files.parts().stream().map(OvfFiles.Part::name).toList()
+                    + " into content library " + libraryName);
+        }
+        return result.outcome(done.outcome()).resource(Resource.of("content library", libraryId, libraryName)).build();
+    }
+
+    /** Items of this name with no files: what an interrupted import (govc's library.import) leaves behind. */
+    private void removeLeftovers() throws InterruptedException {
+        for (String id : library.itemIds(libraryId, request.name())) {
+            if (library.files(id).isEmpty()) {
+                events.warn("deleting empty library item " + id + " (" + request.name()
+                        + "), left by an import that did not finish");
+                library.deleteItem(id);
+            }
+        }
+    }
+
+    @Override
+    public Optional<ContentLibrary.Item> findByDigest() throws InterruptedException {
+        for (String id : library.itemIds(libraryId, request.name())) {
+            ContentLibrary.Item item = library.item(id);
+            if (item.digest().filter(request.contentDigest()::equals).isPresent()) {
+                return Optional.of(item);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<ContentLibrary.Item> findByName() throws InterruptedException {
+        for (String id : library.itemIds(libraryId, request.name())) {
+            return Optional.of(library.item(id));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String describe(ContentLibrary.Item image) {
+        return "library item " + image.id() + " (" + image.name() + ")";
+    }
+
+    private String description() {
+        String text = request.policy().description().orElse("kiln image " + request.name());
+        return text + "\n" + ContentLibrary.DIGEST_MARK + request.contentDigest();
+    }
+
+    @Override
+    public ContentLibrary.Item prepare() throws InterruptedException {
+        String temp = request.name() + ".kiln-upload-" + request.digestHex().substring(0, Math.min(12,
+                request.digestHex().length()));
+        for (String id : library.itemIds(libraryId, temp)) {
+            library.deleteItem(id);
+        }
+        String id = library.createItem(libraryId, temp, description());
+        cleanup.add("library item " + id + " (" + temp + ")", "govc library.rm " + id,
+                () -> rest.regardlessOfCancel(() -> library.deleteItemAndSessions(id)));
+        events.info("uploading " + files.parts().size() + " files (" + files.totalBytes() + " bytes) into library item "
+                + id);
+        session.fill(id, files);
+        return new ContentLibrary.Item(id, temp, description());
+    }
+
+    @Override
+    public ContentLibrary.Item register(ContentLibrary.Item prepared) throws InterruptedException {
+        library.rename(prepared.id(), request.name());
+        return new ContentLibrary.Item(prepared.id(), request.name(), prepared.description());
+    }
+
+    @Override
+    public ContentLibrary.Item release(ContentLibrary.Item old) throws InterruptedException {
+        String aside = old.name() + ".kiln-old-" + old.id().substring(0, Math.min(8, old.id().length()));
+        library.rename(old.id(), aside);
+        return old;
+    }
+
+    @Override
+    public ContentLibrary.Item restore(ContentLibrary.Item released) throws InterruptedException {
+        library.rename(released.id(), released.name());
+        return released;
+    }
+
+    @Override
+    public void discard(ContentLibrary.Item released) throws InterruptedException {
+        try {
+            library.deleteItem(released.id());
+        } catch (KilnException e) {
+            events.warn("the new item took the name, but the old item " + released.id() + " could not be deleted: "
+                    + e.getMessage() + "; remove it with 'govc library.rm " + released.id() + "'");
+        }
+    }
+}

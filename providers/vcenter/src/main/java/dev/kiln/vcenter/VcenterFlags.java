@@ -1,0 +1,82 @@
+package dev.kiln.vcenter;
+
+import dev.kiln.spi.OptionSpec;
+
+import java.util.List;
+
+/** The flags of {@code kiln push vcenter}: connection, TLS, placement, and where the image goes. */
+final class VcenterFlags {
+
+    static final String URL = "url";
+    static final String USERNAME = "username";
+    static final String PASSWORD = "password";
+    static final String CA_CERT = "ca-cert";
+    static final String THUMBPRINT = "thumbprint";
+    static final String INSECURE = "insecure";
+    static final String DATACENTER = "datacenter";
+    static final String DATASTORE = "datastore";
+    static final String LIBRARY = "library";
+    static final String TARGET = "target";
+    static final String FOLDER = "folder";
+    static final String HW_VERSION = "hw-version";
+    static final String RESOURCE_POOL = "resource-pool";
+    static final String FIRMWARE = "firmware";
+    static final String GUESTINFO = "guestinfo";
+
+    private VcenterFlags() {
+    }
+
+    static List<OptionSpec> connection() {
+        return List.of(
+                OptionSpec.string(URL, "URL", "vCenter address, e.g. https://vc.example.com (a path and user:password@ "
+                        + "in it are taken as govc does). http:// is used as given, with a warning.")
+                        .env("GOVC_URL", "VCURL"),
+                OptionSpec.string(USERNAME, "USER", "vCenter user, e.g. administrator@vsphere.local.")
+                        .env("GOVC_USERNAME"),
+                OptionSpec.string(PASSWORD, "PASSWORD", "Password of the vCenter user (prefer $GOVC_PASSWORD).")
+                        .env("GOVC_PASSWORD").asSecret(),
+                OptionSpec.path(CA_CERT, "FILE", "PEM file of the CA (or certificate) that signs vCenter's TLS "
+                        + "certificate, instead of the system trust store.").env("GOVC_TLS_CA_CERTS"),
+                OptionSpec.string(THUMBPRINT, "SHA", "Trust exactly the server certificate of this SHA-1 or SHA-256 "
+                        + "fingerprint (hex, colons optional), as govc's --thumbprint.").env("GOVC_TLS_KNOWN_HOSTS_THUMBPRINT"),
+                OptionSpec.flag(INSECURE, "Do NOT verify vCenter's TLS certificate. Anyone on the path can read the "
+                        + "password and change the image; kiln warns every time."));
+    }
+
+    static List<OptionSpec> run() {
+        List<OptionSpec> all = new java.util.ArrayList<>(connection());
+        all.addAll(List.of(
+                OptionSpec.string(LIBRARY, "NAME", "Content library holding the OVF template to deploy (IMAGE is"
+                        + " its item name or id).").defaultValue("kiln"),
+                OptionSpec.string(RESOURCE_POOL, "NAME", "Resource pool the VM is deployed into.")
+                        .env("GOVC_RESOURCE_POOL").defaultValue("Resources"),
+                OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
+                        + " (a deploy may ignore the OVF's).").defaultValue("efi"),
+                OptionSpec.string(DATASTORE, "NAME", "Datastore the userdata's cidata ISO is uploaded to (next to"
+                        + " the VM, in kiln/).").env("GOVC_DATASTORE"),
+                OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")
+                        .defaultValue("DC0"),
+                OptionSpec.flag(GUESTINFO, "Hand userdata over in guestinfo.userdata (base64) and"
+                        + " guestinfo.metadata instead of a NoCloud cidata ISO on a CD-ROM.")));
+        return List.copyOf(all);
+    }
+
+    static List<OptionSpec> push() {
+        List<OptionSpec> all = new java.util.ArrayList<>(connection());
+        all.addAll(List.of(
+                OptionSpec.string(DATACENTER, "NAME", "Datacenter of the datastore (dcPath of datastore uploads).")
+                        .env("GOVC_DATACENTER").defaultValue("DC0"),
+                OptionSpec.string(DATASTORE, "NAME", "Datastore that backs a new content library, or receives a "
+                        + "--target datastore upload; a name, or a datastore-NN id.").env("GOVC_DATASTORE"),
+                OptionSpec.string(LIBRARY, "NAME", "Content library the OVF template goes into; a local library "
+                        + "on --datastore is created when missing.").defaultValue("kiln"),
+                OptionSpec.string(TARGET, "library|datastore", "library: an OVF template in --library (from an "
+                        + "OVA or OVF); datastore: the ISO or VMDK file put on --datastore.").defaultValue("library"),
+                OptionSpec.string(FOLDER, "PATH", "Datastore folder of --target datastore uploads.")
+                        .defaultValue("kiln"),
+                OptionSpec.integer(HW_VERSION, "N", "Virtual hardware version the OVF template declares (vmx-N), e.g."
+                        + " 13 for ESXi 6.5 and later, 19 for 7.0 U2; the guest type is made valid for it. Default:"
+                        + " what the OVF declares.")));
+        return List.copyOf(all);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.kiln.vcenter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.PublishPolicy;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
+import dev.kiln.testing.HostTools;
+import dev.kiln.testkit.ProviderHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** push vcenter against vcsim: what lands in the content library or on the datastore, call by call. */
+class VcenterPushTest {
+
+    private static final String DIGEST = "blocks-sha256:" + "c".repeat(64);
+
+    @TempDir
+    Path tmp;
+
+    private VcenterWorld world;
+
+    @BeforeEach
+    void start() throws Exception {
+        world = new VcenterWorld();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        world.close();
+    }
+
+    private PushRequest ova(String name) throws Exception {
+        return new PushRequest(Artifact.single(ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")), name,
+                Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), DIGEST, PublishPolicy.DEFAULT, false);
+    }
+
+    private PushResult push(ProviderHarness harness, PushRequest request) throws Exception {
+        try (Provider p = new VcenterProviderFactory().create(harness.pushContext())) {
+            return p.push(request);
+        }
+    }
+
+    /** The OVA's entries as `tar` extracts them: name to bytes. */
+    private Map<String, byte[]> entries(Path ova) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("x"));
+        assertThat(HostTools.command("tar", "-xf", ova.toString(), "-C", dir.toString()).start().waitFor()).isZero();
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                out.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anOvaBecomesATemplateInANewLibraryFileByFileWithKilnsBytes() throws Exception {
+        ProviderHarness harness = world.harness(tmp);
+
+        PushResult result = push(harness, ova("hello"));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        String itemId = result.images().get(0).imageId();
+        assertThat(result.images().get(0).location()).isEqualTo("kiln");
+        JsonNode item = world.items().get(itemId);
+        assertThat(item.path("name").asText()).isEqualTo("hello");
+        assertThat(item.path("type").asText()).isEqualTo("ovf");
+        Map<String, byte[]> expected = entries(tmp.resolve("img.ova"));
+        expected.keySet().removeIf(n -> n.endsWith(".mf"));
+        assertThat(expected.keySet()).anyMatch(n -> n.endsWith(".ovf")).anyMatch(n -> n.endsWith(".vmdk"));
+        assertThat(world.fileNames(itemId)).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (var e : expected.entrySet()) {
+            byte[] got = world.download(itemId, e.getKey());
+            if (e.getKey().endsWith(".ovf")) {
+                String original = new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+                String sent = new String(got, java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(sent).as("the .ovf, with firmware and a guest type vmx-13 knows")
+                        .contains("vmw:key=\"firmware\" vmw:value=\"efi\"").contains("other3xLinux64Guest")
+                        .contains("vmx-13").isEqualTo(OvfTuning.tune(original, Set.of(BootMode.BIOS, BootMode.UEFI),
+                                java.util.OptionalInt.empty()));
+                assertThat(original).as("kiln's OVA as written").doesNotContain("firmware");
+            } else {
+                assertThat(got).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+        List<String> calls = world.mutations();
+        assertThat(calls.get(0)).isEqualTo("POST /rest/com/vmware/content/local-library");
+        assertThat(calls.stream().filter(c -> c.startsWith("PUT /rest/com/vmware/cis/data/")).toList())
+                .as("one PUT per file, the .ovf first").hasSize(expected.size())
+                .first().asString().endsWith(".ovf");
+        assertThat(calls).anyMatch(c -> c.contains("~action=validate"))
+                .anyMatch(c -> c.contains("~action=complete"));
+        assertThat(calls.get(calls.size() - 1)).startsWith("PATCH /rest/com/vmware/content/library/item/id:" + itemId);
+        assertThat(harness.events().text()).contains("created content library kiln");
+    }
+
+    @Test
+    void anEmptyItemLeftByAFailedImportIsDeletedInsteadOfBlockingTheName() throws Exception {
+        String lib = world.createLibrary("kiln");
+        String stale = world.rest("POST", "/rest/com/vmware/content/library/item", "{\"create_spec\":{\"library_id\":\""
+                + lib + "\",\"name\":\"hello\",\"type\":\"ovf\"}}").asText();
+
+        PushResult result = push(world.harness(tmp), ova("hello"));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(world.items()).doesNotContainKey(stale).containsKey(result.images().get(0).imageId());
+        assertThat(world.images("hello")).containsExactly(Map.entry(result.images().get(0).imageId(), DIGEST));
+    }
+
+    @Test
+    void aSessionThatExpiresBeforeCompleteLogsInAgainAndCompletes() throws Exception {
+        world.createLibrary("kiln");
+        world.proxy.unauthorizedOnce(call -> call.contains("~action=complete"));
+        ProviderHarness harness = world.harness(tmp);
+
+        PushResult result = push(harness, ova("late"));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(harness.events().text()).contains("logging in again");
+        assertThat(world.fileNames(result.images().get(0).imageId())).hasSize(2);
+    }
+
+    @Test
+    void aPutFailingHalfWayFailsTheSessionAndDeletesTheItem() throws Exception {
+        world.createLibrary("kiln");
+        Set<String> before = world.resources();
+        // item, session, add .ovf, PUT .ovf, keep-alive, add .vmdk, PUT .vmdk: the 7th call
+        world.failMutation(7);
+
+        Throwable failure = catchThrowable(() -> push(world.harness(tmp), ova("broken")));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("injected fault")
+                .hasMessageContaining("removed library item");
+        assertThat(world.mutations().get(6)).startsWith("PUT ").endsWith(".vmdk");
+        assertThat(world.mutations()).anyMatch(c -> c.contains("~action=fail"))
+                .anyMatch(c -> c.startsWith("DELETE /rest/com/vmware/content/library/item/id:"));
+        assertThat(world.resources()).isEqualTo(before);
+
+        PushResult retry = push(world.harness(tmp), ova("broken"));
+        assertThat(retry.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+    }
+
+    @Test
+    void anIsoGoesToTheDatastoreAndARepushKeepsIt() throws Exception {
+        Path iso = tmp.resolve("seed.iso");
+        Files.write(iso, "an iso9660 image, as far as a datastore cares".getBytes());
+        PushRequest request = PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST);
+        ProviderHarness harness = world.harness(tmp).flag("target", "datastore");
+
+        PushResult first = push(harness, request);
+        PushResult again = push(harness, request);
+
+        assertThat(first.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(first.images().get(0).imageId()).isEqualTo("[LocalDS_0] kiln/seed.iso");
+        assertThat(world.datastoreFile("kiln/seed.iso")).isEqualTo(Files.readAllBytes(iso));
+        assertThat(new String(world.datastoreFile("kiln/seed.iso.kiln-digest")).trim()).isEqualTo(DIGEST);
+        assertThat(again.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+    }
+
+    @Test
+    void aPlainHttpUrlIsUsedAsGivenWithAWarning() throws Exception {
+        world.createLibrary("kiln");
+        ProviderHarness harness = world.harness(tmp);
+
+        push(harness, ova("warned"));
+
+        assertThat(harness.events().text()).contains("plain http");
+    }
+}

@@ -1,0 +1,164 @@
+package dev.kiln.vcenter;
+
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.api.Poll;
+import dev.kiln.api.PublishPolicy;
+import dev.kiln.api.Userdata;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.RunRequest;
+import dev.kiln.spi.RunResult;
+import dev.kiln.testkit.ProviderHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** run vcenter against vcsim: deploy from the library, ReconfigVM (firmware, guestinfo), power on, --rm. */
+class VcenterRunTest {
+
+    @TempDir
+    Path tmp;
+
+    private VcenterWorld world;
+    private VimSoap soap;
+
+    @BeforeEach
+    void start() throws Exception {
+        world = new VcenterWorld();
+        ProviderHarness harness = world.harness(tmp);
+        PushRequest push = new PushRequest(Artifact.single(ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")),
+                "tmpl", Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), "sha256:" + "f".repeat(64),
+                PublishPolicy.DEFAULT, false);
+        try (Provider p = new VcenterProviderFactory().create(harness.pushContext())) {
+            p.push(push);
+        }
+        soap = new VimSoap(new VcenterConnection(world.vcsim.base(), Vcsim.USER, world.password,
+                HttpClient.newHttpClient(), "test"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        soap.logout();
+        world.close();
+    }
+
+    private RunResult run(ProviderHarness harness, RunRequest request) throws Exception {
+        try (Provider p = new VcenterProviderFactory().create(harness.runContext())) {
+            return p.run(request);
+        }
+    }
+
+    private Poll poll() {
+        return new Poll(Clock.systemUTC(), d -> { }, Duration.ZERO, Duration.ofSeconds(30), "");
+    }
+
+    @Test
+    void aTemplateIsDeployedWithEfiAndGuestinfoUserdataAndPoweredOn() throws Exception {
+        RunRequest request = RunRequest.of("tmpl", "vm1", false)
+                .withUserdata(Userdata.ofText("#cloud-config\nhostname: vm1\n", "--userdata"))
+                .withLifecycle(new Lifecycle(Optional.of(Lifecycle.Wait.RUNNING), false, false, Optional.empty()));
+
+        RunResult result = run(world.harness(tmp).flag("guestinfo", "true"), request);
+
+        String vm = result.instanceId();
+        assertThat(soap.find("VirtualMachine", "vm1")).contains(vm);
+        assertThat(soap.text("VirtualMachine", vm, "runtime.powerState")).isEqualTo("poweredOn");
+        assertThat(soap.text("VirtualMachine", vm, "config.firmware")).isEqualTo("efi");
+        String extra = soap.property("VirtualMachine", vm, "config.extraConfig");
+        String encoded = extra.replaceAll("(?s).*<key>guestinfo.userdata</key><value[^>]*>([^<]*)</value>.*", "$1");
+        assertThat(new String(Base64.getDecoder().decode(encoded))).isEqualTo("#cloud-config\nhostname: vm1\n");
+        assertThat(extra).contains("<key>guestinfo.userdata.encoding</key>").contains("guestinfo.metadata");
+    }
+
+    @Test
+    void userdataGoesOnACidataIsoNextToTheVmAttachedAsACdrom() throws Exception {
+        RunRequest request = RunRequest.of("tmpl", "vm4", false)
+                .withUserdata(Userdata.ofText("#cloud-config\nhostname: vm4\n", "--userdata"));
+
+        RunResult result = run(world.harness(tmp), request);
+
+        byte[] iso = world.datastoreFile("kiln/vm4-cidata.iso");
+        assertThat(iso).isNotNull();
+        assertThat(new String(iso, 32768 + 40, 32, java.nio.charset.StandardCharsets.US_ASCII).trim())
+                .as("ISO9660 volume id, what NoCloud looks for").isEqualToIgnoringCase("cidata");
+        assertThat(new String(iso, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("hostname: vm4")
+                .contains("instance-id: vm4");
+        String devices = soap.property("VirtualMachine", result.instanceId(), "config.hardware.device");
+        assertThat(devices).contains("VirtualCdrom").contains("[LocalDS_0] kiln/vm4-cidata.iso");
+        assertThat(soap.property("VirtualMachine", result.instanceId(), "config.extraConfig"))
+                .doesNotContain("guestinfo.userdata");
+    }
+
+    @Test
+    void rmWaitsForTheVmToStopThenDeletesIt() throws Exception {
+        // the "guest" shuts down when kiln first waits: no sleep orders this
+        ProviderHarness harness = world.harness(tmp).flag("firmware", "bios").sleeper(d -> {
+            try {
+                soap.find("VirtualMachine", "vm2").ifPresent(vm -> {
+                    try {
+                        if (soap.text("VirtualMachine", vm, "runtime.powerState").equals("poweredOn")) {
+                            soap.powerOff(vm, poll());
+                        }
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        RunRequest request = RunRequest.of("tmpl", "vm2", false)
+                .withLifecycle(new Lifecycle(Optional.empty(), true, false, Optional.empty()));
+
+        RunResult result = run(harness, request);
+
+        assertThat(result.removed()).isTrue();
+        assertThat(result.state()).isEqualTo("poweredOff");
+        assertThat(soap.find("VirtualMachine", "vm2")).isEmpty();
+    }
+
+    @Test
+    void ctrlCWhileTheDeployIsUnderWayLeavesNoVmAndNoIso() throws Exception {
+        ProviderHarness harness = world.harness(tmp);
+        int before = world.mutations().size();
+        // the ISO PUT is the first mutating call, the deploy the second: Ctrl-C as the deploy arrives
+        world.onMutation(2, harness.cancel()::cancel);
+
+        Throwable failure = catchThrowable(() -> run(harness, RunRequest.of("tmpl", "vm5", false)
+                .withUserdata(Userdata.ofText("#cloud-config\n", "--userdata"))));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("interrupted")
+                .hasMessageContaining("removed");
+        assertThat(world.mutations().get(before + 1)).contains("vcenter/ovf/library-item").contains("deploy");
+        assertThat(soap.find("VirtualMachine", "vm5")).isEmpty();
+        assertThat(world.datastoreFile("kiln/vm5-cidata.iso")).isNull();
+    }
+
+    @Test
+    void aDeployErrorLeavesNoVm() throws Exception {
+        Throwable failure = catchThrowable(() -> run(world.harness(tmp).flag("resource-pool", "nowhere"),
+                RunRequest.of("tmpl", "vm3", false)));
+        Throwable missing = catchThrowable(() -> run(world.harness(tmp), RunRequest.of("no-such-item", "vm3", false)));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("--resource-pool");
+        assertThat(missing).isInstanceOf(KilnException.class).hasMessageContaining("no-such-item");
+        assertThat(soap.find("VirtualMachine", "vm3")).isEmpty();
+    }
+}

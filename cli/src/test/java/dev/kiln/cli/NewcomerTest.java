@@ -66,17 +66,17 @@ class NewcomerTest {
         String installed = String.join(", ", Providers.installed().stream().filter(ProviderFactory::canPush)
                 .map(ProviderFactory::name).toList());
 
-        CliRun push = CliRun.run("push", "azure", image.toString());
-        CliRun json = CliRun.run("--output", "json", "run", "azure", "hello");
+        CliRun push = CliRun.run("push", "nimbus", image.toString());
+        CliRun json = CliRun.run("--output", "json", "run", "nimbus", "hello");
 
         assertThat(push.exitCode()).isEqualTo(2);
-        assertThat(push.stderr()).contains("kiln: no provider named 'azure' is installed for push; installed: "
+        assertThat(push.stderr()).contains("kiln: no provider named 'nimbus' is installed for push; installed: "
                 + installed + " (see 'kiln providers')").doesNotContain("Unmatched arguments");
         assertThat(json.exitCode()).isEqualTo(2);
         JsonNode doc = JSON.readTree(json.stdout());
         assertThat(doc.get("outcome").asText()).isEqualTo("failed");
         assertThat(doc.get("command").asText()).isEqualTo("run");
-        assertThat(doc.get("error").get("message").asText()).startsWith("no provider named 'azure' is installed for run");
+        assertThat(doc.get("error").get("message").asText()).startsWith("no provider named 'nimbus' is installed for run");
         assertThat(doc.get("error").get("exit_code").asInt()).isEqualTo(2);
         assertThat(doc.get("error").get("kind").asText()).isEqualTo("usage");
     }
@@ -95,7 +95,7 @@ class NewcomerTest {
         cases.put("build: no such file", new String[] {"build", tmp.resolve("nope.yml").toString()});
         cases.put("build: unknown format", new String[] {"build", "-f", "rawefi", typo.toString()});
         cases.put("push: no provider", new String[] {"push"});
-        cases.put("push: unknown provider", new String[] {"push", "azure", image.toString()});
+        cases.put("push: unknown provider", new String[] {"push", "nimbus", image.toString()});
         cases.put("push: no image", new String[] {"push", "fakecloud"});
         cases.put("push: no such image file", new String[] {"push", "fakecloud", tmp.resolve("nope.raw").toString()});
         cases.put("push: unknown flag", new String[] {"push", "fakecloud", "--regoin", "x", image.toString()});

@@ -127,6 +127,7 @@ public final class Kiln {
         commands.put("formats", FormatsCommand::new);
         commands.put("convert", ConvertCommand::new);
         commands.put("cache", CacheCommand::new);
+        commands.put("serve", ServeCommand::new);
         commands.put("version", VersionCommand::new);
         commands.put("completion", CompletionCommand::new);
         return commands;

@@ -57,8 +57,8 @@ class CommandTreeTest {
         CommandLine valueLooksLikeCommand = Kiln.commandLine(QUIET, Providers::installed,
                 new String[] {"--result-file", "convert"});
 
-        assertThat(typo.getSubcommands()).hasSize(9);
-        assertThat(valueLooksLikeCommand.getSubcommands()).hasSize(9);
+        assertThat(typo.getSubcommands()).hasSize(10);
+        assertThat(valueLooksLikeCommand.getSubcommands()).hasSize(10);
         assertThat(CliRun.run("convrt").stderr()).contains("convert");
     }
 

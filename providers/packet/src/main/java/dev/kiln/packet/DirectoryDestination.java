@@ -1,0 +1,59 @@
+package dev.kiln.packet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/** A local folder that something (kiln serve, nginx, a TFTP/HTTP boot server) serves at {@code --base-url}. */
+final class DirectoryDestination implements Destination {
+
+    private final Path dir;
+    private final String baseUrl;
+
+    DirectoryDestination(Path dir, String baseUrl) {
+        this.dir = dir;
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    @Override
+    public String describe() {
+        return dir.toString();
+    }
+
+    @Override
+    public Optional<String> read(String file) throws IOException {
+        Path p = dir.resolve(file);
+        return Files.isRegularFile(p) ? Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : Optional.empty();
+    }
+
+    /** Copies beside the target, then renames over it: a reader sees the old file or the new, never half. */
+    @Override
+    public void write(String file, Path source, String contentType) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + file + ".kiln-partial");
+        try {
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public void delete(String file) throws IOException {
+        Files.deleteIfExists(dir.resolve(file));
+    }
+
+    @Override
+    public String url(String file) {
+        return baseUrl + "/" + file;
+    }
+
+    @Override
+    public Optional<String> baseUrl() {
+        return Optional.of(baseUrl);
+    }
+}

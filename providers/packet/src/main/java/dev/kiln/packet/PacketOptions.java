@@ -1,0 +1,72 @@
+package dev.kiln.packet;
+
+import dev.kiln.spi.OptionSpec;
+
+import java.util.List;
+
+/** The flags of {@code kiln push packet}; the shared ones (--name, --if-exists, --public, ...) are the CLI's. */
+final class PacketOptions {
+
+    static final String DESTINATION = "destination";
+    static final String BASE_URL = "base-url";
+    static final String ENDPOINT = "endpoint-url";
+    static final String REGION = "region";
+    static final String PRESIGN = "presign";
+    static final String CONSOLE = "kernel-console";
+    static final String DECOMPRESS = "decompress";
+
+    static final List<OptionSpec> PUSH = List.of(
+            OptionSpec.string(DESTINATION, "DIR|s3://BUCKET/PREFIX", "Where to publish NAME-kernel, "
+                    + "NAME-initrd.img and NAME-equinixmetal.ipxe (plus NAME-packet.ipxe): a directory (serve it over "
+                    + "HTTP yourself) or an S3-compatible bucket. " + PacketProviderFactory.SHUTDOWN)
+                    .env("KILN_PACKET_DESTINATION"),
+            OptionSpec.string(BASE_URL, "URL", "The URL the published folder is reachable at, written into the "
+                    + "script (required for a directory; for a bucket the object URL is used)"),
+            OptionSpec.string(ENDPOINT, "URL", "S3-compatible endpoint (MinIO, Ceph, R2...); path-style "
+                    + "addressing is used when set").env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
+            OptionSpec.string(REGION, "REGION", "Region of the bucket").env("AWS_REGION", "AWS_DEFAULT_REGION")
+                    .defaultValue("us-east-1"),
+            OptionSpec.duration(PRESIGN, "DURATION", "Write presigned GET URLs valid this long (at most 7d) "
+                    + "instead of relying on public or anonymous reads"),
+            OptionSpec.string(CONSOLE, "CONSOLE", "Kernel console in the script; default ttyS1,115200 on amd64 "
+                    + "(Metal's serial-over-SSH) and ttyAMA0 on arm64"),
+            OptionSpec.flag(DECOMPRESS, "Publish the initrd uncompressed (gunzipped) for loaders that cannot "
+                    + "inflate it"));
+
+    static final String API_URL = "api-url";
+    static final String TOKEN = "auth-token";
+    static final String PROJECT = "project";
+    static final String PLAN = "plan";
+    static final String METRO = "metro";
+    static final String HOSTNAME = "hostname";
+    static final String BILLING = "billing-cycle";
+    static final String DEVICE = "device";
+    static final String REINSTALL = "reinstall";
+    static final String POLL = "poll-interval";
+
+    /** LinuxKit's historical endpoint; Equinix Metal shut down on 2026-06-30, so point --api-url at yours. */
+    static final String DEFAULT_API = "https://api.equinix.com/metal/v1";
+
+    static final List<OptionSpec> RUN = List.of(
+            OptionSpec.string(API_URL, "URL", "Packet/Metal v1 API to call (a Packet-API-compatible endpoint; "
+                    + PacketProviderFactory.SHUTDOWN + ")").env("METAL_API_URL").defaultValue(DEFAULT_API),
+            OptionSpec.string(TOKEN, "TOKEN", "API token sent as X-Auth-Token")
+                    .env("METAL_AUTH_TOKEN", "METAL_API_TOKEN", "PACKET_AUTH_TOKEN").asSecret(),
+            OptionSpec.string(PROJECT, "ID", "Project the device is created in").env("METAL_PROJECT_ID",
+                    "PACKET_PROJECT_ID"),
+            OptionSpec.string(PLAN, "PLAN", "Server plan, e.g. c3.small.x86 or c3.large.arm64")
+                    .defaultValue("c3.small.x86"),
+            OptionSpec.string(METRO, "METRO", "Metro to create the device in, e.g. sv or am (facility is deprecated)")
+                    .env("METAL_METRO"),
+            OptionSpec.string(HOSTNAME, "NAME", "Device hostname; default the run's --name"),
+            OptionSpec.string(BILLING, "CYCLE", "Billing cycle: hourly, daily, monthly or yearly")
+                    .defaultValue("hourly"),
+            OptionSpec.string(DEVICE, "ID", "Reuse this device: set its iPXE script URL and always-PXE, then "
+                    + "reboot it (or reinstall with --reinstall) instead of creating one"),
+            OptionSpec.flag(REINSTALL, "With --device, reinstall the device instead of rebooting it"),
+            OptionSpec.duration(POLL, "DURATION", "How often to ask whether the device is active")
+                    .defaultValue("10s"));
+
+    private PacketOptions() {
+    }
+}

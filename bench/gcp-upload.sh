@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # B-GCP: upload of the gcp tar.gz of F1 (2 GiB ext4, ~430 MiB of files) to a local resumable-upload
-# endpoint, kiln's upload path (its own resumable client over kiln's blocking HTTP/1.1 client,
-# CHUNK MiB chunks (default 0: the whole file in one request, as `push gcp`), CRC32C check) against `curl -T` of the same file to the
-# same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
+# endpoint, kiln's upload path (google-cloud-storage's resumable writer over its HTTP transport,
+# CHUNK MiB chunks (default 64, as `push gcp`), the library's CRC32C plus kiln's check of the stored
+# object) against `curl -T` of the same file to the same server, interleaved ABAB, 5 pairs; peak RSS of kiln's JVM.
 # The server (its own JVM, on the same cores) hashes what it receives: md5 (default) computes MD5 and
 # CRC32C as GCS does, crc32c only CRC32C, which takes the server's CPU per byte down about fourfold so
 # that the clients' own costs show. Its CPU seconds per upload are printed for both clients. It sends
@@ -10,14 +10,14 @@
 # answer body for the client's delayed ACK, 40 ms, for both clients alike).
 # https: the server speaks TLS with a self-signed certificate for localhost made by keytool; curl gets
 # it with --cacert, kiln's JVM with javax.net.ssl.trustStore (what real uploads to GCS go through).
-# Usage: [CHUNK=0] bench/gcp-upload.sh [pairs] [md5|crc32c] [http|https]
+# Usage: [CHUNK=64] bench/gcp-upload.sh [pairs] [md5|crc32c] [http|https]
 #        (needs e2fsprogs, curl, /usr/bin/time, keytool; builds the gcp module)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pairs=${1:-5}
 hashes=${2:-md5}
 scheme=${3:-http}
-chunk=${CHUNK:-0}
+chunk=${CHUNK:-64}
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -27,8 +27,7 @@ cd "$root"
 cp="$root/providers/gcp/target/test-classes:$root/providers/gcp/target/classes:$(cat "$work/cp.txt")"
 java_bench() { java -Xmx192m -cp "$cp" dev.kiln.gcp.GcpUploadBench "$@"; }
 # the JVM flags cli/src/main/dist/bin/kiln runs kiln with (its class-data archive aside)
-launcher_flags=(-XX:+UseSerialGC -XX:-UsePerfData -XX:CompileCommand=quiet
-  "-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.05")
+launcher_flags=(-XX:+UseSerialGC -XX:-UsePerfData)
 tls_server=()
 tls_client=()
 curl_tls=()
@@ -98,4 +97,4 @@ for i in $(seq "$pairs"); do
 done
 echo "median kiln/curl throughput ratio, whole upload: $(printf '%s\n' "${ratios[@]}" | median)"
 echo "median kiln/curl throughput ratio, PUTs only: $(printf '%s\n' "${put_ratios[@]}" | median)"
-echo "server: $hashes over $scheme, kiln chunk size $chunk MiB (0: one request); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server: $hashes over $scheme, kiln chunk size $chunk MiB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -87,6 +87,15 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                     + "KILN_BOOTLOADERS; default: the host's systemd-boot-efi, isolinux, syslinux-common).")
     String bootloaders;
 
+    @Option(names = "--files-root", paramLabel = "DIR", description = "Refuse a files: source: outside DIR "
+            + "(symlinks followed; env: KILN_FILES_ROOT). Without it, sources outside the YAML's folder are "
+            + "embedded with a warning and listed in the result.")
+    Path filesRoot;
+
+    @Option(names = "--max-layer-size", paramLabel = "SIZE", defaultValue = "64G", description = "The most one "
+            + "image layer may expand to, counted while unpacking (default: ${DEFAULT-VALUE}).")
+    String maxLayerSize;
+
     @Option(names = "--dry-run", description = "Print the merged configuration and stop.")
     boolean dryRun;
 
@@ -102,6 +111,17 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                 : new Builder(root.events("build"), new CachedImageStore(request.cache(),
                         RegistryOptions.of(mirrors, certFiles, insecureRegistries, session.env()), root.events("pull")))
                         .workIn(root.workDir(request.dir().toAbsolutePath()));
+        Path confine = filesRoot != null ? filesRoot
+                : session.env().getOrDefault("KILN_FILES_ROOT", "").isEmpty() ? null
+                : Path.of(session.env().get("KILN_FILES_ROOT"));
+        builder.filesRoot(confine);
+        long maxLayer;
+        try {
+            maxLayer = parseSize(maxLayerSize).orElse(dev.kiln.rootfs.LayerFlattener.DEFAULT_MAX_LAYER_BYTES);
+        } catch (KilnException e) {
+            throw KilnException.usage("--max-layer-size must look like 64G or 512M, not '" + maxLayerSize + "'");
+        }
+        builder.maxLayerSize(maxLayer);
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {

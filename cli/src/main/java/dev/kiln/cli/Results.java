@@ -50,6 +50,9 @@ final class Results {
         doc.put("arch", result.arch());
         doc.put("content_digest", result.contentDigest());
         doc.put("artifacts", result.artifacts().stream().map(Results::artifact).toList());
+        if (!result.hostFiles().isEmpty()) {
+            doc.put("host_files", result.hostFiles());
+        }
         StringBuilder text = new StringBuilder();
         for (Artifact a : result.artifacts()) {
             text.append(String.format("%-18s %s  (%s, sha256:%s)%n", a.format().id(), a.path(),
@@ -157,7 +160,7 @@ final class Results {
     private void emit(Map<String, Object> doc, String text) {
         if (resultFile != null) {
             try {
-                Files.writeString(resultFile, json(doc) + System.lineSeparator());
+                dev.kiln.limits.AtomicFiles.writeString(resultFile, json(doc) + System.lineSeparator());
             } catch (IOException e) {
                 throw KilnException.tried("write the result to " + resultFile, e.getMessage(),
                         "check the directory exists and is writable", e);

@@ -55,4 +55,25 @@ class ProxyEnvironmentTest {
         assertThat(system.getProperty("http.proxyHost")).isEqualTo("env.example");
         assertThat(system.getProperty("http.proxyPort")).isEqualTo("8080");
     }
+
+    @Test
+    void credentialsInTheProxyUrlAnswerOnlyThatProxysChallenge() throws Exception {
+        var found = ProxyEnvironment.credentials(Map.of("HTTPS_PROXY", "http://kiln:p%40ss@proxy.corp.example:3128"));
+        assertThat(found).containsExactly(new ProxyEnvironment.Credentials("proxy.corp.example", 3128, "kiln", "p@ss"));
+        assertThat(found.toString()).doesNotContain("p@ss");
+        var auth = new ProxyEnvironment.ProxyAuthenticator(found);
+
+        java.net.PasswordAuthentication proxy = auth.requestPasswordAuthenticationInstance("proxy.corp.example", null,
+                3128, "http", "proxy", "basic", null, java.net.Authenticator.RequestorType.PROXY);
+        java.net.PasswordAuthentication server = auth.requestPasswordAuthenticationInstance("proxy.corp.example", null,
+                3128, "http", "realm", "basic", null, java.net.Authenticator.RequestorType.SERVER);
+        java.net.PasswordAuthentication otherProxy = auth.requestPasswordAuthenticationInstance("evil.example", null,
+                3128, "http", "proxy", "basic", null, java.net.Authenticator.RequestorType.PROXY);
+
+        assertThat(proxy.getUserName()).isEqualTo("kiln");
+        assertThat(new String(proxy.getPassword())).isEqualTo("p@ss");
+        assertThat(server).as("a server's 401 never gets the proxy's password").isNull();
+        assertThat(otherProxy).isNull();
+        assertThat(ProxyEnvironment.credentials(Map.of("HTTPS_PROXY", "http://proxy:3128"))).isEmpty();
+    }
 }

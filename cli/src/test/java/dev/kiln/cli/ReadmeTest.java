@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.fake.FakeCloudProviderFactory;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.Providers;
 import org.junit.jupiter.api.Test;

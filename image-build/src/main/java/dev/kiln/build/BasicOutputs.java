@@ -1,5 +1,7 @@
 package dev.kiln.build;
 
+import dev.kiln.limits.AtomicFiles;
+
 import dev.kiln.boot.BootFiles;
 import dev.kiln.core.Digests;
 import dev.kiln.rootfs.RootfsWriter;
@@ -48,23 +50,24 @@ public final class BasicOutputs implements OutputWriter {
         out.add(copy(files.kernel(), files.output(files.name() + "-kernel"), Format.KERNEL_INITRD));
         Path initrd = files.output(files.name() + "-initrd.img");
         if (files.ucode().isPresent()) {
-            try (OutputStream o = Files.newOutputStream(initrd)) {
+            AtomicFiles.write(initrd, o -> {
                 Files.copy(files.ucode().get(), o);
                 Files.copy(files.initrd(), o);
-            }
+            });
             out.add(artifact(initrd, Format.KERNEL_INITRD));
         } else {
             out.add(copy(files.initrd(), initrd, Format.KERNEL_INITRD));
         }
         Path cmdline = files.output(files.name() + "-cmdline");
-        Files.writeString(cmdline, files.cmdline(), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(cmdline, files.cmdline());
         out.add(artifact(cmdline, Format.KERNEL_INITRD));
         return out;
     }
 
     private static Artifact tarKernelInitrd(BootFiles files) throws IOException {
         Path target = files.output(files.name() + "-initrd.tar");
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(target), "UTF-8")) {
+        AtomicFiles.write(target, out -> {
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             add(tar, "kernel", files.kernel());
             add(tar, "initrd.img", files.initrd());
@@ -74,7 +77,7 @@ public final class BasicOutputs implements OutputWriter {
                 add(tar, "ucode.cpio", files.ucode().get());
             }
             tar.finish();
-        }
+        });
         return artifact(target, Format.TAR_KERNEL_INITRD);
     }
 

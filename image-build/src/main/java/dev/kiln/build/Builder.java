@@ -42,6 +42,8 @@ public final class Builder {
     private final ImageStore store;
     private final InputStream stdin;
     private Path workBase;
+    private Path filesRoot;
+    private long maxLayerBytes = dev.kiln.rootfs.LayerFlattener.DEFAULT_MAX_LAYER_BYTES;
 
     /** A builder that can only do dry runs: no image store is wired in. */
     public Builder(Events events) {
@@ -68,6 +70,18 @@ public final class Builder {
         return this;
     }
 
+    /** The most bytes one image layer may expand to ({@code --max-layer-size}). */
+    public Builder maxLayerSize(long bytes) {
+        this.maxLayerBytes = bytes;
+        return this;
+    }
+
+    /** Confines {@code files: source:} to {@code root} ({@code --files-root}, env {@code KILN_FILES_ROOT}). */
+    public Builder filesRoot(Path root) {
+        this.filesRoot = root;
+        return this;
+    }
+
     /**
      * @param stdout where a streamable output named {@code -} goes, and where a dry run prints the config
      */
@@ -85,13 +99,25 @@ public final class Builder {
                     "use --dry-run to check the configuration, or a kiln build that includes the image cache");
         }
         createOutputDir(request.dir());
-        Path tmp = createTemp(workBase != null ? workBase : request.dir().toAbsolutePath());
+        Path base = workBase != null ? workBase : request.dir().toAbsolutePath();
+        BuildFolders.Held held = createTemp(base);
+        Path tmp = held.dir();
+        BuildFolders.sweep(tmp.getParent(), tmp, events);
         try {
             return build(request, config, name, tmp, stdout);
+        } catch (java.io.InterruptedIOException e) {
+            throw KilnException.tried("build " + name, "it was interrupted (" + e.getMessage() + ")",
+                    "outputs already written stay in " + request.dir().toAbsolutePath() + "; the scratch folder "
+                            + "is removed", e);
         } catch (IOException e) {
             throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent()
                     + ", or pass --work-dir DIR (or set KILN_WORK_DIR) to a folder with more", e);
         } finally {
+            try {
+                held.close();
+            } catch (IOException ignored) {
+                // the lock goes with the folder
+            }
             Trees.deleteQuietly(tmp);
         }
     }
@@ -102,21 +128,22 @@ public final class Builder {
         events.phase("root filesystem");
         Path tar = tmp.resolve("rootfs.tar");
         MessageDigest sha = Digests.sha256();
+        RootfsBuilder rootfs = new RootfsBuilder(new RootfsBuilder.Options(store, request.arch(), request.pull(),
+                request.decompressKernel(), tmp, Path.of(System.getProperty("user.home")), filesRoot, maxLayerBytes), events);
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 16),
                 sha)) {
-            new RootfsBuilder(new RootfsBuilder.Options(store, request.arch(), request.pull(),
-                    request.decompressKernel(), tmp, Path.of(System.getProperty("user.home"))), events)
-                    .write(config, out);
+            rootfs.write(config, out);
         }
         String digest = "sha256:" + Digests.hex(sha.digest());
         InitrdWriter.Split split = needsBoot(request.formats())
-                ? split(tar, tmp)
+                ? split(tar, tmp, config)
                 : new InitrdWriter.Split(Optional.empty(), config.kernel().cmdlineOrEmpty(), Optional.empty(),
                 tmp.resolve("initrd.img"));
         BootFiles files = new BootFiles(name, request.dir(), tar, split.kernel().orElse(tmp.resolve("kernel")),
                 split.initrd(), split.cmdline(), split.ucode(), request.arch(), digest, request.size(), loaders, events);
         List<Artifact> artifacts = new ArrayList<>();
         for (Format format : request.formats()) {
+            dev.kiln.limits.Interruptions.check("the outputs");
             events.phase("write " + format.id());
             if (format == Format.TAR && request.output().isPresent()) {
                 artifacts.add(stream(tar, request.output().get(), stdout));
@@ -124,7 +151,7 @@ public final class Builder {
                 artifacts.addAll(Outputs.writerFor(format).write(format, files));
             }
         }
-        return new BuildResult(name, request.arch(), digest, artifacts);
+        return new BuildResult(name, request.arch(), digest, artifacts, rootfs.hostSources());
     }
 
     /** Resolved before the root filesystem is written, so a wrong {@code --bootloaders} fails fast. */
@@ -139,9 +166,30 @@ public final class Builder {
                 tmp.resolve("bootloader-image"), events);
     }
 
-    private InitrdWriter.Split split(Path tar, Path tmp) throws IOException {
+    private InitrdWriter.Split split(Path tar, Path tmp, KilnConfig config) throws IOException {
         events.phase("initrd");
-        return InitrdWriter.split(tar, tmp);
+        return InitrdWriter.split(tar, tmp, entry -> origin(config, entry));
+    }
+
+    /** Which image of the configuration put {@code entry} (a path in the root filesystem) there. */
+    static String origin(KilnConfig config, String entry) {
+        String[] sections = {"onboot", "onshutdown", "services"};
+        List<List<dev.kiln.config.ImageSpec>> lists = List.of(config.onboot(), config.onshutdown(), config.services());
+        for (int k = 0; k < sections.length; k++) {
+            List<dev.kiln.config.ImageSpec> specs = lists.get(k);
+            for (int i = 0; i < specs.size(); i++) {
+                dev.kiln.config.ImageSpec s = specs.get(i);
+                String dir = k < 2 ? String.format("%03d-%s", i, s.name()) : s.name();
+                if (entry.startsWith("containers/" + sections[k] + "/" + dir + "/")) {
+                    return "image " + s.image() + " (" + sections[k] + " " + s.name() + ")";
+                }
+            }
+        }
+        if (entry.startsWith("containers/")) {
+            return "a container bundle";
+        }
+        return config.init().isEmpty() ? "the kernel image or files:" : "an init image (" + String.join(", ",
+                config.init()) + "), the kernel image or files:";
     }
 
     private static Artifact stream(Path tar, String output, OutputStream stdout) throws IOException {
@@ -173,6 +221,10 @@ public final class Builder {
     /** --name, else the last config's base name without extension, {@code moby} for stdin (as LinuxKit). */
     static String name(BuildRequest request) {
         if (!request.name().isEmpty()) {
+            dev.kiln.limits.Names.problem(request.name()).ifPresent(why -> {
+                throw KilnException.usage("--name '" + request.name() + "' is not allowed: " + why
+                        + "; outputs are written as NAME.FORMAT inside --dir");
+            });
             return request.name();
         }
         Path last = request.configs().get(request.configs().size() - 1);
@@ -195,9 +247,9 @@ public final class Builder {
         }
     }
 
-    private static Path createTemp(Path base) {
+    private static BuildFolders.Held createTemp(Path base) {
         try {
-            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-build-");
+            return BuildFolders.create(base);
         } catch (IOException e) {
             throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
                     "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder", e);

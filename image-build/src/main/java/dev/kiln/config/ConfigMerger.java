@@ -2,10 +2,10 @@ package dev.kiln.config;
 
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.limits.Names;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,6 +44,16 @@ public final class ConfigMerger {
     }
 
     static void validate(KilnConfig config) {
+        for (String section : List.of("onboot", "onshutdown", "services")) {
+            List<ImageSpec> specs = section.equals("onboot") ? config.onboot()
+                    : section.equals("onshutdown") ? config.onshutdown() : config.services();
+            for (ImageSpec s : specs) {
+                Names.problem(s.name()).ifPresent(why -> {
+                    throw ConfigErrors.at(s.position(), section, "name '" + s.name() + "' is not allowed: " + why,
+                            "the name becomes the folder containers/" + section + "/NAME in the image; rename it");
+                });
+            }
+        }
         Set<String> services = new HashSet<>();
         for (ImageSpec s : config.services()) {
             if (!services.add(s.name())) {
@@ -77,9 +87,11 @@ public final class ConfigMerger {
     private String read(Path file) {
         try {
             if (file.toString().equals("-")) {
-                return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+                return YamlDocument.read(stdin, "<stdin>");
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(file)) {
+                return YamlDocument.read(in, file.toString());
+            }
         } catch (NoSuchFileException e) {
             throw KilnException.usage("Configuration file " + file + " does not exist");
         } catch (IOException e) {

@@ -44,13 +44,29 @@ final class ImageConfigReader {
                 m.node("runtime").map(n -> runtime(n, m.child("runtime"))).orElse(null));
     }
 
+    /** The largest uid or gid: 2^32-1 (Linux's is one less, (uid_t) -1 meaning "no change"). */
+    static final long MAX_ID = 0xffffffffL;
+
     static IdRef id(YamlMap m, String key) {
         return m.node(key).map(n -> id(n, m.child(key))).orElse(null);
     }
 
     static IdRef id(Node n, String path) {
         String text = YamlMap.scalarText(n, path, "a number or a container name");
-        return text.matches("-?[0-9]+") ? IdRef.of(Long.parseLong(text)) : IdRef.named(text);
+        if (!text.matches("-?[0-9]+")) {
+            return IdRef.named(text);
+        }
+        long id;
+        try {
+            id = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            id = -1;
+        }
+        if (id < 0 || id > MAX_ID) {
+            throw ConfigErrors.at(Position.of(n), path, "uid/gid " + text + " is out of range",
+                    "a uid or gid is 0 to " + MAX_ID + "; a larger one would wrap (4294967296 becomes 0, root)");
+        }
+        return IdRef.of(id);
     }
 
     static MountSpec mount(Node n, String path) {

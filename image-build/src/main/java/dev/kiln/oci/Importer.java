@@ -62,15 +62,29 @@ public final class Importer {
         }
         JsonNode index = OciLayout.JSON.readTree(dir.resolve("index.json").toFile());
         for (JsonNode m : index.path("manifests")) {
-            copyTree(dir, Descriptor.of(m));
+            copyTree(dir, Descriptor.of(m), false);
         }
         return name(index, ref, dir);
     }
 
-    private void copyTree(Path dir, Descriptor d) throws IOException {
+    /**
+     * @param required a layer or config of a manifest that is present: its absence (or a wrong size) makes the
+     *                 image unusable, so the import is refused rather than reported "imported" and then pulled.
+     *                 A manifest an index names may be absent: an archive of one platform of a multi-platform image.
+     */
+    private void copyTree(Path dir, Descriptor d, boolean required) throws IOException {
         Path blob = dir.resolve("blobs/sha256").resolve(Blobs.hex(d.digest()));
         if (!Files.isRegularFile(blob)) {
+            if (required && !layout.hasBlob(d.digest(), d.size())) {
+                throw KilnException.tried("import " + dir, "its manifest names " + d.mediaType() + " " + d.digest()
+                        + " (" + d.size() + " bytes), which the archive does not contain",
+                        "export the image again with all its layers");
+            }
             return;
+        }
+        if (Files.size(blob) != d.size()) {
+            throw KilnException.tried("import " + dir, "blob " + d.digest() + " has " + Files.size(blob)
+                    + " bytes but its manifest says " + d.size(), "the archive is damaged; export the image again");
         }
         if (!layout.hasBlob(d.digest(), d.size())) {
             try (InputStream in = Files.newInputStream(blob)) {
@@ -84,7 +98,7 @@ public final class Importer {
                 children.add(m.config());
             }
             for (Descriptor child : children) {
-                copyTree(dir, child);
+                copyTree(dir, child, !m.isIndex());
             }
         }
     }

@@ -131,7 +131,16 @@ public final class Packer {
         return e;
     }
 
+    /** Permissions with the setuid, setgid and sticky bits (/tmp 1777, su 4755), from the unix view when it exists. */
     private static int mode(Path p) throws IOException {
+        try {
+            Object unix = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (unix instanceof Integer m) {
+                return m & 07777;
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // no unix view: the nine permission bits below
+        }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
         int mode = 0;
         for (PosixFilePermission perm : perms) {

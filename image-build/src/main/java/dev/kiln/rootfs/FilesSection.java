@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +31,23 @@ final class FilesSection {
     private final Map<String, Long> ids;
     private final Path home;
 
+    private final Path filesRoot;
+    private final List<String> outside = new ArrayList<>();
+
     FilesSection(Map<String, Long> ids, Path home) {
+        this(ids, home, null);
+    }
+
+    /** @param filesRoot when set, every {@code source} must resolve (symlinks followed) inside it */
+    FilesSection(Map<String, Long> ids, Path home, Path filesRoot) {
         this.ids = ids;
         this.home = home;
+        this.filesRoot = filesRoot;
+    }
+
+    /** Sources read from outside the folder of the YAML file that named them, in order. */
+    List<String> outsideSources() {
+        return List.copyOf(outside);
     }
 
     void write(KilnConfig config, RootfsWriter out) throws IOException {
@@ -74,7 +90,7 @@ final class FilesSection {
     }
 
     /** Null when an optional source is missing and the entry is skipped. */
-    private Content content(KilnConfig config, FileSpec f, String location) {
+    private Content content(KilnConfig config, FileSpec f, String location) throws IOException {
         boolean inline = f.directory() || f.symlink() != null && !f.symlink().isEmpty() || f.contents() != null;
         if (inline) {
             if (f.metadata() != null || f.source() != null) {
@@ -103,7 +119,34 @@ final class FilesSection {
             throw bad(location, f, "names source " + source + ", which cannot be read",
                     "fix the path, or mark the entry optional: true");
         }
-        return Content.of(source);
+        Path real = source.toRealPath();
+        if (filesRoot != null) {
+            Path root = filesRoot.toRealPath();
+            if (!real.startsWith(root)) {
+                throw bad(location, f, "names source " + source + (real.equals(source.toAbsolutePath()) ? ""
+                        : " (" + real + ")") + ", which is outside --files-root " + root,
+                        "move the file under " + root + ", or pass a --files-root (env KILN_FILES_ROOT) that holds it");
+            }
+        }
+        Path yamlDir = yamlFolder(f);
+        if (yamlDir == null || !real.startsWith(yamlDir)) {
+            outside.add(real.toString());
+        }
+        return Content.of(real);
+    }
+
+    /** The real folder of the YAML file that holds {@code f}; null for stdin. */
+    private static Path yamlFolder(FileSpec f) {
+        String file = f.position() == null ? null : f.position().file();
+        if (file == null || file.equals("<stdin>")) {
+            return null;
+        }
+        try {
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            return parent == null ? null : parent.toRealPath();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static int mode(FileSpec f, String location) {

@@ -23,10 +23,14 @@ public final class ImageResolver {
     private final Map<String, LocalImage> resolved = new HashMap<>();
 
     public ImageResolver(ImageStore store, String arch, boolean pull, Path tmp, Events events) {
+        this(store, arch, pull, tmp, events, LayerFlattener.DEFAULT_MAX_LAYER_BYTES);
+    }
+
+    public ImageResolver(ImageStore store, String arch, boolean pull, Path tmp, Events events, long maxLayerBytes) {
         this.store = store;
         this.arch = arch;
         this.pull = pull;
-        this.flattener = new LayerFlattener(tmp, events);
+        this.flattener = new LayerFlattener(tmp, events, maxLayerBytes);
         this.events = events;
     }
 

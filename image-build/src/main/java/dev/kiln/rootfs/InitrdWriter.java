@@ -1,5 +1,6 @@
 package dev.kiln.rootfs;
 
+import dev.kiln.api.KilnException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -32,6 +34,14 @@ public final class InitrdWriter {
     }
 
     public static Split split(Path rootfsTar, Path outDir) throws IOException {
+        return split(rootfsTar, outDir, entry -> "the root filesystem");
+    }
+
+    /**
+     * @param origin names where an entry of the root filesystem came from ("image X (services foo)"), for
+     *               the error when the initrd cannot hold it
+     */
+    public static Split split(Path rootfsTar, Path outDir, Function<String, String> origin) throws IOException {
         Path kernel = outDir.resolve("kernel");
         Path ucode = outDir.resolve("ucode.cpio");
         Path initrd = outDir.resolve("initrd.img");
@@ -44,6 +54,7 @@ public final class InitrdWriter {
              GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
             CpioWriter cpio = new CpioWriter(gz);
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                dev.kiln.limits.Interruptions.check("the initrd");
                 String name = trim(e.getName());
                 switch (name) {
                     case "boot/kernel" -> hasKernel = copy(tar, kernel);
@@ -51,7 +62,14 @@ public final class InitrdWriter {
                     case "boot/cmdline" -> cmdline = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
                     default -> {
                         if (!name.equals("boot") && !name.startsWith("boot/")) {
-                            entry(cpio, e, name, tar);
+                            try {
+                                entry(cpio, e, name, tar);
+                            } catch (CpioWriter.CpioFieldException x) {
+                                throw KilnException.tried("write the initrd", "entry /" + name + " from "
+                                        + origin.apply(name) + " cannot be stored: " + x.getMessage(),
+                                        "an initramfs (newc cpio) holds files under 4 GiB with uid/gid under 2^32;"
+                                                + " shrink or split that file, or build only -f tar", x);
+                            }
                         }
                     }
                 }

@@ -24,12 +24,22 @@ public final class LayerFlattener {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
 
+    /** The default of {@code --max-layer-size}: generous, but a gzip bomb stops here instead of at a full disk. */
+    public static final long DEFAULT_MAX_LAYER_BYTES = 64L << 30;
+
     private final Path tmp;
     private final Events events;
+    private final long maxLayerBytes;
 
     public LayerFlattener(Path tmp, Events events) {
+        this(tmp, events, DEFAULT_MAX_LAYER_BYTES);
+    }
+
+    /** @param maxLayerBytes the most bytes one layer may expand to (its uncompressed tar) */
+    public LayerFlattener(Path tmp, Events events, long maxLayerBytes) {
         this.tmp = tmp;
         this.events = events;
+        this.maxLayerBytes = maxLayerBytes;
     }
 
     /**
@@ -55,7 +65,7 @@ public final class LayerFlattener {
     private void readLayer(FlatImage image, Whiteouts whiteouts, TarSource layer, int index, String what)
             throws IOException {
         boolean confined = false;
-        try (InputStream in = layer.open()) {
+        try (InputStream in = new Capped(layer.open(), maxLayerBytes, what)) {
             TarArchiveInputStream tar = new TarArchiveInputStream(in);
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 String name = SafePaths.clean(e.getName(), what);
@@ -76,6 +86,55 @@ public final class LayerFlattener {
         }
         if (confined) {
             events.warn(what + " has entries with absolute names; they were confined to the image tree");
+        }
+    }
+
+    /** Counts the expanded bytes of a layer and refuses to read past the limit. */
+    private static final class Capped extends java.io.FilterInputStream {
+        private final long max;
+        private final String what;
+        private long read;
+
+        Capped(InputStream in, long max, String what) {
+            super(in);
+            this.max = max;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = in.skip(n);
+            if (s > 0) {
+                count(s);
+            }
+            return s;
+        }
+
+        private void count(long n) {
+            read += n;
+            if (read > max) {
+                throw dev.kiln.api.KilnException.tried("unpack " + what, "it expands to more than " + max
+                        + " bytes (the --max-layer-size limit)", "raise --max-layer-size if the image is meant "
+                        + "to be that large; a small layer that expands this far is a compression bomb");
+            }
         }
     }
 

@@ -24,8 +24,20 @@ public final class RootfsBuilder {
 
     /** Where to read images, where to spool, and the build switches the root filesystem depends on. */
     public record Options(ImageStore store, String arch, boolean pull, boolean decompressKernel, Path tmp,
-                          Path home) {
+                          Path home, Path filesRoot, long maxLayerBytes) {
+
+        public Options(ImageStore store, String arch, boolean pull, boolean decompressKernel, Path tmp, Path home,
+                       Path filesRoot) {
+            this(store, arch, pull, decompressKernel, tmp, home, filesRoot, LayerFlattener.DEFAULT_MAX_LAYER_BYTES);
+        }
+
+        /** No {@code --files-root}: a {@code files: source:} may name any readable host file, as in LinuxKit. */
+        public Options(ImageStore store, String arch, boolean pull, boolean decompressKernel, Path tmp, Path home) {
+            this(store, arch, pull, decompressKernel, tmp, home, null);
+        }
     }
+
+    private final List<String> hostSources = new ArrayList<>();
 
     private final Options options;
     private final Events events;
@@ -35,9 +47,14 @@ public final class RootfsBuilder {
         this.events = events;
     }
 
+    /** After {@link #write}: the {@code files: source:} paths outside the folder of the YAML that names them. */
+    public List<String> hostSources() {
+        return List.copyOf(hostSources);
+    }
+
     public void write(KilnConfig config, OutputStream target) throws IOException {
         ImageResolver images = new ImageResolver(options.store(), options.arch(), options.pull(), options.tmp(),
-                events);
+                events, options.maxLayerBytes());
         Map<String, Long> ids = ids(config);
         RootfsWriter out = new RootfsWriter(target);
         if (config.kernel().present()) {
@@ -50,7 +67,13 @@ public final class RootfsBuilder {
         writeBundles(bundles, config.onboot(), "onboot", true, out);
         writeBundles(bundles, config.onshutdown(), "onshutdown", true, out);
         writeBundles(bundles, config.services(), "services", false, out);
-        new FilesSection(ids, options.home()).write(config, out);
+        FilesSection files = new FilesSection(ids, options.home(), options.filesRoot());
+        files.write(config, out);
+        hostSources.addAll(files.outsideSources());
+        if (!hostSources.isEmpty()) {
+            events.warn("files: embeds host files from outside the configuration's folder: "
+                    + String.join(", ", hostSources) + " (pass --files-root DIR to confine sources to DIR)");
+        }
         out.close();
     }
 

@@ -38,6 +38,7 @@ public final class RootfsWriter implements Closeable {
 
     /** Writes one entry; {@code data} must hold exactly {@code entry.size()} bytes for a regular file. */
     public void write(TarEntry entry, InputStream data, String source, String location) throws IOException {
+        dev.kiln.limits.Interruptions.check("the root filesystem");
         parents(entry.name(), source, location);
         if (entry.kind() == TarEntry.Kind.DIR) {
             directories.add(entry.name());

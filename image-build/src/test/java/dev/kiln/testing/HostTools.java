@@ -53,6 +53,7 @@ public final class HostTools {
             Map.entry("env", "coreutils"),
             Map.entry("runuser", "util-linux"),
             Map.entry("setpriv", "util-linux"),
+            Map.entry("tinyproxy", "tinyproxy"),
             Map.entry("go", "golang-go"));
 
     private HostTools() {

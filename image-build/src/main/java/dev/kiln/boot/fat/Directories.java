@@ -1,5 +1,7 @@
 package dev.kiln.boot.fat;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.boot.io.Bytes;
 
 import java.nio.ByteBuffer;
@@ -34,8 +36,9 @@ final class Directories {
         boolean label = attributes == ATTR_VOLUME_ID;
         short date = label ? 0 : Fat32Writer.DATE;
         b.putShort((short) 0).putShort(date).putShort(date);
-        b.putShort((short) (cluster >>> 16));
+        b.putShort((short) (Fields.u32("FAT32 cluster number", cluster) >>> 16));
         b.putShort((short) 0).putShort(Fat32Writer.DATE);
-        b.putShort((short) cluster).putInt((int) size);
+        b.putShort((short) cluster).putInt(Fields.u32("FAT32 file size of " + new String(name.bytes(), java.nio.charset.StandardCharsets.US_ASCII).trim()
+                + " (FAT32 holds files under 4 GiB)", size));
     }
 }

@@ -31,10 +31,11 @@ public final class SparseSink implements ByteSink {
         this.base = base;
     }
 
-    /** Opens {@code file} for writing (truncating it); the caller closes the channel. */
+    /** Opens {@code file} new for writing (whatever was there, a symlink too, is removed, never written through). */
     public static FileChannel open(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+        dev.kiln.limits.AtomicFiles.removeExisting(file);
+        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Bytes written so far, relative to the base offset. */

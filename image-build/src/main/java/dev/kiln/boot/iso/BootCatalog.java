@@ -1,5 +1,7 @@
 package dev.kiln.boot.iso;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.boot.io.Bytes;
 
 import java.nio.ByteBuffer;
@@ -61,7 +63,7 @@ final class BootCatalog {
     private static byte[] entry(long lba, int sectors) {
         ByteBuffer b = Bytes.le(32);
         b.put((byte) 0x88).put((byte) 0).putShort((short) 0).put((byte) 0).put((byte) 0);
-        b.putShort((short) sectors).putInt((int) lba);
+        b.putShort((short) Fields.u16("El Torito boot image sector count", sectors)).putInt(Fields.u32("El Torito boot image address", lba));
         return b.array();
     }
 }

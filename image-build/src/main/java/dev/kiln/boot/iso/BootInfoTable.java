@@ -1,5 +1,7 @@
 package dev.kiln.boot.iso;
 
+import dev.kiln.limits.Fields;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -27,7 +29,7 @@ final class BootInfoTable {
             }
             sum += word;
         }
-        b.putInt(8, 16).putInt(12, (int) imageLba).putInt(16, out.length).putInt(20, sum);
+        b.putInt(8, 16).putInt(12, Fields.u32("El Torito boot image address", imageLba)).putInt(16, out.length).putInt(20, sum);
         for (int i = 24; i < 64; i++) {
             out[i] = 0;
         }

@@ -1,5 +1,7 @@
 package dev.kiln.boot.iso;
 
+import dev.kiln.limits.Fields;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -24,8 +26,8 @@ final class PathTable {
         for (IsoNode d : directories) {
             int len = d.identifier.length;
             b.put((byte) len).put((byte) 0);
-            b.putInt((int) d.lba);
-            b.putShort((short) (d.parent == null ? 1 : d.parent.number));
+            b.putInt(Fields.u32("ISO 9660 path table block address", d.lba));
+            b.putShort((short) Fields.u16("ISO 9660 path table parent number (at most 65535 directories)", d.parent == null ? 1 : d.parent.number));
             b.put(d.identifier);
             if (len % 2 == 1) {
                 b.put((byte) 0);

@@ -1,5 +1,7 @@
 package dev.kiln.boot.iso;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.boot.io.Bytes;
 
 import java.nio.ByteBuffer;
@@ -26,8 +28,8 @@ final class VolumeDescriptors {
         Both.put16(b, 1);
         Both.put16(b, IsoLayout.BLOCK);
         Both.put32(b, layout.pathTableSize);
-        b.putInt((int) layout.pathTableL).putInt(0);
-        b.order(ByteOrder.BIG_ENDIAN).putInt((int) layout.pathTableM).putInt(0).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(Fields.u32("ISO 9660 path table address", layout.pathTableL)).putInt(0);
+        b.order(ByteOrder.BIG_ENDIAN).putInt(Fields.u32("ISO 9660 path table address", layout.pathTableM)).putInt(0).order(ByteOrder.LITTLE_ENDIAN);
         IsoNode root = layout.root;
         b.put(DirectoryRecord.encode(new byte[] {0}, root.lba, root.size, true, new byte[0]));
         b.put(Bytes.ascii("", 128, ' '));
@@ -49,7 +51,7 @@ final class VolumeDescriptors {
         b.put((byte) 0).put(STANDARD_ID).put((byte) 1);
         b.put(Bytes.ascii("EL TORITO SPECIFICATION", 32, '\0'));
         b.position(0x47);
-        b.putInt((int) catalogLba);
+        b.putInt(Fields.u32("El Torito boot catalog address", catalogLba));
         return b.array();
     }
 

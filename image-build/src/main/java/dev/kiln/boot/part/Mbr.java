@@ -1,5 +1,7 @@
 package dev.kiln.boot.part;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.boot.io.Bytes;
 
 import java.nio.ByteBuffer;
@@ -24,7 +26,8 @@ public final class Mbr {
         b.putInt(diskSignature).putShort((short) 0);
         for (MbrPartition p : partitions) {
             b.put((byte) (p.active() ? 0x80 : 0)).put(chs(p.firstLba())).put((byte) p.type());
-            b.put(chs(p.firstLba() + p.sectors() - 1)).putInt((int) p.firstLba()).putInt((int) p.sectors());
+            b.put(chs(p.firstLba() + p.sectors() - 1)).putInt(Fields.u32("MBR partition start (LBA)", p.firstLba()))
+                    .putInt(Fields.u32("MBR partition size in sectors (an MBR partition is under 2 TiB)", p.sectors()));
         }
         b.put(510, (byte) 0x55).put(511, (byte) 0xAA);
         return b.array();
@@ -32,7 +35,8 @@ public final class Mbr {
 
     /** The protective MBR of a GPT disk (UEFI 2.10, 5.2.3), with boot code for BIOS firmware. */
     public static byte[] protective(byte[] code, int diskSignature, long diskSectors) {
-        return encode(code, diskSignature, List.of(new MbrPartition(false, MbrPartition.PROTECTIVE, 1, diskSectors - 1)));
+        return encode(code, diskSignature, List.of(new MbrPartition(false, MbrPartition.PROTECTIVE, 1,
+                Math.min(diskSectors - 1, Fields.U32_MAX))));
     }
 
     /** Cylinder/head/sector of an LBA on a 255-head, 63-sector geometry; beyond 1023 cylinders the maximum. */

@@ -1,5 +1,7 @@
 package dev.kiln.boot.uki;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.boot.io.ByteSink;
 import dev.kiln.boot.io.Bytes;
 import dev.kiln.boot.io.Content;
@@ -64,8 +66,9 @@ public final class UnifiedKernelImage implements Content {
         }
         this.size = raw;
         b.putShort(pe.coffOffset() + 2, (short) (pe.sectionCount() + sections.size()));
-        b.putInt(pe.optionalOffset() + 8, (int) (b.getInt(pe.optionalOffset() + 8) + initialized));
-        b.putInt(pe.optionalOffset() + 56, (int) vma);
+        b.putInt(pe.optionalOffset() + 8, Fields.u32("PE SizeOfInitializedData",
+                Integer.toUnsignedLong(b.getInt(pe.optionalOffset() + 8)) + initialized));
+        b.putInt(pe.optionalOffset() + 56, Fields.u32("PE SizeOfImage", vma));
         b.putInt(pe.optionalOffset() + 64, 0);
     }
 
@@ -73,7 +76,8 @@ public final class UnifiedKernelImage implements Content {
                                       long raw) {
         b.position(at);
         b.put(Bytes.ascii(name, 8, '\0'));
-        b.putInt((int) virtualSize).putInt((int) vma).putInt((int) rawSize).putInt((int) raw);
+        b.putInt(Fields.u32("PE section VirtualSize", virtualSize)).putInt(Fields.u32("PE section VirtualAddress", vma))
+                .putInt(Fields.u32("PE section SizeOfRawData", rawSize)).putInt(Fields.u32("PE section PointerToRawData", raw));
         b.putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).putInt(DATA_READ_ONLY);
     }
 

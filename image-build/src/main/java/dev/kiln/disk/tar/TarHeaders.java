@@ -88,6 +88,10 @@ public final class TarHeaders {
 
     /** Octal, NUL-terminated, when it fits in width-1 digits; else GNU base-256 (top bit of the first byte). */
     static void number(ByteBuffer h, int at, int width, long value) {
+        if (value < 0) {
+            throw new dev.kiln.limits.FieldOverflowException("tar number at offset " + at, value,
+                    "0.." + Long.MAX_VALUE);
+        }
         String octal = Long.toOctalString(value);
         if (octal.length() <= width - 1) {
             put(h, at, "0".repeat(width - 1 - octal.length()) + octal);

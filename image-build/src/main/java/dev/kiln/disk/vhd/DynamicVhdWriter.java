@@ -1,5 +1,7 @@
 package dev.kiln.disk.vhd;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.disk.BlockScanner;
 import dev.kiln.disk.Channels;
 import dev.kiln.api.DiskSource;
@@ -50,7 +52,7 @@ public final class DynamicVhdWriter {
             if (offset >= size) {
                 return;
             }
-            bat[(int) (offset / BLOCK)] = (int) (cursor[0] / 512);
+            bat[(int) (offset / BLOCK)] = Fields.u32("VHD block address in sectors (a VHD holds under 2 TiB)", cursor[0] / 512);
             Channels.writeFully(out, bitmap.clear(), cursor[0]);
             Channels.writeFully(out, data, cursor[0] + BITMAP);
             cursor[0] += BITMAP + BLOCK;
@@ -73,7 +75,7 @@ public final class DynamicVhdWriter {
     private static ByteBuffer header(int entries) {
         ByteBuffer h = ByteBuffer.allocate(1024);
         h.put("cxsparse".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        h.putLong(-1L).putLong(BAT_OFFSET).putInt(0x00010000).putInt(entries).putInt(BLOCK);
+        h.putLong(-1L).putLong(BAT_OFFSET).putInt(0x00010000).putInt(Fields.u32("VHD block table entries", entries)).putInt(BLOCK);
         h.putInt(36, VhdFooter.checksum(h, 0, 1024));
         return h.clear();
     }

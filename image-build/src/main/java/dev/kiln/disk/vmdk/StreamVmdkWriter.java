@@ -1,5 +1,7 @@
 package dev.kiln.disk.vmdk;
 
+import dev.kiln.limits.Fields;
+
 import dev.kiln.disk.BlockScanner;
 import dev.kiln.api.DiskSource;
 import dev.kiln.disk.SequentialOutput;
@@ -119,7 +121,7 @@ public final class StreamVmdkWriter {
         for (int i = 0; i < done.sectors().length; i++) {
             long grain = done.batch().offset(i) / VmdkHeader.GRAIN;
             int[] gt = tables.computeIfAbsent((int) (grain / VmdkHeader.GTES_PER_GT), k -> new int[VmdkHeader.GTES_PER_GT]);
-            gt[(int) (grain % VmdkHeader.GTES_PER_GT)] = (int) sector;
+            gt[(int) (grain % VmdkHeader.GTES_PER_GT)] = Fields.u32("VMDK grain address in sectors (a stream VMDK is under 2 TiB)", sector);
             sector += done.sectors()[i];
         }
         grainBytes += done.packed().remaining();

@@ -1,8 +1,7 @@
 package dev.kiln.gcp;
 
-import dev.kiln.spi.http.HttpAnswer;
-
-import java.time.Duration;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
 
 /**
  * objects.delete (cloud.google.com/storage/docs/json_api/v1/objects/delete): removes the uploaded
@@ -10,25 +9,18 @@ import java.time.Duration;
  */
 final class DeleteObject {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    private final StorageHttp http;
+    private final Storage storage;
     private final GcpCalls calls;
 
-    DeleteObject(StorageHttp http, GcpCalls calls) {
-        this.http = http;
+    DeleteObject(Storage storage, GcpCalls calls) {
+        this.storage = storage;
         this.calls = calls;
     }
 
     /** @return false if the object was already gone */
     boolean delete(String bucket, String object) throws InterruptedException {
-        return calls.find("delete gs://" + bucket + "/" + object, () -> {
-            HttpAnswer answer = http.send(http.request("DELETE", http.object(bucket, object), TIMEOUT));
-            if (answer.status() != 204 && answer.status() != 200) {
-                throw StorageHttp.error(answer);
-            }
-            return true;
-        }).orElse(false);
+        return calls.find("delete gs://" + bucket + "/" + object,
+                () -> storage.delete(BlobId.of(bucket, object)) ? Boolean.TRUE : null).orElse(false);
     }
 
     boolean delete(UploadedObject object) throws InterruptedException {

@@ -1,30 +1,26 @@
 package dev.kiln.gcp;
 
-import dev.kiln.spi.http.HttpAnswer;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
 
-import java.time.Duration;
 import java.util.Optional;
 
-/** objects.get (cloud.google.com/storage/docs/json_api/v1/objects/get): the object, or empty on 404. */
+/** objects.get (cloud.google.com/storage/docs/json_api/v1/objects/get): the object, or empty when there is none. */
 final class FindObject {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    private final StorageHttp http;
+    private final Storage storage;
     private final GcpCalls calls;
 
-    FindObject(StorageHttp http, GcpCalls calls) {
-        this.http = http;
+    FindObject(Storage storage, GcpCalls calls) {
+        this.storage = storage;
         this.calls = calls;
     }
 
     Optional<StoredObject> find(String bucket, String object) throws InterruptedException {
         return calls.find("look up gs://" + bucket + "/" + object, () -> {
-            HttpAnswer answer = http.send(http.request("GET", http.object(bucket, object), TIMEOUT));
-            if (answer.status() != 200) {
-                throw StorageHttp.error(answer);
-            }
-            return StoredObject.of(StorageHttp.json(answer));
+            Blob blob = storage.get(BlobId.of(bucket, object));
+            return blob == null ? null : StoredObject.of(blob);
         });
     }
 }

@@ -1,6 +1,11 @@
 package dev.kiln.gcp;
 
+import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.StorageRetryStrategy;
 import com.google.cloud.compute.v1.DisksClient;
 import com.google.cloud.compute.v1.DisksSettings;
 import com.google.cloud.compute.v1.GlobalOperationsClient;
@@ -14,6 +19,7 @@ import com.google.cloud.compute.v1.ZoneOperationsSettings;
 import dev.kiln.api.KilnException;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,19 +27,19 @@ import java.util.Optional;
 /**
  * The Google clients one command needs, made on first use and closed together. Every Compute
  * client has its SDK retries switched off ({@link GcpCalls} retries instead). Cloud Storage is
- * reached with kiln's own {@link StorageHttp}, which also resumes uploads ({@link ResumableUpload}).
+ * reached with google-cloud-storage over its JSON API; uploads are resumable with the library's
+ * own retries and CRC32C check ({@link UploadObject}), on connections {@link GcsConnections} opens.
  */
 final class GcpClients implements AutoCloseable {
 
     /** GCS chunks must be multiples of 256 KiB (cloud.google.com/storage/docs/performing-resumable-uploads). */
     static final int CHUNK_QUANTUM = 256 * 1024;
     /**
-     * 0: the whole file in one request, as Google recommends for files ("avoid breaking a transfer
-     * into smaller chunks", cloud.google.com/storage/docs/performing-resumable-uploads): each chunk
-     * boundary costs a round trip, and on a local endpoint 10 ms (bench/README.md, "GCP upload").
-     * A fault still resumes from what Google committed.
+     * The library holds one chunk in memory and resends it after a fault; each chunk boundary costs
+     * a round trip. 64 MiB keeps the round trips few (bench/README.md, "GCP upload") at a bounded cost.
      */
-    static final int DEFAULT_CHUNK_MIB = 0;
+    static final int DEFAULT_CHUNK_MIB = 64;
+    static final String GOOGLE_STORAGE = "https://storage.googleapis.com";
 
     private final GcpAccount account;
     private final Optional<String> endpoint;
@@ -45,11 +51,20 @@ final class GcpClients implements AutoCloseable {
     private InstancesClient instances;
     private ZoneOperationsClient zoneOperations;
     private DisksClient disks;
-    private StorageHttp storageHttp;
+    private Storage storage;
+    private GcsConnections connections;
+
+    /** Certificates to trust instead of the JVM's (tests with a self-signed stand-in); null: the JVM's. */
+    private java.security.KeyStore trust;
+
+    GcpClients trusting(java.security.KeyStore certificates) {
+        this.trust = certificates;
+        return this;
+    }
 
     GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, int chunkSize) {
-        if (chunkSize < 0 || chunkSize % CHUNK_QUANTUM != 0) {
-            throw KilnException.usage("--chunk-size must be 0 or a multiple of 256 KiB, not " + chunkSize);
+        if (chunkSize <= 0 || chunkSize % CHUNK_QUANTUM != 0) {
+            throw KilnException.usage("--chunk-size must be a multiple of 256 KiB, not " + chunkSize);
         }
         this.account = account;
         this.endpoint = endpoint;
@@ -57,7 +72,7 @@ final class GcpClients implements AutoCloseable {
         this.chunkSize = chunkSize;
     }
 
-    /** Bytes per upload request; 0 sends the rest of the file in one. */
+    /** Bytes per upload request. */
     int chunkSize() {
         return chunkSize;
     }
@@ -111,12 +126,44 @@ final class GcpClients implements AutoCloseable {
         return disks;
     }
 
-    synchronized StorageHttp storageHttp() {
-        if (storageHttp == null) {
-            storageHttp = new StorageHttp(account.credentials(), storageEndpoint.orElse(StorageHttp.GOOGLE));
-            open.add(storageHttp);
+    /**
+     * The Cloud Storage client: JSON API at the storage endpoint (Google's by default), the library's
+     * retries (exponential backoff for 408, 429, 5xx and dropped connections; a resumable upload asks
+     * what was committed and goes on from there), uploads in chunks of {@link #chunkSize}.
+     */
+    synchronized Storage storage() {
+        if (storage == null) {
+            String host = storageEndpoint.orElse(GOOGLE_STORAGE).replaceAll("/+$", "");
+            connections = new GcsConnections(URI.create(host));
+            NetHttpTransport.Builder builder = new NetHttpTransport.Builder().setConnectionFactory(connections);
+            if (trust != null) {
+                try {
+                    builder.trustCertificates(trust);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            NetHttpTransport transport = builder.build();
+            storage = StorageOptions.http()
+                    .setCredentials(account.credentials())
+                    .setProjectId(account.project())
+                    .setHost(host)
+                    .setTransportOptions(HttpTransportOptions.newBuilder().setHttpTransportFactory(() -> transport)
+                            .setConnectTimeout(20_000).setReadTimeout(60_000).build())
+                    // a resumable session's PUTs are safe to repeat (the library asks what was committed
+                    // first), and kiln's reads and deletes are too; the default strategy would not retry a
+                    // chunk after a 503 unless it judged the whole write idempotent
+                    .setStorageRetryStrategy(StorageRetryStrategy.getUniformStorageRetryStrategy())
+                    .build().getService();
+            open.add(storage);
         }
-        return storageHttp;
+        return storage;
+    }
+
+    /** The connections {@link #storage} uses (made with it). */
+    synchronized GcsConnections connections() {
+        storage();
+        return connections;
     }
 
     private <B extends com.google.api.gax.rpc.ClientSettings.Builder<?, ?>> B common(B b) {

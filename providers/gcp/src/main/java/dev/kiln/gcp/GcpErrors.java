@@ -52,8 +52,9 @@ final class GcpErrors {
         };
     }
 
+    /** Compute's clients carry no Retry-After; Cloud Storage's client honours it itself. */
     private static Optional<Duration> retryAfter(Throwable e, Clock clock) {
-        return e instanceof StorageHttp.Failure gcs ? Retry.retryAfter(gcs.retryAfter(), clock) : Optional.empty();
+        return Optional.empty();
     }
 
     /** The HTTP status behind an SDK failure, or 0 when the request never got an answer. */
@@ -61,19 +62,20 @@ final class GcpErrors {
         if (e instanceof ApiException api) {
             return api.getStatusCode().getCode().getHttpStatusCode();
         }
-        if (e instanceof StorageHttp.Failure gcs) {
-            return gcs.status();
+        if (e instanceof com.google.cloud.BaseServiceException gcs && gcs.getCode() > 0) {
+            return gcs.getCode();
         }
         return e.getCause() != null && e.getCause() != e ? status(e.getCause()) : 0;
     }
 
     /** Throttling and server-side trouble: worth another try after a pause. */
     static boolean retryable(Throwable e) {
-        if (e instanceof KilnException || e instanceof Unreadable || e instanceof NoToken) {
+        if (e instanceof KilnException || e instanceof Unreadable || e instanceof NoToken
+                || cause(e, GcsConnections.ForeignUrl.class) != null || cause(e, GcsConnections.Aborted.class) != null) {
             return false;
         }
         int code = status(e);
-        if (code == 0 && untrusted(e)) {
+        if (code == 0 && (untrusted(e) || proxyWantsCredentials(e))) {
             return false;
         }
         if (code == 0) {
@@ -97,9 +99,19 @@ final class GcpErrors {
             return KilnException.tried(action, "Google's answer could not be read (" + said + ")",
                     "check proxies between here and Google, then run the command again", e);
         }
+        Throwable foreign = cause(e, GcsConnections.ForeignUrl.class);
+        if (foreign != null) {
+            return KilnException.tried(action, "it was refused: " + foreign.getMessage(),
+                    "check proxies between here and Google; a server that redirects uploads elsewhere is not Cloud"
+                            + " Storage", e);
+        }
         if (e instanceof NoToken) {
             return KilnException.tried(action, "no access token could be had from the credentials (" + said + ")",
                     "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
+        }
+        if (code == 407 || code == 0 && proxyWantsCredentials(e)) {
+            return KilnException.tried(action, "the proxy asks for credentials (407)",
+                    "put them in the proxy URL, HTTPS_PROXY=http://USER:PASSWORD@PROXY:PORT", e);
         }
         if (code == 0 && untrusted(e)) {
             return KilnException.tried(action, "the server's TLS certificate is not trusted (" + said + ")",
@@ -123,6 +135,27 @@ final class GcpErrors {
             default -> KilnException.tried(action, "GCP answered " + code + ": " + said,
                     code >= 500 ? "this is on Google's side; run the command again later" : "", e);
         };
+    }
+
+    /** The first of {@code e} and its causes that is a {@code type}, or null. */
+    static Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** A CONNECT tunnel the proxy refused with 407 (the JDK reports it as an IOException, no status). */
+    private static boolean proxyWantsCredentials(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("Unable to tunnel through proxy") && m.contains(" 407")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A TLS handshake that failed on the certificate (unknown CA, wrong host name), anywhere in the causes. */

@@ -43,9 +43,9 @@ final class GcpFlags {
                 OptionSpec.string("storage-location", "LOCATION", "Region or multi-region the image is stored in,"
                         + " e.g. eu (default: GCE picks the one nearest the bucket)."),
                 OptionSpec.flag("keep-object", "Keep the uploaded tar.gz in the bucket after the import."),
-                OptionSpec.integer("chunk-size", "MIB", "Resumable upload request size in MiB (1-1024), or 0"
-                        + " for the whole file in one request, as Google recommends. Each chunk ends in a round trip;"
-                        + " after a fault kiln resumes from what Google committed either way.").defaultValue(String.valueOf(GcpClients.DEFAULT_CHUNK_MIB))));
+                OptionSpec.integer("chunk-size", "MIB", "Resumable upload request size in MiB (1-1024): each"
+                        + " chunk is held in memory and ends in a round trip; after a fault the upload resumes from"
+                        + " what Google committed.").defaultValue(String.valueOf(GcpClients.DEFAULT_CHUNK_MIB))));
         return List.copyOf(all);
     }
 

@@ -78,9 +78,8 @@ final class GcpProvider implements Provider {
 
     private static int chunkSize(Options options) {
         int mib = options.integer("chunk-size").orElse(GcpClients.DEFAULT_CHUNK_MIB);
-        if (mib < 0 || mib > 1024) {
-            throw KilnException.usage("--chunk-size must be between 0 (the whole file in one request)"
-                    + " and 1024 MiB, not " + mib);
+        if (mib < 1 || mib > 1024) {
+            throw KilnException.usage("--chunk-size must be between 1 and 1024 MiB, not " + mib);
         }
         return mib << 20;
     }

@@ -71,10 +71,10 @@ final class PushImage {
             throws InterruptedException {
         Path tarGz = file.get();
         events.phase("upload");
-        DeleteObject objects = new DeleteObject(clients.storageHttp(), cleanupCalls);
+        DeleteObject objects = new DeleteObject(clients.storage(), cleanupCalls);
         String uri = "gs://" + plan.bucket() + "/" + plan.object();
         Cleanup.Handle[] objectHandle = {null};
-        UploadedObject object = new UploadObject(clients.storageHttp(), clients.chunkSize(), calls, events)
+        UploadedObject object = new UploadObject(clients, calls, events)
                 .upload(tarGz, plan.bucket(), plan.object(), plan.contentDigest(), () -> objectHandle[0] = cleanup.add(
                         uri, "gcloud storage rm " + uri, () -> objects.delete(plan.bucket(), plan.object())));
         events.phase("create image");

@@ -99,6 +99,7 @@ final class FakeGcsServer implements AutoCloseable {
     private volatile int faultCommits;
     private volatile Fault fault;
     private volatile boolean corrupt;
+    private volatile String sessionBase;
     /** When set, every call but a GET is logged there and may be failed with 403 (the TCK's stand-in). */
     volatile Mutations mutations;
 
@@ -145,6 +146,11 @@ final class FakeGcsServer implements AutoCloseable {
         fault = what;
         faultCommits = commit;
         faultOnPut = nth;
+    }
+
+    /** Upload sessions' Location names {@code base} (another server) instead of this one. */
+    void sessionsAt(String base) {
+        sessionBase = base;
     }
 
     /** The next session stores its first byte flipped, as a broken proxy might. */
@@ -203,7 +209,7 @@ final class FakeGcsServer implements AutoCloseable {
         }
         String id = "ADPycdu" + ids.incrementAndGet();
         sessions.put(id, new Session(bucket, name, metadata));
-        x.getResponseHeaders().add("Location", endpoint() + "/upload/storage/v1/b/" + bucket
+        x.getResponseHeaders().add("Location", (sessionBase != null ? sessionBase : endpoint()) + "/upload/storage/v1/b/" + bucket
                 + "/o?uploadType=resumable&upload_id=" + id);
         x.getResponseHeaders().add("X-GUploader-UploadID", id);
         x.sendResponseHeaders(200, -1);
@@ -336,7 +342,7 @@ final class FakeGcsServer implements AutoCloseable {
         if (md5) {
             o.addProperty("md5Hash", Base64.getEncoder().encodeToString(s.md5.digest()));
         }
-        o.addProperty("crc32c", UploadFile.encode(s.crc.getValue()));
+        o.addProperty("crc32c", StoredObject.encode(s.crc.getValue()));
         o.addProperty("etag", "CKih16GjycICEAE=");
         o.addProperty("timeCreated", "2026-11-22T10:00:00.000Z");
         o.addProperty("updated", "2026-11-22T10:00:00.000Z");

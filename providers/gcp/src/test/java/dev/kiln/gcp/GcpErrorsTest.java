@@ -2,6 +2,7 @@ package dev.kiln.gcp;
 
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Retry;
+import com.google.cloud.storage.StorageException;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -70,18 +71,20 @@ class GcpErrorsTest {
     }
 
     @Test
-    void aThrottledStorageAnswerIsRetriedAfterTheRetryAfterItGave() {
-        Retry.Decision seconds = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(429, "slow down", "7"));
-        Retry.Decision date = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(503, "busy",
-                "Sun, 22 Nov 2026 10:00:30 GMT"));
-        Retry.Decision none = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(503, "busy", null));
-        Retry.Decision denied = GcpErrors.classifier(NOW).apply(new StorageHttp.Failure(403, "forbidden", "7"));
+    void storageClientFailuresAreRetriedOnlyWhenThrottledOrUnavailable() {
+        assertThat(GcpErrors.classifier(NOW).apply(new StorageException(429, "slow down")).retry()).isTrue();
+        assertThat(GcpErrors.classifier(NOW).apply(new StorageException(503, "busy")).retry()).isTrue();
+        assertThat(GcpErrors.classifier(NOW).apply(new StorageException(403, "forbidden")).retry()).isFalse();
+        assertThat(GcpErrors.tried("upload x", new StorageException(403, "forbidden")).getMessage())
+                .contains("403").contains("Storage Object Admin");
+    }
 
-        assertThat(seconds.retry()).isTrue();
-        assertThat(seconds.after()).contains(Duration.ofSeconds(7));
-        assertThat(date.after()).contains(Duration.ofSeconds(30));
-        assertThat(none.retry()).isTrue();
-        assertThat(none.after()).isEqualTo(Optional.empty());
-        assertThat(denied.retry()).isFalse();
+    @Test
+    void aUrlOnAnotherHostIsNeverRetriedAndSaysItWasRefused() {
+        RuntimeException e = new GcsConnections.ForeignUrl("Cloud Storage named a URL on another host");
+
+        assertThat(GcpErrors.classifier(NOW).apply(e).retry()).isFalse();
+        assertThat(GcpErrors.tried("upload x", new StorageException(0, "wrapped", e)).getMessage())
+                .contains("refused").contains("another host");
     }
 }

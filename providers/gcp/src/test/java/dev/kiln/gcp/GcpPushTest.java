@@ -149,13 +149,13 @@ class GcpPushTest {
         int committed = (1 << 20) + 300 * 1024;
         long size = Files.size(image);
         assertThat(gcp.gcs.requests).anyMatch(r -> r.endsWith(" bytes 0-1048575/*"))
-                .anyMatch(r -> r.endsWith(" bytes */" + size))
+                .anyMatch(r -> r.endsWith(" bytes */*"))
                 .anyMatch(r -> r.contains(" bytes " + committed + "-"));
         assertThat(gcp.gcs.objects).as("object deleted after the import").isEmpty();
     }
 
     @Test
-    void byDefaultTheWholeFileGoesInOneRequest() throws Exception {
+    void byDefaultAFileSmallerThanTheChunkGoesInOneRequest() throws Exception {
         noImages();
         importSucceeds();
         harness = gcp.harness().flag("bucket", "kiln-images");

@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * Entry points for bench/gcp-upload.sh (not a test): {@code serve} runs the resumable-upload fake
  * in counting mode, {@code convert} writes the gcp tar.gz of a raw disk, {@code upload} pushes a
- * file through kiln's upload path (its resumable client, CRC32C check) and prints the throughput.
+ * file through kiln's upload path (google-cloud-storage's resumable upload, CRC32C check) and prints the throughput.
  */
 public final class GcpUploadBench {
 
@@ -89,15 +89,15 @@ public final class GcpUploadBench {
         String object = "bench-" + System.nanoTime() + ".tar.gz";
         try (GcpClients clients = new GcpClients(account, Optional.of(endpoint), Optional.empty(),
                 chunkMib << 20)) {
-            clients.storageHttp();
+            clients.storage();
             for (int r = 1; r <= warmUps; r++) {
                 long t0 = System.nanoTime();
-                new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
+                new UploadObject(clients, remote, events)
                         .upload(file, "bench", object + r, "sha256:bench");
                 System.err.printf("warm-up %d: %.3f %.3f%n", r, (System.nanoTime() - t0) / 1e9, (puts[1] - puts[0]) / 1e9);
             }
             long start = System.nanoTime();
-            new UploadObject(clients.storageHttp(), clients.chunkSize(), remote, events)
+            new UploadObject(clients, remote, events)
                     .upload(file, "bench", object, "sha256:bench");
             double took = (System.nanoTime() - start) / 1e9;
             System.out.printf("%.3f %.3f %.1f%n", took, (puts[1] - puts[0]) / 1e9, size / 1e6 / took);

@@ -2,10 +2,13 @@ package dev.kiln.spi;
 
 import dev.kiln.api.Events;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -35,15 +38,30 @@ public final class Cleanup {
         void undoNow() throws Exception;
     }
 
+    /**
+     * How long an undo step may take. {@link #undo} runs the cheap steps first (newest first), then the slow
+     * ones, so a slow one (waiting for an import to finish before it can be deleted) cannot use up the budget
+     * the quick deletes need.
+     */
+    public enum Cost { CHEAP, SLOW }
+
+    /**
+     * The whole cleanup's time: it fits inside the 90 s the CLI's shutdown handler waits (cli Interrupts), so
+     * what could not be removed is reported with its command instead of being cut off silently.
+     */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(60);
+
     private final class Step implements Handle {
         private final String what;
         private final String manual;
         private final Undo undo;
+        private final Cost cost;
 
-        private Step(String what, String manual, Undo undo) {
+        private Step(String what, String manual, Cost cost, Undo undo) {
             this.what = what;
             this.manual = manual;
             this.undo = undo;
+            this.cost = cost;
         }
 
         @Override
@@ -97,7 +115,12 @@ public final class Cleanup {
 
     /** As {@link #add(String, Undo)}, with the command an operator would run if the undo fails. */
     public synchronized Handle add(String what, String manual, Undo undo) {
-        Step step = new Step(what, manual, undo);
+        return add(what, manual, Cost.CHEAP, undo);
+    }
+
+    /** As {@link #add(String, String, Undo)}; a {@link Cost#SLOW} step is undone after every cheap one. */
+    public synchronized Handle add(String what, String manual, Cost cost, Undo undo) {
+        Step step = new Step(what, manual, cost, undo);
         steps.push(step);
         return step;
     }
@@ -121,19 +144,39 @@ public final class Cleanup {
      * remove it with 'command')", or an empty string when nothing had been made.
      */
     public String undo() {
+        return undo(DEFAULT_BUDGET);
+    }
+
+    /**
+     * As {@link #undo()}, within {@code budget} in all: cheap steps first, then slow ones; a step still running
+     * when the budget ends is abandoned (its thread interrupted), and it and every step not reached are listed
+     * as not removed, each with its command.
+     */
+    public String undo(Duration budget) {
         Thread.interrupted();
+        long deadline = System.nanoTime() + budget.toNanos();
         List<String> removed = new ArrayList<>();
         List<String> left = new ArrayList<>();
         for (Step step = next(); step != null; step = next()) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                left.add(leftText(step, "not reached within the " + budget.toSeconds() + " s cleanup budget"));
+                continue;
+            }
+            Exception failure;
             try {
-                step.undo.run();
+                failure = runWithin(step, remaining);
+            } catch (InterruptedException e) {
+                failure = e;
+            }
+            if (failure == null) {
                 removed.add(step.what);
                 events.info("cleaned up: removed " + step.what);
-            } catch (Exception e) {
+            } else {
                 Thread.interrupted();
-                String why = reason.apply(e);
-                left.add(step.what + " (" + why + "; "
-                        + (step.manual == null ? "remove it by hand" : "remove it with '" + step.manual + "'") + ")");
+                String why = failure instanceof TimeoutException ? "still not done when the " + budget.toSeconds()
+                        + " s cleanup budget ran out" : reason.apply(failure);
+                left.add(leftText(step, why));
                 events.warn("could not remove " + step.what + ": " + why);
             }
         }
@@ -144,7 +187,48 @@ public final class Cleanup {
         return text;
     }
 
+    private static String leftText(Step step, String why) {
+        return step.what + " (" + why + "; "
+                + (step.manual == null ? "remove it by hand" : "remove it with '" + step.manual + "'") + ")";
+    }
+
+    /** Runs one undo on its own thread; null when it finished, its failure, or a TimeoutException. */
+    private static Exception runWithin(Step step, long nanos) throws InterruptedException {
+        Exception[] failure = new Exception[1];
+        boolean[] done = new boolean[1];
+        Thread t = new Thread(() -> {
+            try {
+                step.undo.run();
+            } catch (Exception e) {
+                failure[0] = e;
+            } catch (Throwable e) {
+                failure[0] = new Exception(e);
+            } finally {
+                synchronized (done) {
+                    done[0] = true;
+                }
+            }
+        }, "kiln-cleanup");
+        t.setDaemon(true);
+        t.start();
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+        synchronized (done) {
+            if (done[0]) {
+                return failure[0];
+            }
+        }
+        t.interrupt();
+        return new TimeoutException(step.what);
+    }
+
+    /** The next step: the newest cheap one, else the newest slow one. */
     private synchronized Step next() {
+        for (Step s : steps) {
+            if (s.cost == Cost.CHEAP) {
+                steps.remove(s);
+                return s;
+            }
+        }
         return steps.poll();
     }
 }

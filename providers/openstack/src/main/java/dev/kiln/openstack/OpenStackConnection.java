@@ -1,0 +1,64 @@
+package dev.kiln.openstack;
+
+import dev.kiln.api.Retry;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.ProviderContext;
+
+import java.util.Optional;
+
+/** Signed in to one cloud: the HTTP client carrying the token, the session and its catalog, the retry policy. */
+final class OpenStackConnection {
+
+    final CloudAuth auth;
+    final OpenStackHttp http;
+    final Keystone.Session session;
+    final Retry retry;
+
+    private OpenStackConnection(CloudAuth auth, OpenStackHttp http, Keystone.Session session, Retry retry) {
+        this.auth = auth;
+        this.http = http;
+        this.session = session;
+        this.retry = retry;
+    }
+
+    /** The settings of clouds.yaml or OS_*, with --region, --interface, --cacert and --insecure over them. */
+    static CloudAuth settings(ProviderContext context) {
+        Options o = context.options();
+        CloudAuth auth = CloudsYaml.system(context.env()).resolve(o.find(OpenStackFlags.CLOUD));
+        if (o.isSet(OpenStackFlags.REGION)) {
+            auth = auth.withRegion(o.require(OpenStackFlags.REGION));
+        }
+        if (o.isSet(OpenStackFlags.INTERFACE)) {
+            auth = auth.withInterface(o.require(OpenStackFlags.INTERFACE));
+        }
+        boolean insecure = auth.insecure() || o.flag(OpenStackFlags.INSECURE);
+        Optional<String> ca = o.isSet(OpenStackFlags.CACERT) ? o.path(OpenStackFlags.CACERT).map(Object::toString)
+                : auth.cacert();
+        return auth.withTls(ca, insecure);
+    }
+
+    static OpenStackConnection open(ProviderContext context) throws InterruptedException {
+        CloudAuth auth = settings(context);
+        context.events().debug("signing in: " + auth);
+        OpenStackHttp http = new OpenStackHttp(auth, context.cancel(), context.events());
+        Keystone.Session session = Keystone.signIn(http, auth);
+        http.token(session.token());
+        Retry retry = context.retry().classifier(OpenStackErrors.classifier(context.clock())).build();
+        return new OpenStackConnection(auth, http, session, retry);
+    }
+
+    /** For cleanup after a failure or Ctrl-C: its calls and retries go on when the command's token is tripped. */
+    OpenStackConnection detached(java.time.Clock clock) {
+        Retry calm = Retry.builder().clock(clock).attempts(4).deadline(java.time.Duration.ofMinutes(1))
+                .classifier(OpenStackErrors.classifier(clock)).build();
+        return new OpenStackConnection(auth, http.detached(), session, calm);
+    }
+
+    String endpoint(String type) {
+        return Keystone.endpoint(session, type, auth.endpointInterface(), auth.region());
+    }
+
+    String location() {
+        return auth.region().orElse("");
+    }
+}

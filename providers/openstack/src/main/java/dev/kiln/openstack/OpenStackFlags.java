@@ -1,0 +1,82 @@
+package dev.kiln.openstack;
+
+import dev.kiln.spi.OptionSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags that are OpenStack's own; the shared ones (--if-exists, --tag, --userdata, --disk ...) come typed. */
+final class OpenStackFlags {
+
+    static final String CLOUD = "os-cloud";
+    static final String REGION = "region";
+    static final String INTERFACE = "interface";
+    static final String INSECURE = "insecure";
+    static final String CACERT = "cacert";
+    static final String VISIBILITY = "visibility";
+    static final String OS_DISTRO = "os-distro";
+    static final String MIN_DISK = "min-disk";
+    static final String MIN_RAM = "min-ram";
+    static final String PROPERTY = "property";
+    static final String WAIT_ACTIVE = "image-timeout";
+
+    static final String FLAVOR = "flavor";
+    static final String NETWORK = "network";
+    static final String SECURITY_GROUP = "security-group";
+    static final String KEY_NAME = "key-name";
+    static final String CONFIG_DRIVE = "config-drive";
+    static final String BOOT_VOLUME = "boot-volume-size";
+    static final String FLOATING_IP = "floating-ip";
+    static final String SERVER_NAME = "server-name";
+    static final String CONSOLE_LOG = "console-log";
+
+    private OpenStackFlags() {
+    }
+
+    private static List<OptionSpec> connection() {
+        return List.of(
+                OptionSpec.string(CLOUD, "CLOUD", "The cloud of clouds.yaml to use (searched in ./, ~/.config/openstack/ "
+                        + "and /etc/openstack/, with secure.yaml merged); without it the OS_* variables are read")
+                        .env("OS_CLOUD"),
+                OptionSpec.string(REGION, "REGION", "The region whose endpoints are used from the catalog")
+                        .env("OS_REGION_NAME"),
+                OptionSpec.string(INTERFACE, "INTERFACE", "The catalog interface to use: public, internal or admin")
+                        .env("OS_INTERFACE"),
+                OptionSpec.flag(INSECURE, "Do not verify the TLS certificates of Keystone and the services: "
+                        + "anyone on the path can read the token (kiln says so loudly)"),
+                OptionSpec.path(CACERT, "FILE", "A PEM file of CA certificates to trust for Keystone and the services")
+                        .env("OS_CACERT"));
+    }
+
+    static List<OptionSpec> push() {
+        List<OptionSpec> all = new ArrayList<>(connection());
+        all.add(OptionSpec.string(VISIBILITY, "VISIBILITY",
+                "Glance visibility of the new image: private, shared, community or public (--public means public)")
+                .defaultValue("private"));
+        all.add(OptionSpec.string(OS_DISTRO, "DISTRO", "The os_distro property (e.g. linuxkit), for Nova's guest hints"));
+        all.add(OptionSpec.integer(MIN_DISK, "GB", "The image's min_disk in GB; default: its virtual size rounded up"));
+        all.add(OptionSpec.integer(MIN_RAM, "MB", "The image's min_ram in MB; default: none"));
+        all.add(OptionSpec.keyValues(PROPERTY, "KEY=VALUE", "An extra image property (repeatable), e.g. hw_disk_bus=scsi")
+                .asRepeatable());
+        all.add(OptionSpec.duration(WAIT_ACTIVE, "DURATION", "How long to wait for the image to become active after the "
+                + "upload").defaultValue("10m"));
+        return List.copyOf(all);
+    }
+
+    static List<OptionSpec> run() {
+        List<OptionSpec> all = new ArrayList<>(connection());
+        all.add(OptionSpec.string(FLAVOR, "FLAVOR", "The Nova flavor (name or id) of the server").env("OS_FLAVOR"));
+        all.add(OptionSpec.string(NETWORK, "NETWORK", "A network (name or id) to attach (repeatable)").asRepeatable());
+        all.add(OptionSpec.string(SECURITY_GROUP, "GROUP", "A security group for the server (repeatable)").asRepeatable());
+        all.add(OptionSpec.string(KEY_NAME, "KEYPAIR", "The Nova key pair to inject"));
+        all.add(OptionSpec.flag(CONFIG_DRIVE, "Give the server a config drive (label config-2) holding the user_data"));
+        all.add(OptionSpec.integer(BOOT_VOLUME, "GB", "Boot from a new volume of this size made from the image "
+                + "(deleted with the server)"));
+        all.add(OptionSpec.string(FLOATING_IP, "NETWORK", "Attach a new floating IP from this external network "
+                + "(released with the server)"));
+        all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: --name"));
+        all.add(OptionSpec.path(CONSOLE_LOG, "FILE", "Once the server is ACTIVE, save its console log "
+                + "(os-getConsoleOutput) to FILE"));
+        return List.copyOf(all);
+    }
+}

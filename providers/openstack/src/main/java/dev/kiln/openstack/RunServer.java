@@ -1,0 +1,249 @@
+package dev.kiln.openstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.DiskRequest;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.Lifecycle;
+import dev.kiln.spi.Cleanup;
+import dev.kiln.spi.Options;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.Resource;
+import dev.kiln.spi.RunRequest;
+import dev.kiln.spi.RunResult;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code run openstack}: Nova {@code POST /servers} with user_data (base64), a config drive, boot from volume and
+ * blank volumes ({@code block_device_mapping_v2}), then a bounded wait for ACTIVE (ERROR reports the server's
+ * fault), a floating IP from Neutron, and the console log. A failure or Ctrl-C removes what was made.
+ */
+final class RunServer {
+
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+            + "[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+
+    private final ProviderContext context;
+    private final RunRequest request;
+    private final Options options;
+    private final Cleanup cleanup;
+
+    RunServer(ProviderContext context, RunRequest request) {
+        this.context = context;
+        this.request = request;
+        this.options = context.options();
+        this.cleanup = new Cleanup(context.events(), OpenStackErrors::reason);
+    }
+
+    RunResult run() throws InterruptedException {
+        if (Files.isRegularFile(Path.of(request.image()))) {
+            throw KilnException.usage("run openstack takes a Glance image id or name; push the file first with "
+                    + "'kiln push openstack " + request.image() + "' and run the id it prints");
+        }
+        String flavorName = options.require(OpenStackFlags.FLAVOR);
+        OpenStackConnection cloud = OpenStackConnection.open(context);
+        String nova = cloud.endpoint("compute");
+        Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
+        OpenStackConnection calm = cloud.detached(context.clock());
+        try {
+            String image = imageId(glance);
+            String flavor = flavorId(cloud, nova, flavorName);
+            ObjectNode body = serverBody(cloud, image, flavor);
+            if (request.dryRun()) {
+                context.events().info("dry run: would create server " + request.name() + " from image " + image
+                        + " with flavor " + flavor);
+                return RunResult.builder("openstack", "(dry run)").location(cloud.location()).state("DRY_RUN").build();
+            }
+            JsonNode made = cloud.http.json("POST", nova + "/servers", body).body().path("server");
+            String id = made.path("id").asText();
+            cleanup.add("server " + id + " (" + request.name() + ")", "openstack server delete " + id,
+                    () -> calm.http.json("DELETE", nova + "/servers/" + id, null));
+            context.events().info("created server " + id + " (" + request.name() + ")");
+            RunResult.Builder result = RunResult.builder("openstack", id).location(cloud.location())
+                    .created(Resource.of("server", id, cloud.location()));
+            Lifecycle.Wait wait = request.lifecycle().waitOr(Lifecycle.Wait.RUNNING);
+            String state = "BUILD";
+            if (wait != Lifecycle.Wait.NONE) {
+                JsonNode server = waitActive(cloud, nova, id);
+                state = server.path("status").asText();
+                server.path("addresses").fields().forEachRemaining(net -> net.getValue().forEach(a ->
+                        result.address(a.path("OS-EXT-IPS:type").asText("fixed") + "_ipv"
+                                + a.path("version").asInt(4), a.path("addr").asText())));
+                Optional<String> floating = options.find(OpenStackFlags.FLOATING_IP);
+                if (floating.isPresent()) {
+                    String ip = floatingIp(cloud, calm, id, floating.get(), result);
+                    result.address("public_ipv4", ip);
+                }
+                Optional<Path> log = options.path(OpenStackFlags.CONSOLE_LOG);
+                if (log.isPresent()) {
+                    consoleLog(cloud, nova, id, log.get());
+                    result.consoleLog(log.get());
+                }
+            }
+            boolean removed = false;
+            if (request.lifecycle().rm()) {
+                cleanup.undo();
+                removed = true;
+            } else {
+                cleanup.clear();
+            }
+            return result.state(state).removed(removed).build();
+        } catch (RuntimeException e) {
+            KilnException k = OpenStackErrors.toKiln("run server " + request.name(), e);
+            String undone = request.lifecycle().keep() ? "" : cleanup.undo();
+            throw undone.isEmpty() ? k : new KilnException(k.getMessage() + "; " + undone, k);
+        } catch (InterruptedException e) {
+            String undone = request.lifecycle().keep() ? "" : cleanup.undo();
+            InterruptedException again = new InterruptedException("run openstack was cancelled"
+                    + (undone.isEmpty() ? "" : "; " + undone));
+            again.initCause(e);
+            throw again;
+        }
+    }
+
+    private String imageId(Glance glance) throws InterruptedException {
+        if (UUID.matcher(request.image()).matches()) {
+            return request.image();
+        }
+        return glance.list(java.util.Map.of("name", request.image(), "status", "active")).stream().findFirst()
+                .map(Glance.Image::id).orElseThrow(() -> KilnException.usage("No active Glance image named '"
+                        + request.image() + "'; push one with 'kiln push openstack'"));
+    }
+
+    private String flavorId(OpenStackConnection cloud, String nova, String name) throws InterruptedException {
+        JsonNode flavors = cloud.retry.call("list flavors", () -> cloud.http.json("GET", nova + "/flavors", null))
+                .body().path("flavors");
+        StringBuilder names = new StringBuilder();
+        for (JsonNode f : flavors) {
+            if (name.equals(f.path("id").asText()) || name.equals(f.path("name").asText())) {
+                return f.path("id").asText();
+            }
+            names.append(names.length() == 0 ? "" : ", ").append(f.path("name").asText());
+        }
+        throw KilnException.usage("No flavor '" + name + "' (--flavor); this cloud has " + names);
+    }
+
+    private ObjectNode serverBody(OpenStackConnection cloud, String image, String flavor) throws InterruptedException {
+        ObjectNode root = OpenStackHttp.JSON.createObjectNode();
+        ObjectNode s = root.putObject("server");
+        s.put("name", options.find(OpenStackFlags.SERVER_NAME).orElse(request.name()));
+        s.put("flavorRef", flavor);
+        Optional<Integer> bootVolume = options.integer(OpenStackFlags.BOOT_VOLUME);
+        ArrayNode bdm = OpenStackHttp.JSON.createArrayNode();
+        if (bootVolume.isPresent()) {
+            bdm.addObject().put("boot_index", 0).put("uuid", image).put("source_type", "image")
+                    .put("destination_type", "volume").put("volume_size", bootVolume.get())
+                    .put("delete_on_termination", true);
+        } else {
+            s.put("imageRef", image);
+        }
+        for (DiskRequest disk : request.disks()) {
+            ObjectNode d = bdm.addObject().put("boot_index", -1).put("source_type", "blank")
+                    .put("destination_type", "volume").put("delete_on_termination", true)
+                    .put("volume_size", disk.sizeGiB().orElseThrow());
+            disk.type().ifPresent(t -> d.put("volume_type", t));
+        }
+        if (!bdm.isEmpty()) {
+            s.set("block_device_mapping_v2", bdm);
+        }
+        if (!options.all(OpenStackFlags.NETWORK).isEmpty()) {
+            ArrayNode nets = s.putArray("networks");
+            for (String n : options.all(OpenStackFlags.NETWORK)) {
+                nets.addObject().put("uuid", networkId(cloud, n));
+            }
+        }
+        if (!options.all(OpenStackFlags.SECURITY_GROUP).isEmpty()) {
+            ArrayNode groups = s.putArray("security_groups");
+            options.all(OpenStackFlags.SECURITY_GROUP).forEach(g -> groups.addObject().put("name", g));
+        }
+        options.find(OpenStackFlags.KEY_NAME).ifPresent(k -> s.put("key_name", k));
+        request.userdata().ifPresent(u -> s.put("user_data", Base64.getEncoder().encodeToString(u.bytes())));
+        if (options.flag(OpenStackFlags.CONFIG_DRIVE)) {
+            s.put("config_drive", true);
+        }
+        if (!request.tags().isEmpty()) {
+            ObjectNode meta = s.putObject("metadata");
+            request.tags().forEach(meta::put);
+        }
+        return root;
+    }
+
+    private String networkId(OpenStackConnection cloud, String name) throws InterruptedException {
+        if (UUID.matcher(name).matches()) {
+            return name;
+        }
+        String neutron = cloud.endpoint("network");
+        JsonNode nets = cloud.retry.call("find network " + name, () -> cloud.http.json("GET", neutron
+                + "/v2.0/networks?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8), null)).body()
+                .path("networks");
+        if (nets.isEmpty()) {
+            throw KilnException.usage("No network named '" + name + "' (--network/--floating-ip)");
+        }
+        return nets.get(0).path("id").asText();
+    }
+
+    private JsonNode waitActive(OpenStackConnection cloud, String nova, String id) throws InterruptedException {
+        Duration timeout = request.lifecycle().timeoutOr(Duration.ofMinutes(10));
+        return context.poll(Duration.ofSeconds(3), timeout, "raise --timeout, or look with 'openstack server show "
+                + id + "'").until("server " + id + " to become ACTIVE", () -> {
+            JsonNode server = cloud.retry.call("GET server " + id, () -> cloud.http.json("GET", nova + "/servers/"
+                    + id, null)).body().path("server");
+            String status = server.path("status").asText();
+            if (status.equals("ACTIVE")) {
+                return Optional.of(server);
+            }
+            if (status.equals("ERROR")) {
+                JsonNode fault = server.path("fault");
+                throw KilnException.tried("start server " + id, "Nova set it ERROR: "
+                        + fault.path("message").asText("no fault given") + (fault.has("code") ? " (code "
+                        + fault.path("code").asText() + ")" : ""), "check the flavor, image and quotas");
+            }
+            return Optional.empty();
+        });
+    }
+
+    private String floatingIp(OpenStackConnection cloud, OpenStackConnection calm, String server, String network,
+                              RunResult.Builder result) throws InterruptedException {
+        String neutron = cloud.endpoint("network");
+        String external = networkId(cloud, network);
+        JsonNode ports = cloud.retry.call("find the server's port", () -> cloud.http.json("GET", neutron
+                + "/v2.0/ports?device_id=" + server, null)).body().path("ports");
+        if (ports.isEmpty()) {
+            throw KilnException.tried("attach a floating IP to server " + server, "it has no port", "pass --network");
+        }
+        ObjectNode body = OpenStackHttp.JSON.createObjectNode();
+        body.putObject("floatingip").put("floating_network_id", external)
+                .put("port_id", ports.get(0).path("id").asText());
+        JsonNode fip = cloud.http.json("POST", neutron + "/v2.0/floatingips", body).body().path("floatingip");
+        String fipId = fip.path("id").asText();
+        cleanup.add("floating IP " + fip.path("floating_ip_address").asText() + " (" + fipId + ")",
+                "openstack floating ip delete " + fipId,
+                () -> calm.http.json("DELETE", neutron + "/v2.0/floatingips/" + fipId, null));
+        result.created(Resource.of("floating ip", fipId, cloud.location()));
+        return fip.path("floating_ip_address").asText();
+    }
+
+    private void consoleLog(OpenStackConnection cloud, String nova, String id, Path file) throws InterruptedException {
+        ObjectNode body = OpenStackHttp.JSON.createObjectNode();
+        body.putObject("os-getConsoleOutput").put("length", 10000);
+        String output = cloud.http.json("POST", nova + "/servers/" + id + "/action", body).body().path("output")
+                .asText("");
+        try {
+            Files.writeString(file, output);
+        } catch (IOException e) {
+            throw KilnException.tried("save the console log to " + file, String.valueOf(e.getMessage()),
+                    "check the folder is writable", e);
+        }
+        context.events().info("console log of " + id + " saved to " + file);
+    }
+}

@@ -1,0 +1,321 @@
+package dev.kiln.openstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.Events;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.KilnException;
+import dev.kiln.api.PublishPolicy;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
+import dev.kiln.testkit.ProviderHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** push openstack against a real Keystone and Glance ({@link KeystoneGlance}), through the recording proxy. */
+class OpenStackPushTest {
+
+    @TempDir
+    Path tmp;
+
+    private KeystoneGlance rig;
+
+    @BeforeEach
+    void rig() throws Exception {
+        rig = KeystoneGlance.shared();
+        rig.proxy.reset();
+    }
+
+    private ProviderHarness harness(Map<String, String> env) {
+        ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), tmp);
+        env.forEach(h::env);
+        return h;
+    }
+
+    private static PushResult push(ProviderHarness h, PushRequest request) throws Exception {
+        try (Provider p = new OpenStackProviderFactory().create(h.pushContext())) {
+            return p.push(request);
+        }
+    }
+
+    private static String digest() {
+        return "blocks-sha256:" + UUID.randomUUID().toString().replace("-", "").repeat(2);
+    }
+
+    /** A sparse raw disk and its qcow2, written by kiln's own conversions. */
+    private Path qcow2(ProviderHarness h, String name) throws Exception {
+        Path raw = ProviderHarness.sampleDisk(tmp, name, 24L << 20);
+        Path out = tmp.resolve(name + ".qcow2");
+        try (DiskSource disk = h.pushContext().conversions().open(raw)) {
+            h.pushContext().conversions().write(disk, ImageFormat.QCOW2, out, name, Events.none());
+        }
+        return out;
+    }
+
+    private static String hash(String algorithm, Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance(algorithm);
+        md.update(Files.readAllBytes(file));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test
+    void qcow2GoesUpAsStoredBytesWithPropertiesAndMatchingChecksums() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("os-distro", "linuxkit").flag("property", "hw_disk_bus=scsi")
+                .flag("min-ram", "256");
+        Path image = qcow2(h, "os-props");
+        String digest = digest();
+        PushRequest request = new PushRequest(Artifact.single(ImageFormat.QCOW2_EFI, image), "os-props",
+                Architecture.AMD64, Set.of(BootMode.UEFI), digest, new PublishPolicy(PublishPolicy.IfExists.SKIP, false, List.of(), Optional.empty(),
+                Map.of("team", "os")),
+                false);
+
+        PushResult result = push(h, request);
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        String id = result.images().get(0).imageId();
+        assertThat(result.images().get(0).location()).isEqualTo("RegionOne");
+        assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+        JsonNode glance = rig.image(id);
+        assertThat(glance.path("status").asText()).isEqualTo("active");
+        assertThat(glance.path("checksum").asText()).isEqualTo(hash("MD5", image));
+        assertThat(glance.path("os_hash_algo").asText()).isEqualTo("sha512");
+        assertThat(glance.path("os_hash_value").asText()).isEqualTo(hash("SHA-512", image));
+        assertThat(glance.path("disk_format").asText()).isEqualTo("qcow2");
+        assertThat(glance.path("container_format").asText()).isEqualTo("bare");
+        assertThat(glance.path("visibility").asText()).isEqualTo("private");
+        assertThat(glance.path("min_disk").asInt()).isEqualTo(1);
+        assertThat(glance.path("min_ram").asInt()).isEqualTo(256);
+        assertThat(glance.path("architecture").asText()).isEqualTo("x86_64");
+        assertThat(glance.path("hw_firmware_type").asText()).isEqualTo("uefi");
+        assertThat(glance.path("hw_machine_type").asText()).isEqualTo("q35");
+        assertThat(glance.path("os_distro").asText()).isEqualTo("linuxkit");
+        assertThat(glance.path("hw_disk_bus").asText()).isEqualTo("scsi");
+        assertThat(glance.path("kiln_digest").asText()).isEqualTo(digest);
+        assertThat(glance.path("tags").toString()).contains("team=os");
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/file");
+        assertThat(rig.proxy.uploaded.get()).isGreaterThanOrEqualTo(Files.size(image));
+    }
+
+    @Test
+    void aRawDiskIsSentAsQcow2HoldingTheSameContent() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv());
+        Path raw = ProviderHarness.sampleDisk(tmp, "os-raw", 40L << 20);
+        PushRequest request = new PushRequest(Artifact.single(ImageFormat.RAW_BIOS, raw), "os-raw", Architecture.ARM64,
+                Set.of(BootMode.UEFI, BootMode.BIOS), digest(), PublishPolicy.DEFAULT, false);
+
+        String id = push(h, request).images().get(0).imageId();
+
+        JsonNode glance = rig.image(id);
+        assertThat(glance.path("disk_format").asText()).isEqualTo("qcow2");
+        assertThat(glance.path("architecture").asText()).isEqualTo("aarch64");
+        assertThat(glance.path("hw_firmware_type").asText()).as("arm64 boots UEFI").isEqualTo("uefi");
+        assertThat(glance.path("size").asLong()).as("only the data went up").isLessThan(Files.size(raw) / 4);
+        Path stored = rig.storedFile(id);
+        assertThat(new String(Files.readAllBytes(stored), 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("QFI\u00fb");
+        try (DiskSource a = h.pushContext().conversions().open(stored);
+             DiskSource b = h.pushContext().conversions().open(raw)) {
+            assertThat(a.size()).isEqualTo(b.size());
+            for (long off : new long[]{0, b.size() / 2}) {
+                ByteBuffer x = ByteBuffer.allocate(4096);
+                ByteBuffer y = ByteBuffer.allocate(4096);
+                a.read(off, x);
+                b.read(off, y);
+                assertThat(x.array()).as("block at %d", off).isEqualTo(y.array());
+            }
+        }
+    }
+
+    @Test
+    void anApplicationCredentialSignsIn() throws Exception {
+        Map<String, String> env = new java.util.LinkedHashMap<>(rig.passwordEnv());
+        env.remove("OS_USERNAME");
+        env.remove("OS_PASSWORD");
+        env.remove("OS_PROJECT_NAME");
+        env.put("OS_AUTH_TYPE", "v3applicationcredential");
+        env.put("OS_APPLICATION_CREDENTIAL_ID", rig.appCredentialId);
+        env.put("OS_APPLICATION_CREDENTIAL_SECRET", rig.appCredentialSecret);
+        ProviderHarness h = harness(env);
+
+        PushResult result = push(h, PushRequest.of(qcow2(h, "os-appcred"), ImageFormat.QCOW2_BIOS, "os-appcred",
+                digest()));
+
+        assertThat(rig.image(result.images().get(0).imageId()).path("owner").asText()).isEqualTo(rig.projectId);
+        assertThat(h.events().text()).doesNotContain(rig.appCredentialSecret);
+    }
+
+    @Test
+    void aTokenSignsIn() throws Exception {
+        Map<String, String> env = new java.util.LinkedHashMap<>(rig.passwordEnv());
+        env.remove("OS_USERNAME");
+        env.remove("OS_PASSWORD");
+        env.put("OS_AUTH_TYPE", "v3token");
+        env.put("OS_TOKEN", rig.userToken());
+        ProviderHarness h = harness(env);
+
+        PushResult result = push(h, PushRequest.of(qcow2(h, "os-token"), ImageFormat.QCOW2_BIOS, "os-token", digest()));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+    }
+
+    @Test
+    void aWrongPasswordNamesWhereTheCredentialsCameFrom() throws Exception {
+        Map<String, String> env = new java.util.LinkedHashMap<>(rig.passwordEnv());
+        env.put("OS_PASSWORD", "wrong-password-123");
+        ProviderHarness h = harness(env);
+        Set<String> before = rig.images();
+
+        assertThatThrownBy(() -> push(h, PushRequest.of(qcow2(h, "os-wrong"), ImageFormat.QCOW2_BIOS, "os-wrong",
+                digest()))).isInstanceOf(KilnException.class).hasMessageContaining("HTTP 401")
+                .hasMessageContaining("OS_*").hasMessageNotContaining("wrong-password-123");
+        assertThat(rig.images()).isEqualTo(before);
+    }
+
+    @Test
+    void cloudsYamlWithSecureYamlMergedSignsIn() throws Exception {
+        Path home = tmp.resolve("home");
+        Path dir = Files.createDirectories(home.resolve(".config/openstack"));
+        Files.writeString(dir.resolve("clouds.yaml"), """
+                clouds:
+                  lab:
+                    auth:
+                      auth_url: %s
+                      username: %s
+                      project_name: admin
+                      user_domain_name: Default
+                      project_domain_name: Default
+                    region_name: RegionOne
+                    interface: public
+                  other:
+                    auth:
+                      auth_url: http://127.0.0.1:1/v3
+                """.formatted(rig.keystone(), KeystoneGlance.USER));
+        Files.writeString(dir.resolve("secure.yaml"), """
+                clouds:
+                  lab:
+                    auth:
+                      password: %s
+                """.formatted(KeystoneGlance.PASSWORD));
+        ProviderHarness h = harness(Map.of("HOME", home.toString(), "OS_CLOUD", "lab"));
+
+        PushResult result = push(h, PushRequest.of(qcow2(h, "os-clouds"), ImageFormat.QCOW2_BIOS, "os-clouds",
+                digest()));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(h.events().text()).contains("secure.yaml").doesNotContain(KeystoneGlance.PASSWORD);
+    }
+
+    @Test
+    void theInternalInterfaceReachesGlanceDirectlyAndAnUnknownRegionIsRefused() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("interface", "internal");
+        PushResult result = push(h, PushRequest.of(qcow2(h, "os-internal"), ImageFormat.QCOW2_BIOS, "os-internal",
+                digest()));
+        assertThat(rig.image(result.images().get(0).imageId()).path("status").asText()).isEqualTo("active");
+        assertThat(rig.proxy.mutations()).as("the public endpoint (the proxy) was not used").isEmpty();
+
+        ProviderHarness elsewhere = harness(rig.passwordEnv()).flag("region", "Nowhere");
+        assertThatThrownBy(() -> push(elsewhere, PushRequest.of(qcow2(elsewhere, "os-nowhere"),
+                ImageFormat.QCOW2_BIOS, "os-nowhere", digest()))).isInstanceOf(KilnException.class)
+                .hasMessageContaining("region Nowhere").hasMessageContaining("public@RegionOne");
+    }
+
+    @Test
+    void ifExistsSkipFindsTheDigestAndReplaceDeletesTheOldImageAfter() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv());
+        Path image = qcow2(h, "os-again");
+        String digest = digest();
+        PushResult first = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-again", digest));
+        rig.proxy.reset();
+
+        PushResult skipped = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-again", digest));
+        assertThat(skipped.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+        assertThat(skipped.images()).isEqualTo(first.images());
+        assertThat(rig.proxy.mutations()).isEmpty();
+
+        PushResult replaced = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-again", digest())
+                .withPolicy(PublishPolicy.DEFAULT.withIfExists(PublishPolicy.IfExists.REPLACE)));
+        assertThat(replaced.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/file",
+                "DELETE /v2/images/{id}");
+        assertThat(rig.imagesNamed("os-again")).containsOnlyKeys(replaced.images().get(0).imageId());
+
+        assertThatThrownBy(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-again", digest())
+                .withPolicy(PublishPolicy.DEFAULT.withIfExists(PublishPolicy.IfExists.FAIL))))
+                .isInstanceOf(KilnException.class).hasMessageContaining(replaced.images().get(0).imageId());
+    }
+
+    @Test
+    void aChecksumMismatchDeletesTheImageAndFails() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv());
+        Path image = qcow2(h, "os-flip");
+        Set<String> before = rig.images();
+        rig.proxy.flipOneByteOfNextUpload();
+
+        Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-flip",
+                digest())));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("os_hash_value")
+                .hasMessageContaining("removed Glance image");
+        assertThat(rig.images()).isEqualTo(before);
+    }
+
+    @Test
+    void a503MidUploadLeavesNothingBehind() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv());
+        Path image = qcow2(h, "os-503");
+        Set<String> before = rig.images();
+        rig.proxy.breakNextUploadHalfway();
+
+        Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-503",
+                digest())));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("removed Glance image");
+        assertThat(rig.images()).isEqualTo(before);
+    }
+
+    @Test
+    void ctrlCDuringTheUploadDeletesTheQueuedImage() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv());
+        Path image = qcow2(h, "os-cancel");
+        Set<String> before = rig.images();
+        rig.proxy.onMutation(2, h.cancel()::cancel);
+
+        Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-cancel",
+                digest())));
+
+        assertThat(failure).isInstanceOf(InterruptedException.class).hasMessageContaining("removed Glance image");
+        assertThat(rig.images()).isEqualTo(before);
+    }
+
+    @Test
+    void aDryRunLooksButMakesNothing() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv());
+        Path raw = ProviderHarness.sampleDisk(tmp, "os-dry", 8L << 20);
+
+        PushResult result = push(h, PushRequest.of(raw, ImageFormat.RAW_EFI, "os-dry", digest()).withDryRun(true));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.DRY_RUN);
+        assertThat(rig.proxy.mutations()).isEmpty();
+        assertThat(Files.list(tmp).filter(p -> p.toString().endsWith(".qcow2")).toList()).as("no conversion").isEmpty();
+    }
+}

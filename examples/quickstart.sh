@@ -57,5 +57,7 @@ cp examples/hello/init "$work/init/init"
 
 echo "quickstart: building examples/hello.yml"
 ./kiln build examples/hello.yml --dir "$out" -f raw-efi
+echo "quickstart: the example's images are in $KILN_CACHE; build it again with:"
+echo "  KILN_CACHE=$KILN_CACHE ./kiln build examples/hello.yml -f raw-efi"
 echo "quickstart: booting $out/hello-efi.img in qemu (Ctrl-C stops it)"
 ./kiln run qemu "$out/hello-efi.img" --userdata "hello from $(hostname)"

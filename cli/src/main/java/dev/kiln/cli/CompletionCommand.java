@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "completion", mixinStandardHelpOptions = true,
         header = "Print a shell completion script.",
-        description = {"  source <(kiln completion bash)", "  kiln completion zsh > \"${fpath[1]}/_kiln\"", ""})
+        description = {"  source <(kiln completion bash)", "  kiln completion zsh > \"$${fpath[1]}/_kiln\"", ""})
 final class CompletionCommand implements Runnable {
 
     enum Shell { bash, zsh }

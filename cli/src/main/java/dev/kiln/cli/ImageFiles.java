@@ -66,8 +66,15 @@ final class ImageFiles {
                 "Cannot tell the format of " + fileName + " from its name; " + factory.name() + " takes files named "
                         + "like kiln build names them: " + String.join(", ", factory.accepts().stream()
                         .flatMap(f -> known(f).stream()).map(f -> f.fileNames("NAME").get(0)).sorted().toList())));
-        return request(Artifact.single(ImageFormat.of(format.id()), path), name == null ? baseName(fileName) : name,
-                arch, dryRun, events);
+        ImageFormat given = ImageFormat.of(format.id());
+        if (!factory.accepts().contains(given)) {
+            // checked here, before any credential or network call, and the same in a dry run
+            throw KilnException.usage(fileName + " is " + format.id() + ", which " + factory.name() + " does not take; it takes "
+                    + String.join(", ", factory.accepts().stream().map(ImageFormat::id).sorted().toList())
+                    + " (build one with 'kiln build -f " + factory.accepts().stream().map(ImageFormat::id).sorted()
+                    .findFirst().orElse("") + " FILE.yml')");
+        }
+        return request(Artifact.single(given, path), name == null ? baseName(fileName) : name, arch, dryRun, events);
     }
 
     /** The build record IMAGE names: the record itself, NAME.kiln.json, the one record in a folder, or a member's. */

@@ -18,14 +18,14 @@ import java.util.function.Supplier;
         header = "Build minimal, immutable Linux machine images and push and run them on clouds.",
         description = {
                 "kiln reads LinuxKit-style YAML, builds images without Docker, publishes",
-                "them to AWS, GCP, Azure, OpenStack, vCenter and Packet, and boots them",
-                "locally in qemu.",
+                "them on clouds and boots them locally in qemu. 'kiln providers' lists the",
+                "providers installed here; each adds 'kiln push NAME' and 'kiln run NAME'.",
                 "",
                 "  kiln build hello.yml -f raw-efi,gcp       build two outputs",
                 "  kiln run qemu hello-efi.img              boot one here",
                 "  kiln push gcp hello.img.tar.gz --bucket b publish it",
                 ""},
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.",
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error (nothing ran), 130 interrupted.",
                 "Run 'kiln COMMAND --help' for a command's options."},
         sortOptions = false,
         usageHelpAutoWidth = true)
@@ -72,10 +72,13 @@ public final class KilnCommand implements Runnable {
         this.providers = providers;
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "Missing command; try 'kiln --help'");
+        // the tree's own CommandLine, so the message goes to this session's stderr
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command; try 'kiln --help'");
     }
 
     Session session() {
@@ -115,7 +118,11 @@ public final class KilnCommand implements Runnable {
     }
 
     boolean stacktrace() {
-        return stacktrace || verbose;
+        return stacktrace;
+    }
+
+    boolean verbose() {
+        return verbose;
     }
 
     static final class VersionText implements IVersionProvider {

@@ -11,7 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
 /**
- * Failures become one readable message on stderr. Stack traces only with --stacktrace or -v;
+ * Failures become one readable message on stderr. Stack traces only with --stacktrace (or -v for a bug);
  * unexpected exceptions say so and ask for a report.
  */
 final class OperatorErrors implements IExecutionExceptionHandler {
@@ -30,16 +30,28 @@ final class OperatorErrors implements IExecutionExceptionHandler {
         Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         boolean interrupted = session.interrupts().signalled() || cause instanceof InterruptedException;
         err.println("kiln: " + (interrupted ? "interrupted. " : "") + message(cause));
-        if (root.stacktrace()) {
+        boolean bug = !(cause instanceof KilnException) && !interrupted;
+        // an operator error (a name conflict, missing credentials) is its message; a trace is for
+        // --stacktrace, or for a bug when -v asked for details
+        if (root.stacktrace() || (bug && root.verbose())) {
             ex.printStackTrace(err);
-        } else if (!(cause instanceof KilnException) && !interrupted) {
+        } else if (bug) {
             err.println("(run again with --stacktrace to see where; this looks like a bug in kiln, please report it)");
         }
         err.flush();
-        if (interrupted) {
-            return Kiln.INTERRUPTED;
+        int code = interrupted ? Kiln.INTERRUPTED
+                : cause instanceof KilnException k && k.isUsage() ? Kiln.USAGE : Kiln.FAILURE;
+        root.results().failure(command(cmd), (interrupted ? "interrupted. " : "") + message(cause), code);
+        return code;
+    }
+
+    /** The command word a result document names: build, push, run, cache, ... */
+    static String command(CommandLine cmd) {
+        CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
+        while (spec.parent() != null && spec.parent().parent() != null) {
+            spec = spec.parent();
         }
-        return cause instanceof KilnException k && k.isUsage() ? Kiln.USAGE : Kiln.FAILURE;
+        return spec.parent() == null ? "kiln" : spec.name();
     }
 
     static String message(Throwable t) {

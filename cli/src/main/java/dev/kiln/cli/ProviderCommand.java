@@ -71,7 +71,7 @@ final class ProviderCommand implements Callable<Integer> {
                 .footer("", "Values come from the flag, else the first env var set, else the default.");
         spec.mixinStandardHelpOptions(true);
         spec.addPositional(PositionalParamSpec.builder()
-                .paramLabel("IMAGE").arity("1").type(String.class)
+                .paramLabel("IMAGE").arity("1").required(true).type(String.class)
                 .description(verb == Verb.PUSH
                         ? "Image file to publish; accepted: " + accepted()
                         : "Image to start: an image id or name, or a local file where the provider boots files.")

@@ -75,9 +75,11 @@ final class Results {
             case CREATED -> "published";
             case EXISTED -> "already published (same content digest)";
             case REPLACED -> "published, replacing the previous image";
-            case DRY_RUN -> "would be published (dry run)";
+            case DRY_RUN -> "would be published on " + result.provider() + " (dry run)";
         };
-        emit(doc, result.name() + " " + verb + ": " + result.artifactId() + System.lineSeparator());
+        // a dry run has no image id yet: no dangling ": "
+        emit(doc, result.name() + " " + verb + (result.artifactId().isEmpty() ? "" : ": " + result.artifactId())
+                + System.lineSeparator());
     }
 
     void run(RunResult result) {
@@ -101,6 +103,29 @@ final class Results {
         Map<String, Object> doc = header(command);
         doc.putAll(body);
         emit(doc, text);
+    }
+
+    /**
+     * The document of a command that failed: with --output json it is the one document on stdout
+     * (the message is on stderr as well), and --result-file gets it too, so a pipeline always has
+     * one document to parse. Text output prints nothing more on stdout.
+     */
+    void failure(String command, String message, int exitCode) {
+        Map<String, Object> doc = header(command);
+        doc.put("outcome", "failed");
+        doc.put("error", ordered("message", message, "exit_code", exitCode,
+                "kind", exitCode == Kiln.USAGE ? "usage" : exitCode == Kiln.INTERRUPTED ? "interrupted" : "failure"));
+        if (resultFile != null) {
+            try {
+                Files.writeString(resultFile, json(doc) + System.lineSeparator());
+            } catch (IOException e) {
+                session.err().println("kiln: could not write the result to " + resultFile + ": " + e.getMessage());
+            }
+        }
+        if (output == KilnCommand.OutputKind.json) {
+            session.out().println(json(doc));
+            session.out().flush();
+        }
     }
 
     private static Map<String, Object> header(String command) {

@@ -98,6 +98,7 @@ public final class Builder {
             throw KilnException.tried("build " + name, "this kiln has no image store to read images from",
                     "use --dry-run to check the configuration, or a kiln build that includes the image cache");
         }
+        createOutputDir(request.dir());
         Path base = workBase != null ? workBase : request.dir().toAbsolutePath();
         BuildFolders.Held held = createTemp(base);
         Path tmp = held.dir();
@@ -233,6 +234,17 @@ public final class Builder {
         String base = last.getFileName().toString();
         int dot = base.lastIndexOf('.');
         return dot > 0 ? base.substring(0, dot) : base;
+    }
+
+    /** The output folder is made before anything is written, the same way whatever the formats. */
+    private static void createOutputDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw KilnException.tried("create the output folder " + dir, e instanceof java.nio.file.FileAlreadyExistsException
+                    ? "a file of that name is in the way" : String.valueOf(e.getMessage()),
+                    "pass --dir a folder you can write to").asUsage();
+        }
     }
 
     private static BuildFolders.Held createTemp(Path base) {

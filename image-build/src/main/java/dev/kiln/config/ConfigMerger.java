@@ -65,11 +65,11 @@ public final class ConfigMerger {
         for (VolumeSpec v : config.volumes()) {
             if (!VOLUME_NAME.matcher(v.name()).matches() || !volumes.add(v.name())) {
                 throw KilnException.tried("read the configuration", "volume name '" + v.name()
-                        + "' is invalid or used twice", "use unique names of a-z, 0-9, '_' and '-'");
+                        + "' is invalid or used twice", "use unique names of a-z, 0-9, '_' and '-'").asUsage();
             }
             if (v.format() != null && !v.format().equals("filesystem") && !v.format().equals("oci")) {
                 throw KilnException.tried("read the configuration", "volume '" + v.name() + "' has format '"
-                        + v.format() + "'", "use 'filesystem' (the default) or 'oci'");
+                        + v.format() + "'", "use 'filesystem' (the default) or 'oci'").asUsage();
             }
         }
         for (FileSpec f : config.files()) {

@@ -57,7 +57,7 @@ public final class YamlDocument {
             throw ConfigErrors.at(at, "", "invalid YAML: " + problem, "");
         } catch (YamlEngineException e) {
             throw KilnException.tried("read the configuration " + name, "it is not valid YAML: " + e.getMessage(),
-                    "fix the YAML and run the build again");
+                    "fix the YAML and run the build again").asUsage();
         }
     }
 

@@ -87,6 +87,10 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 tags.put("files", String.join(",", request.artifact().roles()));
                 tags.put("if-exists", request.policy().ifExists().id());
                 String region = o.require("region");
+                if (request.dryRun()) {
+                    // as a cloud does: a dry run registers nothing, so it has no image id
+                    return PushResult.builder("fakecloud", request).outcome(PushResult.Outcome.DRY_RUN).tags(tags).build();
+                }
                 return PushResult.builder("fakecloud", request)
                         .outcome(request.dryRun() ? PushResult.Outcome.DRY_RUN : PushResult.Outcome.CREATED)
                         .image(region, "img-" + request.contentDigest().substring(7, 15))

@@ -39,6 +39,13 @@ public class KilnException extends RuntimeException {
         return new KilnException(message, null, true);
     }
 
+    /** The same message, as a usage error: input the user must fix, found before anything ran (exit 2). */
+    public KilnException asUsage() {
+        KilnException usage = new KilnException(getMessage(), getCause(), true);
+        usage.setStackTrace(getStackTrace());
+        return usage;
+    }
+
     public boolean isUsage() {
         return usage;
     }

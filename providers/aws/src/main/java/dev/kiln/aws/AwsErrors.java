@@ -83,6 +83,15 @@ final class AwsErrors {
         return false;
     }
 
+    /**
+     * True when what was to be removed is already gone: not found, or, for an AMI deregistered a moment ago
+     * (by this push's earlier attempt, or by someone else), {@code InvalidAMIID.Unavailable}, which EC2 answers
+     * while the image is still listed as deregistered.
+     */
+    static boolean gone(Throwable e) {
+        return notFound(e) || e instanceof AwsServiceException s && code(s).equals("InvalidAMIID.Unavailable");
+    }
+
     static boolean interrupted(Throwable e) {
         return e instanceof AbortedException || hasCause(e, InterruptedException.class)
                 || Thread.currentThread().isInterrupted();

@@ -77,7 +77,7 @@ final class AwsPush {
         return switch (published.outcome()) {
             case EXISTED -> reuse(request, published.image().orElseThrow(), sharing);
             case DRY_RUN -> {
-                events.info("dry run: would upload " + request.image() + " by " + settings.method() + " and register "
+                events.info("dry run: would upload " + request.image() + " by " + settings.method().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " and register "
                         + request.name() + published.retired().map(o -> ", replacing " + o.imageId()).orElse(""));
                 yield result(request, PushResult.Outcome.DRY_RUN);
             }
@@ -233,10 +233,16 @@ final class AwsPush {
     private PushResult reuse(PushRequest request, OwnImage found, LaunchPermissions sharing)
             throws InterruptedException {
         events.info(found.imageId() + " already holds " + request.contentDigest() + "; nothing uploaded");
+        if (!found.name().equals(request.name())) {
+            // a found image is reported as it is: its own name and tags, never the ones asked for
+            events.warn(found.imageId() + " holds this content under the name " + found.name() + ", not "
+                    + request.name() + "; it is reported as it is (pass --if-exists replace to publish it as "
+                    + request.name() + ")");
+        }
         placements.image(aws.region(), found.imageId());
         found.snapshotIds().forEach(s -> placements.resource("snapshot", s, aws.region()));
         if (request.dryRun()) {
-            return result(request, PushResult.Outcome.EXISTED);
+            return existed(request, found);
         }
         Cleanup cleanup = new Cleanup(events, AwsErrors::rootMessage);
         try {
@@ -246,7 +252,14 @@ final class AwsPush {
         } catch (InterruptedException | RuntimeException e) {
             throw AwsErrors.failed("copy and share " + found.imageId(), e, cleanup);
         }
-        return result(request, PushResult.Outcome.EXISTED);
+        return existed(request, found);
+    }
+
+    /** The image found by its content digest, as it is: its name and its tags. */
+    private PushResult existed(PushRequest request, OwnImage found) {
+        return PushResult.builder("aws", request).name(found.name()).outcome(PushResult.Outcome.EXISTED)
+                .images(placements.images()).tags(found.tags().isEmpty() ? settings.tags() : found.tags())
+                .resources(placements.resources()).build();
     }
 
     /** Replace also retires images of other names that held this content, as before; best effort. */

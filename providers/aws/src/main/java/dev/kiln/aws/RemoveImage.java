@@ -3,7 +3,10 @@ package dev.kiln.aws;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
-/** EC2 {@code DeregisterImage}, then {@code DeleteSnapshot} for each of its snapshots. */
+/**
+ * EC2 {@code DeregisterImage}, then {@code DeleteSnapshot} for each of its snapshots. An image that is
+ * already gone counts as deregistered, so its snapshots are still deleted.
+ */
 final class RemoveImage {
 
     private final Ec2Client ec2;
@@ -16,7 +19,7 @@ final class RemoveImage {
         try {
             ec2.deregisterImage(b -> b.imageId(imageId));
         } catch (AwsServiceException e) {
-            if (!AwsErrors.notFound(e)) {
+            if (!AwsErrors.gone(e)) {
                 throw e;
             }
         }

@@ -119,4 +119,65 @@ class AwsReplaceTest {
         assertThat(world.resources()).isEqualTo(before);
         assertThat(world.images("hello")).containsValue(OLD);
     }
+
+    /** AWS answers InvalidAMIID.Unavailable for an AMI already deregistered: that is gone, and its snapshots still go. */
+    @Test
+    void anImageAlreadyDeregisteredCountsAsGoneAndItsSnapshotsAreStillDeleted() throws Exception {
+        push(OLD, policy(IfExists.SKIP, "the old one"), 0, 3);
+        Ec2World.Img old = world.images.values().iterator().next();
+        try (software.amazon.awssdk.services.ec2.Ec2Client ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder()
+                .endpointOverride(java.net.URI.create(world.url()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDTEST", "secret")))
+                .build()) {
+            OwnImage image = OwnImage.of(ec2.describeImages(b -> b.imageIds(old.id())).images().get(0));
+            ec2.deregisterImage(b -> b.imageId(old.id()));
+
+            new RemoveImage(ec2).remove(image);
+        }
+
+        assertThat(world.mutations()).containsSubsequence("DeregisterImage", "DeregisterImage", "DeleteSnapshot");
+        assertThat(world.snapshots).doesNotContainKey(old.snapshot());
+        assertThat(world.resources()).isEmpty();
+    }
+
+    /** Dedupe is by content: the image found under another name is reported as it is, its name and tags. */
+    @Test
+    void aRePushUnderAnotherNameReportsTheFoundImageWithItsOwnNameAndTags() throws Exception {
+        push(OLD, policy(IfExists.SKIP, "the old one"), 0, 3);
+        Ec2World.Img old = world.images.values().iterator().next();
+        Path disk = TestImages.disk(tmp, "again", 4L << 20, 0, 3);
+        PushRequest renamed = new PushRequest(dev.kiln.api.Artifact.single(ImageFormat.AWS, disk), "hello-s3",
+                Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), OLD, policy(IfExists.SKIP, "renamed"), false);
+
+        PushResult result;
+        try (Provider p = new AwsProviderFactory().create(harness.pushContext())) {
+            result = p.push(renamed);
+        }
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+        assertThat(result.images()).extracting(PushResult.Placement::imageId).containsExactly(old.id());
+        assertThat(result.name()).isEqualTo("hello");
+        assertThat(result.tags()).isEqualTo(old.tags()).containsEntry("kiln:name", "hello");
+        assertThat(harness.events().text()).contains("under the name hello, not hello-s3");
+        assertThat(world.images("hello-s3")).isEmpty();
+    }
+
+    @Test
+    void aDryRunChangesNothingAndNamesTheMethodAsTheFlagSpellsIt() throws Exception {
+        Path disk = TestImages.disk(tmp, "dry", 4L << 20, 0, 3);
+        PushRequest request = AwsPushTest.request(disk, ImageFormat.AWS, Architecture.AMD64,
+                Set.of(BootMode.BIOS, BootMode.UEFI), policy(IfExists.SKIP, "dry")).withContentDigest(NEW).withDryRun(true);
+
+        PushResult result;
+        try (Provider p = new AwsProviderFactory().create(harness.pushContext())) {
+            result = p.push(request);
+        }
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.DRY_RUN);
+        assertThat(world.mutations()).isEmpty();
+        assertThat(harness.events().text()).contains(" by ebs-direct and register hello").doesNotContain("EBS_DIRECT");
+    }
 }

@@ -68,6 +68,8 @@ final class Ec2World implements ResponseDefinitionTransformerV2, AutoCloseable {
     final WireMockServer server;
     final Map<String, Snap> snapshots = new LinkedHashMap<>();
     final Map<String, Img> images = new LinkedHashMap<>();
+    /** Images deregistered here: EC2 answers InvalidAMIID.Unavailable for them, not NotFound. */
+    final java.util.Set<String> deregistered = new java.util.HashSet<>();
     final List<String> mutations = new ArrayList<>();
     private int counter;
     private int failAt;
@@ -198,7 +200,10 @@ final class Ec2World implements ResponseDefinitionTransformerV2, AutoCloseable {
                     ? ok(action, "<imageId>" + f.get("ImageId") + "</imageId><launchPermission/>")
                     : ec2Error(400, "InvalidAMIID.NotFound", "The image id '" + f.get("ImageId") + "' does not exist");
             case "RegisterImage" -> register(f);
-            case "DeregisterImage" -> images.remove(f.get("ImageId")) != null ? ok(action, "<return>true</return>")
+            case "DeregisterImage" -> images.remove(f.get("ImageId")) != null && deregistered.add(f.get("ImageId"))
+                    ? ok(action, "<return>true</return>")
+                    : deregistered.contains(f.get("ImageId"))
+                    ? ec2Error(400, "InvalidAMIID.Unavailable", "The image ID '" + f.get("ImageId") + "' is no longer available")
                     : ec2Error(400, "InvalidAMIID.NotFound", "The image id '" + f.get("ImageId") + "' does not exist");
             case "DeleteSnapshot" -> deleteSnapshot(f.get("SnapshotId"));
             case "CreateTags", "ModifyImageAttribute", "ModifySnapshotAttribute" -> ok(action, "<return>true</return>");

@@ -12,11 +12,15 @@ import java.util.List;
  * a pvpanic device with {@code -action panic=exit-failure}, so a guest kernel panic ends the run
  * with exit status 1 instead of a reboot loop (where the guest has the pvpanic driver);
  * the boot device is named with {@code bootindex} rather than drive indexes, the seed CD is an
- * extra CD drive (so it works while booting from an ISO too), and the serial console is a stdio
+ * extra CD drive on its own AHCI port (so it works while booting from an ISO too), and the serial console is a stdio
  * chardev that qemu also copies into the console log, or a file when detached. File names in
  * {@code -drive} have their commas doubled, as qemu's option syntax wants.
  */
 final class QemuCommandLine {
+
+    /** The AHCI port of a boot CD, and the one of the seed CD, so both fit at once. */
+    static final String BOOT_CD_BUS = "ide.0";
+    static final String SEED_BUS = "ide.1";
 
     private QemuCommandLine() {
     }
@@ -34,7 +38,7 @@ final class QemuCommandLine {
             QemuVm.Drive d = vm.disks().get(i);
             disk(args, "disk" + i, d.file(), d.format(), false);
         }
-        vm.seed().ifPresent(seed -> cdrom(args, "seed", seed, false));
+        vm.seed().ifPresent(seed -> cdrom(args, "seed", seed, SEED_BUS, false));
         network(args, vm);
         console(args, vm);
         add(args, "-pidfile", vm.pidFile().toString());
@@ -51,7 +55,7 @@ final class QemuCommandLine {
         switch (boot.kind()) {
             case KERNEL_INITRD -> add(args, "-kernel", boot.file().toString(),
                     "-initrd", boot.initrd().orElseThrow().toString(), "-append", boot.cmdline().orElseThrow());
-            case ISO -> cdrom(args, "cd0", boot.file(), true);
+            case ISO -> cdrom(args, "cd0", boot.file(), BOOT_CD_BUS, true);
             default -> disk(args, "boot", boot.file(), boot.kind().qemuFormat(), true);
         }
     }
@@ -61,9 +65,13 @@ final class QemuCommandLine {
                 "-device", "virtio-blk-pci,drive=" + id + (boots ? ",bootindex=0" : ""));
     }
 
-    private static void cdrom(List<String> args, String id, Path file, boolean boots) {
+    /**
+     * q35's AHCI controller has six ports, each a bus of one unit: a CD without a bus lands on ide.0 and a
+     * second one fails ("Can't create IDE unit 1, bus supports only 1 units"), so each CD names its port.
+     */
+    private static void cdrom(List<String> args, String id, Path file, String bus, boolean boots) {
         add(args, "-drive", "file=" + escape(file) + ",format=raw,if=none,id=" + id + ",media=cdrom,readonly=on",
-                "-device", "ide-cd,drive=" + id + (boots ? ",bootindex=0" : ""));
+                "-device", "ide-cd,drive=" + id + ",bus=" + bus + (boots ? ",bootindex=0" : ""));
     }
 
     private static void network(List<String> args, QemuVm vm) {

@@ -165,30 +165,50 @@ class QemuBootIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"iso", "qcow2", "vpc", "vmdk"})
-    void bootsAnIsohybridImageWithBiosAsCdOrAsDisk(String format) throws Exception {
+    void bootsAnIsohybridImageWithBiosAsCdOrAsDiskWithUserdata(String format) throws Exception {
         String marker = "bios-" + format + "-" + UUID.randomUUID();
-        Path guest = new TestGuest().script("echo " + marker).writeTo(tmp, "guest");
+        String token = "token-" + UUID.randomUUID();
+        Path guest = readsCidata(marker).writeTo(tmp, "guest");
         Path iso = TestDisks.isohybrid(guest, tmp.resolve("hybrid.iso"));
         Path image = format.equals("iso") ? iso : TestDisks.convert(iso, format, tmp.resolve("hybrid." + format));
         ProviderHarness harness = harness();
 
-        RunResult result = run(harness, image.toString());
+        // an ISO boots from a CD, so the seed is a second CD: q35 must take both
+        RunResult result = run(harness, image.toString(),
+                r -> userdata(token).apply(lifecycle(null, false, TIMEOUT).apply(r)));
 
-        assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker);
+        assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker).contains("USERDATA " + token);
         assertThat(harness.events().text()).contains("firmware SeaBIOS (BIOS): the image has BIOS boot code");
-        record(harness, format + " isohybrid, SeaBIOS");
+        record(harness, format + " isohybrid with a cidata CD, SeaBIOS");
+    }
+
+    /**
+     * A guest that prints the marker, then finds the cidata CD by its ISO9660 volume label (not by its
+     * place: booted from an ISO, the first CD is the boot CD) and prints its user-data.
+     */
+    private static TestGuest readsCidata(String marker) {
+        return new TestGuest().modules("ahci", "sr_mod", "isofs")
+                .script("echo " + marker + "\n"
+                        + "for i in $(seq 1 100); do for d in /dev/sr*; do\n"
+                        + "  [ \"$(dd if=$d bs=1 skip=32808 count=6 2>/dev/null | tr a-z A-Z)\" = CIDATA ] && seed=$d\n"
+                        + "done; [ -n \"$seed\" ] && break; sleep 0.1; done\n"
+                        + "echo \"SEED $seed\"\n"
+                        + "mount -t iso9660 -o ro \"$seed\" /mnt\n"
+                        + "echo \"USERDATA $(cat /mnt/user-data)\"");
     }
 
     @Test
-    void bootsARawGptDiskWithOnlyAnEspWithUefi() throws Exception {
+    void bootsARawGptDiskWithOnlyAnEspWithUefiWithUserdata() throws Exception {
         String marker = "esp-" + UUID.randomUUID();
-        Path guest = new TestGuest().script("echo " + marker).writeTo(tmp, "guest");
+        String token = "token-" + UUID.randomUUID();
+        Path guest = readsCidata(marker).writeTo(tmp, "guest");
         Path disk = TestDisks.espDisk(guest, tmp.resolve("esp.img"));
         ProviderHarness harness = harness();
 
-        RunResult result = run(harness, disk.toString());
+        RunResult result = run(harness, disk.toString(),
+                r -> userdata(token).apply(lifecycle(null, false, TIMEOUT).apply(r)));
 
-        assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker);
+        assertThat(Files.readString(result.consoleLog().orElseThrow())).contains(marker).contains("USERDATA " + token);
         assertThat(harness.events().text()).contains("firmware OVMF (UEFI): the image can only boot with UEFI");
         record(harness, "raw GPT+ESP (systemd-boot), OVMF");
     }

@@ -72,7 +72,7 @@ class QemuCommandLineTest {
                 .contains("-drive file=/s/disk.img,format=qcow2,if=none,id=disk0 -device virtio-blk-pci,drive=disk0 ")
                 .contains("-drive file=/d/data.vhd,format=vpc,if=none,id=disk1 -device virtio-blk-pci,drive=disk1 ")
                 .contains("-drive file=/s/seed.iso,format=raw,if=none,id=seed,media=cdrom,readonly=on "
-                        + "-device ide-cd,drive=seed ");
+                        + "-device ide-cd,drive=seed,bus=ide.1 ");
         assertThat(argv.indexOf("file=/i/hello.qcow2,format=qcow2,if=none,id=boot"))
                 .isLessThan(argv.indexOf("file=/s/disk.img,format=qcow2,if=none,id=disk0"));
     }
@@ -85,7 +85,7 @@ class QemuCommandLineTest {
         String line = joined(vm(iso, Firmware.bios(), List.of(), Optional.empty(), Optional.empty(), false));
 
         assertThat(line).contains("-drive file=/i/hello.iso,format=raw,if=none,id=cd0,media=cdrom,readonly=on "
-                + "-device ide-cd,drive=cd0,bootindex=0");
+                + "-device ide-cd,drive=cd0,bus=ide.0,bootindex=0");
     }
 
     @Test

@@ -17,6 +17,10 @@ public final class ProviderArchitecture {
     public static void check(String rootPackage) {
         JavaClasses provider = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(rootPackage);
+        if (provider.isEmpty()) {
+            // a provider that exists only among test classes (a test's fake cloud): its package is all it is
+            provider = new ClassFileImporter().importPackages(rootPackage);
+        }
         noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.kiln.build..", "dev.kiln.boot..",
                 "dev.kiln.config..", "dev.kiln.core..", "dev.kiln.disk..", "dev.kiln.oci..", "dev.kiln.rootfs..",
                 "dev.kiln.cli..", "dev.kiln.testkit..", "picocli..").check(provider);

@@ -56,12 +56,13 @@ public final class Kiln {
         if (named != null && DISK_COMMANDS.contains(named)) {
             preloadDiskNatives();
         }
+        boolean versionOnly = named == null && words.isEmpty() && versionAsked(args);
         COMMANDS.forEach((name, command) -> {
-            if (named == null || named.equals(name)) {
+            if (!versionOnly && (named == null || named.equals(name))) {
                 cli.addSubcommand(name, command.get());
             }
         });
-        if (named == null || named.equals("push") || named.equals("run")) {
+        if (!versionOnly && (named == null || named.equals("push") || named.equals("run"))) {
             addProviders(cli, session, root.providers(), words.size() > 1 ? words.get(1) : null);
         }
         cli.setOut(session.out());
@@ -71,6 +72,12 @@ public final class Kiln {
         cli.setExecutionExceptionHandler(new OperatorErrors(session));
         cli.setExitCodeExceptionMapper(t -> t instanceof KilnException k && k.isUsage() ? USAGE : FAILURE);
         return cli;
+    }
+
+    /** {@code kiln --version} (or {@code -V}) alone needs no command and no provider modelled. */
+    private static boolean versionAsked(String[] args) {
+        List<String> all = List.of(args);
+        return (all.contains("--version") || all.contains("-V")) && !all.contains("--help") && !all.contains("-h");
     }
 
     /** Loads the disk natives on the second core while picocli models the command on this one. */

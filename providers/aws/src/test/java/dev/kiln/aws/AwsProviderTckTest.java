@@ -36,7 +36,12 @@ class AwsProviderTckTest extends ProviderTck {
     }
 
     /** The stand-in: one {@link Ec2World} for every service, static example keys, fast polls. */
-    record World(Ec2World world) implements StandIn {
+    record World(Ec2World world) implements StateStandIn {
+
+        @Override
+        public ProviderTck.CloudState state() {
+            return world;
+        }
 
         @Override
         public ProviderHarness harness(Path workDir) {
@@ -47,31 +52,6 @@ class AwsProviderTckTest extends ProviderTck {
                     .env("AWS_CONFIG_FILE", workDir.resolve("no-config").toString())
                     .env("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials").toString())
                     .flag("endpoint-url", world.url()).flag("poll-interval", "10ms").flag("workers", "2");
-        }
-
-        @Override
-        public List<String> mutations() {
-            return world.mutations();
-        }
-
-        @Override
-        public Set<String> resources() {
-            return world.resources();
-        }
-
-        @Override
-        public Map<String, String> images(String name) {
-            return world.images(name);
-        }
-
-        @Override
-        public void failMutation(int n) {
-            world.failMutation(n);
-        }
-
-        @Override
-        public void onMutation(int n, Runnable action) {
-            world.onMutation(n, action);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.kiln.aws;
 
+import dev.kiln.testkit.ProviderTck;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -33,7 +35,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * and deregistered (their snapshots stay, as in EC2). Every mutating call is logged, and one can be made to fail
  * or to run an action first. What the {@link AwsProviderTckTest} and the replace tests look at.
  */
-final class Ec2World implements ResponseDefinitionTransformerV2, AutoCloseable {
+final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransformerV2, AutoCloseable {
 
     static final String NAME = "ec2-world";
     private static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -88,11 +90,13 @@ final class Ec2World implements ResponseDefinitionTransformerV2, AutoCloseable {
     }
 
     /** The {@code n}-th mutating call from now on fails with a 400 that is not retried. */
-    synchronized void failMutation(int n) {
+    @Override
+    public synchronized void failMutation(int n) {
         failAt = n;
     }
 
-    synchronized void onMutation(int n, Runnable then) {
+    @Override
+    public synchronized void onMutation(int n, Runnable then) {
         actAt = n;
         action = then;
     }
@@ -102,21 +106,24 @@ final class Ec2World implements ResponseDefinitionTransformerV2, AutoCloseable {
         failRegister = snapshot;
     }
 
-    synchronized Map<String, String> images(String name) {
+    @Override
+    public synchronized Map<String, String> images(String name) {
         Map<String, String> out = new TreeMap<>();
         images.values().stream().filter(i -> name.equals(i.name()))
                 .forEach(i -> out.put(i.id(), i.tags().getOrDefault(Tags.DIGEST, "")));
         return out;
     }
 
-    synchronized Set<String> resources() {
+    @Override
+    public synchronized Set<String> resources() {
         Set<String> out = new TreeSet<>();
         snapshots.keySet().forEach(s -> out.add("snapshot " + s));
         images.keySet().forEach(i -> out.add("image " + i));
         return out;
     }
 
-    synchronized List<String> mutations() {
+    @Override
+    public synchronized List<String> mutations() {
         return List.copyOf(mutations);
     }
 

@@ -1,5 +1,7 @@
 package dev.kiln.azure;
 
+import dev.kiln.testkit.ProviderTck;
+
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  * with access granted can be neither deleted nor made into an image (409), and it counts every mutating call so a
  * test can fail or interrupt any of them.
  */
-final class ArmWorld implements AutoCloseable {
+final class ArmWorld implements ProviderTck.CloudState, AutoCloseable {
 
     private static final Pattern DISK = Pattern.compile(".*/resourceGroups/[^/]+/providers/Microsoft.Compute/disks/([^/]+)(/beginGetAccess|/endGetAccess)?");
     private static final Pattern IMAGE = Pattern.compile(".*/resourceGroups/[^/]+/providers/Microsoft.Compute/images(?:/([^/]+))?");
@@ -74,11 +76,13 @@ final class ArmWorld implements AutoCloseable {
         return "https://127.0.0.1:" + server.getAddress().getPort() + "/";
     }
 
-    synchronized List<String> mutations() {
+    @Override
+    public synchronized List<String> mutations() {
         return List.copyOf(mutations);
     }
 
-    synchronized Set<String> resources() {
+    @Override
+    public synchronized Set<String> resources() {
         Set<String> all = new TreeSet<>();
         disks.keySet().forEach(d -> all.add("disk/" + d));
         images.keySet().forEach(i -> all.add("image/" + i));
@@ -86,7 +90,8 @@ final class ArmWorld implements AutoCloseable {
     }
 
     /** Images tagged kiln:name = {@code name}: id to kiln:digest. */
-    synchronized Map<String, String> images(String name) {
+    @Override
+    public synchronized Map<String, String> images(String name) {
         Map<String, String> out = new LinkedHashMap<>();
         images.forEach((n, tags) -> {
             if (name.equals(tags.get("kiln:name"))) {
@@ -100,11 +105,13 @@ final class ArmWorld implements AutoCloseable {
         return Set.copyOf(sasSignatures);
     }
 
-    synchronized void failMutation(int n) {
+    @Override
+    public synchronized void failMutation(int n) {
         failAt = mutations.size() + n;
     }
 
-    synchronized void onMutation(int n, Runnable hook) {
+    @Override
+    public synchronized void onMutation(int n, Runnable hook) {
         actAt = mutations.size() + n;
         action = hook;
     }

@@ -61,7 +61,12 @@ class AzureProviderTckTest extends ProviderTck {
                 Set.of(BootMode.BIOS, BootMode.UEFI), digest, PublishPolicy.DEFAULT, false);
     }
 
-    record World(ArmWorld world, Path ca) implements StandIn {
+    record World(ArmWorld world, Path ca) implements StateStandIn {
+
+        @Override
+        public ProviderTck.CloudState state() {
+            return world;
+        }
 
         @Override
         public ProviderHarness harness(Path workDir) {
@@ -72,31 +77,6 @@ class AzureProviderTckTest extends ProviderTck {
                     .flag("arm-endpoint", world.url()).flag("authority-host", world.url())
                     .flag("ca-cert", ca.toString()).flag("managed-image", "true").flag("poll-interval", "10ms")
                     .flag("workers", "2").sleeper(d -> { });
-        }
-
-        @Override
-        public List<String> mutations() {
-            return world.mutations();
-        }
-
-        @Override
-        public Set<String> resources() {
-            return world.resources();
-        }
-
-        @Override
-        public Map<String, String> images(String name) {
-            return world.images(name);
-        }
-
-        @Override
-        public void failMutation(int n) {
-            world.failMutation(n);
-        }
-
-        @Override
-        public void onMutation(int n, Runnable action) {
-            world.onMutation(n, action);
         }
 
         @Override

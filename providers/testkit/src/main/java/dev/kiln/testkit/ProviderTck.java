@@ -34,11 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 public abstract class ProviderTck {
 
-    /** The provider's stand-in for the cloud, fresh for each test. */
-    public interface StandIn extends AutoCloseable {
-
-        /** A harness pointed at this stand-in, with (fake) credentials whose values {@link #secrets} lists. */
-        ProviderHarness harness(Path workDir) throws Exception;
+    /** What a stateful stand-in keeps: its log of mutating calls, what exists, and its fault hooks. */
+    public interface CloudState {
 
         /** Mutating calls seen so far, in order, e.g. {@code POST /snapshots} or {@code CreateImage}. */
         List<String> mutations();
@@ -54,6 +51,45 @@ public abstract class ProviderTck {
 
         /** Runs {@code action} when the {@code n}-th mutating call from now on arrives, before it is answered. */
         void onMutation(int n, Runnable action);
+    }
+
+    /** A stand-in whose {@link CloudState} is one object: the state methods are its. */
+    public interface StateStandIn extends StandIn {
+
+        CloudState state();
+
+        @Override
+        default List<String> mutations() {
+            return state().mutations();
+        }
+
+        @Override
+        default Set<String> resources() throws Exception {
+            return state().resources();
+        }
+
+        @Override
+        default Map<String, String> images(String name) throws Exception {
+            return state().images(name);
+        }
+
+        @Override
+        default void failMutation(int n) {
+            state().failMutation(n);
+        }
+
+        @Override
+        default void onMutation(int n, Runnable action) {
+            state().onMutation(n, action);
+        }
+    }
+
+    /** The provider's stand-in for the cloud, fresh for each test. */
+    public interface StandIn extends CloudState, AutoCloseable {
+
+        /** A harness pointed at this stand-in, with (fake) credentials whose values {@link #secrets} lists. */
+        ProviderHarness harness(Path workDir) throws Exception;
+
 
         /** Secret values the harness put in the environment or key files. */
         Set<String> secrets();

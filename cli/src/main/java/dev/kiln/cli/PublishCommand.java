@@ -81,6 +81,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--fail-fast", description = "Stop the other targets (cleaning up what they made) at the first failure.")
     boolean failFast;
 
+    @Option(names = "--only", paramLabel = "TARGET|INDEX", split = ",", description = "Publish only these targets: "
+            + "names as the result gives them (aws/eu-west-1, gcp) or 0-based positions after regions are expanded, "
+            + "as a CI matrix or an indexed Kubernetes Job picks one each (repeatable).")
+    List<String> only;
+
     @Option(names = "--packer-manifest", paramLabel = "FILE",
             description = "Also append the targets' images to FILE in packer-manifest.json's shape.")
     Path packerManifest;
@@ -104,7 +109,7 @@ final class PublishCommand implements Callable<Integer> {
         Session session = root.session();
         ParseResult parsed = spec.commandLine().getParseResult();
         Options common = Options.resolve(SharedFlags.PUSH, ProviderCommand.given(parsed, SharedFlags.PUSH), session.env());
-        List<PublishJob> jobs = plan(root, PublishTargets.read(targetsFile), common);
+        List<PublishJob> jobs = select(plan(root, PublishTargets.read(targetsFile), common));
         int workers = Math.min(parallelism(session, jobs.size()), jobs.size());
         Events events = root.events("publish");
         events.info((dryRun ? "planning " : "publishing on ") + jobs.size() + " target" + (jobs.size() == 1 ? "" : "s")
@@ -121,6 +126,24 @@ final class PublishCommand implements Callable<Integer> {
             }
             return outcomes.stream().anyMatch(PublishJob.Outcome::failed) ? Kiln.FAILURE : Kiln.OK;
         }
+    }
+
+    /** The targets --only names, in the file's order; all when it is not given. */
+    private List<PublishJob> select(List<PublishJob> all) {
+        if (only == null || only.isEmpty()) {
+            return all;
+        }
+        List<String> labels = all.stream().map(j -> j.label).toList();
+        Set<PublishJob> chosen = new java.util.LinkedHashSet<>();
+        for (String wanted : only) {
+            int index = wanted.matches("\\d+") ? Integer.parseInt(wanted) : labels.indexOf(wanted);
+            if (index < 0 || index >= all.size()) {
+                throw KilnException.usage("--only " + wanted + " names no target of " + targetsFile + "; it has "
+                        + all.size() + ": " + String.join(", ", labels) + " (or their positions 0-" + (all.size() - 1) + ")");
+            }
+            chosen.add(all.get(index));
+        }
+        return all.stream().filter(chosen::contains).toList();
     }
 
     private int parallelism(Session session, int targets) {

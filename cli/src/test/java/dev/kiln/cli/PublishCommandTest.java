@@ -56,6 +56,22 @@ class PublishCommandTest {
     }
 
     @Test
+    void onlyPublishesTheTargetsNamedOrNumberedAsAMatrixJobPicksThem() throws Exception {
+        String targets = "targets:\n  - provider: fakecloud\n    regions: [north-1, south-2, east-3]\n";
+
+        CliRun byIndex = publish(targets, "--only", "1", "--output", "json");
+        CliRun byName = publish(targets, "--only", "fakecloud/east-3,0", "--output", "json");
+        CliRun beyond = publish(targets, "--only", "3");
+
+        assertThat(JSON.readTree(byIndex.stdout()).path("targets").findValuesAsText("target"))
+                .containsExactly("fakecloud/south-2");
+        assertThat(JSON.readTree(byName.stdout()).path("targets").findValuesAsText("target"))
+                .containsExactly("fakecloud/north-1", "fakecloud/east-3");
+        assertThat(beyond.exitCode()).isEqualTo(Kiln.USAGE);
+        assertThat(beyond.stderr()).contains("--only 3 names no target").contains("fakecloud/east-3");
+    }
+
+    @Test
     void mistakesInTheTargetsFileAreUsageErrorsWithTheirLineAndNothingRuns() throws Exception {
         CliRun badYaml = publish("targets:\n  - provider: fakecloud\n    regions: [a, b\n");
         CliRun unknownKey = publish("targets:\n  - provider: fakecloud\n    region: a\n");

@@ -78,6 +78,12 @@ final class ResultsMergeCommand implements Callable<Integer> {
             throw KilnException.usage(file + " is not a kiln result document (its \"schema\" is not " + Results.SCHEMA
                     + "); pass the files push and publish wrote with --result-file or --output json");
         }
+        List<String> errors = ResultSchema.validate(doc);
+        if (!errors.isEmpty()) {
+            throw KilnException.usage(file + " does not match the result schema (share/schema/kiln-result-v1.schema.json): "
+                    + String.join("; ", errors.subList(0, Math.min(5, errors.size())))
+                    + (errors.size() > 5 ? "; and " + (errors.size() - 5) + " more" : ""));
+        }
         return doc;
     }
 

@@ -169,8 +169,12 @@ class PublishCommandTest {
         Path notJson = Files.writeString(tmp.resolve("x.json"), "hello");
         Path other = Files.writeString(tmp.resolve("o.json"), "{\"schema\":\"something/else\"}");
         Path build = Files.writeString(tmp.resolve("b.json"), "{\"schema\":\"kiln.dev/result/v1\",\"command\":\"build\"}");
+        Path broken = Files.writeString(tmp.resolve("p.json"), "{\"schema\":\"kiln.dev/result/v1\",\"command\":\"push\","
+                + "\"provider\":\"aws\",\"outcome\":\"published\"}");
 
-        for (Path p : List.of(notJson, other, build)) {
+        CliRun brokenRun = CliRun.run("results", "merge", broken.toString());
+        assertThat(brokenRun.stderr()).contains("does not match the result schema").contains("$.outcome");
+        for (Path p : List.of(notJson, other, build, broken)) {
             CliRun r = CliRun.run("results", "merge", p.toString());
             assertThat(r.exitCode()).as(r.stderr()).isEqualTo(Kiln.USAGE);
             assertThat(r.stderr()).contains(p.toString());

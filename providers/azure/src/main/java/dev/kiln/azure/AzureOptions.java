@@ -37,8 +37,8 @@ final class AzureOptions {
     static final String ADMIN_USER = "admin-user";
     static final String SSH_KEY = "ssh-key";
     static final String CUSTOM_DATA = "custom-data";
-    static final String CONSOLE = "console";
-    static final String CONSOLE_LOG = "console-log";
+    static final String CONSOLE = "serial-console";
+    static final String CONSOLE_LOG = "serial-log";
 
     private AzureOptions() {
     }
@@ -111,7 +111,7 @@ final class AzureOptions {
                 OptionSpec.path(CUSTOM_DATA, "FILE", "customData for cloud-init images (Generalized only; they read "
                         + "it from ovf-env.xml), at most 65535 bytes; --userdata goes to IMDS userData either way"),
                 OptionSpec.flag(CONSOLE, "Print the serial console log from boot diagnostics when the wait ends"),
-                OptionSpec.path(CONSOLE_LOG, "FILE", "Also save the serial console log to FILE (implies --console)")));
+                OptionSpec.path(CONSOLE_LOG, "FILE", "Also save the serial console log to FILE (implies --serial-console)")));
         return all;
     }
 }

@@ -38,7 +38,7 @@ final class VmState {
             String provisioning = String.valueOf(now.provisioningState()).toLowerCase(Locale.ROOT);
             if (provisioning.equals("failed")) {
                 throw KilnException.tried("start VM " + vm, "its provisioning failed: " + problems(now),
-                        "look at its serial log with --console; an agentless Generalized image times out "
+                        "look at its serial log with --serial-console; an agentless Generalized image times out "
                                 + "(OSProvisioningTimedOut): push it Specialized");
             }
             return provisioning.equals("succeeded") && power(now).equals("running") ? Optional.of(now)

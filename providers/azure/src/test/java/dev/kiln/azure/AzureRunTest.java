@@ -409,7 +409,7 @@ class AzureRunTest {
         arm.stub(get(urlPathEqualTo("/bootdiag/hello.serialconsole.log")).willReturn(aResponse().withStatus(200)
                 .withBody("SeaBIOS\nLinux version 6.12\nkiln-guest: hello\nreboot: Power down\n")));
         Path log = tmp.resolve("serial.log");
-        harness.flag("console-log", log.toString());
+        harness.flag("serial-log", log.toString());
 
         RunResult result = run(request(VERSION_ID, Lifecycle.Wait.STOPPED, true, "size=10G"));
 

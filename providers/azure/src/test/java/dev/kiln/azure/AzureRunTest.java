@@ -486,4 +486,20 @@ class AzureRunTest {
                 .hasMessageContaining("AZURE_CLIENT_SECRET");
         assertThat(mutations()).isEmpty();
     }
+
+    @Test
+    void aMissingSubscriptionIsAUsageErrorThatNamesTheFlagAndTheVariable() {
+        ProviderHarness bare = new ProviderHarness(new AzureProviderFactory(), tmp)
+                .flag("resource-group", ArmStandIn.GROUP).flag("location", ArmStandIn.LOCATION)
+                .flag("arm-endpoint", arm.url()).flag("authority-host", arm.url());
+
+        assertThatThrownBy(() -> {
+            try (Provider p = new AzureProviderFactory().create(bare.runContext())) {
+                p.run(request(VERSION_ID, Lifecycle.Wait.RUNNING, false));
+            }
+        }).isInstanceOfSatisfying(KilnException.class, e -> assertThat(e.isUsage()).isTrue())
+                .hasMessageContaining("run azure needs a subscription").hasMessageContaining("--subscription")
+                .hasMessageContaining("AZURE_SUBSCRIPTION_ID");
+        assertThat(arm.calls()).isEmpty();
+    }
 }

@@ -46,7 +46,8 @@ final class AzureOptions {
     static List<OptionSpec> connection() {
         return List.of(
                 OptionSpec.string(SUBSCRIPTION, "ID", "Azure subscription to work in").env("AZURE_SUBSCRIPTION_ID"),
-                OptionSpec.string(RESOURCE_GROUP, "NAME", "Resource group the disk and image are made in")
+                OptionSpec.string(RESOURCE_GROUP, "NAME", "Resource group kiln works in (push: the disk and "
+                        + "image; run: the VM and its network)")
                         .env("AZURE_RESOURCE_GROUP"),
                 OptionSpec.string(LOCATION, "REGION", "Azure region, e.g. westeurope").env("AZURE_LOCATION"),
                 OptionSpec.string(ARM_ENDPOINT, "URL", "Azure Resource Manager endpoint (sovereign clouds, tests)")

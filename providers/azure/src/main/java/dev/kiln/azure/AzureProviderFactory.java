@@ -25,7 +25,7 @@ public final class AzureProviderFactory implements ProviderFactory {
 
     @Override
     public String summary() {
-        return "Azure managed disks by direct upload, then Compute Gallery versions or managed images; VMs";
+        return "Azure managed disks by direct upload, then Compute Gallery versions or managed images; VMs from them";
     }
 
     @Override

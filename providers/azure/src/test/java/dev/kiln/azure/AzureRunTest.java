@@ -59,6 +59,8 @@ class AzureRunTest {
     @TempDir
     static Path shared;
     static ArmStandIn arm;
+    /** Runs after ARM answered each request: a test's Ctrl-C at a chosen call. */
+    static volatile java.util.function.Consumer<String> afterCall = c -> { };
 
     @TempDir
     Path tmp;
@@ -68,6 +70,8 @@ class AzureRunTest {
     @BeforeAll
     static void start() throws Exception {
         arm = new ArmStandIn(Files.createDirectories(shared.resolve("arm")));
+        arm.server.addMockServiceRequestListener((request, response) ->
+                afterCall.accept(request.getMethod() + " " + request.getUrl().replaceAll("\\?.*", "")));
     }
 
     @AfterAll
@@ -80,6 +84,7 @@ class AzureRunTest {
     @BeforeEach
     void setUp() throws Exception {
         arm.reset();
+        afterCall = c -> { };
         time = new FakeTime();
         harness = new ProviderHarness(new AzureProviderFactory(), Files.createDirectories(tmp.resolve("work")))
                 .env("AZURE_SUBSCRIPTION_ID", ArmStandIn.SUBSCRIPTION).env("AZURE_TENANT_ID", ArmStandIn.TENANT)
@@ -385,6 +390,29 @@ class AzureRunTest {
                 .hasMessageContaining("removed VM hello");
         assertThat(mutations()).endsWith("DELETE " + VM, "DELETE " + NET + "/networkInterfaces/hello-nic",
                 "DELETE " + NET + "/publicIPAddresses/hello-ip", "DELETE " + NET + "/virtualNetworks/hello-vnet",
+                "DELETE " + NET + "/networkSecurityGroups/hello-nsg");
+    }
+
+    @Test
+    void ctrlCWhileTheNetworkIsMadeRemovesWhatWasMadeAndStartsNoVm() {
+        vm("running");
+        afterCall = call -> {
+            if (call.equals("PUT " + NET + "/publicIPAddresses/hello-ip")) {
+                harness.cancel().cancel();
+            }
+        };
+
+        Throwable failure = catchThrowable(() -> run(request(VERSION_ID, Lifecycle.Wait.RUNNING, false)));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("interrupted")
+                .hasMessageContaining("removed public IP hello-ip, virtual network hello-vnet, network security group "
+                        + "hello-nsg");
+        assertThat(mutations()).containsExactly(
+                "PUT " + NET + "/networkSecurityGroups/hello-nsg",
+                "PUT " + NET + "/virtualNetworks/hello-vnet",
+                "PUT " + NET + "/publicIPAddresses/hello-ip",
+                "DELETE " + NET + "/publicIPAddresses/hello-ip",
+                "DELETE " + NET + "/virtualNetworks/hello-vnet",
                 "DELETE " + NET + "/networkSecurityGroups/hello-nsg");
     }
 

@@ -124,10 +124,10 @@ final class PacketPush {
     /** The kernel and initrd an existing script fetches, when they are files kiln publishes for this name. */
     private static Set<String> fetched(String script, Names names) {
         IpxeScript.Fetches f = IpxeScript.fetches(script);
-        Set<String> files = new java.util.HashSet<>();
+        Set<String> files = new java.util.LinkedHashSet<>();
         f.kernel().map(IpxeScript.Fetches::fileName).filter(names::ownsBootFile).ifPresent(files::add);
         f.initrd().map(IpxeScript.Fetches::fileName).filter(names::ownsBootFile).ifPresent(files::add);
-        return Set.copyOf(files);
+        return java.util.Collections.unmodifiableSet(files);
     }
 
     /** One file to publish. */

@@ -44,8 +44,7 @@ final class PacketRun {
         Optional<Path> served = serve.map(addr -> servedScript(request));
         Optional<String> given = served.isPresent() ? Optional.empty() : Optional.of(scriptUrl(request.image()));
         if (!request.disks().isEmpty()) {
-            throw KilnException.usage("run " + provider + " takes no --disk: the Metal API has no attachable volumes "
-                    + "(its block storage ended in 2021)");
+            throw KilnException.usage("run " + provider + " does not take --disk: " + PacketProviderFactory.NO_DISKS);
         }
         Optional<String> userdata = request.userdata().map(u -> new String(u.bytes(), StandardCharsets.UTF_8));
         if (userdata.filter(u -> u.startsWith("#!ipxe")).isPresent()) {

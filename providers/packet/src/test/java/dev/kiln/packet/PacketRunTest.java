@@ -385,4 +385,12 @@ class PacketRunTest {
                 .isInstanceOf(KilnException.class).hasMessageContaining("--destination DIR");
         assertThat(calls()).isEmpty();
     }
+
+    @Test
+    void diskIsRefusedWithTheReasonTheProviderDeclaresToTheSpi() {
+        assertThatThrownBy(() -> dev.kiln.spi.RunChecks.disks(List.of("size=10G"),
+                new PacketProviderFactory().runSupport(), "packet")).isInstanceOf(KilnException.class)
+                .hasMessage("run packet does not take --disk: the Metal API has no attachable volumes (its block "
+                        + "storage ended in 2021)");
+    }
 }

@@ -24,7 +24,7 @@ public class PacketProviderFactory implements ProviderFactory {
     static final String SHUTDOWN = "Equinix Metal (ex-Packet) shut down on 2026-06-30; this publishes for "
             + "Packet-API-compatible endpoints and any iPXE/PXE fleet.";
 
-    static final String NO_DISKS = "the Metal API has no attachable volumes (its block storage ended in 2021)";
+    static final String NO_DISKS = "the Metal API has no attachable volumes since its block storage ended in 2021";
 
     @Override
     public String name() {

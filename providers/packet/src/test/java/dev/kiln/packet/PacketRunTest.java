@@ -390,7 +390,7 @@ class PacketRunTest {
     void diskIsRefusedWithTheReasonTheProviderDeclaresToTheSpi() {
         assertThatThrownBy(() -> dev.kiln.spi.RunChecks.disks(List.of("size=10G"),
                 new PacketProviderFactory().runSupport(), "packet")).isInstanceOf(KilnException.class)
-                .hasMessage("run packet does not take --disk: the Metal API has no attachable volumes (its block "
-                        + "storage ended in 2021)");
+                .hasMessage("run packet does not take --disk: the Metal API has no attachable volumes since its "
+                        + "block storage ended in 2021");
     }
 }

@@ -46,6 +46,7 @@ final class PacketOptions {
     static final String DEVICE = "device";
     static final String REINSTALL = "reinstall";
     static final String POLL = "poll-interval";
+    static final String API_TIMEOUT = "api-timeout";
     static final String SERVE = "serve";
     static final String SERVE_URL = "base-url";
 
@@ -55,6 +56,8 @@ final class PacketOptions {
     static final List<OptionSpec> RUN = List.of(
             OptionSpec.string(API_URL, "URL", "Packet/Metal v1 API to call (a Packet-API-compatible endpoint; "
                     + PacketProviderFactory.SHUTDOWN + ")").env("METAL_API_URL").defaultValue(DEFAULT_API),
+            OptionSpec.duration(API_TIMEOUT, "DURATION", "How long one API request may wait for its answer before it "
+                    + "is sent again (a create is never sent twice)").defaultValue("60s"),
             OptionSpec.string(TOKEN, "TOKEN", "API token sent as X-Auth-Token")
                     .env("METAL_AUTH_TOKEN", "METAL_API_TOKEN", "PACKET_AUTH_TOKEN").asSecret(),
             OptionSpec.string(PROJECT, "ID", "Project the device is created in").env("METAL_PROJECT_ID",

@@ -91,7 +91,8 @@ final class PacketRun {
     private RunResult run(RunRequest request, String token, String project, String metro, Optional<String> reuse,
                           Optional<String> userdata, String script) throws InterruptedException {
         Options o = ctx.options();
-        MetalApi api = new MetalApi(ctx, URI.create(o.require(PacketOptions.API_URL)), token);
+        MetalApi api = new MetalApi(ctx, URI.create(o.require(PacketOptions.API_URL)), token,
+                o.duration(PacketOptions.API_TIMEOUT).orElse(Duration.ofSeconds(60)));
         Cleanup cleanup = new Cleanup(ctx.events(), e -> e.getMessage());
         String id = reuse.orElse(null);
         try {

@@ -393,4 +393,34 @@ class PacketRunTest {
                 .hasMessage("run packet does not take --disk: the Metal API has no attachable volumes since its "
                         + "block storage ended in 2021");
     }
+
+    @Test
+    void aGetThatGetsNoAnswerInTimeIsAskedAgain() throws Exception {
+        createAnswers("active");
+        metal.stubFor(get(urlEqualTo("/metal/v1/devices/" + DEVICE)).inScenario("slow").whenScenarioStateIs(STARTED)
+                .willSetStateTo("answered").willReturn(okJson(device("provisioning")).withFixedDelay(3000)));
+        metal.stubFor(get(urlEqualTo("/metal/v1/devices/" + DEVICE)).inScenario("slow").whenScenarioStateIs("answered")
+                .willReturn(okJson(device("active"))));
+        ProviderHarness harness = harness().flag("api-timeout", "300ms");
+        harness.sleeper(d -> { });
+
+        RunResult result = run(harness, request(Lifecycle.DEFAULT));
+
+        assertThat(result.state()).isEqualTo("active");
+        assertThat(calls()).filteredOn(c -> c.startsWith("POST")).hasSize(1);
+    }
+
+    @Test
+    void aCreateThatGetsNoAnswerInTimeIsNotSentAgainAndTheErrorSaysWhereToLook() throws Exception {
+        metal.stubFor(post(urlEqualTo("/metal/v1/projects/" + PROJECT + "/devices"))
+                .willReturn(okJson(device("queued")).withStatus(201).withFixedDelay(3000)));
+        ProviderHarness harness = harness().flag("api-timeout", "300ms");
+        harness.sleeper(d -> { });
+
+        assertThatThrownBy(() -> run(harness, request(Lifecycle.DEFAULT))).isInstanceOf(KilnException.class)
+                .hasMessageContaining("no answer came within 300 ms")
+                .hasMessageContaining("look for hostname hello in project " + PROJECT);
+        metal.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlEqualTo("/metal/v1/projects/" + PROJECT + "/devices")));
+    }
 }

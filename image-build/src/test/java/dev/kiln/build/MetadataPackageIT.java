@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -52,7 +53,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * 169.254.169.254:80 through qemu's user networking: the virtual network is 169.254.0.0/16 and a
  * {@code guestfwd} rule runs the host's busybox nc to the stand-in for each connection; the
  * network is {@code restrict=on}, so nothing leaves the machine. Config drives and cidata are ISOs
- * from kiln's own ISO writer. Eight boots, about 10-20 s each under TCG on this machine.
+ * from kiln's own ISO writer. Ten boots, about 10-20 s each under TCG on this machine.
  */
 class MetadataPackageIT {
 
@@ -250,6 +251,34 @@ class MetadataPackageIT {
 
         assertThat(console).contains("platform vmware (from DMI: VMware, Inc.").contains("metadata: userdata from vmware")
                 .contains("hostname: vsphere-vm").contains("userdata: " + token);
+    }
+
+    @Test
+    void noUserdataAnywhereIsSaidAndTheBootGoesOn() throws Exception {
+        // no DMI platform, no CD, no network card: every source is probed once, each bounded
+        String console = boot(List.of("-net", "none"));
+
+        assertThat(console).contains("no platform in DMI (QEMU")
+                .contains("metadata: no userdata found: cidata: no CD with user-data; no network address (DHCP got no answer); "
+                        + "azure: no provisioning CD with CustomData; openstack: no config-2 drive with openstack/latest/user_data")
+                .contains("userdata: (none found)")
+                .doesNotContain("metadata: userdata from");
+    }
+
+    @Test
+    void jsonUserdataOnTheCidataCdIsExpandedUnderRunConfig() throws Exception {
+        // LinuxKit's JSON userdata; the token's dashes escaped, so only the expanded file holds it verbatim
+        String json = "{\"kiln\": {\"entries\": {\"token\": {\"perm\": \"0600\", \"content\": \""
+                + token.replace("-", "\\u002d") + "\\nsecond line\"}}}, \"../escape\": {\"content\": \"x\"}}";
+        Path seed = iso("cidata", Map.of("user-data", json, "meta-data", "local-hostname: seeded\n"));
+
+        String console = boot(List.of("-net", "none", "-drive", "file=" + seed + ",media=cdrom,readonly=on"));
+
+        assertThat(console).contains("metadata: userdata from cidata")
+                .contains("metadata: userdata JSON: refused ../escape: a name with \"/\" could leave its directory")
+                .contains("metadata: userdata is JSON: 1 files written under /run/config")
+                .containsPattern(Pattern.quote("config: /run/config/kiln/token (600): " + token) + "\\r?\\n")
+                .doesNotContain("userdata: " + token).doesNotContain("escape (");
     }
 
     // --- the pieces ---------------------------------------------------------------------------------

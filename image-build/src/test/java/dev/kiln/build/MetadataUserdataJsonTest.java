@@ -1,0 +1,149 @@
+package dev.kiln.build;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The metadata package's expansion of LinuxKit's JSON userdata, run on this machine with the same
+ * busybox the example image carries (its applets first on PATH, so awk and od are busybox's):
+ * {@code metadata file=PATH} with METADATA_CONFIG pointing into a temporary folder.
+ * The boot in qemu is MetadataPackageIT#jsonUserdataOnTheCidataCdIsExpandedUnderRunConfig.
+ */
+class MetadataUserdataJsonTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    @TempDir
+    Path tmp;
+
+    private Path config;
+
+    @BeforeEach
+    void busybox() throws Exception {
+        assumeTrue(Files.isExecutable(BUSYBOX), "needs /bin/busybox: install the Debian package busybox-static");
+        // a copy with its applets as hard links: no links out of the temporary folder
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path copy = Files.copy(BUSYBOX, bin.resolve("busybox"));
+        assertThat(new ProcessBuilder(copy.toString(), "--install", bin.toString()).start().waitFor()).isZero();
+        config = tmp.resolve("root/run/config");
+    }
+
+    @Test
+    void linuxkitsDocumentedShapeBecomesFilesWithTheirModes() throws Exception {
+        String userdata = """
+                {"ssh": {"entries": {"sshd_config": {"perm": "0600", "content": "PermitRootLogin no\\nMatch \\"x\\"\\tcaf\\u00e9 \\ud83d\\ude00\\n"}}},
+                 "motd": {"content": "hello"},
+                 "empty": {"Entries": {}, "perm": "0700", "other": [1, -2.5e3, true, null, {"a": "b"}]}}
+                """;
+
+        String out = metadata(userdata);
+
+        assertThat(out).contains("metadata: userdata from file").contains("metadata: userdata is JSON: 2 files written under " + config)
+                .doesNotContain("refused");
+        assertThat(Files.readString(config.resolve("ssh/sshd_config"))).isEqualTo("PermitRootLogin no\nMatch \"x\"\tcafé \uD83D\uDE00\n");
+        assertThat(mode(config.resolve("ssh/sshd_config"))).isEqualTo("rw-------");
+        assertThat(mode(config.resolve("ssh"))).isEqualTo("rwxr-xr-x");
+        assertThat(Files.readString(config.resolve("motd"))).isEqualTo("hello");
+        assertThat(mode(config.resolve("motd"))).isEqualTo("rw-r--r--");
+        assertThat(mode(config.resolve("empty"))).isEqualTo("rwx------");
+        assertThat(Files.readString(config.resolve("userdata"))).isEqualTo(userdata);
+    }
+
+    @Test
+    void namesThatCouldLeaveRunConfigAreRefusedAndTheRestIsExpanded() throws Exception {
+        String userdata = """
+                {"..": {"content": "x"}, "../../etc": {"content": "x"}, "/etc": {"content": "x"},
+                 "userdata": {"content": "replaced"},
+                 "d": {"entries": {"..": {"entries": {"escaped": {"content": "x"}}}, ".": {"content": "x"}, "a/b": {"content": "x"},
+                                   "": {"content": "x"}, "nl\\nname": {"content": "x"}, "nul\\u0000": {"content": "x"},
+                                   "kept": {"content": "y", "perm": "0640"}}},
+                 "badperm": {"content": "x", "perm": "rw-r--r--"}, "nothing": {}}
+                """;
+
+        String out = metadata(userdata);
+
+        assertThat(out).contains(
+                "metadata: userdata JSON: refused ..: the name \"..\" is not a file name",
+                "metadata: userdata JSON: refused ../../etc: a name with \"/\" could leave its directory",
+                "metadata: userdata JSON: refused /etc: a name with \"/\" could leave its directory",
+                "metadata: userdata JSON: refused userdata: the raw userdata is kept there",
+                "metadata: userdata JSON: refused d/..: the name \"..\" is not a file name",
+                "metadata: userdata JSON: refused d/.: the name \".\" is not a file name",
+                "metadata: userdata JSON: refused d/a/b: a name with \"/\" could leave its directory",
+                "metadata: userdata JSON: refused d/: the name \"\" is not a file name",
+                "metadata: userdata JSON: refused d/nl?name: a name with a control character",
+                "metadata: userdata JSON: refused d/nul: a name with a control character",
+                "metadata: userdata JSON: refused badperm: perm \"rw-r--r--\" is not an octal mode",
+                "metadata: userdata JSON: refused nothing: neither content nor entries",
+                "metadata: userdata is JSON: 1 files written under " + config);
+        assertThat(out).doesNotContain("escaped");
+        assertThat(Files.readString(config.resolve("d/kept"))).isEqualTo("y");
+        assertThat(mode(config.resolve("d/kept"))).isEqualTo("rw-r-----");
+        assertThat(Files.readString(config.resolve("userdata"))).isEqualTo(userdata);
+        assertThat(tree(tmp.resolve("root"))).containsExactlyInAnyOrder(
+                "run", "run/config", "run/config/provider", "run/config/userdata", "run/config/d", "run/config/d/kept");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "#cloud-config\nhostname: a\n",
+            "hello",
+            "[{\"a\": {\"content\": \"x\"}}]",
+            "{\"a\": \"x\"}",
+            "{\"a\": {\"content\": 5}}",
+            "{\"a\": {\"content\": \"x\"}",
+            "{\"a\": {\"content\": \"x\\q\"}}",
+            "{\"a\": {\"content\": \"raw\nnewline\"}}",
+            "{\"a\": {\"content\": \"x\"}} {}",
+            "{\"a\": {\"entries\": [\"x\"]}}",
+            "null"})
+    void userdataThatIsNotThatJsonIsLeftAsUserdataOnly(String userdata) throws Exception {
+        String out = metadata(userdata);
+
+        assertThat(out).contains("metadata: userdata from file").doesNotContain("JSON");
+        assertThat(tree(config)).containsExactlyInAnyOrder("provider", "userdata");
+        assertThat(Files.readString(config.resolve("userdata"))).isEqualTo(userdata);
+    }
+
+    private String metadata(String userdata) throws Exception {
+        Path file = tmp.resolve("user-data");
+        Files.writeString(file, userdata);
+        ProcessBuilder pb = new ProcessBuilder(BUSYBOX.toString(), "sh",
+                ROOT.resolve("examples/packages/metadata/usr/bin/metadata").toString(), "file=" + file).redirectErrorStream(true);
+        pb.environment().put("PATH", tmp.resolve("bin").toString());
+        pb.environment().put("METADATA_CONFIG", config.toString());
+        pb.environment().put("TMPDIR", Files.createDirectories(tmp.resolve("t")).toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    private static List<String> tree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).toList();
+        }
+    }
+}

@@ -55,7 +55,7 @@ final class ServeCommand implements Runnable {
         try {
             server = HttpServer.create(address(listen), 0);
         } catch (IOException e) {
-            throw KilnException.tried("listen on " + listen, e.getMessage(), "choose another --listen");
+            throw KilnException.tried("listen on " + listen, KilnException.reason(e), "choose another --listen");
         }
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> serve(root, exchange, log));

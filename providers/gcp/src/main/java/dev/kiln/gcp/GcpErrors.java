@@ -101,7 +101,7 @@ final class GcpErrors {
         }
         Throwable foreign = cause(e, GcsConnections.ForeignUrl.class);
         if (foreign != null) {
-            return KilnException.tried(action, "it was refused: " + foreign.getMessage(),
+            return KilnException.tried(action, "it was refused: " + KilnException.reason(foreign),
                     "check proxies between here and Google; a server that redirects uploads elsewhere is not Cloud"
                             + " Storage", e);
         }

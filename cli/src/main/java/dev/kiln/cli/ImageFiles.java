@@ -112,7 +112,9 @@ final class ImageFiles {
     private static PushRequest fromRecord(Path file, String name, Architecture arch, boolean dryRun,
                                           ProviderFactory factory, Events events) {
         BuildRecord record = BuildRecord.read(file);
-        Artifact artifact = record.outputs().stream().filter(a -> factory.accepts().contains(a.format())).findFirst()
+        // the provider's most preferred output the build wrote (gcp takes a raw disk too, but its own tar.gz first)
+        Artifact artifact = factory.accepts().stream().flatMap(f -> record.outputs().stream()
+                        .filter(a -> a.format().equals(f))).findFirst()
                 .orElseThrow(() -> KilnException.usage("The build " + file.getFileName() + " wrote "
                         + record.outputs().stream().map(a -> a.format().id()).toList() + "; " + factory.name()
                         + " takes " + factory.accepts().stream().map(ImageFormat::id).sorted().toList()

@@ -27,7 +27,7 @@ public final class Kiln {
     private static final Map<String, Supplier<Object>> COMMANDS = commands();
 
     /** Commands that read or write disk images, and so need the native helpers. */
-    private static final Set<String> DISK_COMMANDS = Set.of("build", "convert", "push", "run");
+    private static final Set<String> DISK_COMMANDS = Set.of("build", "convert", "push", "publish", "run");
 
     private Kiln() {
     }
@@ -130,6 +130,8 @@ public final class Kiln {
         commands.put("build", BuildCommand::new);
         commands.put("push", PushCommand::new);
         commands.put("run", RunCommand::new);
+        commands.put("publish", PublishCommand::create);
+        commands.put("results", ResultsCommand::new);
         commands.put("providers", ProvidersCommand::new);
         commands.put("formats", FormatsCommand::new);
         commands.put("convert", ConvertCommand::new);

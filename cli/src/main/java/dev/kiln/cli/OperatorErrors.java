@@ -41,7 +41,7 @@ final class OperatorErrors implements IExecutionExceptionHandler {
         err.flush();
         int code = interrupted ? Kiln.INTERRUPTED
                 : cause instanceof KilnException k && k.isUsage() ? Kiln.USAGE : Kiln.FAILURE;
-        root.results().failure(command(cmd), (interrupted ? "interrupted. " : "") + message(cause), code);
+        root.results().failure(command(cmd), provider(cmd), (interrupted ? "interrupted. " : "") + message(cause), code);
         return code;
     }
 
@@ -69,6 +69,15 @@ final class OperatorErrors implements IExecutionExceptionHandler {
             }
         });
         return b.toString();
+    }
+
+    /** The provider of a failed {@code push NAME} or {@code run NAME}, which its failure document names; else null. */
+    static String provider(CommandLine cmd) {
+        CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
+        CommandLine.Model.CommandSpec verb = spec.parent();
+        boolean providerCommand = verb != null && verb.parent() != null && verb.parent().parent() == null
+                && (verb.name().equals("push") || verb.name().equals("run"));
+        return providerCommand ? spec.name() : null;
     }
 
     static String message(Throwable t) {

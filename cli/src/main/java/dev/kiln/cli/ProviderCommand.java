@@ -110,7 +110,7 @@ final class ProviderCommand implements Callable<Integer> {
         return text;
     }
 
-    private static CommandLine.Model.OptionSpec toPicocli(OptionSpec o, String description) {
+    static CommandLine.Model.OptionSpec toPicocli(OptionSpec o, String description) {
         CommandLine.Model.OptionSpec.Builder b = CommandLine.Model.OptionSpec.builder(o.flag())
                 .description(description);
         if (o.kind() == OptionSpec.Kind.SWITCH) {
@@ -183,16 +183,21 @@ final class ProviderCommand implements Callable<Integer> {
     private Path scratch(KilnCommand root, String image) {
         Path file = Path.of(image);
         Path besides = Files.isRegularFile(file) ? file.toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        return scratchIn(root, besides, factory.name());
+    }
+
+    /** A private scratch folder for one provider's command under --work-dir (or KILN_WORK_DIR), else {@code besides}. */
+    static Path scratchIn(KilnCommand root, Path besides, String provider) {
         Path base = root.workDir(besides);
         try {
-            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-" + factory.name() + "-");
+            return Files.createTempDirectory(Files.createDirectories(base), ".kiln-" + provider + "-");
         } catch (IOException e) {
             throw KilnException.tried("create a scratch folder in " + base, KilnException.reason(e),
                     "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder with room for a converted disk", e);
         }
     }
 
-    private static Map<String, List<String>> given(ParseResult parsed, List<OptionSpec> specs) {
+    static Map<String, List<String>> given(ParseResult parsed, List<OptionSpec> specs) {
         Map<String, List<String>> flags = new LinkedHashMap<>();
         for (OptionSpec o : specs) {
             CommandLine.Model.OptionSpec matched = parsed.matchedOption(o.flag());

@@ -64,13 +64,7 @@ final class Results {
     void push(PushResult result) {
         Map<String, Object> doc = header("push");
         doc.put("provider", result.provider());
-        doc.put("name", result.name());
-        doc.put("content_digest", result.contentDigest());
-        doc.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
-        doc.put("artifact_id", result.artifactId());
-        doc.put("images", result.images().stream().map(p -> ordered("location", p.location(), "image_id", p.imageId())).toList());
-        doc.put("tags", new TreeMap<>(result.tags()));
-        doc.put("resources", resources(result.resources()));
+        doc.putAll(pushFields(result));
         String verb = switch (result.outcome()) {
             case CREATED -> "published";
             case EXISTED -> "already published (same content digest)";
@@ -80,6 +74,87 @@ final class Results {
         // a dry run has no image id yet: no dangling ": "
         emit(doc, result.name() + " " + verb + (result.artifactId().isEmpty() ? "" : ": " + result.artifactId())
                 + System.lineSeparator());
+    }
+
+    /** What a push reports, in a push document and in each target of a publish document. */
+    private static Map<String, Object> pushFields(PushResult result) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", result.name());
+        doc.put("content_digest", result.contentDigest());
+        doc.put("outcome", outcome(result.outcome()));
+        doc.put("artifact_id", result.artifactId());
+        doc.put("images", result.images().stream().map(p -> ordered("location", p.location(), "image_id", p.imageId())).toList());
+        doc.put("tags", new TreeMap<>(result.tags()));
+        doc.put("resources", resources(result.resources()));
+        return doc;
+    }
+
+    static String outcome(PushResult.Outcome outcome) {
+        return outcome.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A publish document: one entry per target with its outcome, time and either what push reports or the error;
+     * the name and content digest the targets share (null where they differ); the overall outcome and the counts.
+     */
+    static Map<String, Object> publishDocument(List<PublishJob.Outcome> outcomes) {
+        List<Map<String, Object>> targets = new java.util.ArrayList<>();
+        for (PublishJob.Outcome o : outcomes) {
+            Map<String, Object> t = ordered("target", o.target(), "provider", o.provider(), "location", o.location());
+            if (o.failed()) {
+                t.put("outcome", "failed");
+                t.put("seconds", o.seconds());
+                t.put("error", error(o.error(), o.exitCode()));
+            } else {
+                Map<String, Object> fields = pushFields(o.result());
+                t.put("outcome", fields.remove("outcome"));
+                t.put("seconds", o.seconds());
+                t.putAll(fields);
+            }
+            targets.add(t);
+        }
+        return publishDocument("publish", targets);
+    }
+
+    /** The publish (or merge) document around target entries already in their document shape. */
+    static Map<String, Object> publishDocument(String command, List<Map<String, Object>> targets) {
+        Map<String, Object> doc = header(command);
+        doc.put("name", shared(targets, "name"));
+        doc.put("content_digest", shared(targets, "content_digest"));
+        Map<String, Object> summary = ordered("created", 0, "existed", 0, "replaced", 0, "dry_run", 0, "failed", 0);
+        targets.forEach(t -> summary.merge(String.valueOf(t.get("outcome")), 1, (a, b) -> (Integer) a + (Integer) b));
+        int failed = (Integer) summary.get("failed");
+        doc.put("outcome", failed == 0 ? strongest(summary) : failed == targets.size() ? "failed" : "partial");
+        doc.put("targets", targets);
+        doc.put("summary", summary);
+        return doc;
+    }
+
+    /** The value every successful target has for {@code key}, or null when they differ or none has one. */
+    private static Object shared(List<Map<String, Object>> targets, String key) {
+        List<Object> values = targets.stream().filter(t -> !"failed".equals(t.get("outcome"))).map(t -> t.get(key))
+                .distinct().toList();
+        return values.size() == 1 ? values.get(0) : null;
+    }
+
+    /** All succeeded: replaced if any was replaced, else created if any was, else existed (or all dry runs). */
+    private static String strongest(Map<String, Object> summary) {
+        for (String outcome : List.of("replaced", "created", "existed")) {
+            if ((Integer) summary.get(outcome) > 0) {
+                return outcome;
+            }
+        }
+        return "dry_run";
+    }
+
+    private static Map<String, Object> error(String message, int exitCode) {
+        return ordered("message", message, "exit_code", exitCode,
+                "kind", exitCode == Kiln.USAGE ? "usage" : exitCode == Kiln.INTERRUPTED ? "interrupted" : "failure");
+    }
+
+    /** Prints a document made elsewhere (publish, merge): JSON, or {@code text} in text mode. */
+    void document(Map<String, Object> doc, String text) {
+        emit(doc, text);
     }
 
     void run(RunResult result) {
@@ -111,10 +186,17 @@ final class Results {
      * one document to parse. Text output prints nothing more on stdout.
      */
     void failure(String command, String message, int exitCode) {
+        failure(command, null, message, exitCode);
+    }
+
+    /** The failure document of {@code push PROVIDER} or {@code run PROVIDER} names the provider as well. */
+    void failure(String command, String provider, String message, int exitCode) {
         Map<String, Object> doc = header(command);
+        if (provider != null) {
+            doc.put("provider", provider);
+        }
         doc.put("outcome", "failed");
-        doc.put("error", ordered("message", message, "exit_code", exitCode,
-                "kind", exitCode == Kiln.USAGE ? "usage" : exitCode == Kiln.INTERRUPTED ? "interrupted" : "failure"));
+        doc.put("error", error(message, exitCode));
         if (resultFile != null) {
             try {
                 Files.writeString(resultFile, json(doc) + System.lineSeparator());

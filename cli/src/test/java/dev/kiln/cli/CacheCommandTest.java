@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,14 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Runs the real {@code kiln cache} commands with captured output. */
 class CacheCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path work;
 
     private record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
+        JsonNode json() {
+            return ResultDocuments.parse(out);
         }
     }
 
@@ -34,6 +31,7 @@ class CacheCommandTest {
         Session session = Session.of(out, err, Map.of("KILN_CACHE", work.resolve("cache").toString(), "HOME", work.toString()),
                 Interrupts.none());
         int code = Kiln.commandLine(session, List.of()).execute(args);
+        ResultDocuments.checkRun(args, out.toString(StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

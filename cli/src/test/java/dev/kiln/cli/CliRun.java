@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Runs the real command tree in-process with captured streams, as a user at a shell would. */
+/**
+ * Runs the real command tree in-process with captured streams, as a user at a shell would. The result document of
+ * every run (--output json, --result-file) is checked against the result schema.
+ */
 record CliRun(int exitCode, String stdout, String stderr) {
 
     static CliRun run(Map<String, String> env, String... args) {
@@ -17,7 +20,9 @@ record CliRun(int exitCode, String stdout, String stderr) {
         int code = Kiln.execute(args, session);
         session.out().flush();
         session.err().flush();
-        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        CliRun run = new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        ResultDocuments.checkRun(args, run.stdout());
+        return run;
     }
 
     static CliRun run(String... args) {

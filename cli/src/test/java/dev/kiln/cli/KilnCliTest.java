@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.build.ContentDigest;
 import dev.kiln.build.Format;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +15,6 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KilnCliTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -86,7 +83,7 @@ class KilnCliTest {
         all[args.length] = image.toString();
         CliRun r = CliRun.run(env, all);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        return JSON.readTree(r.stdout()).at("/images/0/location").asText();
+        return ResultDocuments.parse(r.stdout()).at("/images/0/location").asText();
     }
 
     @Test
@@ -96,7 +93,7 @@ class KilnCliTest {
 
         assertThat(ok.exitCode()).isZero();
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(JSON.readTree(failed.stdout()).get("exit_code").asInt()).isEqualTo(3);
+        assertThat(ResultDocuments.parse(failed.stdout()).get("exit_code").asInt()).isEqualTo(3);
         assertThat(failed.stderr()).contains("the guest exited with status 3");
     }
 
@@ -106,7 +103,7 @@ class KilnCliTest {
                 "--tag", "team=core,env=prod", "--public");
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        JsonNode doc = JSON.readTree(r.stdout());
+        JsonNode doc = ResultDocuments.parse(r.stdout());
         assertThat(doc.get("schema").asText()).isEqualTo("kiln.dev/result/v1");
         assertThat(doc.get("command").asText()).isEqualTo("push");
         assertThat(doc.get("provider").asText()).isEqualTo("fakecloud");
@@ -128,7 +125,7 @@ class KilnCliTest {
                 image.toString());
 
         assertThat(r.exitCode()).isZero();
-        assertThat(JSON.readTree(result.toFile()).get("artifact_id").asText()).startsWith("local-1:img-");
+        assertThat(ResultDocuments.read(result).get("artifact_id").asText()).startsWith("local-1:img-");
     }
 
     @Test
@@ -203,8 +200,8 @@ class KilnCliTest {
 
     @Test
     void listingsHaveTextAndJson() throws IOException {
-        JsonNode providers = JSON.readTree(CliRun.run("--output", "json", "providers").stdout());
-        JsonNode formats = JSON.readTree(CliRun.run("--output", "json", "formats").stdout());
+        JsonNode providers = ResultDocuments.parse(CliRun.run("--output", "json", "providers").stdout());
+        JsonNode formats = ResultDocuments.parse(CliRun.run("--output", "json", "formats").stdout());
 
         JsonNode fake = java.util.stream.StreamSupport.stream(providers.get("providers").spliterator(), false)
                 .filter(p -> p.get("name").asText().equals("fakecloud")).findFirst().orElseThrow();

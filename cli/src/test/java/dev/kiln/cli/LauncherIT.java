@@ -212,6 +212,8 @@ class LauncherIT {
         pb.redirectOutput(tmp.resolve("stdout").toFile()).redirectError(tmp.resolve("stderr").toFile());
         Process p = pb.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kiln %s finished", String.join(" ", args)).isTrue();
-        return new Run(p.exitValue(), Files.readString(tmp.resolve("stdout")), Files.readString(tmp.resolve("stderr")));
+        Run run = new Run(p.exitValue(), Files.readString(tmp.resolve("stdout")), Files.readString(tmp.resolve("stderr")));
+        ResultDocuments.checkRun(args, run.stdout());
+        return run;
     }
 }

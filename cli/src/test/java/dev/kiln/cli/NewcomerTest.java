@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.build.Format;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.Providers;
@@ -25,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with captured stdout and stderr, as typed at a shell.
  */
 class NewcomerTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -73,7 +70,7 @@ class NewcomerTest {
         assertThat(push.stderr()).contains("kiln: no provider named 'nimbus' is installed for push; installed: "
                 + installed + " (see 'kiln providers')").doesNotContain("Unmatched arguments");
         assertThat(json.exitCode()).isEqualTo(2);
-        JsonNode doc = JSON.readTree(json.stdout());
+        JsonNode doc = ResultDocuments.parse(json.stdout());
         assertThat(doc.get("outcome").asText()).isEqualTo("failed");
         assertThat(doc.get("command").asText()).isEqualTo("run");
         assertThat(doc.get("error").get("message").asText()).startsWith("no provider named 'nimbus' is installed for run");
@@ -169,7 +166,7 @@ class NewcomerTest {
                 "push", "fakecloud", image.toString(), "--fail");
 
         assertThat(r.exitCode()).isEqualTo(1);
-        JsonNode doc = JSON.readTree(r.stdout());
+        JsonNode doc = ResultDocuments.parse(r.stdout());
         assertThat(doc.get("schema").asText()).isEqualTo("kiln.dev/result/v1");
         assertThat(doc.get("command").asText()).isEqualTo("push");
         assertThat(doc.get("outcome").asText()).isEqualTo("failed");
@@ -177,7 +174,7 @@ class NewcomerTest {
                 .isEqualTo("Tried to register hello but the fake cloud said no; removed snapshot snap-1");
         assertThat(doc.get("error").get("exit_code").asInt()).isEqualTo(1);
         assertThat(doc.get("error").get("kind").asText()).isEqualTo("failure");
-        assertThat(JSON.readTree(resultFile.toFile())).isEqualTo(doc);
+        assertThat(ResultDocuments.read(resultFile)).isEqualTo(doc);
         assertThat(r.stderr()).contains("kiln: Tried to register hello");
     }
 
@@ -189,7 +186,7 @@ class NewcomerTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stdout()).isEmpty();
-        JsonNode doc = JSON.readTree(resultFile.toFile());
+        JsonNode doc = ResultDocuments.read(resultFile);
         assertThat(doc.get("command").asText()).isEqualTo("build");
         assertThat(doc.get("outcome").asText()).isEqualTo("failed");
         assertThat(doc.get("error").get("kind").asText()).isEqualTo("usage");

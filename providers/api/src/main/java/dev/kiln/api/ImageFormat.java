@@ -38,6 +38,14 @@ public record ImageFormat(String id) implements Comparable<ImageFormat> {
         }
     }
 
+    /**
+     * What a provider accepts, most preferred first, in that order for good: an unmodifiable insertion-ordered set
+     * ({@code Set.of} has no order, and push picks the first of a build's outputs in this order).
+     */
+    public static java.util.Set<ImageFormat> preferred(ImageFormat... formats) {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(formats)));
+    }
+
     public static ImageFormat of(String id) {
         return new ImageFormat(id);
     }

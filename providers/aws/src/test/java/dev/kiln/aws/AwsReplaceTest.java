@@ -38,7 +38,7 @@ class AwsReplaceTest {
     @BeforeEach
     void start() {
         world = new Ec2World();
-        harness = new AwsProviderTckTest.World(world).harness(tmp);
+        harness = new AwsStandIn(world).harness(tmp);
     }
 
     @AfterEach

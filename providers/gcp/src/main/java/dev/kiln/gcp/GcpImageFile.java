@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class GcpImageFile {
 
-    static final Set<ImageFormat> ACCEPTED = Set.of(ImageFormat.GCP, ImageFormat.AWS, ImageFormat.RAW_EFI,
+    static final Set<ImageFormat> ACCEPTED = ImageFormat.preferred(ImageFormat.GCP, ImageFormat.AWS, ImageFormat.RAW_EFI,
             ImageFormat.RAW_BIOS, ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS, ImageFormat.VHD,
             ImageFormat.DYNAMIC_VHD, ImageFormat.VMDK);
 

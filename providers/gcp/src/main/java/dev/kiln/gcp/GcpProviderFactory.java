@@ -9,6 +9,7 @@ import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.RunSupport;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code kiln push gcp} and {@code kiln run gcp}: Cloud Storage upload, images.insert, instances.insert. */
@@ -22,6 +23,12 @@ public final class GcpProviderFactory implements ProviderFactory {
     @Override
     public String summary() {
         return "Google Compute Engine: upload to Cloud Storage, import as an image, start instances";
+    }
+
+    /** Images are global; what a publish target's regions choose is where the image is stored. */
+    @Override
+    public Optional<String> locationOption() {
+        return Optional.of("storage-location");
     }
 
     @Override

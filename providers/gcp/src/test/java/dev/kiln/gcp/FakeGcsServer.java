@@ -342,7 +342,10 @@ final class FakeGcsServer implements AutoCloseable {
         if (md5) {
             o.addProperty("md5Hash", Base64.getEncoder().encodeToString(s.md5.digest()));
         }
-        o.addProperty("crc32c", StoredObject.encode(s.crc.getValue()));
+        long crc = s.crc.getValue();
+        // big-endian, base64, as the JSON API gives it (written out here: the stand-in uses none of the provider's code)
+        o.addProperty("crc32c", Base64.getEncoder().encodeToString(new byte[] {(byte) (crc >>> 24), (byte) (crc >>> 16),
+                (byte) (crc >>> 8), (byte) crc}));
         o.addProperty("etag", "CKih16GjycICEAE=");
         o.addProperty("timeCreated", "2026-11-22T10:00:00.000Z");
         o.addProperty("updated", "2026-11-22T10:00:00.000Z");

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class GlanceImageFile {
 
-    static final Set<ImageFormat> ACCEPTED = Set.of(ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS, ImageFormat.QCOW2,
+    static final Set<ImageFormat> ACCEPTED = ImageFormat.preferred(ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS, ImageFormat.QCOW2,
             ImageFormat.RAW_EFI, ImageFormat.RAW_BIOS, ImageFormat.RAW, ImageFormat.VHD, ImageFormat.DYNAMIC_VHD,
             ImageFormat.VMDK, ImageFormat.ISO_EFI, ImageFormat.ISO_BIOS, ImageFormat.ISO_EFI_INITRD);
 

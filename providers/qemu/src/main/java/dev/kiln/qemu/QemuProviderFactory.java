@@ -19,7 +19,7 @@ import java.util.Set;
 public final class QemuProviderFactory implements ProviderFactory {
 
     /** Every output qemu boots as it is; tar, tar-kernel-initrd, gcp and ova need unpacking first. */
-    private static final Set<ImageFormat> BOOTS = Set.of(ImageFormat.KERNEL_INITRD, ImageFormat.RAW_EFI,
+    private static final Set<ImageFormat> BOOTS = ImageFormat.preferred(ImageFormat.KERNEL_INITRD, ImageFormat.RAW_EFI,
             ImageFormat.RAW_BIOS, ImageFormat.ISO_EFI, ImageFormat.ISO_EFI_INITRD, ImageFormat.ISO_BIOS,
             ImageFormat.QCOW2_EFI, ImageFormat.QCOW2_BIOS, ImageFormat.AWS, ImageFormat.VHD, ImageFormat.DYNAMIC_VHD,
             ImageFormat.VMDK);

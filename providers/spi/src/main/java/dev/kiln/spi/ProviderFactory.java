@@ -3,6 +3,7 @@ package dev.kiln.spi;
 import dev.kiln.api.ImageFormat;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,6 +37,16 @@ public interface ProviderFactory {
     /** What {@code run} takes of the shared vocabulary: userdata size, {@code --disk} keys, waits. */
     default RunSupport runSupport() {
         return RunSupport.NONE;
+    }
+
+    /**
+     * The push option that names where an image is published, which a {@code kiln publish} target's
+     * {@code regions} (or {@code location}) fill: {@code region} or {@code location} when this provider declares
+     * one. Empty when the provider publishes to one place only.
+     */
+    default Optional<String> locationOption() {
+        return pushOptions().stream().map(OptionSpec::name).filter(n -> n.equals("region") || n.equals("location"))
+                .findFirst();
     }
 
     default boolean canPush() {

@@ -60,6 +60,10 @@ public abstract class ProviderContractTest {
         assertThat(factory().summary()).isNotBlank();
         if (factory().canPush()) {
             assertThat(factory().accepts()).isNotEmpty();
+            // most preferred first: push takes the first of a build's outputs in this order, so it must have one
+            assertThat(factory().accepts().size() == 1 || !factory().accepts().getClass().getName()
+                    .startsWith("java.util.ImmutableCollections")).as("accepts() is ordered (ImageFormat.preferred), "
+                    + "not Set.of").isTrue();
         }
     }
 

@@ -1,14 +1,24 @@
 package dev.kiln.boot.uki;
 
+import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
+import dev.kiln.boot.BootFiles;
+import dev.kiln.boot.BootPieces;
+import dev.kiln.boot.Bootloaders;
 import dev.kiln.boot.io.Content;
 import dev.kiln.boot.io.ZeroContent;
 import dev.kiln.limits.FieldOverflowException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,6 +75,26 @@ class UkiFieldsSecurityTest {
         assertThatThrownBy(() -> uki(new ZeroContent(GIB), new ZeroContent(3 * GIB - 4 * 4096)))
                 .as("the sections' data fits, but they end at 4 GiB in memory")
                 .isInstanceOf(FieldOverflowException.class).hasMessageContaining("PE SizeOfImage");
+    }
+
+    /** Through a build's boot pieces, the refusal names the file (the UKI's path in the ESP) and the image. */
+    @Test
+    void aBuildWhoseInitrdIs4GiBIsRefusedNamingTheUkiAndTheImage(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path loaders = Files.createDirectories(dir.resolve("loaders"));
+        Files.write(loaders.resolve("linuxx64.efi.stub"), stub());
+        Path kernel = Files.write(dir.resolve("kernel"), new byte[4096]);
+        Path initrd = dir.resolve("initrd.img");
+        try (RandomAccessFile f = new RandomAccessFile(initrd.toFile(), "rw")) {
+            f.setLength(4 * GIB + 8);
+        }
+        BootFiles files = new BootFiles("big", dir, dir.resolve("big.tar"), kernel, initrd, "console=ttyS0",
+                Optional.empty(), "amd64", "sha256:" + "0".repeat(64), OptionalLong.empty(),
+                new Bootloaders(List.of(loaders)), Events.none());
+
+        assertThatThrownBy(() -> new BootPieces(files, files.bootloaders()).uki()).isInstanceOf(KilnException.class)
+                .hasMessageContaining("EFI/BOOT/BOOTX64.EFI of big").hasMessageContaining("PE section VirtualSize")
+                .hasMessageContaining("4 GiB");
     }
 
     /** The headers: the first bytes the image writes, taken without writing its 3 GiB of sections. */

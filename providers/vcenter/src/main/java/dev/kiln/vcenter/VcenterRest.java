@@ -202,8 +202,8 @@ final class VcenterRest {
     HttpResponse<byte[]> get(URI uri, String what) throws InterruptedException {
         try {
             cancel.throwIfCancelled();
-            return connection.http().send(HttpRequest.newBuilder(uri).header(SESSION_HEADER, session).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            return connection.http().send(HttpRequest.newBuilder(onVcenter(what, uri)).header(SESSION_HEADER, session)
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw VcenterErrors.io(what, connection, e);
         }

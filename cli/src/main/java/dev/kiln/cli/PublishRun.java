@@ -4,7 +4,6 @@ import dev.kiln.api.CancelToken;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,21 +38,20 @@ final class PublishRun {
             t.setDaemon(true);
             return t;
         });
-        // a cancel reaches threads blocked in a provider call as an interrupt, as Ctrl-C reaches push's own thread
-        // (a target still queued is cancelled, and reported as not started)
-        try (CancelToken.Registration ignored = cancel.onCancel(() -> pool.shutdownNow()
-                .forEach(queued -> ((Future<?>) queued).cancel(false)))) {
+        // a cancel reaches the targets through the token alone, never as a thread interrupt: an interrupt in the
+        // middle of a create call loses the id of what the cloud made, and then its cleanup cannot remove it
+        try {
             List<Future<PublishJob.Outcome>> futures = new ArrayList<>();
             for (PublishJob job : jobs) {
                 futures.add(pool.submit(() -> start(job)));
             }
             List<PublishJob.Outcome> outcomes = new ArrayList<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                outcomes.add(await(futures.get(i), jobs.get(i)));
+            for (Future<PublishJob.Outcome> future : futures) {
+                outcomes.add(await(future));
             }
             return outcomes;
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
         }
     }
 
@@ -79,7 +77,7 @@ final class PublishRun {
      * cleanup is awaited; the interrupt is not kept, so the result can still be written (Ctrl-C is known to the
      * command through its interrupts).
      */
-    private PublishJob.Outcome await(Future<PublishJob.Outcome> future, PublishJob job) {
+    private PublishJob.Outcome await(Future<PublishJob.Outcome> future) {
         while (true) {
             try {
                 return future.get();
@@ -87,8 +85,6 @@ final class PublishRun {
                 cancel.cancel();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("a publish target failed outside its own error handling", e.getCause());
-            } catch (CancellationException e) {
-                return PublishJob.Outcome.notStarted(job, notStarted());
             }
         }
     }

@@ -71,7 +71,8 @@ final class SharedFlags {
 
     /** A run's --disk help line: which keys this provider takes. */
     static String diskKeys(ProviderFactory factory) {
-        return factory.runSupport().diskKeys().isEmpty() ? "takes no --disk"
+        return factory.runSupport().diskKeys().isEmpty() ? "takes no --disk" + factory.runSupport().noDisks()
+                .map(r -> " (" + r + ")").orElse("")
                 : "--disk keys: " + String.join(", ", new java.util.TreeSet<>(factory.runSupport().diskKeys()));
     }
 

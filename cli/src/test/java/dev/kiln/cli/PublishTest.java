@@ -181,6 +181,47 @@ class PublishTest {
     }
 
     @Test
+    void ctrlCStopsEveryTargetAndEachCleansUpWhatItMade() throws Exception {
+        // given: Ctrl-C comes when all three targets are half-way, each holding its first change
+        Interrupts interrupts = new Interrupts(Thread.currentThread());
+        CountDownLatch arrived = new CountDownLatch(3);
+        for (var cloud : List.of(eu, us, google)) {
+            cloud.onMutation(1, () -> {
+                arrived.countDown();
+                if (arrived.getCount() == 0) {
+                    interrupts.onSignal(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), code -> { });
+                }
+                try {
+                    arrived.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        Path result = tmp.resolve("interrupted.json");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Map<String, String> all = new HashMap<>(env);
+        all.put("TERM", "dumb");
+
+        // when
+        int code = Kiln.execute(new String[] {"--result-file", result.toString(), "publish", targets.toString(),
+                build.toString()}, Session.of(out, err, all, interrupts));
+        Thread.interrupted();
+
+        // then: 130, every target interrupted, and nothing of any left behind
+        assertThat(code).as(err.toString()).isEqualTo(Kiln.INTERRUPTED);
+        JsonNode doc = ResultDocuments.read(result);
+        assertThat(outcomes(doc)).containsExactly("aws/eu-west-1=failed", "aws/us-east-1=failed", "gcp=failed");
+        assertThat(doc.path("targets").findValuesAsText("kind")).containsOnly("interrupted");
+        assertThat(eu.resources()).as(err.toString()).isEmpty();
+        assertThat(us.resources()).as(err.toString()).isEmpty();
+        // a resumable upload session whose start was in flight at Ctrl-C may stay open: it holds no data, costs
+        // nothing and Cloud Storage ends it after a week; no object and no image may stay
+        assertThat(google.resources()).as(err.toString()).allMatch(r -> r.startsWith("upload session "));
+    }
+
+    @Test
     void aDryRunChecksEveryTargetAndChangesNothing() throws Exception {
         CliRun plan = publish("--dry-run", "--output", "json");
 

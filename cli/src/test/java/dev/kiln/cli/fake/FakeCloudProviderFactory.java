@@ -38,7 +38,7 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
 
     @Override
     public Set<ImageFormat> accepts() {
-        return Set.of(ImageFormat.AWS, ImageFormat.RAW_EFI, ImageFormat.KERNEL_INITRD);
+        return ImageFormat.preferred(ImageFormat.AWS, ImageFormat.RAW_EFI, ImageFormat.KERNEL_INITRD);
     }
 
     @Override

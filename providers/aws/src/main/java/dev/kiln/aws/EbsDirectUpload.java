@@ -36,10 +36,9 @@ final class EbsDirectUpload {
     String upload(DiskSource disk, Map<String, String> tags, Cleanup cleanup) throws IOException, InterruptedException {
         events.phase("start snapshot");
         StartSnapshotResponse started = new StartSnapshot(ebs, policies.calls())
-                .start(disk.size(), settings.description(), tags, settings.kmsKey());
+                .start(disk.size(), settings.description(), tags, settings.kmsKey(), made -> removeLater(made, cleanup));
         String id = started.snapshotId();
-        cleanup.add("snapshot " + id, "aws ec2 delete-snapshot --snapshot-id " + id,
-                () -> new DeleteSnapshot(ec2).delete(id));
+        removeLater(id, cleanup);
         events.info("snapshot " + id + " started (" + started.volumeSize() + " GiB)");
 
         events.phase("upload blocks");
@@ -53,6 +52,11 @@ final class EbsDirectUpload {
         new CompleteSnapshot(ebs, policies.calls()).complete(id, stats.blocksSent(), blocks.aggregate());
         new SnapshotWait(ec2, policies.poll()).completed(id);
         return id;
+    }
+
+    private void removeLater(String id, Cleanup cleanup) {
+        cleanup.add("snapshot " + id, "aws ec2 delete-snapshot --snapshot-id " + id,
+                () -> new DeleteSnapshot(ec2).delete(id));
     }
 
     private static long mib(long bytes) {

@@ -27,15 +27,36 @@ final class StartSnapshot {
         this.retry = retry;
     }
 
-    /** @return the snapshot id and EBS's block size (524288 today) */
+    /**
+     * @return the snapshot id and EBS's block size (524288 today). When the start is cancelled (Ctrl-C) the call may
+     * still have made the snapshot, and its answer is lost: it is asked once more with the same client token, which
+     * returns that snapshot (or makes one), so {@code made} gets an id to remove in either case.
+     */
     StartSnapshotResponse start(long diskBytes, String description, Map<String, String> tags,
-                                Optional<String> kmsKey) throws InterruptedException {
+                                Optional<String> kmsKey, java.util.function.Consumer<String> made)
+            throws InterruptedException {
         long gib = Math.max(1, (diskBytes + GIB - 1) / GIB);
         String token = UUID.randomUUID().toString();
-        return retry.call("StartSnapshot", () -> ebs.startSnapshot(b -> {
-            b.volumeSize(gib).description(description).tags(Tags.ebs(tags))
-                    .timeout(IDLE_TIMEOUT_MINUTES).clientToken(token);
-            kmsKey.ifPresent(k -> b.encrypted(true).kmsKeyArn(k));
-        }));
+        java.util.function.Consumer<software.amazon.awssdk.services.ebs.model.StartSnapshotRequest.Builder> request =
+                b -> {
+                    b.volumeSize(gib).description(description).tags(Tags.ebs(tags))
+                            .timeout(IDLE_TIMEOUT_MINUTES).clientToken(token);
+                    kmsKey.ifPresent(k -> b.encrypted(true).kmsKeyArn(k));
+                };
+        try {
+            return retry.call("StartSnapshot", () -> ebs.startSnapshot(request));
+        } catch (InterruptedException | software.amazon.awssdk.core.exception.AbortedException e) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                made.accept(ebs.startSnapshot(request).snapshotId());
+            } catch (RuntimeException lookup) {
+                e.addSuppressed(lookup);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw e;
+        }
     }
 }

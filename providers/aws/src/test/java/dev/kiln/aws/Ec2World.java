@@ -41,6 +41,7 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
     private static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
     private static final Pattern BLOCK = Pattern.compile("/snapshots/([^/]+)/blocks/(\\d+)");
     private static final Pattern COMPLETE = Pattern.compile("/snapshots/completion/([^/?]+)");
+    private static final Pattern CLIENT_TOKEN = Pattern.compile("\"ClientToken\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern EBS_TAG = Pattern.compile("\\{\"Key\":\"([^\"]*)\",\"Value\":\"([^\"]*)\"}");
 
     /** A snapshot: its state, tags and the blocks written to it. */
@@ -69,6 +70,8 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
 
     final WireMockServer server;
     final Map<String, Snap> snapshots = new LinkedHashMap<>();
+    /** StartSnapshot ClientToken to the snapshot it made. */
+    private final Map<String, String> byToken = new java.util.HashMap<>();
     final Map<String, Img> images = new LinkedHashMap<>();
     /** Images deregistered here: EC2 answers InvalidAMIID.Unavailable for them, not NotFound. */
     final java.util.Set<String> deregistered = new java.util.HashSet<>();
@@ -326,8 +329,14 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
         while (t.find()) {
             tags.put(t.group(1), t.group(2));
         }
-        String id = String.format("snap-%017x", ++counter);
-        snapshots.put(id, new Snap(id, tags));
+        // a ClientToken seen before gives the snapshot it made, as EBS's idempotent StartSnapshot does
+        Matcher token = CLIENT_TOKEN.matcher(r.getBodyAsString());
+        String id = token.find() && byToken.containsKey(token.group(1)) ? byToken.get(token.group(1))
+                : String.format("snap-%017x", ++counter);
+        if (token.find(0)) {
+            byToken.put(token.group(1), id);
+        }
+        snapshots.putIfAbsent(id, new Snap(id, tags));
         return json(201, "{\"SnapshotId\":\"" + id + "\",\"OwnerId\":\"" + AwsStub.ACCOUNT + "\",\"Status\":\"pending\","
                 + "\"StartTime\":1700000000,\"VolumeSize\":1,\"BlockSize\":524288}");
     }

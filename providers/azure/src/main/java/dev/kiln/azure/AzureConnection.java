@@ -12,6 +12,8 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
+import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
+import com.azure.resourcemanager.network.implementation.NetworkManagementClientBuilder;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.Options;
 
@@ -38,16 +40,31 @@ import java.util.Optional;
  * order {@code DefaultAzureCredential} tries them (an env service principal first), and the generated compute
  * client on ARM. Retries are kiln's: the pipeline itself tries each request once.
  */
-record AzureConnection(HttpClient http, ComputeManagementClient compute, String subscription, String resourceGroup,
-                       String location) {
+record AzureConnection(HttpClient http, ComputeManagementClient compute, NetworkManagementClient network,
+                       String subscription, String resourceGroup, String location) {
+
+    /** Where a command works: checked before any call, so a dry run can say it too. */
+    record Place(String subscription, String resourceGroup, String location) {
+
+        static Place of(Options options, String command) {
+            return new Place(options.find(AzureOptions.SUBSCRIPTION).orElseThrow(() -> KilnException.usage(
+                    command + " needs a subscription: pass --subscription or set AZURE_SUBSCRIPTION_ID")),
+                    options.find(AzureOptions.RESOURCE_GROUP).orElseThrow(() -> KilnException.usage(
+                            command + " needs a resource group: pass --resource-group or set AZURE_RESOURCE_GROUP")),
+                    options.find(AzureOptions.LOCATION).orElseThrow(() -> KilnException.usage(
+                            command + " needs a location: pass --location or set AZURE_LOCATION")));
+        }
+    }
 
     static AzureConnection open(Options options, Map<String, String> env) {
-        String subscription = options.find(AzureOptions.SUBSCRIPTION).orElseThrow(() -> KilnException.usage(
-                "push azure needs a subscription: pass --subscription or set AZURE_SUBSCRIPTION_ID"));
-        String group = options.find(AzureOptions.RESOURCE_GROUP).orElseThrow(() -> KilnException.usage(
-                "push azure needs a resource group: pass --resource-group or set AZURE_RESOURCE_GROUP"));
-        String location = options.find(AzureOptions.LOCATION).orElseThrow(() -> KilnException.usage(
-                "push azure needs a location: pass --location or set AZURE_LOCATION"));
+        return open(options, env, "push azure");
+    }
+
+    static AzureConnection open(Options options, Map<String, String> env, String command) {
+        Place place = Place.of(options, command);
+        String subscription = place.subscription();
+        String group = place.resourceGroup();
+        String location = place.location();
         String arm = slash(options.require(AzureOptions.ARM_ENDPOINT));
         String authority = slash(options.require(AzureOptions.AUTHORITY));
         HttpClient http = httpClient(options.path(AzureOptions.CA_CERT));
@@ -63,7 +80,10 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, String 
         ComputeManagementClient compute = new ComputeManagementClientBuilder().pipeline(pipeline)
                 .endpoint(arm).environment(profile.getEnvironment()).subscriptionId(subscription)
                 .defaultPollInterval(options.duration(AzureOptions.POLL).orElse(Duration.ofSeconds(5))).buildClient();
-        return new AzureConnection(http, compute, subscription, group, location);
+        NetworkManagementClient network = new NetworkManagementClientBuilder().pipeline(pipeline)
+                .endpoint(arm).environment(profile.getEnvironment()).subscriptionId(subscription)
+                .defaultPollInterval(options.duration(AzureOptions.POLL).orElse(Duration.ofSeconds(5))).buildClient();
+        return new AzureConnection(http, compute, network, subscription, group, location);
     }
 
     /** An env service principal (the first thing DefaultAzureCredential tries), else the whole default chain. */
@@ -169,6 +189,10 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, String 
 
     String diskId(String name) {
         return groupId() + "/providers/Microsoft.Compute/disks/" + name;
+    }
+
+    String id(String provider, String type, String name) {
+        return groupId() + "/providers/" + provider + "/" + type + "/" + name;
     }
 
     String groupId() {

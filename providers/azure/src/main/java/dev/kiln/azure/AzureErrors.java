@@ -70,6 +70,28 @@ final class AzureErrors {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
+    /** What an operator can do about an ARM refusal of a run: quota, capacity, a name in use, missing rights. */
+    static String remedy(Exception e, String group) {
+        String code = e instanceof ManagementException m && m.getValue() != null ? m.getValue().getCode() : "";
+        String text = (code + " " + reason(e)).toLowerCase(java.util.Locale.ROOT);
+        int status = e instanceof HttpResponseException h && h.getResponse() != null ? h.getResponse().getStatusCode() : 0;
+        if (text.contains("quota")) {
+            return "ask for more quota (portal: Subscriptions > Usage + quotas) or pick a smaller --size or another "
+                    + "--location";
+        }
+        if (text.contains("skunotavailable") || text.contains("allocationfailed") || text.contains("capacity")) {
+            return "pick another --size or --location";
+        }
+        if (status == 401 || status == 403 || text.contains("authorizationfailed")) {
+            return "the signed-in principal needs the Contributor role (or Virtual Machine Contributor and Network "
+                    + "Contributor) on resource group " + group;
+        }
+        if (status == 409) {
+            return "something else holds that name or is changing it; wait and retry, or pass another --name";
+        }
+        return "";
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "";

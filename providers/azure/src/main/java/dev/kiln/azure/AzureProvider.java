@@ -1,6 +1,5 @@
 package dev.kiln.azure;
 
-import dev.kiln.api.KilnException;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.PushRequest;
@@ -23,8 +22,7 @@ final class AzureProvider implements Provider {
     }
 
     @Override
-    public RunResult run(RunRequest request) {
-        throw KilnException.usage("run azure is not available yet: push the image, then start a VM from it "
-                + "with 'az vm create --image ID'");
+    public RunResult run(RunRequest request) throws InterruptedException {
+        return new AzureRun(context).run(request);
     }
 }

@@ -1,15 +1,21 @@
 package dev.kiln.azure;
 
+import dev.kiln.api.DiskRequest;
 import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.RunSupport;
 
 import java.util.List;
 import java.util.Set;
 
-/** {@code push azure}: a managed disk filled by direct upload, then a gallery version or a managed image. */
+/**
+ * {@code push azure}: a managed disk filled by direct upload, then a gallery version or a managed image;
+ * {@code run azure}: a VM from either, with userData, data disks, boot diagnostics and cascade delete.
+ */
 public final class AzureProviderFactory implements ProviderFactory {
 
     @Override
@@ -19,7 +25,7 @@ public final class AzureProviderFactory implements ProviderFactory {
 
     @Override
     public String summary() {
-        return "Azure managed disks by direct upload, then Compute Gallery versions or managed images";
+        return "Azure managed disks by direct upload, then Compute Gallery versions or managed images; VMs from them";
     }
 
     @Override
@@ -34,13 +40,15 @@ public final class AzureProviderFactory implements ProviderFactory {
 
     @Override
     public List<OptionSpec> runOptions() {
-        return List.of();
+        return AzureOptions.run();
     }
 
-    /** run azure is not built yet (issue 14, part 3). */
+    /** userData (learn.microsoft.com/azure/virtual-machines/user-data), --disk size,type,name as dataDisks. */
     @Override
-    public boolean canRun() {
-        return false;
+    public RunSupport runSupport() {
+        return RunSupport.NONE.withUserdata(VmPlan.USERDATA_LIMIT, VmPlan.USERDATA_RULE)
+                .withDisks(true, DiskRequest.SIZE, DiskRequest.TYPE, DiskRequest.NAME)
+                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING, Lifecycle.Wait.STOPPED);
     }
 
     @Override

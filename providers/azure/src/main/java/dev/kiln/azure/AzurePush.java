@@ -549,7 +549,7 @@ final class AzurePush {
     }
 
     /** Deletes something; a 404 means it is gone already (it was never made, or went before). */
-    private static void gone(Retry retry, String what, Runnable delete) throws InterruptedException {
+    static void gone(Retry retry, String what, Runnable delete) throws InterruptedException {
         try {
             retry.call(what, () -> {
                 delete.run();

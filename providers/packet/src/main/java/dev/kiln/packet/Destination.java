@@ -13,8 +13,24 @@ interface Destination extends AutoCloseable {
     /** The text of {@code file} if it is there. */
     Optional<String> read(String file) throws IOException;
 
-    /** Publishes {@code source} as {@code file}, replacing what is there in one step for readers. */
-    void write(String file, Path source, String contentType) throws IOException;
+    /**
+     * Gets {@code source} ready to be published as {@code file} without touching {@code file}: a directory copies
+     * it beside the target under a temporary name; a bucket, which has no rename, sends nothing yet.
+     */
+    Staged stage(String file, Path source, String contentType) throws IOException;
+
+    /**
+     * True where a replace can keep the file names, the new files renamed over the old in one short burst (a
+     * directory); false where the new kernel and initrd need keys of their own, so that no reader of the old
+     * script fetches a new file (a bucket: uploads take long and there is no rename).
+     */
+    boolean renames();
+
+    /**
+     * True where kiln should check after a push that a booting machine can fetch the URLs: a bucket, whose
+     * readability is its ACL or policy; not a directory, which something else serves, often later.
+     */
+    boolean checkAfterPush();
 
     /** Removes {@code file}; absent is fine. */
     void delete(String file) throws IOException;
@@ -27,5 +43,15 @@ interface Destination extends AutoCloseable {
 
     @Override
     default void close() {
+    }
+
+    /** A file {@link #stage} got ready. */
+    interface Staged {
+
+        /** Publishes it under its name, replacing what is there in one step for readers. */
+        void commit() throws IOException;
+
+        /** Removes what staging wrote; nothing once committed. */
+        void discard() throws IOException;
     }
 }

@@ -29,17 +29,43 @@ final class DirectoryDestination implements Destination {
         return Files.isRegularFile(p) ? Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : Optional.empty();
     }
 
-    /** Copies beside the target, then renames over it: a reader sees the old file or the new, never half. */
+    /** Copies beside the target under a hidden name; commit renames it over the target in one step. */
     @Override
-    public void write(String file, Path source, String contentType) throws IOException {
+    public Staged stage(String file, Path source, String contentType) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + file + ".kiln-partial");
+        Path tmp = partial(file);
         try {
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
+            throw e;
         }
+        return new Staged() {
+            @Override
+            public void commit() throws IOException {
+                Files.move(tmp, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+
+            @Override
+            public void discard() throws IOException {
+                Files.deleteIfExists(tmp);
+            }
+        };
+    }
+
+    /** The temporary name a file is staged under: hidden, beside it, so the rename stays in one file system. */
+    Path partial(String file) {
+        return dir.resolve("." + file + ".kiln-partial");
+    }
+
+    @Override
+    public boolean renames() {
+        return true;
+    }
+
+    @Override
+    public boolean checkAfterPush() {
+        return false;
     }
 
     @Override

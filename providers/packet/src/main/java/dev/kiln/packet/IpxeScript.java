@@ -44,6 +44,35 @@ record IpxeScript(String kernelUrl, String initrdUrl, String console, String cmd
         return s.append("\nboot\n").toString();
     }
 
+    /** The kernel and initrd URLs a script fetches, {@code ${base-url}} resolved; empty where a line is absent. */
+    record Fetches(Optional<String> kernel, Optional<String> initrd) {
+
+        /** The file name of a URL: its path's last segment, without the query of a presigned URL. */
+        static String fileName(String url) {
+            String path = url.replaceFirst("[?#].*$", "");
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** What kiln's scripts (and LinuxKit's) fetch: {@code kernel URL ...} and {@code initrd [--name N] URL}. */
+    static Fetches fetches(String script) {
+        String base = "";
+        Optional<String> kernel = Optional.empty();
+        Optional<String> initrd = Optional.empty();
+        for (String line : script.lines().map(String::strip).toList()) {
+            String[] words = line.split("\\s+");
+            if (words.length >= 3 && words[0].equals("set") && words[1].equals("base-url")) {
+                base = words[2];
+            } else if (words[0].equals("kernel") && words.length >= 2) {
+                kernel = Optional.of(words[1].replace("${base-url}", base));
+            } else if (words[0].equals("initrd") && words.length >= 2) {
+                String url = words[1].equals("--name") && words.length >= 4 ? words[3] : words[words.length - 1];
+                initrd = Optional.of(url.replace("${base-url}", base));
+            }
+        }
+        return new Fetches(kernel, initrd);
+    }
+
     /** The digest a published script records, if it is one kiln wrote. */
     static Optional<String> recordedDigest(String script) {
         Matcher m = DIGEST.matcher(script);

@@ -10,18 +10,22 @@ import dev.kiln.api.Sleeper;
 import dev.kiln.spi.ProviderContext;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The five calls of the Packet/Metal v1 API kiln makes (https://deploy.equinix.com/developers/api/metal/):
  * create a device, get it, update it, act on it (reboot, reinstall), delete it. Token in {@code X-Auth-Token};
- * 5xx, 429 (with Retry-After) and connection failures are retried by kiln's one retry policy; other statuses
- * become {@link MetalException} carrying the API's {@code errors}.
+ * 5xx, 429 (with Retry-After), connection failures and answers slower than the request timeout are retried by
+ * kiln's one retry policy; other statuses become {@link MetalException} carrying the API's {@code errors}. A
+ * create is not sent again after it was sent and no answer came (a timeout, a reset): the API may have made the
+ * device, and a second one would be billed and never cleaned up.
  */
 final class MetalApi {
 
@@ -30,15 +34,21 @@ final class MetalApi {
     private final URI base;
     private final String token;
     private final HttpClient http;
+    private final Duration timeout;
     private final Retry retry;
+    /** For create: only failures where the request surely made nothing (refused connection, an error status). */
+    private final Retry creates;
     /** Deletes run after Ctrl-C too (they are the cleanup), so they ignore the command's cancel token. */
     private final Retry deletes;
 
-    MetalApi(ProviderContext ctx, URI base, String token) {
+    MetalApi(ProviderContext ctx, URI base, String token, Duration timeout) {
         this.base = base;
         this.token = token;
+        this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         this.retry = ctx.retry().classifier(MetalApi::classify).build();
+        this.creates = retry.toBuilder().classifier(e -> e instanceof IOException && !(e instanceof ConnectException
+                || e instanceof java.net.http.HttpConnectTimeoutException) ? Retry.Decision.fail() : classify(e)).build();
         CancelToken never = CancelToken.create();
         this.deletes = retry.toBuilder().cancel(never).sleeper(Sleeper.on(never)).build();
     }
@@ -66,7 +76,9 @@ final class MetalApi {
     }
 
     JsonNode createDevice(String project, ObjectNode body) throws InterruptedException {
-        return call("create a device in project " + project, "POST", "/projects/" + project + "/devices", body);
+        return call("create a device in project " + project, "POST", "/projects/" + project + "/devices", body,
+                creates, "the API may have created it all the same: look for hostname " + body.path("hostname")
+                        .asText() + " in project " + project + " and delete it before running again");
     }
 
     JsonNode device(String id) throws InterruptedException {
@@ -84,7 +96,7 @@ final class MetalApi {
     /** Absent is fine: the device is gone either way. */
     void deleteDevice(String id) throws InterruptedException {
         try {
-            call("delete device " + id, "DELETE", "/devices/" + id, null, deletes);
+            call("delete device " + id, "DELETE", "/devices/" + id, null, deletes, NETWORK);
         } catch (MetalException e) {
             if (e.status != 404) {
                 throw e;
@@ -92,14 +104,16 @@ final class MetalApi {
         }
     }
 
+    private static final String NETWORK = "check --api-url and the network (--api-timeout for a slow endpoint)";
+
     private JsonNode call(String what, String method, String path, ObjectNode body) throws InterruptedException {
-        return call(what, method, path, body, retry);
+        return call(what, method, path, body, retry, NETWORK);
     }
 
-    private JsonNode call(String what, String method, String path, ObjectNode body, Retry policy)
+    private JsonNode call(String what, String method, String path, ObjectNode body, Retry policy, String remedy)
             throws InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path))
-                .timeout(Duration.ofSeconds(60)).header("X-Auth-Token", token).header("Accept", "application/json")
+                .timeout(timeout).header("X-Auth-Token", token).header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (body != null) {
@@ -109,8 +123,9 @@ final class MetalApi {
         try {
             return policy.call(what, () -> send(request));
         } catch (IOException e) {
-            throw KilnException.tried(what + " at " + base, e.getClass().getSimpleName() + " " + e.getMessage(),
-                    "check --api-url and the network", e);
+            String why = e instanceof HttpTimeoutException ? "no answer came within " + timeout.toMillis() + " ms"
+                    : e.getClass().getSimpleName() + " " + e.getMessage();
+            throw KilnException.tried(what + " at " + base, why, remedy, e);
         }
     }
 

@@ -14,6 +14,7 @@ final class PacketOptions {
     static final String PRESIGN = "presign";
     static final String CONSOLE = "kernel-console";
     static final String DECOMPRESS = "decompress";
+    static final String SKIP_CHECK = "skip-url-check";
 
     static final List<OptionSpec> PUSH = List.of(
             OptionSpec.string(DESTINATION, "DIR|s3://BUCKET/PREFIX", "Where to publish NAME-kernel, "
@@ -31,7 +32,9 @@ final class PacketOptions {
             OptionSpec.string(CONSOLE, "CONSOLE", "Kernel console in the script; default ttyS1,115200 on amd64 "
                     + "(Metal's serial-over-SSH) and ttyAMA0 on arm64"),
             OptionSpec.flag(DECOMPRESS, "Publish the initrd uncompressed (gunzipped) for loaders that cannot "
-                    + "inflate it"));
+                    + "inflate it"),
+            OptionSpec.flag(SKIP_CHECK, "Do not check after a push to a bucket that the kernel, initrd and script "
+                    + "answer without credentials (for URLs only the fleet's network may read)"));
 
     static final String API_URL = "api-url";
     static final String TOKEN = "auth-token";
@@ -43,6 +46,9 @@ final class PacketOptions {
     static final String DEVICE = "device";
     static final String REINSTALL = "reinstall";
     static final String POLL = "poll-interval";
+    static final String API_TIMEOUT = "api-timeout";
+    static final String SERVE = "serve";
+    static final String SERVE_URL = "base-url";
 
     /** LinuxKit's historical endpoint; Equinix Metal shut down on 2026-06-30, so point --api-url at yours. */
     static final String DEFAULT_API = "https://api.equinix.com/metal/v1";
@@ -50,6 +56,8 @@ final class PacketOptions {
     static final List<OptionSpec> RUN = List.of(
             OptionSpec.string(API_URL, "URL", "Packet/Metal v1 API to call (a Packet-API-compatible endpoint; "
                     + PacketProviderFactory.SHUTDOWN + ")").env("METAL_API_URL").defaultValue(DEFAULT_API),
+            OptionSpec.duration(API_TIMEOUT, "DURATION", "How long one API request may wait for its answer before it "
+                    + "is sent again (a create is never sent twice)").defaultValue("60s"),
             OptionSpec.string(TOKEN, "TOKEN", "API token sent as X-Auth-Token")
                     .env("METAL_AUTH_TOKEN", "METAL_API_TOKEN", "PACKET_AUTH_TOKEN").asSecret(),
             OptionSpec.string(PROJECT, "ID", "Project the device is created in").env("METAL_PROJECT_ID",
@@ -65,7 +73,14 @@ final class PacketOptions {
                     + "reboot it (or reinstall with --reinstall) instead of creating one"),
             OptionSpec.flag(REINSTALL, "With --device, reinstall the device instead of rebooting it"),
             OptionSpec.duration(POLL, "DURATION", "How often to ask whether the device is active")
-                    .defaultValue("10s"));
+                    .defaultValue("10s"),
+            OptionSpec.string(SERVE, "ADDR", "Serve the folder of IMAGE, a script 'push packet --destination DIR' "
+                    + "wrote, over HTTP on HOST:PORT or :PORT while the run lasts (until the device is active, "
+                    + "and removed with --rm), and boot the device from it"),
+            OptionSpec.string(SERVE_URL, "URL", "With --serve: the URL the device reaches the served folder at "
+                    + "(default http://ADDR when ADDR names a host)"),
+            OptionSpec.flag(SKIP_CHECK, "Do not check that the script, kernel and initrd answer HEAD before the "
+                    + "device is created (for URLs only the device's network reaches)"));
 
     private PacketOptions() {
     }

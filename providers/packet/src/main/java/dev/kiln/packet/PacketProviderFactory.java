@@ -24,6 +24,8 @@ public class PacketProviderFactory implements ProviderFactory {
     static final String SHUTDOWN = "Equinix Metal (ex-Packet) shut down on 2026-06-30; this publishes for "
             + "Packet-API-compatible endpoints and any iPXE/PXE fleet.";
 
+    static final String NO_DISKS = "the Metal API has no attachable volumes since its block storage ended in 2021";
+
     @Override
     public String name() {
         return "packet";
@@ -57,7 +59,7 @@ public class PacketProviderFactory implements ProviderFactory {
     @Override
     public RunSupport runSupport() {
         return RunSupport.NONE.withUserdata(USERDATA_LIMIT, "64 KiB, kiln's bound (the Metal API documents none)")
-                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING);
+                .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING).withoutDisks(NO_DISKS);
     }
 
     @Override

@@ -15,14 +15,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * One push: kernel, initrd, then the script and its alias, each only after the one before it is published, so
- * a machine never fetches a script whose files are missing. The script is the image: a script recording the
- * request's digest is {@code existed}; another one under the name obeys {@code --if-exists}. A failed first
- * push removes what it wrote; a replace overwrites in place (the files keep their LinuxKit names) and never
- * deletes, so the name always has a script.
+ * One push: kernel, initrd, then the script and its alias, so a machine never fetches a script whose files are
+ * not whole. The script is the image: a script recording the request's digest is {@code existed}; another one
+ * under the name obeys {@code --if-exists}. A replace never shows a fleet a script that names a half-written or
+ * mismatched file: in a directory every new file is first written under a temporary name and the four are then
+ * renamed over the old ones, the script after the kernel and initrd; in a bucket, which has no rename, the new
+ * kernel and initrd get keys of their own ({@code NAME-kernel-DIGEST12}), the script is written last, and the
+ * old kernel and initrd are removed only after it. A failed first push removes what it wrote. A bucket's URLs
+ * are then checked as a booting machine fetches them.
  */
 final class PacketPush {
 
@@ -35,9 +42,30 @@ final class PacketPush {
     }
 
     /** The four files of NAME, as LinuxKit names them. */
-    record Names(String kernel, String initrd, String script, String alias) {
+    record Names(String name, String kernel, String initrd, String script, String alias) {
         static Names of(String name) {
-            return new Names(name + "-kernel", name + "-initrd.img", name + "-equinixmetal.ipxe", name + "-packet.ipxe");
+            return new Names(name, name + "-kernel", name + "-initrd.img", name + "-equinixmetal.ipxe",
+                    name + "-packet.ipxe");
+        }
+
+        /** The kernel and initrd of a replace where names cannot be renamed over: keyed by the new digest. */
+        BootFiles versioned(String digest) {
+            String hex = digest.replaceFirst("^[^:]*:", "");
+            String tag = hex.substring(0, Math.min(12, hex.length()));
+            return new BootFiles(name + "-kernel-" + tag, name + "-initrd-" + tag + ".img");
+        }
+
+        /** Whether {@code file} is a kernel or initrd kiln may have published for this name. */
+        boolean ownsBootFile(String file) {
+            String n = Pattern.quote(name);
+            return file.matches(n + "-kernel(-[0-9a-f]{1,12})?") || file.matches(n + "-initrd(-[0-9a-f]{1,12})?\\.img");
+        }
+    }
+
+    /** The kernel and initrd file names a script fetches. */
+    record BootFiles(String kernel, String initrd) {
+        Set<String> both() {
+            return Set.of(kernel, initrd);
         }
     }
 
@@ -53,19 +81,22 @@ final class PacketPush {
         Names names = Names.of(request.name());
         try (Destination dest = Destinations.open(ctx, request.policy().isPublic())) {
             Artifact artifact = request.artifact();
-            Path kernel = artifact.file(Artifact.KERNEL);
-            Path initrd = artifact.file(Artifact.INITRD);
+            Optional<String> before = read(dest, names.script());
+            Set<String> old = before.map(b -> fetched(b, names)).orElse(Set.of());
+            BootFiles files = before.isEmpty() || dest.renames() ? new BootFiles(names.kernel(), names.initrd())
+                    : names.versioned(request.contentDigest());
             String cmdline = Optional.ofNullable(artifact.files().get(Artifact.CMDLINE)).map(PacketPush::read)
                     .orElse("");
             String console = ctx.options().find(PacketOptions.CONSOLE)
                     .orElse(IpxeScript.defaultConsole(request.arch()));
-            String script = new IpxeScript(dest.url(names.kernel()), dest.url(names.initrd()), console, cmdline,
+            String script = new IpxeScript(dest.url(files.kernel()), dest.url(files.initrd()), console, cmdline,
                     request.contentDigest()).render(dest.baseUrl());
             Cleanup cleanup = new Cleanup(ctx.events(), PacketPush::reason);
-            ScriptCatalog catalog = new ScriptCatalog(dest, names, request.contentDigest(), () -> {
-                publish(dest, names, kernel, initrd, script, cleanup);
+            ScriptCatalog catalog = new ScriptCatalog(dest, names, request.contentDigest(), before, () -> {
+                publish(dest, names, files, artifact.file(Artifact.KERNEL), artifact.file(Artifact.INITRD), script,
+                        before.isEmpty(), old, cleanup);
                 return names.script();
-            });
+            }, gone -> retire(dest, old, files));
             ExistingImages.Published<String> done;
             try {
                 done = ExistingImages.sideBySide(request.policy().ifExists(), request.dryRun(), catalog);
@@ -77,54 +108,119 @@ final class PacketPush {
                 throw failed(dest, e, undone);
             }
             cleanup.clear();
-            return result(request, dest, names, done);
+            BootFiles published = done.outcome() == PushResult.Outcome.EXISTED ? before.map(b -> IpxeScript.fetches(b))
+                    .filter(f -> f.kernel().isPresent() && f.initrd().isPresent())
+                    .map(f -> new BootFiles(IpxeScript.Fetches.fileName(f.kernel().get()),
+                            IpxeScript.Fetches.fileName(f.initrd().get())))
+                    .orElse(new BootFiles(names.kernel(), names.initrd())) : files;
+            if (done.outcome() != PushResult.Outcome.DRY_RUN && dest.checkAfterPush()
+                    && !ctx.options().flag(PacketOptions.SKIP_CHECK)) {
+                check(dest, names, published);
+            }
+            return result(request, dest, names, published, done);
         }
     }
 
-    private void publish(Destination dest, Names names, Path kernel, Path initrd, String script, Cleanup cleanup)
-            throws InterruptedException {
-        boolean fresh = catalogIsEmpty(dest, names);
+    /** The kernel and initrd an existing script fetches, when they are files kiln publishes for this name. */
+    private static Set<String> fetched(String script, Names names) {
+        IpxeScript.Fetches f = IpxeScript.fetches(script);
+        Set<String> files = new java.util.LinkedHashSet<>();
+        f.kernel().map(IpxeScript.Fetches::fileName).filter(names::ownsBootFile).ifPresent(files::add);
+        f.initrd().map(IpxeScript.Fetches::fileName).filter(names::ownsBootFile).ifPresent(files::add);
+        return java.util.Collections.unmodifiableSet(files);
+    }
+
+    /** One file to publish. */
+    private record Put(String file, Path source, String type) {
+    }
+
+    private void publish(Destination dest, Names names, BootFiles files, Path kernel, Path initrd, String script,
+                         boolean fresh, Set<String> old, Cleanup cleanup) throws InterruptedException {
         try {
             Path initrdFile = ctx.options().flag(PacketOptions.DECOMPRESS)
                     ? Initrds.decompressed(initrd, ctx.workDir().resolve(names.initrd())) : initrd;
             Path scriptFile = Files.writeString(ctx.workDir().resolve(names.script()), script, StandardCharsets.UTF_8);
-            put(dest, names.kernel(), kernel, "application/octet-stream", fresh, cleanup);
-            put(dest, names.initrd(), initrdFile, "application/octet-stream", fresh, cleanup);
-            put(dest, names.script(), scriptFile, "text/plain", fresh, cleanup);
-            put(dest, names.alias(), scriptFile, "text/plain", fresh, cleanup);
+            List<Put> puts = List.of(new Put(files.kernel(), kernel, "application/octet-stream"),
+                    new Put(files.initrd(), initrdFile, "application/octet-stream"),
+                    new Put(names.script(), scriptFile, "text/plain"), new Put(names.alias(), scriptFile, "text/plain"));
+            List<Destination.Staged> staged = new ArrayList<>();
+            List<Cleanup.Handle> partials = new ArrayList<>();
+            for (Put put : puts) {
+                ctx.cancel().throwIfCancelled();
+                Destination.Staged s = dest.stage(put.file(), put.source(), put.type());
+                staged.add(s);
+                if (dest.renames()) {
+                    partials.add(cleanup.add("the partial " + put.file() + " in " + dest.describe(), s::discard));
+                }
+            }
+            List<Cleanup.Handle> bootFiles = new ArrayList<>();
+            for (int i = 0; i < puts.size(); i++) {
+                ctx.cancel().throwIfCancelled();
+                Put put = puts.get(i);
+                long size = Files.size(put.source());
+                ctx.events().info("publishing " + put.file() + " (" + size + " bytes) to " + dest.describe());
+                staged.get(i).commit();
+                ctx.events().bytes(put.file(), size, size);
+                if (dest.renames()) {
+                    partials.get(i).keep();
+                }
+                boolean bootFile = i < 2;
+                if (fresh || bootFile && !dest.renames() && !old.contains(put.file())) {
+                    Cleanup.Handle h = cleanup.add(put.file() + " in " + dest.describe(), () -> dest.delete(put.file()));
+                    if (bootFile) {
+                        bootFiles.add(h);
+                    }
+                }
+                if (put.file().equals(names.script()) && !fresh) {
+                    bootFiles.forEach(Cleanup.Handle::keep);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static boolean catalogIsEmpty(Destination dest, Names names) {
+    /** After the new script is in place: the kernel and initrd only the old script fetched. */
+    private void retire(Destination dest, Set<String> old, BootFiles files) {
+        for (String file : old) {
+            if (files.both().contains(file)) {
+                continue;
+            }
+            try {
+                dest.delete(file);
+                ctx.events().info("removed " + file + " from " + dest.describe() + ": the replaced script fetched it");
+            } catch (IOException | RuntimeException e) {
+                ctx.events().warn("could not remove " + file + " from " + dest.describe() + " (" + reason(e)
+                        + "); no script fetches it any more: remove it by hand");
+            }
+        }
+    }
+
+    private void check(Destination dest, Names names, BootFiles files) throws InterruptedException {
+        new UrlCheck().url("kernel", dest.url(files.kernel())).url("initrd", dest.url(files.initrd()))
+                .url("script", dest.url(names.script())).require("check that a booting machine can fetch what was "
+                        + "published to " + dest.describe(), "the files stay published; make them readable without "
+                        + "credentials: push again with --public --if-exists replace (public-read objects), give the "
+                        + "bucket a public-read policy, or push with --presign DURATION; or pass --skip-url-check "
+                        + "when only the fleet's network can read them");
+    }
+
+    private static Optional<String> read(Destination dest, String file) {
         try {
-            return dest.read(names.script()).isEmpty();
+            return dest.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void put(Destination dest, String file, Path source, String type, boolean fresh, Cleanup cleanup)
-            throws IOException, InterruptedException {
-        ctx.cancel().throwIfCancelled();
-        long size = Files.size(source);
-        ctx.events().info("publishing " + file + " (" + size + " bytes) to " + dest.describe());
-        dest.write(file, source, type);
-        ctx.events().bytes(file, size, size);
-        if (fresh) {
-            cleanup.add(file + " in " + dest.describe(), () -> dest.delete(file));
-        }
-    }
-
-    private PushResult result(PushRequest request, Destination dest, Names names,
+    private PushResult result(PushRequest request, Destination dest, Names names, BootFiles files,
                               ExistingImages.Published<String> done) {
         PushResult.Builder b = PushResult.builder(provider, request).outcome(done.outcome());
         if (done.outcome() != PushResult.Outcome.DRY_RUN) {
             b.image("", dest.url(names.script()));
         }
-        return b.resource(Resource.of("kernel", dest.url(names.kernel()), dest.describe()))
-                .resource(Resource.of("initrd", dest.url(names.initrd()), dest.describe()))
+        return b.resource(Resource.of("kernel", dest.url(files.kernel()), dest.describe()))
+                .resource(Resource.of("initrd", dest.url(files.initrd()), dest.describe()))
                 .resource(Resource.of("ipxe-script", dest.url(names.script()), dest.describe()))
                 .resource(Resource.of("ipxe-script-alias", dest.url(names.alias()), dest.describe()))
                 .build();

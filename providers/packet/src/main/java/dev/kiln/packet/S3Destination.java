@@ -63,8 +63,32 @@ final class S3Destination implements Destination {
         }
     }
 
+    /** S3 has no rename: the object is PUT (one step for readers) when committed. */
     @Override
-    public void write(String file, Path source, String contentType) {
+    public Staged stage(String file, Path source, String contentType) {
+        return new Staged() {
+            @Override
+            public void commit() {
+                put(file, source, contentType);
+            }
+
+            @Override
+            public void discard() {
+            }
+        };
+    }
+
+    @Override
+    public boolean renames() {
+        return false;
+    }
+
+    @Override
+    public boolean checkAfterPush() {
+        return true;
+    }
+
+    private void put(String file, Path source, String contentType) {
         PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(location.bucket()).key(location.key(file))
                 .contentType(contentType);
         if (publicRead) {

@@ -2,10 +2,9 @@ package dev.kiln.packet;
 
 import dev.kiln.spi.ExistingImages;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** The published script as kiln's image: found by the digest it records, or by its name. */
 final class ScriptCatalog implements ExistingImages.SideBySide<String> {
@@ -13,36 +12,34 @@ final class ScriptCatalog implements ExistingImages.SideBySide<String> {
     private final Destination dest;
     private final PacketPush.Names names;
     private final String digest;
+    private final Optional<String> script;
     private final Callable<String> create;
+    private final Consumer<String> retire;
 
-    ScriptCatalog(Destination dest, PacketPush.Names names, String digest, Callable<String> create) {
+    /** {@code script} is the text under the name before this push; {@code retire} removes what only it fetched. */
+    ScriptCatalog(Destination dest, PacketPush.Names names, String digest, Optional<String> script,
+                  Callable<String> create, Consumer<String> retire) {
         this.dest = dest;
         this.names = names;
         this.digest = digest;
+        this.script = script;
         this.create = create;
-    }
-
-    private Optional<String> script() {
-        try {
-            return dest.read(names.script());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.retire = retire;
     }
 
     @Override
     public Optional<String> findByDigest() {
-        return script().flatMap(IpxeScript::recordedDigest).filter(digest::equals).map(d -> names.script());
+        return script.flatMap(IpxeScript::recordedDigest).filter(digest::equals).map(d -> names.script());
     }
 
     @Override
     public Optional<String> findByName() {
-        return script().map(s -> names.script());
+        return script.map(s -> names.script());
     }
 
     @Override
     public String describe(String image) {
-        return image + " in " + dest.describe() + " (" + script().flatMap(IpxeScript::recordedDigest)
+        return image + " in " + dest.describe() + " (" + script.flatMap(IpxeScript::recordedDigest)
                 .orElse("not written by kiln") + ")";
     }
 
@@ -57,8 +54,9 @@ final class ScriptCatalog implements ExistingImages.SideBySide<String> {
         }
     }
 
-    /** The replaced files were overwritten in place: nothing else to retire. */
+    /** The script was replaced under its name; what remains is the kernel and initrd only the old one fetched. */
     @Override
     public void retire(String old) {
+        retire.accept(old);
     }
 }

@@ -4,32 +4,32 @@ import dev.kiln.api.Architecture;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.BootMode;
 import dev.kiln.api.PublishPolicy;
+import dev.kiln.spi.FileServer;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import dev.kiln.testing.HostTools;
+import dev.kiln.testing.KernelInitrdGuest;
 import dev.kiln.testkit.ProviderHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The published script booted the way a PXE fleet boots it: qemu's own iPXE ROM (Debian's ipxe-qemu) gets the
- * script URL from DHCP (slirp's bootfile; 10.0.2.2 is this host's loopback), fetches it from a loopback HTTP
- * server over what {@code push packet --destination DIR} wrote, and boots the kernel and initrd to the guest's
+ * script URL from DHCP (slirp's bootfile; 10.0.2.2 is this host's loopback), fetches it from kiln's file server
+ * ({@link FileServer}, what {@code kiln serve} and {@code run packet --serve} run) on loopback over what
+ * {@code push packet --destination DIR} wrote, and boots the kernel and initrd to the guest's
  * per-run marker, under SeaBIOS and under OVMF. TCG; each boot took 15-40 s here (printed, never asserted).
  */
 class IpxeBootIT {
@@ -58,9 +58,16 @@ class IpxeBootIT {
         assumeTrue(Files.isRegularFile(EFI_ROM), "qemu's iPXE ROM is missing: install the Debian package ipxe-qemu");
         String marker = "ipxe-marker-" + UUID.randomUUID();
         Path build = Files.createDirectories(tmp.resolve("build"));
-        Path www = tmp.resolve("www");
-        Artifact artifact = TestGuest.write(build, "hello", marker);
-        try (FileServer server = new FileServer(www)) {
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        Artifact artifact = KernelInitrdGuest.write(build, "hello", marker);
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("\"(\\S+ \\S+)\" \\d+");
+        try (FileServer server = FileServer.start(www, "127.0.0.1:0", l -> {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.find()) {
+                requests.add(m.group(1));
+            }
+        })) {
             ProviderHarness harness = new ProviderHarness(new PacketProviderFactory(), tmp)
                     .flag("destination", www.toString()).flag("base-url", "http://10.0.2.2:" + server.port())
                     .flag("kernel-console", "ttyS0");
@@ -88,40 +95,14 @@ class IpxeBootIT {
 
             // iPXE's BIOS build puts the image name first (CMDLINE hello-kernel initrd=...), its EFI build does not
             assertThat(console).as(console).contains(marker).contains("initrd=initrd ip=dhcp nomodeset ro "
-                    + "console=ttyS0 " + TestGuest.CMDLINE);
-            assertThat(server.requests()).as("what iPXE fetched").containsSubsequence("GET /hello-equinixmetal.ipxe",
+                    + "console=ttyS0 " + KernelInitrdGuest.CMDLINE);
+            assertThat(requests).as("what iPXE fetched").containsSubsequence("GET /hello-equinixmetal.ipxe",
                     "GET /hello-initrd.img", "GET /hello-kernel");
         }
     }
 
     /** Runs qemu to the guest's power-off (3 minutes at most), returning the serial console. */
     private String run(List<String> cmd) throws IOException, InterruptedException {
-        Process qemu = HostTools.command(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = qemu.getInputStream()) {
-                byte[] buf = new byte[4096];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (out) {
-                        out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (IOException ignored) {
-                // qemu was stopped
-            }
-        });
-        reader.start();
-        try {
-            if (!qemu.waitFor(180, TimeUnit.SECONDS)) {
-                qemu.destroyForcibly().waitFor();
-            }
-        } finally {
-            qemu.destroyForcibly();
-            reader.join(10_000);
-        }
-        synchronized (out) {
-            return out.toString();
-        }
+        return HostTools.runForOutput(cmd, java.time.Duration.ofMinutes(3));
     }
 }

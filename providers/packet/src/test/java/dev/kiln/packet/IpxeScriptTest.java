@@ -50,4 +50,21 @@ class IpxeScriptTest {
         assertThat(IpxeScript.recordedDigest(ours)).contains("sha256:beef");
         assertThat(IpxeScript.recordedDigest("#!ipxe\ndhcp\nchain http://x/boot.ipxe\n")).isEmpty();
     }
+
+    @Test
+    void readsTheKernelAndInitrdUrlsOfItsOwnScriptsOfPresignedOnesAndOfLinuxKits() {
+        String ours = new IpxeScript(BASE + "/hello-kernel", BASE + "/hello-initrd.img", "ttyS0", "quiet", "sha256:00")
+                .render(Optional.of(BASE));
+        String presigned = new IpxeScript("https://s3.example/b/k?X-Amz-Signature=1", "https://s3.example/b/i.img?a=b",
+                "ttyS0", "", "sha256:00").render(Optional.empty());
+        String linuxkit = "#!ipxe\ndhcp\nset base-url http://x/y\nset kernel-params ip=dhcp\n"
+                + "kernel ${base-url}/lk-kernel ${kernel-params}\ninitrd ${base-url}/lk-initrd.img\nboot\n";
+
+        assertThat(IpxeScript.fetches(ours)).isEqualTo(new IpxeScript.Fetches(Optional.of(BASE + "/hello-kernel"),
+                Optional.of(BASE + "/hello-initrd.img")));
+        assertThat(IpxeScript.fetches(presigned).kernel()).contains("https://s3.example/b/k?X-Amz-Signature=1");
+        assertThat(IpxeScript.Fetches.fileName(IpxeScript.fetches(presigned).initrd().orElseThrow())).isEqualTo("i.img");
+        assertThat(IpxeScript.fetches(linuxkit)).isEqualTo(new IpxeScript.Fetches(Optional.of("http://x/y/lk-kernel"),
+                Optional.of("http://x/y/lk-initrd.img")));
+    }
 }

@@ -172,7 +172,7 @@ class PacketPushTest {
 
     @Test
     void presignedUrlsFetchTheFilesAndTheScriptNamesThemWhole() throws Exception {
-        try (S3World world = new S3World()) {
+        try (S3World world = new S3World().privateBucket()) {
             ProviderHarness harness = s3(world).flag("presign", "2h");
 
             PushResult result = push(harness, PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST));
@@ -194,6 +194,123 @@ class PacketPushTest {
                     PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST)))
                     .isInstanceOf(KilnException.class).hasMessageContaining("7d");
             assertThat(world.mutations()).isEmpty();
+        }
+    }
+
+    private static final String NEXT = "sha256:" + "5a".repeat(32);
+
+    /** Another build (other kernel, initrd and digest) under the same name, published with {@code --if-exists replace}. */
+    private PushRequest replacement(String digest) throws Exception {
+        PushRequest other = PacketProviderTckTest.kernelInitrd(tmp, "hello2", digest);
+        return new PushRequest(other.artifact(), "hello", other.arch(), other.bootModes(), digest,
+                PublishPolicy.DEFAULT.withIfExists(PublishPolicy.IfExists.REPLACE), false);
+    }
+
+    @Test
+    void aBucketWithoutPublicReadFailsTheCheckNamingEachUrlAndAPublicReplacePasses() throws Exception {
+        try (S3World world = new S3World().privateBucket()) {
+            String base = world.url() + "/" + world.bucket + "/boot";
+
+            assertThatThrownBy(() -> push(s3(world), PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST)))
+                    .isInstanceOf(KilnException.class)
+                    .hasMessageContaining("kernel " + base + "/hello-kernel answered 403 to HEAD")
+                    .hasMessageContaining("initrd " + base + "/hello-initrd.img answered 403")
+                    .hasMessageContaining("script " + base + "/hello-equinixmetal.ipxe answered 403")
+                    .hasMessageContaining("--public").hasMessageContaining("--presign");
+            assertThat(world.keys()).as("the files stay published").hasSize(4);
+
+            PushResult again = push(s3(world), PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST)
+                    .withPolicy(new PublishPolicy(PublishPolicy.IfExists.REPLACE, true, java.util.List.of(),
+                            java.util.Optional.empty(), Map.of())));
+
+            assertThat(again.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+            assertThat(get(again.artifactId())).contains("set base-url " + base);
+        }
+    }
+
+    @Test
+    void skipUrlCheckPublishesToABucketOnlyTheFleetCanRead() throws Exception {
+        try (S3World world = new S3World().privateBucket()) {
+            PushResult result = push(s3(world).flag("skip-url-check", "true"),
+                    PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST));
+
+            assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        }
+    }
+
+    @Test
+    void aBucketReplaceUploadsNewKeysThenTheScriptAndRemovesTheOldFilesLast() throws Exception {
+        try (S3World world = new S3World()) {
+            push(s3(world), PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST));
+            int before = world.mutations().size();
+            String b = "/" + world.bucket + "/boot/";
+
+            PushResult replaced = push(s3(world), replacement(NEXT));
+
+            assertThat(replaced.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+            assertThat(world.mutations().subList(before, world.mutations().size())).containsExactly(
+                    "PUT " + b + "hello-kernel-5a5a5a5a5a5a", "PUT " + b + "hello-initrd-5a5a5a5a5a5a.img",
+                    "PUT " + b + "hello-equinixmetal.ipxe", "PUT " + b + "hello-packet.ipxe",
+                    "DELETE " + b + "hello-kernel", "DELETE " + b + "hello-initrd.img");
+            assertThat(world.keys()).containsExactlyInAnyOrder("boot/hello-kernel-5a5a5a5a5a5a",
+                    "boot/hello-initrd-5a5a5a5a5a5a.img", "boot/hello-equinixmetal.ipxe", "boot/hello-packet.ipxe");
+            String script = get(replaced.artifactId());
+            String kernelUrl = IpxeScript.fetches(script).kernel().orElseThrow();
+            assertThat(get(kernelUrl)).isEqualTo("kernel of hello2");
+            assertThat(replaced.resources()).extracting(Resource::type, Resource::id).contains(
+                    org.assertj.core.groups.Tuple.tuple("kernel", kernelUrl));
+
+            PushResult existed = push(s3(world), replacement(NEXT).withPolicy(PublishPolicy.DEFAULT));
+            PushResult third = push(s3(world), replacement("sha256:" + "6b".repeat(32)));
+
+            assertThat(existed.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+            assertThat(existed.resources()).extracting(Resource::type, Resource::id).contains(
+                    org.assertj.core.groups.Tuple.tuple("kernel", kernelUrl));
+            assertThat(third.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+            assertThat(world.keys()).containsExactlyInAnyOrder("boot/hello-kernel-6b6b6b6b6b6b",
+                    "boot/hello-initrd-6b6b6b6b6b6b.img", "boot/hello-equinixmetal.ipxe", "boot/hello-packet.ipxe");
+        }
+    }
+
+    @Test
+    void aBucketReplaceThatFailsAtTheScriptKeepsTheOldScriptAndItsFilesAndRemovesTheNewOnes() throws Exception {
+        try (S3World world = new S3World()) {
+            push(s3(world), PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST));
+            world.failMutation(3);
+
+            assertThatThrownBy(() -> push(s3(world), replacement(NEXT))).isInstanceOf(KilnException.class)
+                    .hasMessageContaining("AccessDenied").hasMessageContaining("removed hello-initrd-5a5a5a5a5a5a.img");
+
+            assertThat(world.keys()).containsExactlyInAnyOrder("boot/hello-kernel", "boot/hello-initrd.img",
+                    "boot/hello-equinixmetal.ipxe", "boot/hello-packet.ipxe");
+            assertThat(IpxeScript.recordedDigest(world.text("boot/hello-equinixmetal.ipxe"))).contains(DIGEST);
+            assertThat(world.text("boot/hello-kernel")).isEqualTo("kernel of hello");
+        }
+    }
+
+    @Test
+    void aDirectoryReplaceWritesEveryFileBeforeRenamingAnySoAFailureLeavesTheOldSetWhole() throws Exception {
+        Path www = tmp.resolve("www");
+        push(dir(www), PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST));
+        // the initrd cannot be staged: its temporary name is taken by a folder that is not empty
+        Files.createDirectories(www.resolve(".hello-initrd.img.kiln-partial").resolve("in-the-way"));
+
+        assertThatThrownBy(() -> push(dir(www), replacement(NEXT))).isInstanceOf(KilnException.class)
+                .hasMessageContaining("hello-initrd.img");
+
+        assertThat(Files.readString(www.resolve("hello-kernel"))).isEqualTo("kernel of hello");
+        assertThat(Files.readString(www.resolve("hello-initrd.img"))).isEqualTo("initrd of hello");
+        assertThat(IpxeScript.recordedDigest(Files.readString(www.resolve("hello-equinixmetal.ipxe")))).contains(DIGEST);
+        assertThat(www.resolve(".hello-kernel.kiln-partial")).as("the staged kernel was removed").doesNotExist();
+
+        Files.delete(www.resolve(".hello-initrd.img.kiln-partial").resolve("in-the-way"));
+        PushResult replaced = push(dir(www), replacement(NEXT));
+        assertThat(replaced.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+        assertThat(Files.readString(www.resolve("hello-kernel"))).isEqualTo("kernel of hello2");
+        assertThat(Files.readString(www.resolve("hello-initrd.img"))).isEqualTo("initrd of hello2");
+        try (var files = Files.list(www)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("hello-kernel",
+                    "hello-initrd.img", "hello-equinixmetal.ipxe", "hello-packet.ipxe");
         }
     }
 

@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.api.Userdata;
+import dev.kiln.spi.FileServer;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -48,7 +50,6 @@ class PacketRunTest {
     private static final String PROJECT = "a5b1c7d3-0000-4000-8000-000000000001";
     private static final String DEVICE = "e3c0f7a2-0000-4000-8000-0000000000d1";
     private static final String TOKEN = "metal-token-" + System.nanoTime();
-    private static final String SCRIPT = "https://boot.example/hello-equinixmetal.ipxe";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** DeviceCreateInput fields kiln may send, with their JSON types; plan and operating_system are required. */
@@ -61,16 +62,35 @@ class PacketRunTest {
     @TempDir
     Path tmp;
     WireMockServer metal;
+    /** Where the pushed files are served from, as a fleet's boot server would: the run checks them first. */
+    FileServer boot;
+    Path www;
+    String script;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         metal = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         metal.start();
+        www = Files.createDirectories(tmp.resolve("www"));
+        boot = FileServer.start(www, "127.0.0.1:0", line -> { });
+        String base = "http://127.0.0.1:" + boot.port();
+        pushed(www, base);
+        script = base + "/hello-equinixmetal.ipxe";
     }
 
     @AfterEach
     void stop() {
         metal.stop();
+        boot.close();
+    }
+
+    /** What push packet --destination DIR --base-url BASE writes. */
+    static void pushed(Path dir, String base) throws Exception {
+        Files.writeString(dir.resolve("hello-kernel"), "kernel of hello");
+        Files.writeString(dir.resolve("hello-initrd.img"), "initrd of hello");
+        String text = new IpxeScript(base + "/hello-kernel", base + "/hello-initrd.img", "ttyS1,115200", "quiet",
+                "sha256:" + "ab".repeat(32)).render(Optional.of(base));
+        Files.writeString(dir.resolve("hello-equinixmetal.ipxe"), text);
     }
 
     private ProviderHarness harness() {
@@ -85,19 +105,19 @@ class PacketRunTest {
         }
     }
 
-    private static RunRequest request(Lifecycle lifecycle) {
-        return RunRequest.of(SCRIPT, "hello", false).withLifecycle(lifecycle).withTags(Map.of("team", "infra"))
+    private RunRequest request(Lifecycle lifecycle) {
+        return RunRequest.of(script, "hello", false).withLifecycle(lifecycle).withTags(Map.of("team", "infra"))
                 .withUserdata(Userdata.ofText("{\"ssh\":{\"port\":22}}", "--userdata"));
     }
 
-    private static String device(String state) {
+    private String device(String state) {
         return """
                 {"id":"%s","hostname":"hello","state":"%s","always_pxe":true,"ipxe_script_url":"%s",
                  "metro":{"id":"108b2cfb","code":"sv","name":"Silicon Valley"},
                  "ip_addresses":[{"address_family":4,"public":true,"address":"147.75.0.10"},
                                  {"address_family":6,"public":true,"address":"2604:1380::1"},
                                  {"address_family":4,"public":false,"address":"10.70.1.3"}]}
-                """.formatted(DEVICE, state, SCRIPT);
+                """.formatted(DEVICE, state, script);
     }
 
     private void createAnswers(String... states) {
@@ -144,7 +164,7 @@ class PacketRunTest {
         assertThat(create.getHeader("X-Auth-Token")).isEqualTo(TOKEN);
         JsonNode body = JSON.readTree(create.getBodyAsString());
         assertThat(body.get("operating_system").asText()).isEqualTo("custom_ipxe");
-        assertThat(body.get("ipxe_script_url").asText()).isEqualTo(SCRIPT);
+        assertThat(body.get("ipxe_script_url").asText()).isEqualTo(script);
         assertThat(body.get("always_pxe").asBoolean()).isTrue();
         assertThat(body.get("metro").asText()).isEqualTo("sv");
         assertThat(body.get("plan").asText()).isEqualTo("c3.small.x86");
@@ -243,16 +263,164 @@ class PacketRunTest {
 
     @Test
     void refusesIpxeUserdataDisksAndAMissingTokenBeforeAnyCall() {
-        RunRequest ipxe = RunRequest.of(SCRIPT, "hello", false).withUserdata(Userdata.ofText("#!ipxe\nchain x", "x"));
+        RunRequest ipxe = RunRequest.of(script, "hello", false).withUserdata(Userdata.ofText("#!ipxe\nchain x", "x"));
         assertThatThrownBy(() -> run(harness(), ipxe)).isInstanceOf(KilnException.class)
                 .hasMessageContaining("ipxe_script_url");
-        assertThatThrownBy(() -> run(harness(), RunRequest.of(SCRIPT, "hello", false)
+        assertThatThrownBy(() -> run(harness(), RunRequest.of(script, "hello", false)
                 .withDisks(List.of(dev.kiln.api.DiskRequest.parse("size=10G", java.util.Set.of("size"), true)))))
                 .isInstanceOf(KilnException.class).hasMessageContaining("block storage ended in 2021");
         ProviderHarness noToken = new ProviderHarness(new PacketProviderFactory(), tmp).flag("project", PROJECT)
                 .flag("metro", "sv").flag("api-url", metal.baseUrl());
-        assertThatThrownBy(() -> run(noToken, RunRequest.of(SCRIPT, "hello", false)))
+        assertThatThrownBy(() -> run(noToken, RunRequest.of(script, "hello", false)))
                 .isInstanceOf(KilnException.class).hasMessageContaining("METAL_AUTH_TOKEN");
         assertThat(calls()).isEmpty();
+    }
+
+    /** A port nothing listens on now, for a --serve address the pushed script can name beforehand. */
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int status(String url, String method) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url)).method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -2;
+        }
+    }
+
+    @Test
+    void serveServesThePushedFolderWhileTheDeviceProvisionsAndStopsAtTheEnd() throws Exception {
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Path served = Files.createDirectories(tmp.resolve("served"));
+        pushed(served, base);
+        script = base + "/hello-equinixmetal.ipxe";
+        createAnswers("provisioning", "active");
+        List<Integer> duringTheWait = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProviderHarness harness = harness().flag("serve", "127.0.0.1:" + port);
+        harness.sleeper(d -> {
+            duringTheWait.add(status(base + "/hello-kernel", "GET"));
+            duringTheWait.add(status(base + "/hello-initrd.img", "GET"));
+        });
+
+        RunResult result = run(harness, RunRequest.of(served.resolve("hello-equinixmetal.ipxe").toString(), "hello",
+                false));
+
+        JsonNode create = JSON.readTree(metal.findAll(anyRequestedFor(anyUrl())).get(0).getBodyAsString());
+        assertThat(create.get("ipxe_script_url").asText()).isEqualTo(script);
+        assertThat(duringTheWait).as("the files answered while the device provisioned").containsOnly(200)
+                .isNotEmpty();
+        assertThat(status(script, "HEAD")).as("the server stopped with the run").isEqualTo(-1);
+        assertThat(result.state()).isEqualTo("active");
+        assertThat(harness.events().text().lines()).anyMatch(l -> l.contains("\"HEAD /hello-equinixmetal.ipxe\" 200"))
+                .anyMatch(l -> l.contains("\"HEAD /hello-kernel\" 200"))
+                .anyMatch(l -> l.contains("\"GET /hello-kernel\" 200"))
+                .anyMatch(l -> l.contains("stopped serving"));
+    }
+
+    @Test
+    void ctrlCWhileServingStopsTheServerAndDeletesTheDevice() throws Exception {
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Path served = Files.createDirectories(tmp.resolve("served"));
+        pushed(served, base);
+        script = base + "/hello-equinixmetal.ipxe";
+        createAnswers("provisioning");
+        ProviderHarness harness = harness().flag("serve", "127.0.0.1:" + port);
+        List<Integer> beforeCtrlC = new java.util.concurrent.CopyOnWriteArrayList<>();
+        harness.sleeper(d -> {
+            beforeCtrlC.add(status(script, "HEAD"));
+            harness.cancel().cancel();
+            throw new InterruptedException("Ctrl-C");
+        });
+
+        assertThatThrownBy(() -> run(harness, RunRequest.of(served.resolve("hello-equinixmetal.ipxe").toString(),
+                "hello", false))).isInstanceOf(InterruptedException.class).hasMessageContaining("removed device " + DEVICE);
+        assertThat(beforeCtrlC).containsExactly(200);
+        assertThat(status(script, "HEAD")).as("the server stopped on Ctrl-C").isEqualTo(-1);
+        assertThat(calls()).last().isEqualTo("DELETE /metal/v1/devices/" + DEVICE);
+    }
+
+    @Test
+    void aScriptWhoseKernelIsMissingFailsBeforeAnyApiCall() throws Exception {
+        Files.delete(www.resolve("hello-kernel"));
+
+        assertThatThrownBy(() -> run(harness(), request(Lifecycle.DEFAULT))).isInstanceOf(KilnException.class)
+                .hasMessageContaining("kernel " + script.replace("equinixmetal.ipxe", "kernel") + " answered 404")
+                .hasMessageContaining("--skip-url-check");
+        assertThatThrownBy(() -> run(harness(), RunRequest.of(script.replace("hello-", "gone-"), "hello", false)))
+                .isInstanceOf(KilnException.class).hasMessageContaining("script").hasMessageContaining("404");
+        assertThat(calls()).isEmpty();
+    }
+
+    @Test
+    void skipUrlCheckBootsAUrlOnlyTheDevicesNetworkReaches() throws Exception {
+        script = "http://10.255.255.1:1/hello-equinixmetal.ipxe";
+        createAnswers("active");
+
+        RunResult result = run(harness().flag("skip-url-check", "true"), request(Lifecycle.DEFAULT));
+
+        assertThat(result.state()).isEqualTo("active");
+        assertThat(JSON.readTree(metal.findAll(anyRequestedFor(anyUrl())).get(0).getBodyAsString())
+                .get("ipxe_script_url").asText()).isEqualTo(script);
+    }
+
+    @Test
+    void serveRefusesWaitNoneAnAddressWithoutAHostAndAUrlForImage() throws Exception {
+        String file = www.resolve("hello-equinixmetal.ipxe").toString();
+        assertThatThrownBy(() -> run(harness().flag("serve", "127.0.0.1:0"), RunRequest.of(file, "hello", false)
+                .withLifecycle(new Lifecycle(Optional.of(Lifecycle.Wait.NONE), false, false, Optional.empty()))))
+                .isInstanceOf(KilnException.class).hasMessageContaining("--wait none");
+        assertThatThrownBy(() -> run(harness().flag("serve", ":0"), RunRequest.of(file, "hello", false)))
+                .isInstanceOf(KilnException.class).hasMessageContaining("--base-url");
+        assertThatThrownBy(() -> run(harness().flag("serve", "127.0.0.1:0"), RunRequest.of(script, "hello", false)))
+                .isInstanceOf(KilnException.class).hasMessageContaining("--destination DIR");
+        assertThat(calls()).isEmpty();
+    }
+
+    @Test
+    void diskIsRefusedWithTheReasonTheProviderDeclaresToTheSpi() {
+        assertThatThrownBy(() -> dev.kiln.spi.RunChecks.disks(List.of("size=10G"),
+                new PacketProviderFactory().runSupport(), "packet")).isInstanceOf(KilnException.class)
+                .hasMessage("run packet does not take --disk: the Metal API has no attachable volumes since its "
+                        + "block storage ended in 2021");
+    }
+
+    @Test
+    void aGetThatGetsNoAnswerInTimeIsAskedAgain() throws Exception {
+        createAnswers("active");
+        metal.stubFor(get(urlEqualTo("/metal/v1/devices/" + DEVICE)).inScenario("slow").whenScenarioStateIs(STARTED)
+                .willSetStateTo("answered").willReturn(okJson(device("provisioning")).withFixedDelay(3000)));
+        metal.stubFor(get(urlEqualTo("/metal/v1/devices/" + DEVICE)).inScenario("slow").whenScenarioStateIs("answered")
+                .willReturn(okJson(device("active"))));
+        ProviderHarness harness = harness().flag("api-timeout", "300ms");
+        harness.sleeper(d -> { });
+
+        RunResult result = run(harness, request(Lifecycle.DEFAULT));
+
+        assertThat(result.state()).isEqualTo("active");
+        assertThat(calls()).filteredOn(c -> c.startsWith("POST")).hasSize(1);
+    }
+
+    @Test
+    void aCreateThatGetsNoAnswerInTimeIsNotSentAgainAndTheErrorSaysWhereToLook() throws Exception {
+        metal.stubFor(post(urlEqualTo("/metal/v1/projects/" + PROJECT + "/devices"))
+                .willReturn(okJson(device("queued")).withStatus(201).withFixedDelay(3000)));
+        ProviderHarness harness = harness().flag("api-timeout", "300ms");
+        harness.sleeper(d -> { });
+
+        assertThatThrownBy(() -> run(harness, request(Lifecycle.DEFAULT))).isInstanceOf(KilnException.class)
+                .hasMessageContaining("no answer came within 300 ms")
+                .hasMessageContaining("look for hostname hello in project " + PROJECT);
+        metal.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlEqualTo("/metal/v1/projects/" + PROJECT + "/devices")));
     }
 }

@@ -46,6 +46,8 @@ final class S3World implements AutoCloseable {
     private final AtomicInteger failAt = new AtomicInteger();
     private volatile int actionAt;
     private volatile Runnable action;
+    private volatile boolean privateBucket;
+    private final Set<String> publicRead = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     S3World() {
         admin().createBucket(b -> b.bucket(bucket));
@@ -86,6 +88,16 @@ final class S3World implements AutoCloseable {
         return admin().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
     }
 
+    /**
+     * Reads without credentials (no Authorization header, no presigned query) are refused with 403 AccessDenied
+     * unless the object was PUT with the public-read ACL: a bucket without a public policy, as S3 serves it.
+     * S3Mock itself does not check ACLs.
+     */
+    S3World privateBucket() {
+        privateBucket = true;
+        return this;
+    }
+
     void failMutation(int n) {
         failAt.set(mutations.size() + n);
     }
@@ -120,8 +132,20 @@ final class S3World implements AutoCloseable {
         @Override
         public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
             String method = request.getMethod().getName();
+            String path = request.getUrl().replaceFirst("\\?.*$", "");
             if (!Set.of("PUT", "POST", "DELETE").contains(method)) {
+                boolean anonymous = !request.containsHeader("Authorization")
+                        && !request.getUrl().contains("X-Amz-Signature=");
+                if (privateBucket && anonymous && !publicRead.contains(path)) {
+                    return RequestFilterAction.stopWith(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder
+                            .responseDefinition().withStatus(403).withHeader("Content-Type", "application/xml")
+                            .withBody("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                                    + "<Message>Access Denied</Message></Error>").build());
+                }
                 return RequestFilterAction.continueWith(request);
+            }
+            if (method.equals("PUT") && "public-read".equals(request.getHeader("x-amz-acl"))) {
+                publicRead.add(path);
             }
             mutations.add(method + " " + request.getUrl());
             int n = mutations.size();

@@ -21,7 +21,8 @@ public final class RunChecks {
     /** Parses every {@code --disk} value with the provider's keys. */
     public static List<DiskRequest> disks(List<String> values, RunSupport support, String provider) {
         if (!values.isEmpty() && support.diskKeys().isEmpty()) {
-            throw KilnException.usage("run " + provider + " does not take --disk");
+            throw KilnException.usage("run " + provider + " does not take --disk" + support.noDisks().map(r -> ": " + r)
+                    .orElse(""));
         }
         List<DiskRequest> disks = new ArrayList<>();
         for (String v : values) {

@@ -1,8 +1,7 @@
-package dev.kiln.packet;
+package dev.kiln.testing;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.api.ImageFormat;
-import dev.kiln.testing.HostKernel;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
@@ -18,16 +17,17 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A tiny kernel+initrd build as kiln writes it (NAME-kernel, NAME-initrd.img, NAME-cmdline): this machine's
- * Debian kernel and a gzip'd newc cpio with busybox-static and an /init that prints a line and powers off.
+ * Debian kernel and a gzip'd newc cpio with busybox-static and an /init that prints a line and the kernel's
+ * command line ({@code CMDLINE ...}), then powers off: what an iPXE or PXE boot test boots.
  */
-final class TestGuest {
+public final class KernelInitrdGuest {
 
-    static final String CMDLINE = "quiet panic=-1 no_timer_check";
+    public static final String CMDLINE = "quiet panic=-1 no_timer_check";
 
-    private TestGuest() {
+    private KernelInitrdGuest() {
     }
 
-    static Artifact write(Path dir, String name, String line) throws IOException {
+    public static Artifact write(Path dir, String name, String line) throws IOException {
         Path kernel = dir.resolve(name + "-kernel");
         Files.copy(HostKernel.path(), kernel);
         Path cmdline = Files.writeString(dir.resolve(name + "-cmdline"), CMDLINE);

@@ -95,7 +95,7 @@ final class ImageFiles {
                 }
                 return Optional.of(records.get(0));
             } catch (java.io.IOException e) {
-                throw KilnException.usage("Cannot list " + path + ": " + e.getMessage());
+                throw KilnException.usage("Cannot list " + path + ": " + KilnException.reason(e));
             }
         }
         Path named = path.resolveSibling(file + BuildRecord.SUFFIX);

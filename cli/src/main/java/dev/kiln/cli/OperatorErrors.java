@@ -29,7 +29,7 @@ final class OperatorErrors implements IExecutionExceptionHandler {
         PrintWriter err = cmd.getErr();
         Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         boolean interrupted = session.interrupts().signalled() || cause instanceof InterruptedException;
-        err.println("kiln: " + (interrupted ? "interrupted. " : "") + message(cause));
+        err.println("kiln: " + (interrupted ? "interrupted. " : "") + printable(message(cause)));
         boolean bug = !(cause instanceof KilnException) && !interrupted;
         // an operator error (a name conflict, missing credentials) is its message; a trace is for
         // --stacktrace, or for a bug when -v asked for details
@@ -52,6 +52,23 @@ final class OperatorErrors implements IExecutionExceptionHandler {
             spec = spec.parent();
         }
         return spec.parent() == null ? "kiln" : spec.name();
+    }
+
+    /**
+     * {@code text} with control characters (ESC, BEL, C1 controls, bidi overrides) other than newline and tab shown
+     * as backslash-x and backslash-u escapes: a message may quote what a server or a file sent, and its bytes must
+     * not move the cursor, retitle the window or clear the operator's terminal.
+     */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c == '\n' || c == '\t' || !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT) {
+                b.appendCodePoint(c);
+            } else {
+                b.append(c <= 0xff ? String.format("\\x%02x", c) : String.format("\\u%04x", c));
+            }
+        });
+        return b.toString();
     }
 
     /** The provider of a failed {@code push NAME} or {@code run NAME}, which its failure document names; else null. */

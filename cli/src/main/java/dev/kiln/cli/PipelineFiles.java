@@ -115,7 +115,7 @@ final class PipelineFiles {
         try {
             return MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw KilnException.tried("append to the Packer manifest " + file, "it is not JSON (" + e.getMessage() + ")",
+            throw KilnException.tried("append to the Packer manifest " + file, "it is not JSON (" + KilnException.reason(e) + ")",
                     "move it away or name another file with --packer-manifest");
         }
     }
@@ -124,7 +124,7 @@ final class PipelineFiles {
         try {
             AtomicFiles.writeString(file, MAPPER.writeValueAsString(content) + System.lineSeparator());
         } catch (IOException e) {
-            throw KilnException.tried("write " + file, String.valueOf(e.getMessage()),
+            throw KilnException.tried("write " + file, KilnException.reason(e),
                     "check the directory exists and is writable");
         }
     }

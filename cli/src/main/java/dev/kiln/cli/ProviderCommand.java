@@ -192,7 +192,7 @@ final class ProviderCommand implements Callable<Integer> {
         try {
             return Files.createTempDirectory(Files.createDirectories(base), ".kiln-" + provider + "-");
         } catch (IOException e) {
-            throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
+            throw KilnException.tried("create a scratch folder in " + base, KilnException.reason(e),
                     "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder with room for a converted disk", e);
         }
     }

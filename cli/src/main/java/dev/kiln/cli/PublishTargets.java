@@ -49,7 +49,7 @@ final class PublishTargets {
         try (InputStream in = Files.newInputStream(file)) {
             text = YamlDocument.read(in, file.toString());
         } catch (IOException e) {
-            throw KilnException.usage("Cannot read the targets file " + file + ": " + e.getMessage());
+            throw KilnException.usage("Cannot read the targets file " + file + ": " + KilnException.reason(e));
         }
         return parse(file.toString(), text);
     }

@@ -36,18 +36,21 @@ abstract class Renderer implements EventSink {
         return level.compareTo(threshold) >= 0;
     }
 
+    /** Every text an event carries is shown with its control characters escaped (see OperatorErrors#printable). */
     @Override
     public final synchronized void accept(Event event) {
         if (event instanceof Event.Log log) {
             if (shows(log.level())) {
-                log(log.source(), log.level() == Event.Level.WARN, log.message());
+                log(OperatorErrors.printable(log.source()), log.level() == Event.Level.WARN,
+                        OperatorErrors.printable(log.message()));
             }
         } else if (event instanceof Event.Phase phase) {
             if (shows(Event.Level.INFO)) {
-                phase(phase.source(), phase.name());
+                phase(OperatorErrors.printable(phase.source()), OperatorErrors.printable(phase.name()));
             }
         } else if (event instanceof Event.Progress p && showsProgress) {
-            progress(p);
+            progress(new Event.Progress(OperatorErrors.printable(p.source()), OperatorErrors.printable(p.task()),
+                    p.done(), p.total(), p.unit()));
         }
     }
 

@@ -89,7 +89,7 @@ final class SharedFlags {
             try {
                 return Optional.of(Userdata.of(Files.readAllBytes(file.get()), "--userdata-file " + file.get()));
             } catch (IOException e) {
-                throw KilnException.usage("Cannot read --userdata-file " + file.get() + ": " + e.getMessage());
+                throw KilnException.usage("Cannot read --userdata-file " + file.get() + ": " + KilnException.reason(e));
             }
         }
         return Optional.empty();

@@ -53,7 +53,13 @@ public final class BootPieces {
     }
 
     public UnifiedKernelImage uki() {
-        return UnifiedKernelImage.of(loaders.efiStub(), osRelease(), cmdline(), kernel, initrd, UKI_ALIGNMENT);
+        try {
+            return UnifiedKernelImage.of(loaders.efiStub(), osRelease(), cmdline(), kernel, initrd, UKI_ALIGNMENT);
+        } catch (dev.kiln.limits.FieldOverflowException e) {
+            throw dev.kiln.api.KilnException.tried("make the unified kernel image " + EfiDisk.BOOT_PATH + " of "
+                    + files.name(), e.getMessage(), "a PE image holds under 4 GiB: shrink the kernel and initrd, or"
+                    + " build a BIOS image or kernel+initrd", e);
+        }
     }
 
     /** ISOLINUX configuration: boot the kernel at once with the initrd and the command line. */

@@ -49,7 +49,7 @@ public final class BootloaderImage {
         try {
             return Bootloaders.first(unpack(value, store, arch, pull, tmp, events));
         } catch (IOException e) {
-            throw KilnException.tried("unpack the boot loader image " + value, String.valueOf(e.getMessage()),
+            throw KilnException.tried("unpack the boot loader image " + value, KilnException.reason(e),
                     "check free space in " + tmp, e);
         }
     }
@@ -59,7 +59,7 @@ public final class BootloaderImage {
             ImageReference.parse(value);
         } catch (KilnException e) {
             throw KilnException.usage(Bootloaders.OPTION + " (or " + Bootloaders.ENV + ") '" + value
-                    + "' is neither a directory nor an image reference: " + e.getMessage());
+                    + "' is neither a directory nor an image reference: " + KilnException.reason(e));
         }
     }
 

@@ -154,7 +154,7 @@ public final class Bootloaders {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {
-            throw KilnException.tried("read " + p, String.valueOf(e.getMessage()), "check the file is readable", e);
+            throw KilnException.tried("read " + p, KilnException.reason(e), "check the file is readable", e);
         }
     }
 }

@@ -81,7 +81,7 @@ public record BuildRecord(String name, String arch, String contentDigest, List<A
             JSON.writeValue(tmp.toFile(), doc);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw KilnException.tried("record the build's outputs in " + out, String.valueOf(e.getMessage()),
+            throw KilnException.tried("record the build's outputs in " + out, KilnException.reason(e),
                     "check the output folder is writable");
         }
         return out;
@@ -110,7 +110,7 @@ public record BuildRecord(String name, String arch, String contentDigest, List<A
             return new BuildRecord(doc.path("name").asText(), doc.path("arch").asText(),
                     doc.path("content_digest").asText(), outputs);
         } catch (IOException e) {
-            throw KilnException.usage("Cannot read the build record " + file + ": " + e.getMessage());
+            throw KilnException.usage("Cannot read the build record " + file + ": " + KilnException.reason(e));
         }
     }
 }

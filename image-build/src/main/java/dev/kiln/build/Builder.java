@@ -106,11 +106,11 @@ public final class Builder {
         try {
             return build(request, config, name, tmp, stdout);
         } catch (java.io.InterruptedIOException e) {
-            throw KilnException.tried("build " + name, "it was interrupted (" + e.getMessage() + ")",
+            throw KilnException.tried("build " + name, "it was interrupted (" + KilnException.reason(e) + ")",
                     "outputs already written stay in " + request.dir().toAbsolutePath() + "; the scratch folder "
                             + "is removed", e);
         } catch (IOException e) {
-            throw KilnException.tried("build " + name, e.getMessage(), "check free space in " + tmp.getParent()
+            throw KilnException.tried("build " + name, KilnException.reason(e), "check free space in " + tmp.getParent()
                     + ", or pass --work-dir DIR (or set KILN_WORK_DIR) to a folder with more", e);
         } finally {
             try {
@@ -242,7 +242,7 @@ public final class Builder {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw KilnException.tried("create the output folder " + dir, e instanceof java.nio.file.FileAlreadyExistsException
-                    ? "a file of that name is in the way" : String.valueOf(e.getMessage()),
+                    ? "a file of that name is in the way" : KilnException.reason(e),
                     "pass --dir a folder you can write to").asUsage();
         }
     }
@@ -251,7 +251,7 @@ public final class Builder {
         try {
             return BuildFolders.create(base);
         } catch (IOException e) {
-            throw KilnException.tried("create a scratch folder in " + base, String.valueOf(e.getMessage()),
+            throw KilnException.tried("create a scratch folder in " + base, KilnException.reason(e),
                     "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder", e);
         }
     }

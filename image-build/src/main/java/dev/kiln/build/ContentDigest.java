@@ -43,7 +43,7 @@ public final class ContentDigest {
         try (DiskSource disk = RAW_DISKS.contains(format) ? new RawDiskSource(file) : DiskImages.open(file)) {
             return blocks(disk);
         } catch (IOException e) {
-            throw KilnException.tried("digest " + file, String.valueOf(e.getMessage()), "check the file is readable", e);
+            throw KilnException.tried("digest " + file, KilnException.reason(e), "check the file is readable", e);
         }
     }
 

@@ -41,7 +41,7 @@ public final class CoreConversions implements Conversions {
                 return copyRaw(disk, out);
             }
         } catch (IOException e) {
-            throw KilnException.tried("write " + format + " of " + name, String.valueOf(e.getMessage()),
+            throw KilnException.tried("write " + format + " of " + name, KilnException.reason(e),
                     "check the image file and the destination", e);
         }
         throw KilnException.usage("kiln streams vmdk and raw only, not " + format);
@@ -57,7 +57,7 @@ public final class CoreConversions implements Conversions {
             // grains deflate to at most their size plus headers; grain tables and directory; footer
             return data + data / 64 + disk.size() / 8192 + (4L << 20);
         } catch (IOException e) {
-            throw KilnException.tried("read the extents of the disk", String.valueOf(e.getMessage()), "check the file", e);
+            throw KilnException.tried("read the extents of the disk", KilnException.reason(e), "check the file", e);
         }
     }
 
@@ -66,7 +66,7 @@ public final class CoreConversions implements Conversions {
         try {
             SeedIso.write(out, volumeLabel, files);
         } catch (IOException e) {
-            throw KilnException.tried("write the " + volumeLabel + " ISO " + out, String.valueOf(e.getMessage()),
+            throw KilnException.tried("write the " + volumeLabel + " ISO " + out, KilnException.reason(e),
                     "check the directory is writable and has space", e);
         }
     }

@@ -95,7 +95,7 @@ public final class ConfigMerger {
         } catch (NoSuchFileException e) {
             throw KilnException.usage("Configuration file " + file + " does not exist");
         } catch (IOException e) {
-            throw KilnException.tried("read the configuration " + file, e.getMessage(), "check the file", e);
+            throw KilnException.tried("read the configuration " + file, KilnException.reason(e), "check the file", e);
         }
     }
 }

@@ -56,7 +56,7 @@ public final class YamlDocument {
             String problem = (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem();
             throw ConfigErrors.at(at, "", "invalid YAML: " + problem, "");
         } catch (YamlEngineException e) {
-            throw KilnException.tried("read the configuration " + name, "it is not valid YAML: " + e.getMessage(),
+            throw KilnException.tried("read the configuration " + name, "it is not valid YAML: " + KilnException.reason(e),
                     "fix the YAML and run the build again").asUsage();
         }
     }

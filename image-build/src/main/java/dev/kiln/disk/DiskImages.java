@@ -62,7 +62,7 @@ public final class DiskImages {
                         "convert it to raw or qcow2 with qemu-img first");
             };
         } catch (IOException e) {
-            throw KilnException.tried("open disk image " + path, String.valueOf(e.getMessage()),
+            throw KilnException.tried("open disk image " + path, KilnException.reason(e),
                     "check the file exists and is readable", e);
         }
     }
@@ -123,8 +123,12 @@ public final class DiskImages {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(partial);
-            throw KilnException.tried("write " + format.id() + " image " + out, String.valueOf(e.getMessage()),
+            throw KilnException.tried("write " + format.id() + " image " + out, KilnException.reason(e),
                     "check the disk has space and the directory is writable", e);
+        } catch (dev.kiln.limits.FieldOverflowException e) {
+            deleteQuietly(partial);
+            throw KilnException.tried("write " + format.id() + " image " + out, e.getMessage(),
+                    "the disk is too large for this format; choose another format (raw, qcow2) or a smaller disk", e);
         } catch (RuntimeException | Error e) {
             deleteQuietly(partial);
             throw e;

@@ -50,7 +50,7 @@ final class CredentialHelper {
             }
             return parse(OciLayout.JSON.readTree(out));
         } catch (IOException e) {
-            throw failed(helper, server, e.getMessage());
+            throw failed(helper, server, dev.kiln.api.KilnException.reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(helper, server, "kiln was interrupted");

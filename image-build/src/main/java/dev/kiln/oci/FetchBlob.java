@@ -47,7 +47,7 @@ final class FetchBlob {
                             return true;
                         } catch (SocketTimeoutException e) {
                             throw new SocketTimeoutException("blob " + blob.digest() + " stalled after " + part.length()
-                                    + " of " + blob.size() + " bytes: " + e.getMessage());
+                                    + " of " + blob.size() + " bytes: " + dev.kiln.api.KilnException.reason(e));
                         }
                     });
             if (got.isEmpty()) {

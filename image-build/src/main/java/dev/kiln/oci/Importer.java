@@ -159,7 +159,7 @@ public final class Importer {
                 }
             }
         } catch (IOException e) {
-            throw KilnException.tried("import " + file, "it is not a readable tar archive (" + e.getMessage() + ")",
+            throw KilnException.tried("import " + file, "it is not a readable tar archive (" + KilnException.reason(e) + ")",
                     "pass an OCI archive, a docker save tarball or an OCI layout directory", e);
         }
         return new Archive(small, stored);

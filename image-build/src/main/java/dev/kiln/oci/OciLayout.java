@@ -177,7 +177,7 @@ public final class OciLayout {
             index.path("manifests").forEach(m -> out.add(Descriptor.of(m)));
             return out;
         } catch (IOException e) {
-            throw KilnException.tried("read " + root.resolve("index.json"), e.getMessage(),
+            throw KilnException.tried("read " + root.resolve("index.json"), KilnException.reason(e),
                     "the cache index is damaged; move the cache directory aside and pull again", e);
         }
     }

@@ -51,7 +51,7 @@ final class Puller {
                 if (!endpoint.mirror()) {
                     throw e instanceof IOException io ? unreachable(ref, endpoint, io) : (KilnException) e;
                 }
-                events.warn("mirror " + endpoint + " failed for " + ref + " (" + e.getMessage() + "); trying the next");
+                events.warn("mirror " + endpoint + " failed for " + ref + " (" + KilnException.reason(e) + "); trying the next");
             }
         }
         throw new IllegalStateException("the registry itself is always the last endpoint");
@@ -146,7 +146,7 @@ final class Puller {
                 if (!source.mirror()) {
                     throw e;
                 }
-                events.warn("mirror " + source + " failed for " + blob.digest() + " (" + e.getMessage() + ")");
+                events.warn("mirror " + source + " failed for " + blob.digest() + " (" + KilnException.reason(e) + ")");
             }
         }
         throw KilnException.tried("pull blob " + blob.digest() + " of " + ref, "the registry does not have it (404)",

@@ -38,7 +38,7 @@ final class TrustedCertificates {
             context.init(null, new TrustManager[] {new Either(system, extra)}, null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw KilnException.tried("set up TLS for registries", e.getMessage(), "check the --cert-file PEM files", e);
+            throw KilnException.tried("set up TLS for registries", KilnException.reason(e), "check the --cert-file PEM files", e);
         }
     }
 

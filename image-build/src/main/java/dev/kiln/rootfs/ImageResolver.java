@@ -42,7 +42,7 @@ public final class ImageResolver {
             try {
                 image = store.resolve(reference, arch, pull);
             } catch (IOException e) {
-                throw KilnException.tried("get image " + reference + " for " + where, e.getMessage(),
+                throw KilnException.tried("get image " + reference + " for " + where, KilnException.reason(e),
                         "check the reference and that the image exists for linux/" + arch, e);
             }
             resolved.put(reference, image);
@@ -55,7 +55,7 @@ public final class ImageResolver {
         try {
             return flattener.flatten(layers, "image " + image.reference());
         } catch (IOException e) {
-            throw KilnException.tried("read the layers of " + image.reference(), String.valueOf(e.getMessage()),
+            throw KilnException.tried("read the layers of " + image.reference(), KilnException.reason(e),
                     "check the image cache, or pull the image again with --pull", e);
         }
     }
@@ -65,6 +65,6 @@ public final class ImageResolver {
     }
 
     private static TarSource source(Layer layer) {
-        return layer::open;
+        return TarSource.described("blob " + layer.digest(), layer::open);
     }
 }

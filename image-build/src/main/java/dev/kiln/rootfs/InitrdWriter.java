@@ -49,7 +49,7 @@ public final class InitrdWriter {
         boolean hasUcode = false;
         String cmdline = "";
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(rootfsTar), 1 << 16);
-             TarArchiveInputStream tar = new TarArchiveInputStream(raw);
+             TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8");
              OutputStream file = new PaddedOutputStream(new BufferedOutputStream(Files.newOutputStream(initrd), 1 << 16));
              GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
             CpioWriter cpio = new CpioWriter(gz);

@@ -3,7 +3,6 @@ package dev.kiln.rootfs;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,11 +64,11 @@ public final class LayerFlattener {
     private void readLayer(FlatImage image, Whiteouts whiteouts, TarSource layer, int index, String what)
             throws IOException {
         boolean confined = false;
-        try (InputStream in = new Capped(layer.open(), maxLayerBytes, what)) {
-            TarArchiveInputStream tar = new TarArchiveInputStream(in);
-            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-                String name = SafePaths.clean(e.getName(), what);
-                confined |= SafePaths.isAbsolute(e.getName());
+        try (InputStream in = new Capped(open(layer), maxLayerBytes, what)) {
+            LayerTarInput tar = new LayerTarInput(in, what);
+            for (TarArchiveEntry e = tar.next(); e != null; e = tar.next()) {
+                String name = SafePaths.clean(tar.name(), what);
+                confined |= SafePaths.isAbsolute(tar.name());
                 if (name.isEmpty() || whiteouts.record(name)) {
                     continue;
                 }
@@ -78,14 +77,83 @@ public final class LayerFlattener {
                         name, index)) {
                     continue;
                 }
+                refuseBelowNonDirectory(image, name, index, what);
                 TarEntry entry = Entries.fromTar(e, name, what);
                 long offset = entry.kind() == TarEntry.Kind.FILE ? spool(image, tar, entry) : 0;
+                if (entry.kind() != TarEntry.Kind.DIR && !replaceDirectory(image, whiteouts, entry, index)) {
+                    continue;
+                }
                 image.putItem(new FlatImage.Item(entry, offset, null, index));
             }
             in.transferTo(OutputStream.nullOutputStream());
+        } catch (KilnException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreadable(what, layer, e);
         }
         if (confined) {
             events.warn(what + " has entries with absolute names; they were confined to the image tree");
+        }
+    }
+
+    /**
+     * A layer whose entry lies below a file (or hard link, or device) that the same layer put at its parent cannot
+     * be unpacked: tar and containerd stop with "not a directory". Refused rather than giving both. (Below a
+     * symlink, ImageTreeWriter refuses it as going through the link.)
+     */
+    private static void refuseBelowNonDirectory(FlatImage image, String name, int index, String what) {
+        for (String a = SafePaths.parent(name); !a.isEmpty(); a = SafePaths.parent(a)) {
+            FlatImage.Item above = image.item(a);
+            TarEntry.Kind kind = above == null ? null : above.entry().kind();
+            if (above != null && above.layer() == index && kind != TarEntry.Kind.DIR && kind != TarEntry.Kind.SYMLINK) {
+                throw malformed(what, "its entry '" + name + "' lies below '" + a + "', which the same layer makes "
+                        + "a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                        + ", not a directory, so it cannot be unpacked");
+            }
+        }
+    }
+
+    /**
+     * A non-directory at {@code name} replaces what its own layer put there before, and everything that layer
+     * put below it (tar order: the later entry wins, as tar and containerd unpack it). If an upper layer has
+     * entries below {@code name}, that layer needs a directory there: the non-directory is hidden, as is
+     * everything lower layers have at {@code name} (an upper directory over a lower file, OCI "Changesets").
+     * A lower symlink stays, and ImageTreeWriter refuses the upper entries that would go through it.
+     *
+     * @return whether the entry takes its place
+     */
+    private static boolean replaceDirectory(FlatImage image, Whiteouts whiteouts, TarEntry entry, int index) {
+        String name = entry.name();
+        image.below(name).values().removeIf(i -> i.layer() == index);
+        if (entry.kind() != TarEntry.Kind.SYMLINK && image.hasBelow(name)) {
+            image.remove(name);
+            whiteouts.hideBelow(name);
+            return false;
+        }
+        return true;
+    }
+
+    private static KilnException unreadable(String what, TarSource layer, IOException e) {
+        String blob = layer.describe().map(d -> " (" + d + ")").orElse("");
+        String reason = e instanceof SourceFailure f
+                ? "its data cannot be read or decompressed: " + KilnException.reason(f.getCause())
+                : "it is not a readable tar archive: " + KilnException.reason(e);
+        return KilnException.tried("unpack " + what + blob, reason,
+                "the blob is damaged; pull the image again with --pull, or rebuild the image", e);
+    }
+
+    private static InputStream open(TarSource layer) throws IOException {
+        try {
+            return layer.open();
+        } catch (IOException e) {
+            throw new SourceFailure(e);
+        }
+    }
+
+    /** A failure of the layer's own stream (its file, or its decompressor), told apart from tar's. */
+    private static final class SourceFailure extends IOException {
+        SourceFailure(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
@@ -103,16 +171,19 @@ public final class LayerFlattener {
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceFailure(e);
+            }
             if (n > 0) {
                 count(n);
             }
@@ -121,7 +192,12 @@ public final class LayerFlattener {
 
         @Override
         public long skip(long n) throws IOException {
-            long s = in.skip(n);
+            long s;
+            try {
+                s = in.skip(n);
+            } catch (IOException e) {
+                throw new SourceFailure(e);
+            }
             if (s > 0) {
                 count(s);
             }
@@ -191,6 +267,11 @@ public final class LayerFlattener {
                     return false;
                 }
             }
+        }
+
+        /** Hides {@code name} and all below it from the layers under the one being read. */
+        void hideBelow(String name) {
+            layerDeleted.add(name);
         }
 
         void endLayer() {

@@ -16,8 +16,42 @@ public final class LayerTar {
     private final TarArchiveOutputStream tar;
 
     public LayerTar() {
-        tar = new TarArchiveOutputStream(bytes, "UTF-8");
+        this("UTF-8");
+    }
+
+    private LayerTar(String encoding) {
+        tar = new TarArchiveOutputStream(bytes, encoding);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    }
+
+    /**
+     * A layer whose names are stored one byte per char (ISO-8859-1, no PAX record): {@code "a\u00ffb"} is the
+     * three bytes 61 ff 62, as an old tool writing names in the bytes it found on disk would.
+     */
+    public static LayerTar rawNames() {
+        return new LayerTar("ISO-8859-1");
+    }
+
+    /** A PAX extended header whose {@code path} record holds exactly {@code path}'s bytes, then an empty file. */
+    public LayerTar paxPath(byte[] path, String placeholder) {
+        try {
+            byte[] body = new byte[path.length + " path=\n".length()];
+            int length = body.length + String.valueOf(body.length).length();
+            length = body.length + String.valueOf(length).length();
+            java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+            record.write((length + " path=").getBytes(StandardCharsets.US_ASCII));
+            record.write(path);
+            record.write('\n');
+            TarArchiveEntry pax = new TarArchiveEntry("PaxHeaders/" + placeholder, TarConstants.LF_PAX_EXTENDED_HEADER_LC,
+                    true);
+            pax.setSize(record.size());
+            tar.putArchiveEntry(pax);
+            tar.write(record.toByteArray());
+            tar.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file(placeholder, "");
     }
 
     public LayerTar dir(String name) {

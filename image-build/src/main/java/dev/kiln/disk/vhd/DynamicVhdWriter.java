@@ -39,7 +39,7 @@ public final class DynamicVhdWriter {
 
     public void write(LongConsumer scanned) throws IOException {
         long size = FixedVhdWriter.virtualSize(source.size(), options);
-        int entries = (int) ((size + BLOCK - 1) / BLOCK);
+        int entries = tableEntries(size);
         int[] bat = new int[entries];
         Arrays.fill(bat, -1);
         long batBytes = (entries * 4L + 511) / 512 * 512;
@@ -52,7 +52,7 @@ public final class DynamicVhdWriter {
             if (offset >= size) {
                 return;
             }
-            bat[(int) (offset / BLOCK)] = Fields.u32("VHD block address in sectors (a VHD holds under 2 TiB)", cursor[0] / 512);
+            bat[(int) (offset / BLOCK)] = blockSector(cursor[0]);
             Channels.writeFully(out, bitmap.clear(), cursor[0]);
             Channels.writeFully(out, data, cursor[0] + BITMAP);
             cursor[0] += BITMAP + BLOCK;
@@ -71,6 +71,24 @@ public final class DynamicVhdWriter {
         Channels.writeFully(out, table.clear(), BAT_OFFSET);
         out.truncate(cursor[0] + VhdFooter.SIZE);
     }
+
+    /**
+     * The BAT's entries for a disk of {@code size} bytes, one per 2 MiB block: "Max Table Entries" is a 32-bit
+     * field, and the BAT is one buffer, so a count over 2^29 (a virtual size of 1 PiB) is refused, never cast.
+     */
+    static int tableEntries(long size) {
+        long entries = (size + BLOCK - 1) / BLOCK;
+        return (int) Fields.unsigned("VHD Max Table Entries (virtual size " + size + " bytes)", entries,
+                MAX_TABLE_ENTRIES, "0.." + MAX_TABLE_ENTRIES + ", a virtual size up to 1 PiB");
+    }
+
+    /** A block's BAT entry: the sector of its bitmap in the file, a 32-bit field (so the file stays under 2 TiB). */
+    static int blockSector(long position) {
+        return Fields.u32("VHD block address in sectors (a dynamic VHD file is under 2 TiB)", position / 512);
+    }
+
+    /** 2^29 entries of 4 bytes: the BAT buffer stays under 2 GiB. */
+    static final long MAX_TABLE_ENTRIES = 1L << 29;
 
     private static ByteBuffer header(int entries) {
         ByteBuffer h = ByteBuffer.allocate(1024);

@@ -91,7 +91,7 @@ final class CompressedGrains {
             Arrays.fill(grain, done, grain.length, (byte) 0);
         } catch (DataFormatException e) {
             throw SparseExtentHeader.corrupt(path, "compressed grain " + index + " (sector " + sector
-                    + ") is corrupt: " + e.getMessage());
+                    + ") is corrupt: " + dev.kiln.api.KilnException.reason(e));
         } finally {
             inflater.end();
         }

@@ -30,6 +30,8 @@ import java.util.function.LongConsumer;
 public final class StreamVmdkWriter {
 
     private static final int PER_BATCH = 16;
+    /** 2^29 entries: the directory buffer (4 bytes each, sector-padded) stays under 2 GiB. */
+    static final long MAX_DIRECTORY_ENTRIES = 1L << 29;
 
     private final DiskSource source;
     private final WriteOptions options;
@@ -45,6 +47,29 @@ public final class StreamVmdkWriter {
         this.source = source;
         this.options = options;
         this.capacity = (source.size() + 511) / 512;
+        directoryEntries(capacity);
+    }
+
+    /**
+     * Grain directory entries for {@code capacity} sectors: one per 512 grain tables' worth (32 MiB). The
+     * directory is one buffer of 4-byte entries, and its index is a grain table's number, so a capacity whose
+     * count does not fit is refused before any grain is written, never cast to a smaller one.
+     */
+    static int directoryEntries(long capacity) {
+        long grains = (capacity + VmdkHeader.GRAIN_SECTORS - 1) / VmdkHeader.GRAIN_SECTORS;
+        long entries = (grains + VmdkHeader.GTES_PER_GT - 1) / VmdkHeader.GTES_PER_GT;
+        return (int) Fields.unsigned("VMDK grain directory entries (capacity " + capacity + " sectors)", entries,
+                MAX_DIRECTORY_ENTRIES, "0.." + MAX_DIRECTORY_ENTRIES + ", a capacity under 16 PiB");
+    }
+
+    /** A grain's sector in its grain table: a 32-bit field. */
+    static int grainSector(long sector) {
+        return Fields.u32("VMDK grain address in sectors (a stream VMDK file is under 2 TiB)", sector);
+    }
+
+    /** A grain table's sector in the grain directory: a 32-bit field. */
+    static int tableSector(long position) {
+        return Fields.u32("VMDK grain table address in sectors (a stream VMDK is under 2 TiB)", position / 512);
     }
 
     private record Done(Batch batch, ByteBuffer packed, int[] sectors) {
@@ -121,7 +146,7 @@ public final class StreamVmdkWriter {
         for (int i = 0; i < done.sectors().length; i++) {
             long grain = done.batch().offset(i) / VmdkHeader.GRAIN;
             int[] gt = tables.computeIfAbsent((int) (grain / VmdkHeader.GTES_PER_GT), k -> new int[VmdkHeader.GTES_PER_GT]);
-            gt[(int) (grain % VmdkHeader.GTES_PER_GT)] = Fields.u32("VMDK grain address in sectors (a stream VMDK is under 2 TiB)", sector);
+            gt[(int) (grain % VmdkHeader.GTES_PER_GT)] = grainSector(sector);
             sector += done.sectors()[i];
         }
         grainBytes += done.packed().remaining();
@@ -131,12 +156,11 @@ public final class StreamVmdkWriter {
     }
 
     private void writeTables() throws IOException {
-        long grains = (capacity + VmdkHeader.GRAIN_SECTORS - 1) / VmdkHeader.GRAIN_SECTORS;
-        int gdEntries = (int) ((grains + VmdkHeader.GTES_PER_GT - 1) / VmdkHeader.GTES_PER_GT);
+        int gdEntries = directoryEntries(capacity);
         ByteBuffer gd = ByteBuffer.allocate((gdEntries * 4 + 511) / 512 * 512).order(ByteOrder.LITTLE_ENDIAN);
         for (Map.Entry<Integer, int[]> e : tables.entrySet()) {
             out.write(VmdkHeader.marker(4, 1));
-            gd.putInt(e.getKey() * 4, (int) (out.position() / 512));
+            gd.putInt(e.getKey() * 4, tableSector(out.position()));
             ByteBuffer gt = ByteBuffer.allocate(VmdkHeader.GTES_PER_GT * 4).order(ByteOrder.LITTLE_ENDIAN);
             gt.asIntBuffer().put(e.getValue());
             out.write(gt);

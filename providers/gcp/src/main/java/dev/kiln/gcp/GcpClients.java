@@ -182,7 +182,7 @@ final class GcpClients implements AutoCloseable {
             open.add(client);
             return client;
         } catch (IOException e) {
-            throw KilnException.tried("set up the Google Cloud client", e.getMessage(), "", e);
+            throw KilnException.tried("set up the Google Cloud client", KilnException.reason(e), "", e);
         }
     }
 

@@ -74,6 +74,10 @@ final class GcpErrors {
                 || cause(e, GcsConnections.ForeignUrl.class) != null || cause(e, GcsConnections.Aborted.class) != null) {
             return false;
         }
+        com.google.auth.Retryable auth = tokenFailure(e);
+        if (auth != null) {
+            return auth.isRetryable();
+        }
         int code = status(e);
         if (code == 0 && (untrusted(e) || proxyWantsCredentials(e))) {
             return false;
@@ -101,13 +105,20 @@ final class GcpErrors {
         }
         Throwable foreign = cause(e, GcsConnections.ForeignUrl.class);
         if (foreign != null) {
-            return KilnException.tried(action, "it was refused: " + foreign.getMessage(),
+            return KilnException.tried(action, "it was refused: " + KilnException.reason(foreign),
                     "check proxies between here and Google; a server that redirects uploads elsewhere is not Cloud"
                             + " Storage", e);
         }
         if (e instanceof NoToken) {
             return KilnException.tried(action, "no access token could be had from the credentials (" + said + ")",
                     "refresh them with 'gcloud auth application-default login' or pass a valid --keys file", e);
+        }
+        com.google.auth.Retryable auth = tokenFailure(e);
+        if (auth != null) {
+            // the token endpoint refused: the SDK wraps that as a 500 of the API call, which it is not
+            return KilnException.tried(action, "Google's token endpoint gave no access token for the credentials ("
+                    + KilnException.reason((Throwable) auth) + ")", "check the account is enabled and its key is valid; refresh"
+                    + " them with 'gcloud auth application-default login' or pass a valid --keys file", e);
         }
         if (code == 407 || code == 0 && proxyWantsCredentials(e)) {
             return KilnException.tried(action, "the proxy asks for credentials (407)",
@@ -135,6 +146,19 @@ final class GcpErrors {
             default -> KilnException.tried(action, "GCP answered " + code + ": " + said,
                     code >= 500 ? "this is on Google's side; run the command again later" : "", e);
         };
+    }
+
+    /**
+     * The google-auth library's failure to get a token (its GoogleAuthException, which is not public, is the
+     * IOException that says whether it is worth retrying), or null.
+     */
+    static com.google.auth.Retryable tokenFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof com.google.auth.Retryable r && t instanceof IOException) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The first of {@code e} and its causes that is a {@code type}, or null. */

@@ -57,7 +57,7 @@ final class GcpImageFile {
                     + " to GCE's tar.gz");
             conversions.write(disk, ImageFormat.GCP, out, request.name(), events);
         } catch (IOException e) {
-            throw KilnException.tried("read " + request.image(), e.getMessage(), "check the file", e);
+            throw KilnException.tried("read " + request.image(), KilnException.reason(e), "check the file", e);
         }
         return out;
     }
@@ -67,7 +67,7 @@ final class GcpImageFile {
             byte[] magic = in.readNBytes(2);
             return magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
         } catch (IOException e) {
-            throw KilnException.tried("read " + file, e.getMessage(), "check the path and its permissions");
+            throw KilnException.tried("read " + file, KilnException.reason(e), "check the path and its permissions");
         }
     }
 }

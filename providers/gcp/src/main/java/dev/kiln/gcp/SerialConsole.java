@@ -90,7 +90,7 @@ final class SerialConsole implements AutoCloseable {
     }
 
     private KilnException failure(IOException e) {
-        return KilnException.tried("save the serial console to " + logPath.orElseThrow(), String.valueOf(e.getMessage()),
+        return KilnException.tried("save the serial console to " + logPath.orElseThrow(), KilnException.reason(e),
                 "check that its folder exists and is writable, or drop --serial-log");
     }
 
@@ -98,7 +98,7 @@ final class SerialConsole implements AutoCloseable {
         try {
             return Files.newBufferedWriter(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw KilnException.tried("save the serial console to " + path, String.valueOf(e.getMessage()),
+            throw KilnException.tried("save the serial console to " + path, KilnException.reason(e),
                     "check that its folder exists and is writable, or drop --serial-log");
         }
     }

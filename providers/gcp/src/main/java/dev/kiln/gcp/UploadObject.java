@@ -96,7 +96,7 @@ final class UploadObject {
         try {
             return Files.size(path);
         } catch (IOException e) {
-            throw KilnException.tried("read " + path, e.getMessage(), "check the path");
+            throw KilnException.tried("read " + path, KilnException.reason(e), "check the path");
         }
     }
 

@@ -155,7 +155,7 @@ final class CloudsYaml {
             Object doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
             return map(doc);
         } catch (IOException | RuntimeException e) {
-            throw KilnException.usage("Cannot read " + file + ": " + e.getMessage());
+            throw KilnException.usage("Cannot read " + file + ": " + KilnException.reason(e));
         }
     }
 

@@ -2,13 +2,16 @@ package dev.kiln.openstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.KilnException;
 import dev.kiln.api.Retry;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -66,7 +69,7 @@ final class Glance {
             JsonNode body = retry.call("list images", () -> http.json("GET", page, null).body());
             body.path("images").forEach(n -> out.add(Image.of(n)));
             String next = body.path("next").asText("");
-            url = next.isEmpty() ? null : base.substring(0, base.length() - 3) + next;
+            url = next.isEmpty() ? null : nextPage(base, next);
         }
         return out;
     }
@@ -117,6 +120,25 @@ final class Glance {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * The URL of the page Glance names in {@code next}: a path under the endpoint's root ("/v2/images?marker=...",
+     * Images API v2 "Pagination"). Anything else (a full URL, "//host/...", a bare "host/...", which pasted after
+     * the endpoint would name another host) is refused, so the token is sent only to the catalog's endpoint.
+     */
+    static String nextPage(String base, String next) {
+        String root = base.substring(0, base.length() - 3);
+        URI origin = URI.create(base);
+        URI page = next.startsWith("/") && !next.startsWith("//") ? URI.create(root + next) : null;
+        if (page == null || !Objects.equals(page.getScheme(), origin.getScheme())
+                || !Objects.equals(page.getRawAuthority(), origin.getRawAuthority())) {
+            throw KilnException.tried("list images in Glance at " + base, "Glance named its next page '"
+                    + next.replaceAll("[^\\x20-\\x7e]", "?") + "', which is not a path on " + origin.getScheme() + "://"
+                    + origin.getRawAuthority() + ", so it was refused (kiln sends the token only there)",
+                    "check the catalog's image endpoint and what answers there");
+        }
+        return page.toString();
     }
 
     private static String enc(String v) {

@@ -67,7 +67,7 @@ final class GlanceImageFile {
             }
             return new Upload(request.image(), format.equals("raw") ? "qcow2" : format, virtual, false);
         } catch (IOException e) {
-            throw KilnException.tried("read " + request.image(), String.valueOf(e.getMessage()), "check the file", e);
+            throw KilnException.tried("read " + request.image(), KilnException.reason(e), "check the file", e);
         }
     }
 }

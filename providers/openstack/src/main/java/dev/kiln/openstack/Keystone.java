@@ -28,7 +28,7 @@ final class Keystone {
             reply = http.json("POST", auth.identityV3() + "/auth/tokens", body(auth));
         } catch (OpenStackApiException e) {
             throw KilnException.tried("sign in to Keystone at " + auth.identityV3() + " with the " + auth.method()
-                    + " of " + auth.origin(), e.getMessage(), OpenStackErrors.remedy(e), e);
+                    + " of " + auth.origin(), KilnException.reason(e), OpenStackErrors.remedy(e), e);
         }
         String token = reply.header("X-Subject-Token").orElseThrow(() -> KilnException.tried(
                 "sign in to Keystone at " + auth.identityV3(), "it answered without an X-Subject-Token header",

@@ -33,7 +33,7 @@ final class OpenStackErrors {
         if (e instanceof OpenStackApiException a) {
             return KilnException.tried(action, a.getMessage(), remedy(a), a);
         }
-        return KilnException.tried(action, String.valueOf(e.getMessage()), "", e);
+        return KilnException.tried(action, KilnException.reason(e), "", e);
     }
 
     static String remedy(OpenStackApiException a) {

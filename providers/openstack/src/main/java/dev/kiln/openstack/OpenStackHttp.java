@@ -102,7 +102,7 @@ final class OpenStackHttp {
             byte[] bytes = in.readAllBytes();
             node = bytes.length == 0 ? NullNode.getInstance() : parse(bytes);
         } catch (IOException e) {
-            throw new OpenStackApiException(method, url, 0, "the answer broke off: " + e.getMessage(), e);
+            throw new OpenStackApiException(method, url, 0, "the answer broke off: " + KilnException.reason(e), e);
         }
         if (response.statusCode() / 100 != 2) {
             throw new OpenStackApiException(method, url, response.statusCode(), message(node), null,
@@ -204,7 +204,7 @@ final class OpenStackHttp {
             return ctx;
         } catch (Exception e) {
             throw KilnException.usage("Cannot read the CA certificates in " + pem + " (--cacert/OS_CACERT): "
-                    + e.getMessage());
+                    + KilnException.reason(e));
         }
     }
 }

@@ -241,7 +241,7 @@ final class RunServer {
         try {
             Files.writeString(file, output);
         } catch (IOException e) {
-            throw KilnException.tried("save the console log to " + file, String.valueOf(e.getMessage()),
+            throw KilnException.tried("save the console log to " + file, KilnException.reason(e),
                     "check the folder is writable", e);
         }
         context.events().info("console log of " + id + " saved to " + file);

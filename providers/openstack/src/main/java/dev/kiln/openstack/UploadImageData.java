@@ -33,7 +33,7 @@ final class UploadImageData {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw KilnException.tried("read " + file, String.valueOf(e.getMessage()), "check the file", e);
+            throw KilnException.tried("read " + file, KilnException.reason(e), "check the file", e);
         }
         Hashing hashing = new Hashing(file, size, events);
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(

@@ -67,7 +67,7 @@ record BootImage(ImageKind kind, Path file, Optional<Path> initrd, Optional<Stri
         try {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
-            throw KilnException.tried("read the kernel command line " + file, e.getMessage(), "check it is readable");
+            throw KilnException.tried("read the kernel command line " + file, KilnException.reason(e), "check it is readable");
         }
     }
 

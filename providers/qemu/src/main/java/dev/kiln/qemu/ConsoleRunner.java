@@ -90,7 +90,7 @@ final class ConsoleRunner {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw KilnException.tried("start " + binary, e.getMessage(),
+            throw KilnException.tried("start " + binary, KilnException.reason(e),
                     "install Debian's qemu-system-x86 or point --qemu (or $KILN_QEMU) at qemu-system-x86_64");
         }
     }

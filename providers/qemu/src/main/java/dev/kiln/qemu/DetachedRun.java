@@ -36,7 +36,7 @@ final class DetachedRun {
         try {
             qemu = new ProcessBuilder(argv).redirectInput(QemuImg.NO_INPUT).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw KilnException.tried("start " + argv.get(0), e.getMessage(),
+            throw KilnException.tried("start " + argv.get(0), KilnException.reason(e),
                     "install Debian's qemu-system-x86 or point --qemu (or $KILN_QEMU) at qemu-system-x86_64");
         }
         Duration limit = timeout.orElse(START);
@@ -76,7 +76,7 @@ final class DetachedRun {
         try {
             return Files.readString(pidFile, StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
-            throw KilnException.tried("read qemu's pid file " + pidFile, e.getMessage(),
+            throw KilnException.tried("read qemu's pid file " + pidFile, KilnException.reason(e),
                     "find the VM with ps and the state directory's name");
         }
     }

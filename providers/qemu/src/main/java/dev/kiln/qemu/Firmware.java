@@ -84,7 +84,7 @@ record Firmware(BootMode mode, Optional<Path> code, Optional<Path> varsTemplate,
             Files.copy(template, vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return true;
         } catch (IOException e) {
-            throw KilnException.tried("copy the UEFI variable store " + template + " to " + vars, e.getMessage(),
+            throw KilnException.tried("copy the UEFI variable store " + template + " to " + vars, KilnException.reason(e),
                     "check the state directory is writable");
         }
     }

@@ -73,7 +73,7 @@ enum ImageKind {
             }
             return RAW;
         } catch (IOException e) {
-            throw KilnException.tried("read " + file, e.getMessage(), "check the file is readable");
+            throw KilnException.tried("read " + file, KilnException.reason(e), "check the file is readable");
         }
     }
 

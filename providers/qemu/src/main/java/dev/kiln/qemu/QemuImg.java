@@ -52,7 +52,7 @@ final class QemuImg {
         try {
             process = new ProcessBuilder(args).redirectErrorStream(true).redirectInput(NO_INPUT).start();
         } catch (IOException e) {
-            throw KilnException.tried(action, "qemu-img could not be started: " + e.getMessage(),
+            throw KilnException.tried(action, "qemu-img could not be started: " + KilnException.reason(e),
                     "install Debian's qemu-utils or point --qemu-img at qemu-img");
         }
         try (var stop = waits.stopOnCancel(process)) {
@@ -66,7 +66,7 @@ final class QemuImg {
                         "check the path and format");
             }
         } catch (IOException e) {
-            throw KilnException.tried(action, e.getMessage(), "");
+            throw KilnException.tried(action, KilnException.reason(e), "");
         } finally {
             process.destroy();
         }

@@ -57,7 +57,7 @@ final class QemuProvider implements Provider {
         QemuSettings settings = QemuSettings.from(context.options(), request);
         BootImage image = BootImage.locate(request.image());
         StateDir state = new StateDir(settings.stateDir().orElse(image.defaultStateDir()), request.dryRun());
-        RunFiles made = new RunFiles(new Cleanup(events, e -> String.valueOf(e.getMessage())));
+        RunFiles made = new RunFiles(new Cleanup(events, e -> KilnException.reason(e)));
         ProcessWait waits = new ProcessWait(context);
         try {
             context.cancel().throwIfCancelled();

@@ -61,7 +61,7 @@ final class StateDir {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
-            throw KilnException.tried("create the state directory " + root, e.getMessage(),
+            throw KilnException.tried("create the state directory " + root, KilnException.reason(e),
                     "pass --state with a writable directory");
         }
     }
@@ -102,7 +102,7 @@ final class StateDir {
             }
             return value;
         } catch (IOException e) {
-            throw KilnException.tried("keep the VM's " + name + " in " + file, e.getMessage(),
+            throw KilnException.tried("keep the VM's " + name + " in " + file, KilnException.reason(e),
                     "check the state directory is writable");
         }
     }

@@ -89,7 +89,7 @@ final class VmPlanner {
             modes.addAll(image.kind() == ImageKind.ISO ? BootSectors.ofCd(ch) : BootSectors.ofDisk(ch));
             return modes;
         } catch (IOException e) {
-            throw KilnException.tried("read the boot sectors of " + image.file(), e.getMessage(),
+            throw KilnException.tried("read the boot sectors of " + image.file(), KilnException.reason(e),
                     "check the file is readable, or pass --uefi or --bios");
         }
     }

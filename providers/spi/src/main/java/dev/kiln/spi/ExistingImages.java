@@ -130,7 +130,7 @@ public final class ExistingImages {
     }
 
     private static <I, P, R> RuntimeException restored(UniqueNames<I, P, R> cloud, I old, R released, Exception cause) {
-        String why = cause.getMessage();
+        String why = KilnException.reason(cause);
         try {
             I back = cloud.restore(released);
             return KilnException.tried("register the new image in place of " + cloud.describe(old), why,
@@ -138,7 +138,7 @@ public final class ExistingImages {
                     cause);
         } catch (RuntimeException | InterruptedException again) {
             return KilnException.tried("register the new image in place of " + cloud.describe(old), why
-                            + ", and restoring the old image failed too (" + again.getMessage() + ")",
+                            + ", and restoring the old image failed too (" + KilnException.reason(again) + ")",
                     "its snapshot was kept: register it again by hand", cause);
         }
     }

@@ -53,7 +53,7 @@ public final class FileServer implements AutoCloseable {
         try {
             server = HttpServer.create(address(listen), 0);
         } catch (IOException e) {
-            throw KilnException.tried("listen on " + listen, String.valueOf(e.getMessage()),
+            throw KilnException.tried("listen on " + listen, KilnException.reason(e),
                     "choose another address or port");
         }
         FileServer files = new FileServer(dir.toAbsolutePath().normalize(), server, accessLog);

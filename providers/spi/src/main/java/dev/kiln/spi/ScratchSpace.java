@@ -22,7 +22,7 @@ public final class ScratchSpace {
         try {
             usable = Files.getFileStore(dir).getUsableSpace();
         } catch (IOException e) {
-            throw KilnException.tried("check the free space in " + dir + " for " + what, String.valueOf(e.getMessage()),
+            throw KilnException.tried("check the free space in " + dir + " for " + what, KilnException.reason(e),
                     "pass --work-dir DIR (or set KILN_WORK_DIR) to a writable folder", e);
         }
         if (usable < needed) {

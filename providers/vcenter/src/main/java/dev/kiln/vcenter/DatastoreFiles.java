@@ -63,7 +63,7 @@ final class DatastoreFiles {
                     .header("Content-Type", "application/octet-stream")
                     .PUT(HttpRequest.BodyPublishers.ofFile(file)), HttpResponse.BodyHandlers.discarding());
         } catch (java.io.FileNotFoundException e) {
-            throw KilnException.usage("Cannot read " + file + ": " + e.getMessage());
+            throw KilnException.usage("Cannot read " + file + ": " + KilnException.reason(e));
         }
     }
 

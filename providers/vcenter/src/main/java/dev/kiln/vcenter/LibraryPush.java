@@ -145,7 +145,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
             library.deleteItem(released.id());
         } catch (KilnException e) {
             events.warn("the new item took the name, but the old item " + released.id() + " could not be deleted: "
-                    + e.getMessage() + "; remove it with 'govc library.rm " + released.id() + "'");
+                    + KilnException.reason(e) + "; remove it with 'govc library.rm " + released.id() + "'");
         }
     }
 }

@@ -135,7 +135,7 @@ record VcenterConnection(URI base, String username, String password, HttpClient 
             ssl.init(null, tmf.getTrustManagers(), null);
             return ssl;
         } catch (IOException | GeneralSecurityException e) {
-            throw KilnException.usage("Cannot read --ca-cert " + file + ": " + e.getMessage());
+            throw KilnException.usage("Cannot read --ca-cert " + file + ": " + KilnException.reason(e));
         }
     }
 

@@ -53,7 +53,7 @@ final class VcenterErrors {
         }
         if (t != null) {
             return KilnException.tried(what, "the TLS connection to " + connection.base() + " was refused ("
-                    + t.getMessage() + "; trusted: " + connection.trust() + ")",
+                    + KilnException.reason(t) + "; trusted: " + connection.trust() + ")",
                     "pass --ca-cert FILE with vCenter's CA, or --thumbprint SHA of its certificate", e);
         }
         return KilnException.tried(what, "the connection to " + connection.base() + " failed: " + e,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.CancelToken;
 import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -154,8 +155,13 @@ final class VcenterRest {
         }
     }
 
-    /** PUTs {@code body} to an upload URI vCenter handed out, with the session (and its re-login on a 401). */
-    void upload(String what, URI uri, HttpRequest.BodyPublisher body) throws InterruptedException {
+    /**
+     * PUTs {@code body} to an upload URI vCenter handed out, with the session (and its re-login on a 401). The URI
+     * must be on the scheme, host and port kiln signed in to (a "*" host, as vSphere writes some, means that one,
+     * as govmomi reads it): the session ID and the image go nowhere else.
+     */
+    void upload(String what, URI given, HttpRequest.BodyPublisher body) throws InterruptedException {
+        URI uri = onVcenter(what, given);
         for (int attempt = 0; ; attempt++) {
             HttpResponse<String> r = send(HttpRequest.newBuilder(uri).header(SESSION_HEADER, session)
                     .header("Content-Type", "application/octet-stream").PUT(body), what);
@@ -170,11 +176,34 @@ final class VcenterRest {
         }
     }
 
+    /** {@code uri} with a "*" host read as vCenter's; refused when it names another scheme, host or port. */
+    URI onVcenter(String what, URI uri) {
+        URI base = connection.base();
+        String authority = uri.getRawAuthority();
+        if (authority != null && (authority.equals("*") || authority.startsWith("*:"))) {
+            uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + uri.getRawPath()
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        }
+        boolean same = base.getScheme().equalsIgnoreCase(String.valueOf(uri.getScheme())) && uri.getHost() != null
+                && uri.getHost().equalsIgnoreCase(base.getHost()) && port(uri) == port(base);
+        if (!same) {
+            throw KilnException.tried(what, "vCenter named an upload address on another host or scheme ("
+                    + uri.getScheme() + "://" + authority + "), so it was refused: kiln sends the session and the"
+                    + " image only to " + base, "pass --url with the name vCenter uses for itself (the host of its"
+                    + " upload addresses), or check what answers at " + base);
+        }
+        return uri;
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
     HttpResponse<byte[]> get(URI uri, String what) throws InterruptedException {
         try {
             cancel.throwIfCancelled();
-            return connection.http().send(HttpRequest.newBuilder(uri).header(SESSION_HEADER, session).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            return connection.http().send(HttpRequest.newBuilder(onVcenter(what, uri)).header(SESSION_HEADER, session)
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw VcenterErrors.io(what, connection, e);
         }

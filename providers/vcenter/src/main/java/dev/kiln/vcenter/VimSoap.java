@@ -149,8 +149,8 @@ final class VimSoap {
                     + " type=\"Datacenter\">" + xml(dc) + "</datacenter></DeleteDatastoreFile_Task>"), "returnval");
             waitTask(task, what, poll);
         } catch (KilnException e) {
-            if (!e.getMessage().contains("not found") && !e.getMessage().contains("FileNotFound")
-                    && !e.getMessage().contains("was not found")) {
+            String m = String.valueOf(e.getMessage());
+            if (!m.contains("not found") && !m.contains("FileNotFound") && !m.contains("was not found")) {
                 throw e;
             }
         }

@@ -24,7 +24,9 @@ locals {
 
   # a push reports the script's URL as the image id
   script_url = try(coalesce(
-    try([for key, url in var.kiln_images : url if startswith(key, "packet/")][0], null),
+    # a packet target without a location: its variable and key name the provider only
+    var.kiln_image_packet,
+    try(var.kiln_images["packet"], null),
     try([for t in local.kiln.targets : t.images[0].image_id if t.provider == "packet" && t.outcome != "failed"][0], null),
     try(local.kiln.images[0].image_id, null),
     var.base_url == null ? null : "${trimsuffix(var.base_url, "/")}/${var.image_name}-equinixmetal.ipxe",

@@ -29,6 +29,12 @@ variable "kiln_images" {
   default     = {}
 }
 
+variable "kiln_image_packet" {
+  description = "The iPXE script URL of the packet target, written by kiln publish --tfvars"
+  type        = string
+  default     = null
+}
+
 variable "base_url" {
   description = "The --base-url kiln pushed with (or the bucket's URL): the script is BASE_URL/NAME-equinixmetal.ipxe"
   type        = string

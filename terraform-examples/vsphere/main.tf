@@ -22,7 +22,9 @@ locals {
 
   # a push to a content library reports the library as the location and the library item id as the image id
   from_kiln = try(coalesce(
-    try([for key, id in var.kiln_images : id if startswith(key, "vcenter/")][0], null),
+    # a vcenter target has no location (the library is an option), so its variable and key name the provider only
+    var.kiln_image_vcenter,
+    try(var.kiln_images["vcenter"], null),
     try([for t in local.kiln.targets : t.images[0].image_id if t.provider == "vcenter" && t.outcome != "failed"][0], null),
     try(one([for i in local.kiln.images : i.image_id if i.location == var.library]), null),
   ), null)

@@ -36,6 +36,12 @@ variable "kiln_images" {
   default     = {}
 }
 
+variable "kiln_image_vcenter" {
+  description = "The library item of the vcenter target, written by kiln publish --tfvars"
+  type        = string
+  default     = null
+}
+
 variable "library" {
   description = "The content library kiln pushed into (--library)"
   type        = string

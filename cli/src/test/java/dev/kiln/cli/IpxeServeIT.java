@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,34 +139,9 @@ class IpxeServeIT {
                     "-drive", "if=pflash,format=raw,unit=1,file=" + vars));
         }
         long start = System.nanoTime();
-        Process qemu = HostTools.command(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = qemu.getInputStream()) {
-                byte[] buf = new byte[4096];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (out) {
-                        out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (IOException ignored) {
-                // qemu was stopped
-            }
-        });
-        reader.start();
-        try {
-            if (!qemu.waitFor(180, TimeUnit.SECONDS)) {
-                qemu.destroyForcibly().waitFor();
-            }
-        } finally {
-            qemu.destroyForcibly();
-            reader.join(10_000);
-        }
+        String console = HostTools.runForOutput(cmd, java.time.Duration.ofMinutes(3));
         System.out.printf("iPXE boot through kiln serve under %s: %.1f s%n", uefi ? "OVMF" : "SeaBIOS",
                 (System.nanoTime() - start) / 1e9);
-        synchronized (out) {
-            return out.toString();
-        }
+        return console;
     }
 }

@@ -3,6 +3,9 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.ProviderFactory;
+import dev.kiln.spi.Providers;
 import org.junit.jupiter.api.Test;
 import org.openrewrite.InMemoryExecutionContext;
 import org.openrewrite.Parser;
@@ -15,6 +18,7 @@ import org.openrewrite.hcl.tree.Hcl;
 import org.openrewrite.hcl.tree.Label;
 import org.openrewrite.tree.ParseError;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +36,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * terraform-examples/ with no terraform binary (none is packaged here): every .tf parses with an HCL2 grammar, every
@@ -43,7 +49,7 @@ class TerraformExamplesTest {
 
     private static final Path EXAMPLES = Path.of("../terraform-examples");
     private static final List<String> FOLDERS = List.of("aws", "azure", "gcp", "openstack", "packet", "vsphere");
-    private static final Pattern TFVARS_VARIABLE = Pattern.compile("kiln_image_([a-z0-9]+)_([A-Za-z0-9_]+)");
+    private static final Pattern TFVARS_VARIABLE = Pattern.compile("kiln_image_([a-z0-9]+)(?:_([a-z0-9_]+))?");
 
     @Test
     void everyProviderHasAFolderWithAnExampleAndItsCommands() throws IOException {
@@ -135,9 +141,11 @@ class TerraformExamplesTest {
                 }
             }
         }
-        assertThat(perTarget).as("examples of the per-target variables").isNotEmpty();
+        assertThat(perTarget).as("examples of the per-target variables").contains("kiln_image_aws_eu_west_1",
+                "kiln_image_vcenter");
         assertThat(tfvarsProblem("kiln_image_amazon_eu_west_1", providers)).contains("amazon");
-        assertThat(tfvarsProblem("kiln_image_aws", providers)).isNotNull();
+        assertThat(tfvarsProblem("kiln_image_aws_EU_west_1", providers)).contains("lower case");
+        assertThat(tfvarsProblem("kiln_image_vcenter", providers)).isNull();
     }
 
     @Test
@@ -187,16 +195,84 @@ class TerraformExamplesTest {
         assertThat(metal).contains("ipxe_script_url", "always_pxe = true", "\"custom_ipxe\"");
     }
 
+    @Test
+    void theKilnCommandsAndTargetsFilesOfTheReadmesAreOnesTheCliTakes() throws IOException {
+        List<ProviderFactory> installed = Providers.installed();
+        assumeTrue(FOLDERS.stream().map(f -> f.equals("vsphere") ? "vcenter" : f)
+                        .allMatch(p -> installed.stream().anyMatch(f -> f.name().equals(p))),
+                "every provider is staged in target/providers");
+        int commands = 0;
+        for (String folder : FOLDERS) {
+            String readme = Files.readString(EXAMPLES.resolve(folder).resolve("README.md"));
+            for (String line : kilnLines(readme)) {
+                List<String> args = words(line);
+                Session quiet = Session.of(new ByteArrayOutputStream(), new ByteArrayOutputStream(), Map.of(),
+                        Interrupts.none());
+                assertThatCode(() -> Kiln.commandLine(quiet, installed).parseArgs(args.subList(1, args.size())
+                        .toArray(String[]::new))).as(folder + ": " + line).doesNotThrowAnyException();
+                commands++;
+            }
+            Matcher yaml = Pattern.compile("cat > targets.yaml <<'YAML'\\n(.*?)\\nYAML\\n", Pattern.DOTALL).matcher(readme);
+            assertThat(yaml.find()).as(folder + ": a targets file").isTrue();
+            Path targets = Files.createTempFile("targets", ".yaml");
+            try {
+                Files.writeString(targets, yaml.group(1));
+                for (PublishTargets.Target t : PublishTargets.read(targets)) {
+                    ProviderFactory factory = installed.stream().filter(f -> f.name().equals(t.provider())).findFirst()
+                            .orElseThrow(() -> new AssertionError(folder + ": no provider " + t.provider()));
+                    assertThat(factory.pushOptions().stream().map(OptionSpec::name).toList()).as(folder)
+                            .containsAll(t.options().keySet());
+                    if (!t.locations().isEmpty()) {
+                        assertThat(factory.locationOption()).as(folder + ": " + t.provider() + " takes a location")
+                                .isPresent();
+                    }
+                }
+            } finally {
+                Files.delete(targets);
+            }
+        }
+        assertThat(commands).isGreaterThanOrEqualTo(3 * FOLDERS.size());
+    }
+
+    /** The {@code kiln ...} commands of a README's shell blocks, continuation lines joined, comments dropped. */
+    private static List<String> kilnLines(String readme) {
+        List<String> lines = new ArrayList<>();
+        for (String line : readme.replace("\\\n", " ").split("\n")) {
+            String command = line.replaceFirst("\\s+#.*$", "").strip();
+            if (command.startsWith("kiln ")) {
+                lines.add(command);
+            }
+        }
+        return lines;
+    }
+
+    /** Shell words: whitespace-separated, with single and double quotes removed. */
+    private static List<String> words(String line) {
+        List<String> words = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"|'([^']*)'|(\\S+)").matcher(line);
+        while (m.find()) {
+            words.add(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+        }
+        return words;
+    }
+
     /** Why {@code name} is not a variable kiln publish --tfvars writes, or null. */
     private static String tfvarsProblem(String name, Set<String> providers) {
         Matcher m = TFVARS_VARIABLE.matcher(name);
         if (!m.matches()) {
-            return name + " is not kiln_image_<provider>_<location>";
+            return name + " is not kiln_image_<provider>[_<location>] in lower case";
         }
         if (!providers.contains(m.group(1))) {
             return m.group(1) + " is no kiln provider: " + providers;
         }
-        // the name is made of a target's provider and location, so the schema must have both
+        // the name is made of a target's provider and location, as publish names it
+        ObjectNode target = JsonNodeFactory.instance.objectNode().put("provider", m.group(1));
+        if (m.group(2) != null) {
+            target.put("location", m.group(2));
+        }
+        if (!PipelineFiles.variable(target).equals(name)) {
+            return name + " is not the name publish gives a target: " + PipelineFiles.variable(target);
+        }
         return Fields.inSchema("local.kiln.targets[].provider") && Fields.inSchema("local.kiln.targets[].location")
                 ? null : "the result schema has no targets[].provider and .location";
     }

@@ -80,6 +80,40 @@ public final class HostTools {
         return new ProcessBuilder(resolved);
     }
 
+    /**
+     * Runs {@code command} (a guest under qemu, say) until it exits or {@code limit} passes, when it is killed, and
+     * returns all it printed, stdout and stderr together.
+     */
+    public static String runForOutput(List<String> command, java.time.Duration limit)
+            throws java.io.IOException, InterruptedException {
+        Process process = command(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        StringBuilder out = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (java.io.InputStream in = process.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    synchronized (out) {
+                        out.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (java.io.IOException stopped) {
+                // the process was killed
+            }
+        });
+        reader.start();
+        try {
+            if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } finally {
+            process.destroyForcibly();
+            reader.join(10_000);
+        }
+        synchronized (out) {
+            return out.toString();
+        }
+    }
+
     /** The Debian package providing {@code tool}; every tool a test runs must be listed here. */
     public static String packageOf(String tool) {
         String name = Path.of(tool).getFileName().toString();

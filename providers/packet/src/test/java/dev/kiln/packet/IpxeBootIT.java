@@ -15,15 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -106,32 +103,6 @@ class IpxeBootIT {
 
     /** Runs qemu to the guest's power-off (3 minutes at most), returning the serial console. */
     private String run(List<String> cmd) throws IOException, InterruptedException {
-        Process qemu = HostTools.command(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = qemu.getInputStream()) {
-                byte[] buf = new byte[4096];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (out) {
-                        out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (IOException ignored) {
-                // qemu was stopped
-            }
-        });
-        reader.start();
-        try {
-            if (!qemu.waitFor(180, TimeUnit.SECONDS)) {
-                qemu.destroyForcibly().waitFor();
-            }
-        } finally {
-            qemu.destroyForcibly();
-            reader.join(10_000);
-        }
-        synchronized (out) {
-            return out.toString();
-        }
+        return HostTools.runForOutput(cmd, java.time.Duration.ofMinutes(3));
     }
 }

@@ -301,6 +301,30 @@ class OpenStackPushTest {
     }
 
     @Test
+    void anImportThatFailsInGlanceFallsBackToAPlainUploadAndLeavesOneImage() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "glance-direct")
+                .flag("image-timeout", "60s");
+        Path image = qcow2(h, "os-import-fails");
+        // the staged data vanishes before Glance is asked to import it, so Glance's import task fails
+        rig.proxy.onMutation(3, () -> {
+            try (var staged = Files.list(rig.root.resolve("r/staging"))) {
+                staged.forEach(dev.kiln.api.Trees::deleteQuietly);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-import-fails", digest()));
+
+        String id = result.images().get(0).imageId();
+        assertThat(rig.proxy.mutations()).startsWith("POST /v2/images", "PUT /v2/images/{id}/stage",
+                "POST /v2/images/{id}/import").endsWith("POST /v2/images", "PUT /v2/images/{id}/file");
+        assertThat(rig.imagesNamed("os-import-fails")).containsOnlyKeys(id);
+        assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+        assertThat(h.events().text()).contains("glance-direct import").contains("uploading the data plainly");
+    }
+
+    @Test
     void anImportMethodOtherThanGlanceDirectIsRefusedBeforeSigningIn() throws Exception {
         ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download");
 

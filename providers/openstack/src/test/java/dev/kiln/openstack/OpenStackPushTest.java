@@ -317,11 +317,13 @@ class OpenStackPushTest {
         PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-import-fails", digest()));
 
         String id = result.images().get(0).imageId();
-        assertThat(rig.proxy.mutations()).startsWith("POST /v2/images", "PUT /v2/images/{id}/stage",
-                "POST /v2/images/{id}/import").endsWith("POST /v2/images", "PUT /v2/images/{id}/file");
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/stage",
+                "POST /v2/images/{id}/import", "DELETE /v2/images/{id}", "POST /v2/images",
+                "PUT /v2/images/{id}/file");
         assertThat(rig.imagesNamed("os-import-fails")).containsOnlyKeys(id);
         assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
-        assertThat(h.events().text()).contains("glance-direct import").contains("uploading the data plainly");
+        assertThat(h.events().text()).as("Glance's task message is reported")
+                .containsPattern("the import failed \\(.+\\)").contains("uploading the data plainly");
     }
 
     @Test

@@ -19,6 +19,7 @@ final class OpenStackFlags {
     static final String MIN_RAM = "min-ram";
     static final String PROPERTY = "property";
     static final String WAIT_ACTIVE = "image-timeout";
+    static final String IMPORT_METHOD = "import-method";
 
     static final String FLAVOR = "flavor";
     static final String NETWORK = "network";
@@ -58,6 +59,9 @@ final class OpenStackFlags {
         all.add(OptionSpec.integer(MIN_RAM, "MB", "The image's min_ram in MB; default: none"));
         all.add(OptionSpec.keyValues(PROPERTY, "KEY=VALUE", "An extra image property (repeatable), e.g. hw_disk_bus=scsi")
                 .asRepeatable());
+        all.add(OptionSpec.string(IMPORT_METHOD, "METHOD", "glance-direct: stage the data and have Glance import it "
+                + "(interoperable import, checked against GET /v2/info/import; a plain upload when it is not offered or "
+                + "fails, saying so); default: a plain upload"));
         all.add(OptionSpec.duration(WAIT_ACTIVE, "DURATION", "How long to wait for the image to become active after the "
                 + "upload").defaultValue("10m"));
         return List.copyOf(all);

@@ -10,9 +10,11 @@ import dev.kiln.api.KilnException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,10 +48,14 @@ final class OpenStackHttp {
 
     private final HttpClient client;
     private final CancelToken cancel;
+    /** Whose CA certificates vouch for the servers, for the message when one is not trusted. */
+    private final String trust;
     private volatile String token = "";
 
     OpenStackHttp(CloudAuth auth, CancelToken cancel, Events events) {
         this.cancel = cancel;
+        this.trust = auth.cacert().map(f -> "the CA certificates in " + f + " (--cacert/OS_CACERT) do")
+                .orElse("Java's default CA certificates do");
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
         if (auth.insecure()) {
@@ -62,15 +68,16 @@ final class OpenStackHttp {
         this.client = b.build();
     }
 
-    private OpenStackHttp(HttpClient client, String token) {
+    private OpenStackHttp(HttpClient client, String trust, String token) {
         this.client = client;
+        this.trust = trust;
         this.cancel = CancelToken.create();
         this.token = token;
     }
 
     /** The same client and token, not stopped by Ctrl-C: for the cleanup that runs after it. */
     OpenStackHttp detached() {
-        return new OpenStackHttp(client, token);
+        return new OpenStackHttp(client, trust, token);
     }
 
     void token(String value) {
@@ -127,12 +134,36 @@ final class OpenStackHttp {
             if (cause instanceof OpenStackApiException o) {
                 throw o;
             }
+            Throwable untrusted = untrusted(cause);
+            if (untrusted != null) {
+                URI uri = URI.create(what.substring(what.indexOf(' ') + 1));
+                throw KilnException.tried(what, "the TLS certificate of " + uri.getHost() + ":" + uri.getPort()
+                        + " failed verification: " + trust + " not vouch for it (" + untrusted.getMessage()
+                        + "); nothing was sent to it", "pass --cacert FILE (or OS_CACERT, or cacert in clouds.yaml) "
+                        + "with the PEM of the CA that signed it; --insecure skips the check but lets anyone on the "
+                        + "path read the credentials and token", cause);
+            }
             throw new OpenStackApiException(what.substring(0, what.indexOf(' ')), what.substring(what.indexOf(' ') + 1),
                     0, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
                     cause);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The certificate failure (unknown CA, expired, wrong host name) among the causes of a failed call, or null. */
+    private static Throwable untrusted(Throwable e) {
+        Throwable handshake = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return t;
+            }
+            if (t instanceof javax.net.ssl.SSLHandshakeException && handshake == null) {
+                handshake = t;
+            }
+        }
+        return handshake;
     }
 
     private static JsonNode parse(byte[] bytes) {
@@ -169,14 +200,30 @@ final class OpenStackHttp {
         return node.toString();
     }
 
+    /**
+     * Trusts any certificate for any host name. An {@link X509ExtendedTrustManager}, so the JDK does not wrap it
+     * in its own host name check (a plain X509TrustManager would still refuse a certificate for another name).
+     */
     private static SSLContext trustAll() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[]{new X509TrustManager() {
+            ctx.init(null, new TrustManager[]{new X509ExtendedTrustManager() {
                 public void checkClientTrusted(X509Certificate[] chain, String authType) {
                 }
 
                 public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
                 }
 
                 public X509Certificate[] getAcceptedIssuers() {

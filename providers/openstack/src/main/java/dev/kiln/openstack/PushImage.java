@@ -50,6 +50,11 @@ final class PushImage {
         GlanceImageFile.check(request);
         Map<String, String> properties = properties();
         String visibility = visibility();
+        Optional<String> importMethod = options.find(OpenStackFlags.IMPORT_METHOD);
+        if (importMethod.isPresent() && !importMethod.get().equals("glance-direct")) {
+            throw KilnException.usage("--import-method takes glance-direct, not '" + importMethod.get() + "' (kiln "
+                    + "uploads a local file; web-download would need a URL Glance can fetch)");
+        }
         OpenStackConnection cloud = OpenStackConnection.open(context);
         Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
         OpenStackConnection calm = cloud.detached(context.clock());
@@ -58,7 +63,8 @@ final class PushImage {
         GlanceImageFile.Upload upload = GlanceImageFile.prepare(request, context.conversions(), context.workDir(),
                 context.events(), !request.dryRun());
         try {
-            Images images = new Images(cloud, glance, cleaner, upload, properties, visibility);
+            boolean direct = importMethod.isPresent() && offered(glance);
+            Images images = new Images(cloud, glance, cleaner, upload, properties, visibility, direct);
             ExistingImages.Published<Glance.Image> published = ExistingImages.sideBySide(
                     request.policy().ifExists(), request.dryRun(), images);
             cleanup.clear();
@@ -77,6 +83,17 @@ final class PushImage {
             again.initCause(e);
             throw again;
         }
+    }
+
+    /** Whether this Glance offers glance-direct import; if not, says a plain upload is made instead. */
+    private boolean offered(Glance glance) throws InterruptedException {
+        List<String> methods = glance.importMethods();
+        if (methods.contains("glance-direct")) {
+            return true;
+        }
+        context.events().warn("Glance offers no glance-direct import (GET /v2/info/import lists " + methods
+                + "); uploading the data plainly instead");
+        return false;
     }
 
     private KilnException failed(RuntimeException e) {
@@ -142,9 +159,11 @@ final class PushImage {
         private final GlanceImageFile.Upload upload;
         private final Map<String, String> properties;
         private final String visibility;
+        private final boolean direct;
 
         Images(OpenStackConnection cloud, Glance glance, Glance cleaner, GlanceImageFile.Upload upload,
-               Map<String, String> properties, String visibility) {
+               Map<String, String> properties, String visibility, boolean direct) {
+            this.direct = direct;
             this.cloud = cloud;
             this.glance = glance;
             this.cleaner = cleaner;
@@ -196,19 +215,64 @@ final class PushImage {
             properties.forEach(body::put);
 
             Glance.Image made = glance.create(body);
-            Cleanup.Handle handle = cleanup.add("Glance image " + made, "openstack image delete " + made.id(),
+            Cleanup.Handle handle = removedOnFailure(made);
+            Glance.Image active = null;
+            if (direct) {
+                UploadImageData.Sent sent = staged(made);
+                try {
+                    active = imported(made);
+                } catch (RuntimeException e) {
+                    context.events().warn("the glance-direct import of " + made + " failed (" + e.getMessage()
+                            + "); deleting it and uploading the data plainly to a new image instead");
+                    cleaner.delete(made.id());
+                    handle.keep();
+                    made = glance.create(body);
+                    handle = removedOnFailure(made);
+                }
+                if (active != null) {
+                    verify(active, sent);
+                }
+            }
+            if (active == null) {
+                active = uploaded(made);
+            }
+            for (String project : request.policy().shareWith()) {
+                glance.addMember(active.id(), project);
+            }
+            handle.keep();
+            return active;
+        }
+
+        private Cleanup.Handle removedOnFailure(Glance.Image made) {
+            return cleanup.add("Glance image " + made, "openstack image delete " + made.id(),
                     () -> cleaner.delete(made.id()));
+        }
+
+        /** A plain {@code PUT /v2/images/{id}/file}, the bounded wait for active, and the hash comparison. */
+        private Glance.Image uploaded(Glance.Image made) throws InterruptedException {
             context.events().info("created Glance image " + made + " (" + upload.diskFormat() + "), uploading "
                     + upload.file().getFileName());
             UploadImageData.Sent sent = UploadImageData.put(cloud.http, glance.base() + "/images/" + made.id()
                     + "/file", upload.file(), context.events());
             Glance.Image active = waitActive(made);
             verify(active, sent);
-            for (String project : request.policy().shareWith()) {
-                glance.addMember(made.id(), project);
-            }
-            handle.keep();
             return active;
+        }
+
+        /** Interoperable import, first step: {@code PUT /v2/images/{id}/stage}, streamed and hashed like an upload. */
+        private UploadImageData.Sent staged(Glance.Image made) throws InterruptedException {
+            context.events().info("created Glance image " + made + " (" + upload.diskFormat() + "), staging "
+                    + upload.file().getFileName() + " for a glance-direct import");
+            return UploadImageData.put(cloud.http, glance.base() + "/images/" + made.id() + "/stage", upload.file(),
+                    context.events());
+        }
+
+        /** Then {@code POST /v2/images/{id}/import} with glance-direct, and the bounded wait for active. */
+        private Glance.Image imported(Glance.Image made) throws InterruptedException {
+            ObjectNode method = OpenStackHttp.JSON.createObjectNode();
+            method.putObject("method").put("name", "glance-direct");
+            cloud.http.json("POST", glance.base() + "/images/" + made.id() + "/import", method);
+            return waitActive(made);
         }
 
         @Override

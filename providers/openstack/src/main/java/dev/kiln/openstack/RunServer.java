@@ -47,8 +47,9 @@ final class RunServer {
 
     RunResult run() throws InterruptedException {
         if (Files.isRegularFile(Path.of(request.image()))) {
-            throw KilnException.usage("run openstack takes a Glance image id or name; push the file first with "
-                    + "'kiln push openstack " + request.image() + "' and run the id it prints");
+            throw KilnException.usage("run openstack takes a Glance image id or name, not a local file; push the file "
+                    + "first with 'kiln push openstack " + request.image() + "' (which sets the architecture and firmware "
+                    + "properties Nova boots by, from the file's build) and run the id it prints");
         }
         String flavorName = options.require(OpenStackFlags.FLAVOR);
         OpenStackConnection cloud = OpenStackConnection.open(context);

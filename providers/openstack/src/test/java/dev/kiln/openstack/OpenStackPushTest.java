@@ -265,6 +265,78 @@ class OpenStackPushTest {
     }
 
     @Test
+    void glanceDirectImportStagesTheDataThenImportsItAndTheChecksumsMatch() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "glance-direct");
+        Path image = qcow2(h, "os-direct");
+
+        PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-direct", digest()));
+
+        String id = result.images().get(0).imageId();
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/stage",
+                "POST /v2/images/{id}/import");
+        assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+        JsonNode glance = rig.image(id);
+        assertThat(glance.path("status").asText()).isEqualTo("active");
+        assertThat(glance.path("checksum").asText()).isEqualTo(hash("MD5", image));
+        assertThat(glance.path("os_hash_value").asText()).isEqualTo(hash("SHA-512", image));
+        assertThat(h.events().text()).contains("glance-direct import").contains("MD5 and sha512 match");
+    }
+
+    @Test
+    void aRefusedImportFallsBackToAPlainUploadSayingSoAndLeavesOneImage() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "glance-direct");
+        Path image = qcow2(h, "os-fallback");
+        rig.proxy.failMutation(3);
+
+        PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-fallback", digest()));
+
+        String id = result.images().get(0).imageId();
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/stage",
+                "POST /v2/images/{id}/import", "DELETE /v2/images/{id}", "POST /v2/images",
+                "PUT /v2/images/{id}/file");
+        assertThat(rig.imagesNamed("os-fallback")).containsOnlyKeys(id);
+        assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+        assertThat(h.events().text()).contains("glance-direct import").contains("failed")
+                .contains("uploading the data plainly");
+    }
+
+    @Test
+    void anImportThatFailsInGlanceFallsBackToAPlainUploadAndLeavesOneImage() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "glance-direct")
+                .flag("image-timeout", "60s");
+        Path image = qcow2(h, "os-import-fails");
+        // the staged data vanishes before Glance is asked to import it, so Glance's import task fails
+        rig.proxy.onMutation(3, () -> {
+            try (var staged = Files.list(rig.root.resolve("r/staging"))) {
+                staged.forEach(dev.kiln.api.Trees::deleteQuietly);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-import-fails", digest()));
+
+        String id = result.images().get(0).imageId();
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/stage",
+                "POST /v2/images/{id}/import", "DELETE /v2/images/{id}", "POST /v2/images",
+                "PUT /v2/images/{id}/file");
+        assertThat(rig.imagesNamed("os-import-fails")).containsOnlyKeys(id);
+        assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+        assertThat(h.events().text()).as("Glance's task message is reported")
+                .containsPattern("the import failed \\(.+\\)").contains("uploading the data plainly");
+    }
+
+    @Test
+    void anImportMethodOtherThanGlanceDirectIsRefusedBeforeSigningIn() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download");
+
+        assertThatThrownBy(() -> push(h, PushRequest.of(qcow2(h, "os-web"), ImageFormat.QCOW2_BIOS, "os-web",
+                digest()))).isInstanceOf(KilnException.class).hasMessageContaining("glance-direct")
+                .hasMessageContaining("web-download");
+        assertThat(rig.proxy.mutations()).isEmpty();
+    }
+
+    @Test
     void aChecksumMismatchDeletesTheImageAndFails() throws Exception {
         ProviderHarness h = harness(rig.passwordEnv());
         Path image = qcow2(h, "os-flip");

@@ -193,6 +193,17 @@ class OpenStackRunTest {
     }
 
     @Test
+    void aLocalImageFileIsRefusedBeforeSigningInWithThePushCommandToRunFirst() throws Exception {
+        Path file = Files.write(tmp.resolve("hello-efi.qcow2"), OpenStackFixtures.smallQcow2());
+
+        assertThatThrownBy(() -> run(harness(), RunRequest.of(file.toString(), "kiln-run", false)))
+                .isInstanceOf(KilnException.class)
+                .hasMessageContaining("kiln push openstack " + file)
+                .hasMessageContaining("Glance image id or name");
+        assertThat(wm.getAllServeEvents()).as("no sign-in, nothing made").isEmpty();
+    }
+
+    @Test
     void aDryRunCreatesNothing() throws Exception {
         serverIs("ACTIVE", "");
 

@@ -66,7 +66,7 @@ class CiExamplesTest {
         for (Object job : ((Map<?, ?>) workflow.get("jobs")).values()) {
             for (Object step : (List<?>) ((Map<?, ?>) job).get("steps")) {
                 if (step instanceof Map<?, ?> s && s.get("run") instanceof String run) {
-                    lines.addAll(kilnLines(run));
+                    lines.addAll(ShellLines.kilnCommands(run));
                 }
             }
         }
@@ -92,7 +92,7 @@ class CiExamplesTest {
         List<String> lines = new ArrayList<>();
         for (Object job : pipeline.values()) {
             if (job instanceof Map<?, ?> j && j.get("script") instanceof List<?> script) {
-                script.forEach(s -> lines.addAll(kilnLines((String) s)));
+                script.forEach(s -> lines.addAll(ShellLines.kilnCommands((String) s)));
             }
         }
         assertThat(lines).hasSize(3);
@@ -130,7 +130,7 @@ class CiExamplesTest {
     }
 
     private static void checkParses(String line, String target) {
-        List<String> words = words(line);
+        List<String> words = ShellLines.words(line);
         assertThat(words.get(0)).isEqualTo("kiln");
         checkParses(words.subList(1, words.size()), target);
     }
@@ -147,28 +147,6 @@ class CiExamplesTest {
             assertThat(picked.matches("\\d+") ? targets.get(Integer.parseInt(picked)) : picked).as(String.join(" ", args))
                     .isEqualTo(target).isIn(targets);
         }
-    }
-
-    /** The {@code kiln ...} commands of a shell script, continuation lines joined, output redirections dropped. */
-    private static List<String> kilnLines(String script) {
-        List<String> lines = new ArrayList<>();
-        for (String line : script.replace("\\\n", " ").split("\n")) {
-            String command = line.strip().replaceFirst("\\s+>\\s*\\S+$", "");
-            if (command.startsWith("kiln ")) {
-                lines.add(command);
-            }
-        }
-        return lines;
-    }
-
-    /** Shell words: whitespace-separated, with single and double quotes removed. */
-    private static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]*)\"|'([^']*)'|(\\S+)").matcher(line);
-        while (m.find()) {
-            words.add(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
-        }
-        return words;
     }
 
     @SuppressWarnings("unchecked")

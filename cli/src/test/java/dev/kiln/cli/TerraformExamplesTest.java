@@ -204,8 +204,8 @@ class TerraformExamplesTest {
         int commands = 0;
         for (String folder : FOLDERS) {
             String readme = Files.readString(EXAMPLES.resolve(folder).resolve("README.md"));
-            for (String line : kilnLines(readme)) {
-                List<String> args = words(line);
+            for (String line : ShellLines.kilnCommands(readme)) {
+                List<String> args = ShellLines.words(line);
                 Session quiet = Session.of(new ByteArrayOutputStream(), new ByteArrayOutputStream(), Map.of(),
                         Interrupts.none());
                 assertThatCode(() -> Kiln.commandLine(quiet, installed).parseArgs(args.subList(1, args.size())
@@ -232,28 +232,6 @@ class TerraformExamplesTest {
             }
         }
         assertThat(commands).isGreaterThanOrEqualTo(3 * FOLDERS.size());
-    }
-
-    /** The {@code kiln ...} commands of a README's shell blocks, continuation lines joined, comments dropped. */
-    private static List<String> kilnLines(String readme) {
-        List<String> lines = new ArrayList<>();
-        for (String line : readme.replace("\\\n", " ").split("\n")) {
-            String command = line.replaceFirst("\\s+#.*$", "").strip();
-            if (command.startsWith("kiln ")) {
-                lines.add(command);
-            }
-        }
-        return lines;
-    }
-
-    /** Shell words: whitespace-separated, with single and double quotes removed. */
-    private static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]*)\"|'([^']*)'|(\\S+)").matcher(line);
-        while (m.find()) {
-            words.add(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
-        }
-        return words;
     }
 
     /** Why {@code name} is not a variable kiln publish --tfvars writes, or null. */

@@ -71,6 +71,19 @@ final class OperatorErrors implements IExecutionExceptionHandler {
         return b.toString();
     }
 
+    /** A terminal control sequence: CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \), or ESC and one byte. */
+    private static final java.util.regex.Pattern SEQUENCE = java.util.regex.Pattern.compile(
+            "\u001b\\[[0-?]*[ -/]*[@-~]|\u001b\\][^\u0007\u001b]*(\u0007|\u001b\\\\)|\u001b[@-Z\\\\^_=>c]");
+
+    /**
+     * {@code text} without complete terminal control sequences, then {@link #printable}: what a guest's firmware
+     * paints on its screen (OVMF clears it and moves the cursor) is noise in a log line, so it is dropped; any
+     * other control character is still shown, never sent.
+     */
+    static String loggable(String text) {
+        return printable(SEQUENCE.matcher(text).replaceAll(""));
+    }
+
     /** The provider of a failed {@code push NAME} or {@code run NAME}, which its failure document names; else null. */
     static String provider(CommandLine cmd) {
         CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();

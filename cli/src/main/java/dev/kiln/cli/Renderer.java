@@ -36,13 +36,16 @@ abstract class Renderer implements EventSink {
         return level.compareTo(threshold) >= 0;
     }
 
-    /** Every text an event carries is shown with its control characters escaped (see OperatorErrors#printable). */
+    /**
+     * Every text an event carries is shown with its control characters escaped (see OperatorErrors#printable); a
+     * log line (a guest's console) loses its complete terminal sequences first (OperatorErrors#loggable).
+     */
     @Override
     public final synchronized void accept(Event event) {
         if (event instanceof Event.Log log) {
             if (shows(log.level())) {
                 log(OperatorErrors.printable(log.source()), log.level() == Event.Level.WARN,
-                        OperatorErrors.printable(log.message()));
+                        OperatorErrors.loggable(log.message()));
             }
         } else if (event instanceof Event.Phase phase) {
             if (shows(Event.Level.INFO)) {

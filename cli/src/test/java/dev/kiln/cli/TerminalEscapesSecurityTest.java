@@ -37,4 +37,18 @@ class TerminalEscapesSecurityTest {
                 "Tried to x but y;\n\tdo z \u00e9\u65e5");
         assertThat(OperatorErrors.printable("a\u009bb\u202ec")).isEqualTo("a\\x9bb\\u202ec");
     }
+
+    @Test
+    void aGuestsScreenSequencesAreDroppedFromLogLinesAndStrayControlsStillShown() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        dev.kiln.api.Events events = new dev.kiln.api.Events(new PlainRenderer(new java.io.PrintWriter(out),
+                dev.kiln.api.Event.Level.INFO, true), "hello");
+
+        // OVMF's screen setup before its first line, as qemu's serial console hands it over
+        events.info("\u001b[2J\u001b[01;01H\u001b[=3h\u001b[2J\u001b[01;01HBdsDxe: loading Boot0001");
+        events.info("\u001b]0;owned\u0007title \u001b\u0007bell");
+
+        assertThat(out.toString()).contains("[hello] BdsDxe: loading Boot0001").contains("[hello] title \\x1b\\x07bell")
+                .doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("[2J");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.rootfs;
 
+import dev.kiln.api.BoundedInputStream;
 import dev.kiln.api.KilnException;
 import org.tukaani.xz.SingleXZInputStream;
 
@@ -50,7 +51,7 @@ final class KernelDecompressor {
         long length = Integer.toUnsignedLong(b.getInt(0x24c));
         try (InputStream in = open.open()) {
             in.skipNBytes(offset);
-            InputStream payload = new LimitedInputStream(in, length);
+            InputStream payload = BoundedInputStream.window(in, length);
             byte[] magic = payload.readNBytes(6);
             InputStream whole = new SequenceInputStream(new ByteArrayInputStream(magic), payload);
             try (InputStream plain = payloadStream(magic, whole)) {

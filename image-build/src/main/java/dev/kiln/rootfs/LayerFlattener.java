@@ -1,5 +1,6 @@
 package dev.kiln.rootfs;
 
+import dev.kiln.api.BoundedInputStream;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -64,7 +65,8 @@ public final class LayerFlattener {
     private void readLayer(FlatImage image, Whiteouts whiteouts, TarSource layer, int index, String what)
             throws IOException {
         boolean confined = false;
-        try (InputStream in = new Capped(open(layer), maxLayerBytes, what)) {
+        try (InputStream in = BoundedInputStream.capped(new Source(open(layer)), maxLayerBytes,
+                () -> tooLarge(what, maxLayerBytes))) {
             LayerTarInput tar = new LayerTarInput(in, what);
             for (TarArchiveEntry e = tar.next(); e != null; e = tar.next()) {
                 String name = SafePaths.clean(tar.name(), what);
@@ -157,59 +159,34 @@ public final class LayerFlattener {
         }
     }
 
-    /** Counts the expanded bytes of a layer and refuses to read past the limit. */
-    private static final class Capped extends java.io.FilterInputStream {
-        private final long max;
-        private final String what;
-        private long read;
+    /** Reading past the limit: a small layer that expands this far is a compression bomb. */
+    private static KilnException tooLarge(String what, long max) {
+        return KilnException.tried("unpack " + what, "it expands to more than " + max
+                + " bytes (the --max-layer-size limit)", "raise --max-layer-size if the image is meant "
+                + "to be that large; a small layer that expands this far is a compression bomb");
+    }
 
-        Capped(InputStream in, long max, String what) {
+    /** The layer's own stream, its failures told apart from tar's. */
+    private static final class Source extends java.io.FilterInputStream {
+        Source(InputStream in) {
             super(in);
-            this.max = max;
-            this.what = what;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n;
             try {
-                n = in.read(b, off, len);
+                return in.read(b, off, len);
             } catch (IOException e) {
                 throw new SourceFailure(e);
             }
-            if (n > 0) {
-                count(n);
-            }
-            return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            long s;
             try {
-                s = in.skip(n);
+                return in.skip(n);
             } catch (IOException e) {
                 throw new SourceFailure(e);
-            }
-            if (s > 0) {
-                count(s);
-            }
-            return s;
-        }
-
-        private void count(long n) {
-            read += n;
-            if (read > max) {
-                throw dev.kiln.api.KilnException.tried("unpack " + what, "it expands to more than " + max
-                        + " bytes (the --max-layer-size limit)", "raise --max-layer-size if the image is meant "
-                        + "to be that large; a small layer that expands this far is a compression bomb");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.kiln.vcenter;
 
 import dev.kiln.api.Artifact;
+import dev.kiln.api.BoundedInputStream;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 
@@ -30,39 +31,7 @@ record OvfFiles(List<Part> parts) {
         InputStream open() throws IOException {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
             ch.position(offset);
-            InputStream in = Channels.newInputStream(ch);
-            return new InputStream() {
-                long left = size;
-
-                @Override
-                public int read() throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int b = in.read();
-                    if (b >= 0) {
-                        left--;
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = in.read(buf, off, (int) Math.min(len, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    in.close();
-                }
-            };
+            return BoundedInputStream.window(Channels.newInputStream(ch), size);
         }
     }
 

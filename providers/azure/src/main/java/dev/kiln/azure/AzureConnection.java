@@ -15,21 +15,13 @@ import com.azure.resourcemanager.compute.implementation.ComputeManagementClientB
 import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
 import com.azure.resourcemanager.network.implementation.NetworkManagementClientBuilder;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Tls;
 import dev.kiln.spi.Options;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -135,52 +127,13 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, Network
         return new JdkHttpClientBuilder(jdk).connectionTimeout(Duration.ofSeconds(30)).build();
     }
 
-    /** The JDK's trusted CAs plus the one in {@code pem}. */
+    /** The JDK's trusted CAs plus the one(s) in {@code pem}. */
     private static SSLContext trusting(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            X509Certificate extra = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            KeyStore own = KeyStore.getInstance(KeyStore.getDefaultType());
-            own.load(null, null);
-            own.setCertificateEntry("kiln-extra-ca", extra);
-            X509TrustManager ownTm = trustManager(own);
-            X509TrustManager jdkTm = trustManager(null);
-            X509TrustManager both = new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                    jdkTm.checkClientTrusted(chain, authType);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                    try {
-                        ownTm.checkServerTrusted(chain, authType);
-                    } catch (CertificateException e) {
-                        jdkTm.checkServerTrusted(chain, authType);
-                    }
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return jdkTm.getAcceptedIssuers();
-                }
-            };
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {both}, null);
-            return ctx;
+        try {
+            return Tls.trusting(pem);
         } catch (IOException | GeneralSecurityException e) {
             throw KilnException.usage("cannot read the certificate in " + pem + ": " + e.getMessage());
         }
-    }
-
-    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
-        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        f.init(store);
-        for (TrustManager tm : f.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X509 trust manager");
     }
 
     private static String slash(String url) {

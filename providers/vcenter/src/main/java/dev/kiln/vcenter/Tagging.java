@@ -19,6 +19,9 @@ final class Tagging {
     /** The object type of a content-library item in tag associations. */
     static final String LIBRARY_ITEM = "com.vmware.content.library.Item";
 
+    /** The object type of a virtual machine (its id is the managed object id, vm-N). */
+    static final String VIRTUAL_MACHINE = "VirtualMachine";
+
     private final VcenterRest rest;
     private final Cleanup cleanup;
     private final Events events;

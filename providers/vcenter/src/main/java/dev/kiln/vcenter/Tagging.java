@@ -3,6 +3,7 @@ package dev.kiln.vcenter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.Events;
+import dev.kiln.api.KilnException;
 import dev.kiln.spi.Cleanup;
 
 import java.util.LinkedHashMap;
@@ -12,7 +13,8 @@ import java.util.Optional;
 /**
  * kiln's tags through vSphere tagging ({@code cis/tagging}): a vSphere tag is a name in a category, so each kiln
  * tag KEY=VALUE is the tag VALUE in the category KEY (single cardinality). Missing categories and tags are
- * created, existing ones reused, so pushes never duplicate them; what this command created is undone on failure.
+ * created, existing ones reused, so pushes never duplicate them (one made by another push between the lookup and
+ * the create is found again and used); what this command created is undone on failure.
  */
 final class Tagging {
 
@@ -60,8 +62,18 @@ final class Tagging {
         ObjectNode spec = obj().put("name", name).put("description", "kiln tag " + name)
                 .put("cardinality", "SINGLE");
         spec.putArray("associable_types");
-        String id = rest.call("create tag category " + name, "POST", "cis/tagging/category", null, null, "create_spec",
-                spec).asText();
+        String id;
+        try {
+            id = rest.call("create tag category " + name, "POST", "cis/tagging/category", null, null, "create_spec",
+                    spec).asText();
+        } catch (KilnException e) {
+            // another push made it since the lookup (already_exists): use that one, it is not ours to undo
+            Optional<String> raced = findCategory(name);
+            if (raced.isEmpty()) {
+                throw e;
+            }
+            return raced.get();
+        }
         cleanup.add("tag category " + name + " (" + id + ")", () -> rest.regardlessOfCancel(() -> rest.call(
                 "delete tag category " + id, "DELETE", "cis/tagging/category", id, null, null, null)));
         return id;
@@ -86,8 +98,17 @@ final class Tagging {
         }
         ObjectNode spec = obj().put("name", name).put("description", "kiln tag " + key + "=" + name)
                 .put("category_id", categoryId);
-        String id = rest.call("create tag " + key + "=" + name, "POST", "cis/tagging/tag", null, null, "create_spec",
-                spec).asText();
+        String id;
+        try {
+            id = rest.call("create tag " + key + "=" + name, "POST", "cis/tagging/tag", null, null, "create_spec",
+                    spec).asText();
+        } catch (KilnException e) {
+            Optional<String> raced = findTag(categoryId, name);
+            if (raced.isEmpty()) {
+                throw e;
+            }
+            return raced.get();
+        }
         cleanup.add("tag " + key + "=" + name + " (" + id + ")", () -> rest.regardlessOfCancel(() -> rest.call(
                 "delete tag " + id, "DELETE", "cis/tagging/tag", id, null, null, null)));
         return id;

@@ -207,6 +207,26 @@ class VcenterPushTest {
     }
 
     @Test
+    void aCategoryAnotherPushMakesBetweenLookupAndCreateIsUsedNotDuplicated() throws Exception {
+        world.createLibrary("kiln");
+        String[] theirs = new String[1];
+        world.proxy.beforeFirst(c -> c.equals("POST /rest/com/vmware/cis/tagging/category"), () -> {
+            try {
+                theirs[0] = world.rest("POST", "/rest/com/vmware/cis/tagging/category", "{\"create_spec\":{\"name\":"
+                        + "\"kiln-name\",\"cardinality\":\"SINGLE\",\"associable_types\":[]}}").asText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        PushResult result = push(world.harness(tmp), ova("raced", Map.of(), false));
+
+        assertThat(world.tagCategories()).containsEntry("kiln-name", theirs[0]).hasSize(3);
+        assertThat(world.attachedTags(Tagging.LIBRARY_ITEM, result.images().get(0).imageId()))
+                .contains("kiln-name=raced");
+    }
+
+    @Test
     void aDryRunCreatesNoCategoryNorTag() throws Exception {
         world.createLibrary("kiln");
 

@@ -42,6 +42,7 @@ final class VcsimProxy implements AutoCloseable {
     private final Map<Integer, Boolean> faults = new HashMap<>();
     private volatile Predicate<String> unauthorizedOnce;
     private volatile Predicate<String> failFirst;
+    private volatile Map.Entry<Predicate<String>, Runnable> before;
     private volatile int mutationCount;
 
     VcsimProxy(URI target, SSLContext tls) throws IOException {
@@ -81,6 +82,11 @@ final class VcsimProxy implements AutoCloseable {
     /** The first mutating call whose "METHOD path?query" matches fails with a 500, as {@link #failMutation} does. */
     void failFirst(Predicate<String> call) {
         failFirst = call;
+    }
+
+    /** Runs {@code action} just before the first call whose "METHOD path?query" matches is forwarded. */
+    void beforeFirst(Predicate<String> call, Runnable action) {
+        before = Map.entry(call, action);
     }
 
     /** The next call whose "METHOD path?query" matches is answered 401, as an expired session is. */
@@ -135,6 +141,11 @@ final class VcsimProxy implements AutoCloseable {
                     ex.getResponseBody().write(err);
                     return;
                 }
+            }
+            Map.Entry<Predicate<String>, Runnable> first = before;
+            if (first != null && first.getKey().test(call)) {
+                before = null;
+                first.getValue().run();
             }
             HttpRequest.Builder fwd = HttpRequest.newBuilder(target.resolve(pq))
                     .method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")

@@ -97,6 +97,10 @@ class MetadataPackageIT {
 
         Path out = built.resolve("out");
         Path config = Files.copy(ROOT.resolve("examples/hello.yml"), built.resolve("hello.yml"));
+        // Equinix Metal's service has a DNS name; here the image's /etc/hosts gives it the address the stand-in is
+        // forwarded from, as the machine's resolver gives the real one (busybox's nc resolves through /etc/hosts)
+        Files.writeString(config, "files:\n  - path: etc/hosts\n    contents: \"127.0.0.1 localhost\\n"
+                + "169.254.169.254 metadata.platformequinix.com\\n\"\n", java.nio.file.StandardOpenOption.APPEND);
         new Builder(Events.none(), store, InputStream.nullInputStream()).build(
                 Fixtures.request(config, out, List.of(Format.KERNEL_INITRD), Optional.empty()), new ByteArrayOutputStream());
         kernel = out.resolve("hello-kernel");
@@ -251,6 +255,40 @@ class MetadataPackageIT {
 
         assertThat(console).contains("platform vmware (from DMI: VMware, Inc.").contains("metadata: userdata from vmware")
                 .contains("hostname: vsphere-vm").contains("userdata: " + token);
+    }
+
+    @Test
+    void equinixMetalUserdataFromItsMetadataServiceFoundByProbing() throws Exception {
+        serve(ex -> {
+            String host = String.valueOf(ex.getRequestHeaders().getFirst("Host"));
+            if (!host.startsWith("metadata.platformequinix.com")) {
+                return answer(404, ""); // the other clouds' link-local paths, probed first
+            }
+            return switch (ex.getRequestURI().getPath()) {
+                case "/userdata" -> answer(200, token);
+                case "/metadata" -> answer(200, "{\"id\":\"d-1\",\"hostname\":\"metal-1\",\"ssh_keys\":[\""
+                        + SSH_KEY + "\"]}");
+                default -> answer(404, "");
+            };
+        });
+
+        String console = boot(network());
+
+        assertThat(console).contains("metadata: userdata from packet").contains("hostname: metal-1")
+                .contains("ssh key: " + SSH_KEY).contains("userdata: " + token);
+        assertThat(requests).anyMatch(r -> r.startsWith("GET /userdata"));
+    }
+
+    @Test
+    void anIpxeScriptAsEquinixMetalUserdataIsIgnored() throws Exception {
+        serve(ex -> String.valueOf(ex.getRequestHeaders().getFirst("Host")).startsWith("metadata.platformequinix.com")
+                && ex.getRequestURI().getPath().equals("/userdata")
+                ? answer(200, "#!ipxe\nchain http://example.invalid/boot.ipxe\n") : answer(404, ""));
+
+        String console = boot(network());
+
+        assertThat(console).contains("packet: the userdata is an iPXE script, ignored")
+                .doesNotContain("userdata from packet");
     }
 
     @Test

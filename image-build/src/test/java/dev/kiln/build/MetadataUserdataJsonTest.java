@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The metadata package's expansion of LinuxKit's JSON userdata, run on this machine with the same
- * busybox the example image carries (its applets first on PATH, so awk and od are busybox's):
- * {@code metadata file=PATH} with METADATA_CONFIG pointing into a temporary folder.
+ * The metadata package's expansion of LinuxKit's JSON userdata, and its reading of vCenter's guestinfo, run on
+ * this machine with the same busybox the example image carries (its applets first on PATH, so awk and od are
+ * busybox's): {@code metadata file=PATH} or {@code metadata vmware} with METADATA_CONFIG pointing into a temporary
+ * folder.
  * The boot in qemu is MetadataPackageIT#jsonUserdataOnTheCidataCdIsExpandedUnderRunConfig.
  */
 class MetadataUserdataJsonTest {
@@ -121,11 +122,75 @@ class MetadataUserdataJsonTest {
         assertThat(Files.readString(config.resolve("userdata"))).isEqualTo(userdata);
     }
 
+    /**
+     * vCenter's guestinfo as open-vm-tools' {@code vmware-rpctool} hands it over (the VMware backdoor itself cannot
+     * be reached under qemu, so a stand-in tool answers from files): each encoding is decoded, the hostname saved.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "base64", "gzip+base64"})
+    void vcenterGuestinfoIsDecodedAsItsEncodingSays(String encoding) throws Exception {
+        byte[] userdata = ("#cloud-config\n" + "x".repeat(300) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] given = switch (encoding) {
+            case "base64" -> java.util.Base64.getEncoder().encode(userdata);
+            case "gzip+base64" -> java.util.Base64.getEncoder().encode(gzip(userdata));
+            default -> userdata;
+        };
+        Path guestinfo = Files.createDirectories(tmp.resolve("guestinfo"));
+        Files.write(guestinfo.resolve("userdata"), given);
+        Files.writeString(guestinfo.resolve("userdata.encoding"), encoding);
+        Files.writeString(guestinfo.resolve("hostname"), "vm-7\n");
+        rpctool(guestinfo);
+
+        String out = run("vmware");
+
+        assertThat(out).contains("metadata: userdata from vmware");
+        assertThat(Files.readAllBytes(config.resolve("userdata"))).isEqualTo(userdata);
+        assertThat(Files.readString(config.resolve("hostname")).trim()).isEqualTo("vm-7");
+        assertThat(Files.readString(config.resolve("provider")).trim()).isEqualTo("vmware");
+    }
+
+    @Test
+    void emptyGuestinfoIsSaidAndTheCidataCdIsTriedNext() throws Exception {
+        rpctool(Files.createDirectories(tmp.resolve("guestinfo")));
+
+        String out = run(1, "vmware");
+
+        assertThat(out).contains("vmware: guestinfo.userdata is empty").contains("no userdata found");
+        assertThat(config.resolve("userdata")).doesNotExist();
+    }
+
+    /** A vmware-rpctool that answers {@code info-get guestinfo.KEY} with the file KEY in {@code dir}, else fails. */
+    private void rpctool(Path dir) throws IOException {
+        Path tool = tmp.resolve("bin/vmware-rpctool");
+        Files.writeString(tool, "#!" + BUSYBOX + " sh\ncase \"$1\" in\n  \"info-get guestinfo.\"*) cat \"" + dir
+                + "/${1#info-get guestinfo.}\" 2>/dev/null ;;\n  *) exit 1 ;;\nesac\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
     private String metadata(String userdata) throws Exception {
         Path file = tmp.resolve("user-data");
         Files.writeString(file, userdata);
-        ProcessBuilder pb = new ProcessBuilder(BUSYBOX.toString(), "sh",
-                ROOT.resolve("examples/packages/metadata/usr/bin/metadata").toString(), "file=" + file).redirectErrorStream(true);
+        return run("file=" + file);
+    }
+
+    private String run(String... sources) throws Exception {
+        return run(0, sources);
+    }
+
+    /** Runs the package with {@code sources} and busybox's applets only on PATH; its exit status must be {@code status}. */
+    private String run(int status, String... sources) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(BUSYBOX.toString(), "sh",
+                ROOT.resolve("examples/packages/metadata/usr/bin/metadata").toString()));
+        command.addAll(List.of(sources));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PATH", tmp.resolve("bin").toString());
         pb.environment().put("METADATA_CONFIG", config.toString());
         pb.environment().put("TMPDIR", Files.createDirectories(tmp.resolve("t")).toString());
@@ -133,7 +198,7 @@ class MetadataUserdataJsonTest {
         p.getOutputStream().close();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(p.exitValue()).as(out).isEqualTo(status);
         return out;
     }
 

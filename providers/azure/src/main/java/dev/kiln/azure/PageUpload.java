@@ -8,6 +8,7 @@ import com.azure.storage.blob.specialized.PageBlobClient;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.kiln.api.CancelToken;
+import dev.kiln.api.KilnException;
 import dev.kiln.api.Events;
 import dev.kiln.api.Extent;
 import dev.kiln.api.Retry;
@@ -50,7 +51,30 @@ final class PageUpload {
         this.workers = Math.max(1, workers);
     }
 
+    /**
+     * The write SAS is a URL Azure chose: it is used with no credential but its own (no ARM token goes to its host),
+     * and only over https, or plain http to this machine's loopback (a local emulator). Its query, the secret, is
+     * never shown.
+     */
+    static void checkSas(String sasUrl) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(sasUrl);
+        } catch (IllegalArgumentException e) {
+            throw KilnException.tried("upload the disk's pages", "Azure's accessSAS is not a URL",
+                    "try again; if it persists, report it with the disk's name");
+        }
+        String host = String.valueOf(uri.getHost());
+        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !("http".equalsIgnoreCase(uri.getScheme()) && loopback)) {
+            throw KilnException.tried("upload the disk's pages", "the access URL Azure returned is "
+                    + uri.getScheme() + "://" + host + "/…, not https", "nothing was sent to it; check for a proxy "
+                    + "rewriting ARM's answers, then push again");
+        }
+    }
+
     Stats upload(String sasUrl, AzureDisk disk) throws InterruptedException {
+        checkSas(sasUrl);
         PageBlobClient blob = new BlobClientBuilder().endpoint(sasUrl).httpClient(http)
                 // one try per request: kiln's Retry decides, with its backoff and the cancel token
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null))

@@ -104,6 +104,9 @@ final class PageProxy implements AutoCloseable {
                     breach = "Put Page " + range + " is not 512-aligned";
                 } else if (md5) {
                     breach = "Put Page " + range + " carries a content hash (managed-disk uploads refuse it)";
+                } else if (ex.getRequestHeaders().containsKey("Authorization")) {
+                    // the SAS in the URL is the only credential; an ARM token must never reach the SAS's host
+                    breach = "Put Page " + range + " carries an Authorization header";
                 }
                 if (breach != null) {
                     violations.add(breach);

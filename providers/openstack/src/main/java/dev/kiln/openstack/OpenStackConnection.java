@@ -54,8 +54,27 @@ final class OpenStackConnection {
         return new OpenStackConnection(auth, http.detached(), session, calm);
     }
 
+    /** The catalog's endpoint of {@code type}; the token goes there, so a downgrade from https is refused. */
     String endpoint(String type) {
-        return Keystone.endpoint(session, type, auth.endpointInterface(), auth.region());
+        return checkScheme(auth.authUrl(), Keystone.endpoint(session, type, auth.endpointInterface(), auth.region()));
+    }
+
+    /**
+     * A catalog Keystone sent over https may not point the token at plain http (only at this machine's loopback,
+     * where a test or a local tunnel listens): the endpoint is the server's choice, the token is ours.
+     */
+    static String checkScheme(String authUrl, String endpoint) {
+        java.net.URI auth = java.net.URI.create(authUrl);
+        java.net.URI to = java.net.URI.create(endpoint);
+        String host = String.valueOf(to.getHost());
+        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+        if ("https".equalsIgnoreCase(auth.getScheme()) && !"https".equalsIgnoreCase(to.getScheme()) && !loopback) {
+            throw dev.kiln.api.KilnException.tried("use the catalog's endpoint " + endpoint, "Keystone was reached "
+                    + "over https but the catalog names plain " + to.getScheme() + " there, where the token would "
+                    + "travel unencrypted", "fix the endpoint in the catalog (openstack endpoint list), or pick "
+                    + "another with --interface (e.g. public)");
+        }
+        return endpoint;
     }
 
     String location() {

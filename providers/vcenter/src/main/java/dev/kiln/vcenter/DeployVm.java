@@ -139,6 +139,7 @@ final class DeployVm {
         Cleanup.Handle made = cleanup.add("virtual machine " + vm + " (" + request.name() + ")", "govc vm.destroy "
                 + request.name(), () -> rest.regardlessOfCancel(() -> remove(vm)));
         events.info("deployed " + request.name() + " as " + vm);
+        new Tagging(rest, cleanup, events).attach(Tagging.VIRTUAL_MACHINE, vm, tags(request, library.item(itemId)));
 
         Map<String, String> extra = new LinkedHashMap<>();
         request.userdata().filter(u -> guestinfo).ifPresent(u -> {
@@ -185,6 +186,16 @@ final class DeployVm {
             isoMade.keep();
         }
         return result.state(state).build();
+    }
+
+    /** kiln's tags on the VM: its name, the template's digest (when kiln pushed it), kiln's version, {@code --tag}. */
+    static Map<String, String> tags(RunRequest request, ContentLibrary.Item template) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("kiln-name", request.name());
+        template.digest().ifPresent(d -> tags.put("kiln-digest", d));
+        tags.put("kiln-version", dev.kiln.api.Version.get());
+        tags.putAll(request.tags());
+        return tags;
     }
 
     /** Powers the VM off if it is on, then destroys it. */

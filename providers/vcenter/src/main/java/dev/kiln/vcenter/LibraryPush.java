@@ -2,12 +2,15 @@ package dev.kiln.vcenter;
 
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Version;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.ExistingImages;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,8 +45,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
     /** Publishes under the request's policy; the library may be null in a dry run (it would be created). */
     static PushResult push(VcenterRest rest, UpdateSession session, Cleanup cleanup, Events events, PushRequest request,
                            String libraryName, String libraryId, OvfFiles files) throws InterruptedException {
-        PushResult.Builder result = PushResult.builder("vcenter", request)
-                .tags(java.util.Map.of("kiln-digest", request.contentDigest()));
+        PushResult.Builder result = PushResult.builder("vcenter", request).tags(tags(request));
         if (libraryId == null) {
             events.info("dry run: would create content library " + libraryName + " and upload "
                     + files.parts().stream().map(OvfFiles.Part::name).toList());
@@ -62,6 +64,16 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
                     + " into content library " + libraryName);
         }
         return result.outcome(done.outcome()).resource(Resource.of("content library", libraryId, libraryName)).build();
+    }
+
+    /** kiln's tags, then {@code --tag KEY=VALUE}: each becomes the vSphere tag VALUE in the category KEY. */
+    static Map<String, String> tags(PushRequest request) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("kiln-name", request.name());
+        tags.put("kiln-digest", request.contentDigest());
+        tags.put("kiln-version", Version.get());
+        tags.putAll(request.policy().tags());
+        return tags;
     }
 
     /** Items of this name with no files: what an interrupted import (govc's library.import) leaves behind. */
@@ -117,6 +129,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
         events.info("uploading " + files.parts().size() + " files (" + files.totalBytes() + " bytes) into library item "
                 + id);
         session.fill(id, files);
+        new Tagging(rest, cleanup, events).attach(Tagging.LIBRARY_ITEM, id, tags(request));
         return new ContentLibrary.Item(id, temp, description());
     }
 

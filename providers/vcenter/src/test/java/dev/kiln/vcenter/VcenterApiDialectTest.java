@@ -74,6 +74,16 @@ class VcenterApiDialectTest {
         vc.stubFor(get(urlEqualTo("/api/content/library/item/update-session")).willReturn(okJson("[]")));
         vc.stubFor(delete(urlEqualTo("/api/content/library/item/item-1")).willReturn(noContent()));
         vc.stubFor(delete(urlEqualTo("/api/session")).willReturn(noContent()));
+        // tagging: kiln-digest exists already (no tags in it yet), the other categories are made
+        vc.stubFor(get(urlEqualTo("/api/cis/tagging/category")).willReturn(okJson("[\"cat-digest\"]")));
+        vc.stubFor(get(urlEqualTo("/api/cis/tagging/category/cat-digest")).willReturn(okJson(
+                "{\"id\":\"cat-digest\",\"name\":\"kiln-digest\",\"cardinality\":\"SINGLE\"}")));
+        vc.stubFor(post(urlEqualTo("/api/cis/tagging/category")).willReturn(aResponse().withStatus(201)
+                .withBody("\"cat-new\"")));
+        vc.stubFor(post(urlEqualTo("/api/cis/tagging/tag?action=list-tags-for-category")).willReturn(okJson("[]")));
+        vc.stubFor(post(urlEqualTo("/api/cis/tagging/tag")).willReturn(aResponse().withStatus(201)
+                .withBody("\"tag-new\"")));
+        vc.stubFor(post(urlEqualTo("/api/cis/tagging/tag-association/tag-new?action=attach")).willReturn(noContent()));
     }
 
     @AfterEach
@@ -118,6 +128,21 @@ class VcenterApiDialectTest {
                 .withRequestBody(equalToJson("{\"name\":\"hello\"}")));
         vc.verify(0, postRequestedFor(urlPathMatching("/rest/.*")));
         vc.verify(0, deleteRequestedFor(urlEqualTo("/api/content/library/item/item-1")));
+        vc.verify(0, postRequestedFor(urlEqualTo("/api/cis/tagging/category"))
+                .withRequestBody(matchingJsonPath("$.name", equalTo("kiln-digest"))));
+        vc.verify(postRequestedFor(urlEqualTo("/api/cis/tagging/category"))
+                .withRequestBody(matchingJsonPath("$.name", equalTo("kiln-version")))
+                .withRequestBody(matchingJsonPath("$.cardinality", equalTo("SINGLE"))));
+        vc.verify(postRequestedFor(urlEqualTo("/api/cis/tagging/tag?action=list-tags-for-category"))
+                .withRequestBody(equalToJson("{\"category_id\":\"cat-digest\"}")));
+        vc.verify(postRequestedFor(urlEqualTo("/api/cis/tagging/tag"))
+                .withRequestBody(matchingJsonPath("$.category_id", equalTo("cat-digest")))
+                .withRequestBody(matchingJsonPath("$.name", equalTo("sha256:" + "e".repeat(64)))));
+        vc.verify(3, postRequestedFor(urlEqualTo("/api/cis/tagging/tag-association/tag-new?action=attach"))
+                .withRequestBody(equalToJson("{\"object_id\":{\"type\":\"com.vmware.content.library.Item\","
+                        + "\"id\":\"item-1\"}}")));
+        assertThat(result.tags()).containsEntry("kiln-digest", "sha256:" + "e".repeat(64))
+                .containsEntry("kiln-name", "hello").containsKey("kiln-version");
     }
 
     @Test

@@ -157,6 +157,111 @@ class VcenterPushTest {
         assertThat(retry.outcome()).isEqualTo(PushResult.Outcome.CREATED);
     }
 
+    private PushRequest ova(String name, Map<String, String> tags, boolean dryRun) throws Exception {
+        PublishPolicy policy = new PublishPolicy(PublishPolicy.DEFAULT.ifExists(), false, List.of(),
+                java.util.Optional.empty(), tags);
+        return new PushRequest(Artifact.single(ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")), name,
+                Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), DIGEST, policy, dryRun);
+    }
+
+    @Test
+    void theTemplateCarriesKilnsTagsAndTheUsersInCategoriesNamedByTheKeys() throws Exception {
+        world.createLibrary("kiln");
+
+        PushResult result = push(world.harness(tmp), ova("hello", Map.of("team", "infra"), false));
+
+        String itemId = result.images().get(0).imageId();
+        String version = dev.kiln.api.Version.get();
+        assertThat(world.attachedTags(Tagging.LIBRARY_ITEM, itemId)).containsExactlyInAnyOrder(
+                "kiln-name=hello", "kiln-digest=" + DIGEST, "kiln-version=" + version, "team=infra");
+        assertThat(world.tagCategories().keySet()).containsExactlyInAnyOrder("kiln-name", "kiln-digest",
+                "kiln-version", "team");
+        JsonNode category = world.rest("GET", "/rest/com/vmware/cis/tagging/category/id:"
+                + world.tagCategories().get("kiln-digest"), null);
+        assertThat(category.path("cardinality").asText()).isEqualTo("SINGLE");
+        assertThat(result.tags()).containsEntry("kiln-digest", DIGEST).containsEntry("team", "infra")
+                .containsEntry("kiln-version", version);
+    }
+
+    @Test
+    void aSecondPushReusesTheCategoriesAndTagsThatExist() throws Exception {
+        world.createLibrary("kiln");
+        String team = world.rest("POST", "/rest/com/vmware/cis/tagging/category", "{\"create_spec\":{\"name\":"
+                + "\"team\",\"description\":\"made by hand\",\"cardinality\":\"SINGLE\",\"associable_types\":[]}}")
+                .asText();
+
+        PushResult first = push(world.harness(tmp), ova("one", Map.of("team", "infra"), false));
+        Map<String, String> categories = world.tagCategories();
+        PushResult second = push(world.harness(tmp), ova("two", Map.of("team", "infra"), false));
+
+        assertThat(world.tagCategories()).as("no category made twice").isEqualTo(categories).containsEntry("team", team);
+        assertThat(world.tags()).as("one tag per value, shared by both items").containsExactly(
+                "kiln-digest=" + DIGEST, "kiln-name=one", "kiln-name=two", "kiln-version=" + dev.kiln.api.Version.get(),
+                "team=infra");
+        assertThat(world.attachedTags(Tagging.LIBRARY_ITEM, first.images().get(0).imageId()))
+                .contains("kiln-name=one", "team=infra", "kiln-digest=" + DIGEST);
+        assertThat(world.attachedTags(Tagging.LIBRARY_ITEM, second.images().get(0).imageId()))
+                .contains("kiln-name=two", "team=infra", "kiln-digest=" + DIGEST);
+        assertThat(world.mutations().stream().filter(c -> c.equals("POST /rest/com/vmware/cis/tagging/category")))
+                .as("categories created: kiln-name, kiln-digest, kiln-version, once").hasSize(3);
+    }
+
+    @Test
+    void aCategoryAnotherPushMakesBetweenLookupAndCreateIsUsedNotDuplicated() throws Exception {
+        world.createLibrary("kiln");
+        String[] theirs = new String[1];
+        world.proxy.beforeFirst(c -> c.equals("POST /rest/com/vmware/cis/tagging/category"), () -> {
+            try {
+                theirs[0] = world.rest("POST", "/rest/com/vmware/cis/tagging/category", "{\"create_spec\":{\"name\":"
+                        + "\"kiln-name\",\"cardinality\":\"SINGLE\",\"associable_types\":[]}}").asText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        PushResult result = push(world.harness(tmp), ova("raced", Map.of(), false));
+
+        assertThat(world.tagCategories()).containsEntry("kiln-name", theirs[0]).hasSize(3);
+        assertThat(world.attachedTags(Tagging.LIBRARY_ITEM, result.images().get(0).imageId()))
+                .contains("kiln-name=raced");
+    }
+
+    @Test
+    void aDryRunCreatesNoCategoryNorTag() throws Exception {
+        world.createLibrary("kiln");
+
+        PushResult result = push(world.harness(tmp), ova("dry", Map.of("team", "infra"), true));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.DRY_RUN);
+        assertThat(world.tagCategories()).isEmpty();
+        assertThat(world.tags()).isEmpty();
+        assertThat(world.mutations()).noneMatch(c -> c.contains("/cis/tagging/"));
+    }
+
+    @Test
+    void aTagFailingHalfWayRemovesTheItemAndTheTagsAndCategoriesThisPushMade() throws Exception {
+        world.createLibrary("kiln");
+        String digestCategory = world.rest("POST", "/rest/com/vmware/cis/tagging/category", "{\"create_spec\":"
+                + "{\"name\":\"kiln-digest\",\"cardinality\":\"SINGLE\",\"associable_types\":[]}}").asText();
+        Set<String> before = world.resources();
+        java.util.concurrent.atomic.AtomicInteger attaches = new java.util.concurrent.atomic.AtomicInteger();
+        world.proxy.failFirst(c -> c.contains("~action=attach") && attaches.incrementAndGet() == 4);
+
+        Throwable failure = catchThrowable(() -> push(world.harness(tmp), ova("half", Map.of("team", "infra"),
+                false)));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("injected fault")
+                .hasMessageContaining("attach tag team=infra").hasMessageContaining("removed tag team=infra")
+                .hasMessageContaining("library item ");
+        assertThat(world.mutations()).as("categories and tags were made before the failure")
+                .anyMatch(c -> c.equals("POST /rest/com/vmware/cis/tagging/tag"))
+                .anyMatch(c -> c.startsWith("DELETE /rest/com/vmware/cis/tagging/category/id:"));
+        assertThat(world.resources()).isEqualTo(before);
+        assertThat(world.tagCategories()).as("the category that was there before is kept")
+                .isEqualTo(Map.of("kiln-digest", digestCategory));
+        assertThat(world.tags()).isEmpty();
+    }
+
     @Test
     void anIsoGoesToTheDatastoreAndARepushKeepsIt() throws Exception {
         Path iso = tmp.resolve("seed.iso");

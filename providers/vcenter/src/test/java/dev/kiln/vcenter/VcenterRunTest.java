@@ -152,6 +152,39 @@ class VcenterRunTest {
     }
 
     @Test
+    void theVmIsTaggedWithItsNameTheTemplatesDigestAndTheUsersTagsReusingTheTemplatesTags() throws Exception {
+        java.util.List<String> before = world.tags();
+
+        RunResult result = run(world.harness(tmp), RunRequest.of("tmpl", "vm6", false)
+                .withTags(java.util.Map.of("team", "infra")));
+
+        String version = dev.kiln.api.Version.get();
+        assertThat(world.attachedTags(Tagging.VIRTUAL_MACHINE, result.instanceId())).containsExactlyInAnyOrder(
+                "kiln-name=vm6", "kiln-digest=sha256:" + "f".repeat(64), "kiln-version=" + version, "team=infra");
+        assertThat(before).as("the push tagged the template").contains("kiln-digest=sha256:" + "f".repeat(64));
+        assertThat(world.tags()).as("the template's digest and version tags are reused, not made again")
+                .containsExactlyInAnyOrder("kiln-digest=sha256:" + "f".repeat(64), "kiln-name=tmpl", "kiln-name=vm6",
+                        "kiln-version=" + version, "team=infra");
+    }
+
+    @Test
+    void aTagFailingAfterTheDeployRemovesTheVmAndTheTagsThisRunMade() throws Exception {
+        java.util.List<String> tagsBefore = world.tags();
+        java.util.Map<String, String> categoriesBefore = world.tagCategories();
+        java.util.concurrent.atomic.AtomicInteger attaches = new java.util.concurrent.atomic.AtomicInteger();
+        world.proxy.failFirst(c -> c.contains("~action=attach") && attaches.incrementAndGet() == 4);
+
+        Throwable failure = catchThrowable(() -> run(world.harness(tmp), RunRequest.of("tmpl", "vm7", false)
+                .withTags(java.util.Map.of("team", "infra"))));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("attach tag team=infra")
+                .hasMessageContaining("injected fault").hasMessageContaining("virtual machine");
+        assertThat(soap.find("VirtualMachine", "vm7")).isEmpty();
+        assertThat(world.tags()).isEqualTo(tagsBefore);
+        assertThat(world.tagCategories()).isEqualTo(categoriesBefore);
+    }
+
+    @Test
     void aDeployErrorLeavesNoVm() throws Exception {
         Throwable failure = catchThrowable(() -> run(world.harness(tmp).flag("resource-pool", "nowhere"),
                 RunRequest.of("tmpl", "vm3", false)));

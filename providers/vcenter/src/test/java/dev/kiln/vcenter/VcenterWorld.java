@@ -129,6 +129,43 @@ final class VcenterWorld implements ProviderTck.StandIn {
         return r.statusCode() == 404 ? null : r.body();
     }
 
+    /** Every tag category on vcsim: name to id. */
+    Map<String, String> tagCategories() throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode id : rest("GET", "/rest/com/vmware/cis/tagging/category", null)) {
+            out.put(rest("GET", "/rest/com/vmware/cis/tagging/category/id:" + id.asText(), null).path("name").asText(),
+                    id.asText());
+        }
+        return out;
+    }
+
+    /** Every tag on vcsim as "CATEGORY=NAME" (a duplicate would show twice). */
+    List<String> tags() throws Exception {
+        Map<String, String> categories = new LinkedHashMap<>();
+        tagCategories().forEach((name, id) -> categories.put(id, name));
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode id : rest("GET", "/rest/com/vmware/cis/tagging/tag", null)) {
+            JsonNode t = rest("GET", "/rest/com/vmware/cis/tagging/tag/id:" + id.asText(), null);
+            out.add(categories.get(t.path("category_id").asText()) + "=" + t.path("name").asText());
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /** The tags attached to an object, as "CATEGORY=NAME", read back through tag-association. */
+    Set<String> attachedTags(String type, String objectId) throws Exception {
+        Map<String, String> categories = new LinkedHashMap<>();
+        tagCategories().forEach((name, id) -> categories.put(id, name));
+        Set<String> out = new TreeSet<>();
+        JsonNode ids = rest("POST", "/rest/com/vmware/cis/tagging/tag-association?~action=list-attached-tags",
+                "{\"object_id\":{\"type\":\"" + type + "\",\"id\":\"" + objectId + "\"}}");
+        for (JsonNode id : ids) {
+            JsonNode t = rest("GET", "/rest/com/vmware/cis/tagging/tag/id:" + id.asText(), null);
+            out.add(categories.get(t.path("category_id").asText()) + "=" + t.path("name").asText());
+        }
+        return out;
+    }
+
     @Override
     public List<String> mutations() {
         return proxy.mutations();

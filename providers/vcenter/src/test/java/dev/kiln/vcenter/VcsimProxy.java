@@ -41,6 +41,8 @@ final class VcsimProxy implements AutoCloseable {
     private final Map<Integer, Runnable> hooks = new HashMap<>();
     private final Map<Integer, Boolean> faults = new HashMap<>();
     private volatile Predicate<String> unauthorizedOnce;
+    private volatile Predicate<String> failFirst;
+    private volatile Map.Entry<Predicate<String>, Runnable> before;
     private volatile int mutationCount;
 
     VcsimProxy(URI target, SSLContext tls) throws IOException {
@@ -77,6 +79,16 @@ final class VcsimProxy implements AutoCloseable {
         hooks.put(mutationCount + n, action);
     }
 
+    /** The first mutating call whose "METHOD path?query" matches fails with a 500, as {@link #failMutation} does. */
+    void failFirst(Predicate<String> call) {
+        failFirst = call;
+    }
+
+    /** Runs {@code action} just before the first call whose "METHOD path?query" matches is forwarded. */
+    void beforeFirst(Predicate<String> call, Runnable action) {
+        before = Map.entry(call, action);
+    }
+
     /** The next call whose "METHOD path?query" matches is answered 401, as an expired session is. */
     void unauthorizedOnce(Predicate<String> call) {
         unauthorizedOnce = call;
@@ -87,6 +99,7 @@ final class VcsimProxy implements AutoCloseable {
             return false;
         }
         return !pathAndQuery.contains("/cis/session") && !pathAndQuery.startsWith("/api/session") && !pathAndQuery.contains("action=find")
+                && !pathAndQuery.contains("action=list")
                 && !pathAndQuery.contains("download-session") && !pathAndQuery.contains("downloadsession");
     }
 
@@ -114,6 +127,10 @@ final class VcsimProxy implements AutoCloseable {
                     mutations.add(call);
                     hook = hooks.remove(n);
                     fault = faults.remove(n) != null;
+                    if (failFirst != null && failFirst.test(call)) {
+                        failFirst = null;
+                        fault = true;
+                    }
                 }
                 if (fault) {
                     byte[] err = ("{\"type\":\"com.vmware.vapi.std.errors.service_unavailable\",\"value\":{\"messages\":"
@@ -124,6 +141,11 @@ final class VcsimProxy implements AutoCloseable {
                     ex.getResponseBody().write(err);
                     return;
                 }
+            }
+            Map.Entry<Predicate<String>, Runnable> first = before;
+            if (first != null && first.getKey().test(call)) {
+                before = null;
+                first.getValue().run();
             }
             HttpRequest.Builder fwd = HttpRequest.newBuilder(target.resolve(pq))
                     .method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")

@@ -74,7 +74,7 @@ final class ProviderCommand implements Callable<Integer> {
                 .paramLabel("IMAGE").arity("1").required(true).type(String.class)
                 .description(verb == Verb.PUSH
                         ? "Image file to publish; accepted: " + accepted()
-                        : "Image to start: an image id or name, or a local file where the provider boots files.")
+                        : "Image to start: " + factory.runImage() + ".")
                 .build());
         spec.addOption(CommandLine.Model.OptionSpec.builder("--name").paramLabel("NAME").type(String.class)
                 .description(verb == Verb.PUSH ? "Image name (default: the file name without its format suffix)."

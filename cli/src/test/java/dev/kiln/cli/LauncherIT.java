@@ -68,6 +68,31 @@ class LauncherIT {
     }
 
     @Test
+    void theFirstRunSaysOnceOnStderrThatItMakesTheArchive() throws Exception {
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("fresh-cache").toString());
+
+        Run first = kiln(env, "--version");
+        Run second = kiln(env, "--version");
+
+        assertThat(first.code()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).isEqualTo("kiln: making the start-up archive, once per install "
+                + "(a few seconds; KILN_CDS=off skips it)\n");
+        assertThat(second.stderr()).isEmpty();
+        assertThat(second.stdout()).isEqualTo(first.stdout()).startsWith("kiln ");
+    }
+
+    @Test
+    void anAwsCommandPrintsNoSlf4jWarning() throws Exception {
+        Path none = tmp.resolve("no-aws-config");
+        Run run = kiln(Map.of("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY", "example",
+                        "AWS_CONFIG_FILE", none.toString(), "AWS_SHARED_CREDENTIALS_FILE", none.toString()),
+                "run", "aws", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:1", "--dry-run", "ami-1");
+
+        assertThat(run.code()).as(run.stderr()).isNotZero();
+        assertThat(run.stderr()).contains("check credentials").doesNotContain("SLF4J");
+    }
+
+    @Test
     void withTheArchiveOffClassesComeFromTheJars() throws Exception {
         Path log = tmp.resolve("classes.log");
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a newcomer runs into in the first hour (issue 21), each driven through the real command tree
@@ -236,6 +237,21 @@ class NewcomerTest {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("kiln completion zsh > \"${fpath[1]}/_kiln\"").doesNotContain("null/_kiln");
+    }
+
+    @Test
+    void runHelpSaysWhatTheProviderBootsAndOffersAwsNoLocalFile() {
+        List<String> installed = Providers.installed().stream().map(ProviderFactory::name).toList();
+        assumeTrue(installed.containsAll(List.of("aws", "qemu")), "aws and qemu are not staged: package them first");
+
+        String aws = CliRun.run("run", "aws", "--help").stdout().replaceAll("\\s+", " ");
+        String qemu = CliRun.run("run", "qemu", "--help").stdout().replaceAll("\\s+", " ");
+        String fake = CliRun.run("run", "fakecloud", "--help").stdout().replaceAll("\\s+", " ");
+
+        assertThat(aws).contains("IMAGE Image to start: an AMI id (ami-...) or name in the region")
+                .doesNotContain("local file");
+        assertThat(qemu).contains("IMAGE Image to start: a local disk or ISO file, or the NAME of a kernel+initrd");
+        assertThat(fake).contains("IMAGE Image to start: an image id or name. ");
     }
 
     private static void ok(CliRun run) {

@@ -48,10 +48,19 @@ public record Poll(Clock clock, Sleeper sleeper, Duration interval, Duration tim
         }
     }
 
-    static String human(Duration d) {
-        if (d.toMinutes() >= 1 && d.toSecondsPart() == 0) {
-            return d.toMinutes() + " min";
+    /** A duration in the units that fit, as messages print it: "500 ms", "10 s", "2 min 30 s", "1 h 5 min". */
+    public static String human(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + " ms";
         }
-        return d.toMillis() >= 1000 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        StringBuilder text = new StringBuilder();
+        long[] amounts = {d.toHours(), d.toMinutesPart(), d.toSecondsPart()};
+        String[] units = {"h", "min", "s"};
+        for (int i = 0; i < amounts.length; i++) {
+            if (amounts[i] > 0) {
+                text.append(text.isEmpty() ? "" : " ").append(amounts[i]).append(' ').append(units[i]);
+            }
+        }
+        return text.toString();
     }
 }

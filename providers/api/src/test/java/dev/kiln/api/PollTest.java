@@ -36,6 +36,18 @@ class PollTest {
     }
 
     @Test
+    void theTimeoutIsSaidInTheUnitsThatFit() {
+        Poll poll = new Poll(time, time, Duration.ofSeconds(10), Duration.ofSeconds(150), "raise --timeout");
+
+        assertThatThrownBy(() -> poll.until("instance i-1 to stop", Optional::empty))
+                .hasMessageContaining("not done after 2 min 30 s;");
+        assertThat(Poll.human(Duration.ofSeconds(10))).isEqualTo("10 s");
+        assertThat(Poll.human(Duration.ofMinutes(60))).isEqualTo("1 h");
+        assertThat(Poll.human(Duration.ofMinutes(65))).isEqualTo("1 h 5 min");
+        assertThat(Poll.human(Duration.ofMillis(250))).isEqualTo("250 ms");
+    }
+
+    @Test
     void aCancelWakesARealWaitAtOnce() throws Exception {
         CancelToken token = CancelToken.create();
         Poll poll = new Poll(java.time.Clock.systemUTC(), Sleeper.on(token), Duration.ofHours(1), Duration.ofHours(2), "");

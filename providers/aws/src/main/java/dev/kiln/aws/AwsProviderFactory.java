@@ -30,6 +30,11 @@ public final class AwsProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public String runImage() {
+        return "an AMI id (ami-...) or name in the region, as 'kiln push aws' made it";
+    }
+
+    @Override
     public Set<ImageFormat> accepts() {
         return DiskFiles.ACCEPTS;
     }

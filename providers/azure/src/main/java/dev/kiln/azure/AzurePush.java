@@ -433,7 +433,7 @@ final class AzurePush {
                 // replication goes on in Azure: neither the version nor its source disk may be removed now
                 cleanup.clear();
                 throw KilnException.tried("wait for the replication of gallery version " + id,
-                        "it was not done after " + timeout + " (status " + (last == null ? "unknown" : last.getStatus())
+                        "it was not done after " + dev.kiln.api.Poll.human(timeout) + " (status " + (last == null ? "unknown" : last.getStatus())
                                 + ")", "it continues in Azure: check it with '" + check + "'; " + later);
             }
             if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {

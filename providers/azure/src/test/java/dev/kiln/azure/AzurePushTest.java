@@ -427,7 +427,7 @@ class AzurePushTest {
 
         assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
                 .hasMessageContaining(gallery + "/images/hello/versions/1.0.1")
-                .hasMessageContaining("not done after").hasMessageContaining("az sig image-version show");
+                .hasMessageContaining("not done after 1 s (status").hasMessageContaining("az sig image-version show");
 
         assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
         assertThat(arm.calls()).anyMatch(c -> c.endsWith("/capsOperations/rep-1"));

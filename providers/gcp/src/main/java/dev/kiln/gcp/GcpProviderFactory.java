@@ -25,6 +25,11 @@ public final class GcpProviderFactory implements ProviderFactory {
         return "Google Compute Engine: upload to Cloud Storage, import as an image, start instances";
     }
 
+    @Override
+    public String runImage() {
+        return "an image name in the project, family/FAMILY, or a projects/P/global/images/NAME path";
+    }
+
     /** Images are global; what a publish target's regions choose is where the image is stored. */
     @Override
     public Optional<String> locationOption() {

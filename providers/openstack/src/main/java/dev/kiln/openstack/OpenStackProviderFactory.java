@@ -25,6 +25,11 @@ public final class OpenStackProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public String runImage() {
+        return "a Glance image id or name (push a local file first)";
+    }
+
+    @Override
     public Set<ImageFormat> accepts() {
         return GlanceImageFile.ACCEPTED;
     }

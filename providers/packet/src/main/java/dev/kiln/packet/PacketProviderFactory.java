@@ -38,6 +38,11 @@ public class PacketProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public String runImage() {
+        return "the URL of an iPXE script, or with --serve a local NAME-equinixmetal.ipxe";
+    }
+
+    @Override
     public Set<ImageFormat> accepts() {
         return Set.of(ImageFormat.KERNEL_INITRD);
     }

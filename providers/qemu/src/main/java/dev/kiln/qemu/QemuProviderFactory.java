@@ -51,6 +51,11 @@ public final class QemuProviderFactory implements ProviderFactory {
         return "boot kernel+initrd, ISO, raw, qcow2, VHD or VMDK images here; serial console on this terminal";
     }
 
+    @Override
+    public String runImage() {
+        return "a local disk or ISO file, or the NAME of a kernel+initrd build (NAME-kernel, NAME-initrd.img)";
+    }
+
     /** What {@code run} boots (qemu publishes nothing, so this is not a push list). */
     @Override
     public Set<ImageFormat> accepts() {

@@ -49,6 +49,11 @@ public interface ProviderFactory {
                 .findFirst();
     }
 
+    /** What the IMAGE of {@code kiln run <name>} may be, for its help: "an AMI id or name". */
+    default String runImage() {
+        return "an image id or name";
+    }
+
     default boolean canPush() {
         return true;
     }

@@ -147,6 +147,7 @@ class MetadataUserdataJsonTest {
         assertThat(Files.readAllBytes(config.resolve("userdata"))).isEqualTo(userdata);
         assertThat(Files.readString(config.resolve("hostname")).trim()).isEqualTo("vm-7");
         assertThat(Files.readString(config.resolve("provider")).trim()).isEqualTo("vmware");
+        assertThat(Files.readString(tmp.resolve("hostname-set")).trim()).as("the package sets the hostname").isEqualTo("vm-7");
     }
 
     @Test
@@ -159,12 +160,20 @@ class MetadataUserdataJsonTest {
         assertThat(config.resolve("userdata")).doesNotExist();
     }
 
-    /** A vmware-rpctool that answers {@code info-get guestinfo.KEY} with the file KEY in {@code dir}, else fails. */
+    /**
+     * A vmware-rpctool that answers {@code info-get guestinfo.KEY} with the file KEY in {@code dir}, else fails; and a
+     * {@code hostname} that only records the name it is given.
+     */
     private void rpctool(Path dir) throws IOException {
         Path tool = tmp.resolve("bin/vmware-rpctool");
         Files.writeString(tool, "#!" + BUSYBOX + " sh\ncase \"$1\" in\n  \"info-get guestinfo.\"*) cat \"" + dir
                 + "/${1#info-get guestinfo.}\" 2>/dev/null ;;\n  *) exit 1 ;;\nesac\n");
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // the package sets the hostname it finds: on this machine that must not be the real `hostname` (busybox sh
+        // runs its own applet whatever PATH says, so the package is given another command)
+        Path hostname = tmp.resolve("set-hostname");
+        Files.writeString(hostname, "#!" + BUSYBOX + " sh\necho \"$1\" > \"" + tmp.resolve("hostname-set") + "\"\n");
+        Files.setPosixFilePermissions(hostname, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private static byte[] gzip(byte[] data) throws IOException {
@@ -193,6 +202,7 @@ class MetadataUserdataJsonTest {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PATH", tmp.resolve("bin").toString());
         pb.environment().put("METADATA_CONFIG", config.toString());
+        pb.environment().put("METADATA_SET_HOSTNAME", tmp.resolve("set-hostname").toString());
         pb.environment().put("TMPDIR", Files.createDirectories(tmp.resolve("t")).toString());
         Process p = pb.start();
         p.getOutputStream().close();

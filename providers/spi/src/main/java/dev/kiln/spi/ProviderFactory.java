@@ -54,6 +54,19 @@ public interface ProviderFactory {
         return "an image id or name";
     }
 
+    /** True when {@code kiln ls} and {@code kiln rm} work here: {@link Provider#list}, {@code find} and {@code remove}. */
+    default boolean canList() {
+        return false;
+    }
+
+    /**
+     * Flags of {@code kiln ls <name>} and {@code kiln rm <name>}: where to look and with which credentials
+     * (a region, a project, a state folder), usually the same specs push and run declare.
+     */
+    default List<OptionSpec> inventoryOptions() {
+        return List.of();
+    }
+
     default boolean canPush() {
         return true;
     }

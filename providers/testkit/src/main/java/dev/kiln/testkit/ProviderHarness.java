@@ -84,6 +84,11 @@ public final class ProviderHarness {
         return context(factory.runOptions());
     }
 
+    /** The context of {@code kiln ls} and {@code kiln rm}. */
+    public ProviderContext inventoryContext() {
+        return context(factory.inventoryOptions());
+    }
+
     private ProviderContext context(List<OptionSpec> specs) {
         Options options = Options.resolve(specs, flags, env);
         return ProviderContext.builder().options(options).env(env).events(events.as(factory.name())).clock(clock)

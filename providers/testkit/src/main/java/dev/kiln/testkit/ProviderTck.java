@@ -3,10 +3,12 @@ package dev.kiln.testkit;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.PublishPolicy;
 import dev.kiln.api.Userdata;
+import dev.kiln.spi.Made;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
+import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunChecks;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunSupport;
@@ -243,6 +245,61 @@ public abstract class ProviderTck {
 
     private static PushRequest replace(PushRequest request) {
         return request.withPolicy(request.policy().withIfExists(PublishPolicy.IfExists.REPLACE));
+    }
+
+    private void assumeList() {
+        assumePush();
+        assumeTrue(factory().canList(), factory().name() + " has no kiln ls / kiln rm yet");
+    }
+
+    /** {@code kiln ls} finds what a push made, with its name and digest; {@code kiln rm} removes it and all behind it. */
+    @Test
+    void tckLsListsWhatPushMadeAndRmRemovesItWithAllBehindIt() throws Exception {
+        assumeList();
+        ProviderHarness harness = standIn.harness(tmp);
+        Set<String> before = standIn.resources();
+        PushResult pushed = push(harness, pushRequest(tmp, "tck-ls", digest('c')));
+        List<String> pushedIds = pushed.images().stream().map(PushResult.Placement::imageId).toList();
+
+        try (Provider provider = factory().create(harness.inventoryContext())) {
+            List<Made> listed = provider.list(Made.Kind.IMAGE).stream().filter(m -> m.name().equals("tck-ls")).toList();
+            assertThat(listed).as("images kiln ls lists under the pushed name").isNotEmpty();
+            assertThat(listed).allSatisfy(m -> {
+                assertThat(m.digest()).isEqualTo(digest('c'));
+                assertThat(m.byKiln()).isTrue();
+                assertThat(m.kind()).isEqualTo(Made.Kind.IMAGE);
+            });
+            assertThat(listed.stream().map(Made::id)).containsExactlyInAnyOrderElementsOf(pushedIds);
+            assertThat(provider.find("tck-ls").stream().map(Made::id)).containsAll(pushedIds);
+            assertThat(provider.find(pushedIds.get(0)).stream().map(Made::id)).containsExactly(pushedIds.get(0));
+            assertThat(provider.find("tck-no-such-thing")).isEmpty();
+
+            List<Resource> removed = new ArrayList<>();
+            for (Made made : listed) {
+                removed.addAll(provider.remove(made));
+            }
+
+            assertThat(removed).as("what kiln rm says it removed").containsAll(listed.stream().map(Made::resource).toList());
+            assertThat(standIn.resources()).as("what is left after kiln rm").isEqualTo(before);
+            assertThat(provider.list(Made.Kind.IMAGE).stream().map(Made::id)).doesNotContainAnyElementsOf(pushedIds);
+        }
+    }
+
+    /** A second {@code kiln rm} of what is already gone finds nothing, and a remove of a vanished thing is no error. */
+    @Test
+    void tckRmOfWhatIsAlreadyGoneIsNoError() throws Exception {
+        assumeList();
+        ProviderHarness harness = standIn.harness(tmp);
+        push(harness, pushRequest(tmp, "tck-rm2", digest('d')));
+        try (Provider provider = factory().create(harness.inventoryContext())) {
+            Made made = provider.find("tck-rm2").get(0);
+            provider.remove(made);
+            Set<String> after = standIn.resources();
+
+            assertThat(provider.find(made.id())).isEmpty();
+            provider.remove(made);
+            assertThat(standIn.resources()).isEqualTo(after);
+        }
     }
 
     @Test

@@ -25,6 +25,8 @@ final class KilnInstances {
 
     /** Every state but terminated (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html). */
     static final String[] LIVE = {"pending", "running", "shutting-down", "stopping", "stopped"};
+    /** Values one EC2 filter takes (docs.aws.amazon.com/AWSEC2/latest/APIReference/Using_Filtering.html). */
+    static final int PER_FILTER = 200;
 
     private final Ec2Client ec2;
     private final String region;
@@ -84,18 +86,26 @@ final class KilnInstances {
         return made.build();
     }
 
-    /** The kiln-tagged volumes, then network interfaces, attached to each of these instances. */
+    /**
+     * The kiln-tagged volumes, then network interfaces, attached to each of these instances; EC2 takes at most
+     * {@link #PER_FILTER} values in one filter, so many instances are asked about in groups.
+     */
     private Map<String, List<Resource>> parts(List<String> instanceIds) {
-        Map<String, List<Resource>> parts = new LinkedHashMap<>();
+        Map<String, List<Resource>> volumes = new LinkedHashMap<>();
+        Map<String, List<Resource>> interfaces = new LinkedHashMap<>();
         Filter kiln = KilnImages.filter("tag-key", Tags.NAME);
-        Filter attached = KilnImages.filter("attachment.instance-id", instanceIds.toArray(String[]::new));
-        ec2.describeVolumesPaginator(b -> b.filters(kiln, attached)).volumes().forEach(v -> v.attachments()
-                .forEach(a -> parts.computeIfAbsent(a.instanceId(), k -> new ArrayList<>())
-                        .add(Resource.of("volume", v.volumeId(), region))));
-        ec2.describeNetworkInterfacesPaginator(b -> b.filters(kiln, attached)).networkInterfaces().stream()
-                .filter(n -> n.attachment() != null && n.attachment().instanceId() != null)
-                .forEach(n -> parts.computeIfAbsent(n.attachment().instanceId(), k -> new ArrayList<>())
-                        .add(Resource.of("network-interface", n.networkInterfaceId(), region)));
-        return parts;
+        for (int from = 0; from < instanceIds.size(); from += PER_FILTER) {
+            Filter attached = KilnImages.filter("attachment.instance-id", instanceIds
+                    .subList(from, Math.min(instanceIds.size(), from + PER_FILTER)).toArray(String[]::new));
+            ec2.describeVolumesPaginator(b -> b.filters(kiln, attached)).volumes().forEach(v -> v.attachments()
+                    .forEach(a -> volumes.computeIfAbsent(a.instanceId(), k -> new ArrayList<>())
+                            .add(Resource.of("volume", v.volumeId(), region))));
+            ec2.describeNetworkInterfacesPaginator(b -> b.filters(kiln, attached)).networkInterfaces().stream()
+                    .filter(n -> n.attachment() != null && n.attachment().instanceId() != null)
+                    .forEach(n -> interfaces.computeIfAbsent(n.attachment().instanceId(), k -> new ArrayList<>())
+                            .add(Resource.of("network-interface", n.networkInterfaceId(), region)));
+        }
+        interfaces.forEach((id, list) -> volumes.computeIfAbsent(id, k -> new ArrayList<>()).addAll(list));
+        return volumes;
     }
 }

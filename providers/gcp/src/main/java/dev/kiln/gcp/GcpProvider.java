@@ -83,7 +83,8 @@ final class GcpProvider implements Provider {
 
     /**
      * projects/P/global/images/NAME and projects/P/zones/Z/instances/NAME as they are; a bare name is the image of
-     * that name and the images and instances kiln labelled kiln-name = NAME.
+     * that name and the images and instances kiln labelled kiln-name = NAME; anything else names nothing here (GCE
+     * names and kiln's labels are lower-case letters, digits and '-').
      */
     @Override
     public List<Made> find(String idOrName) throws InterruptedException {
@@ -99,10 +100,11 @@ final class GcpProvider implements Provider {
             return new KilnInstances(c, calls(), instance.group(1)).byId(instance.group(2), instance.group(3))
                     .stream().toList();
         }
-        Map<String, Made> found = new LinkedHashMap<>();
-        if (GcpNames.RESOURCE.matcher(idOrName).matches()) {
-            images.byName(idOrName).ifPresent(m -> found.put(m.id(), m));
+        if (!GcpNames.RESOURCE.matcher(idOrName).matches()) {
+            return List.of();
         }
+        Map<String, Made> found = new LinkedHashMap<>();
+        images.byName(idOrName).ifPresent(m -> found.put(m.id(), m));
         images.named(idOrName).forEach(m -> found.putIfAbsent(m.id(), m));
         new KilnInstances(c, calls(), account.project()).named(idOrName).forEach(m -> found.putIfAbsent(m.id(), m));
         return List.copyOf(found.values());

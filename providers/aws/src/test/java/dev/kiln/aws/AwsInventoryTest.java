@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code kiln ls aws} and {@code kiln rm aws} against {@link Ec2World}: what EC2 is asked (Owners=self, kiln's tag
@@ -231,5 +232,22 @@ class AwsInventoryTest {
                     .containsExactly(gone.resource(), gone.parts().get(0));
         }
         assertThat(world.instances.instances.get(theirs).state).isEqualTo("running");
+    }
+
+    @Test
+    void aFailedRemovalSaysWhatWasRemovedAndHowToRemoveWhatIsLeft() throws Exception {
+        String id = push("hello", DIGEST_A);
+        String snapshot = world.images.get(id).snapshot();
+        try (Provider p = inventory()) {
+            Made hello = p.find(id).get(0);
+            world.failMutation(2);
+
+            assertThatThrownBy(() -> p.remove(hello)).isInstanceOf(dev.kiln.api.KilnException.class)
+                    .hasMessageContaining("InvalidParameterValue")
+                    .hasMessageContaining("Removed: image " + id + " in eu-west-1")
+                    .hasMessageContaining("left: snapshot " + snapshot + " in eu-west-1 (aws ec2 --region eu-west-1 "
+                            + "delete-snapshot --snapshot-id " + snapshot + ")");
+        }
+        assertThat(world.resources()).containsExactly("snapshot " + snapshot);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code kiln ls gcp} and {@code kiln rm gcp} against {@link GcpStandIn}: the label filters Compute is sent, images and
@@ -153,5 +154,20 @@ class GcpInventoryTest {
                     .containsExactly("DELETE /compute/v1/projects/kiln-test/zones/" + ZONE + "/instances/gone");
         }
         assertThat(google.resources()).contains("instance us-central1-a/theirs");
+    }
+
+    @Test
+    void aFailedRemovalSaysHowToRemoveWhatIsLeft() throws Exception {
+        zones.instance(ZONE, "web", kiln("web"), true);
+        try (Provider p = inventory()) {
+            Made web = p.list(Made.Kind.INSTANCE).get(0);
+            google.failMutation(2);
+
+            assertThatThrownBy(() -> p.remove(web)).isInstanceOf(dev.kiln.api.KilnException.class)
+                    .hasMessageContaining("delete disk web-disk-1 in " + ZONE)
+                    .hasMessageContaining("kiln rm gcp " + web.id())
+                    .hasMessageContaining("gcloud compute instances delete web --zone " + ZONE + " --project kiln-test");
+        }
+        assertThat(google.resources()).containsExactly("disk " + ZONE + "/web-disk-1");
     }
 }

@@ -29,8 +29,8 @@ locals {
   ), null)
 }
 
-# 3. kiln labels every image kiln-digest (the first 32 hex digits of the content digest) and kiln-version;
-#    with --family the family names the newest one
+# 3. kiln labels every image kiln-name, kiln-digest (the first 32 hex digits of the content digest) and
+#    kiln-version, and ends its description with (kiln-digest: DIGEST); with --family the family names the newest one
 data "google_compute_image" "kiln" {
   count   = local.from_kiln == null ? 1 : 0
   family  = var.image_family

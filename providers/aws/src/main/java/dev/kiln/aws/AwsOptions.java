@@ -73,6 +73,14 @@ final class AwsOptions {
         return List.copyOf(all);
     }
 
+    /** {@code kiln ls aws} and {@code kiln rm aws}: where and as whom, and how long rm waits for a termination. */
+    static List<OptionSpec> inventory() {
+        List<OptionSpec> all = new ArrayList<>(connection());
+        all.add(OptionSpec.duration(WAIT, "DURATION", "Longest wait for an instance to terminate before kiln rm "
+                + "deletes the volumes and network interfaces kiln made for it").defaultValue("10m"));
+        return List.copyOf(all);
+    }
+
     /** The shared flags (--userdata, --disk, --wait, --rm, --keep, --timeout, --tag) come from the CLI. */
     static List<OptionSpec> run() {
         List<OptionSpec> all = new ArrayList<>(connection());

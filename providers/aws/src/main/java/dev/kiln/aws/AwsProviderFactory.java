@@ -49,6 +49,17 @@ public final class AwsProviderFactory implements ProviderFactory {
         return AwsOptions.run();
     }
 
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /** --region, --profile, the endpoints and --poll-interval as push and run take them, and rm's --wait-timeout. */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return AwsOptions.inventory();
+    }
+
     /** 16 KiB of userdata; --disk size (required), type, iops, device; --wait none, running (default), stopped. */
     @Override
     public RunSupport runSupport() {

@@ -1,5 +1,6 @@
 package dev.kiln.aws;
 
+import dev.kiln.api.Version;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.HttpTokensState;
@@ -17,7 +18,8 @@ import java.util.UUID;
 /**
  * EC2 {@code RunInstances}: one instance of the image with the network, key, role, placement,
  * IMDS options, tags and userdata asked for (base64 on the wire), and the {@code --disk}
- * volumes created with it and deleted with it
+ * volumes created with it and deleted with it. The instance, its volumes and its network interface carry
+ * kiln:name, kiln:image and kiln:version, by which {@code kiln ls} and {@code kiln rm} find them
  * (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
  */
 final class LaunchInstance {
@@ -36,13 +38,17 @@ final class LaunchInstance {
     static RunInstancesRequest request(Image image, String name, RunSettings s, boolean dryRun) {
         Map<String, String> tags = new LinkedHashMap<>(s.tags());
         tags.putIfAbsent("Name", name);
+        tags.put(Tags.NAME, name);
+        tags.put(Tags.IMAGE, image.imageId());
+        tags.put(Tags.VERSION, Version.get());
         RunInstancesRequest.Builder b = RunInstancesRequest.builder()
                 .imageId(image.imageId()).instanceType(s.instanceType()).minCount(1).maxCount(1)
                 .clientToken(UUID.randomUUID().toString()).dryRun(dryRun)
                 .metadataOptions(m -> m.httpEndpoint(InstanceMetadataEndpointState.ENABLED)
                         .httpTokens(HttpTokensState.fromValue(s.imdsTokens())).httpPutResponseHopLimit(s.hopLimit()))
                 .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(Tags.ec2(tags)),
-                        t -> t.resourceType(ResourceType.VOLUME).tags(Tags.ec2(tags)));
+                        t -> t.resourceType(ResourceType.VOLUME).tags(Tags.ec2(tags)),
+                        t -> t.resourceType(ResourceType.NETWORK_INTERFACE).tags(Tags.ec2(tags)));
         s.subnet().ifPresent(b::subnetId);
         if (!s.securityGroups().isEmpty()) {
             b.securityGroupIds(s.securityGroups());

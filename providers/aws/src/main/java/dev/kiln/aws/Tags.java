@@ -13,6 +13,8 @@ final class Tags {
     static final String NAME = "kiln:name";
     static final String DIGEST = "kiln:digest";
     static final String VERSION = "kiln:version";
+    /** On instances: the AMI they were started from. */
+    static final String IMAGE = "kiln:image";
 
     private Tags() {
     }

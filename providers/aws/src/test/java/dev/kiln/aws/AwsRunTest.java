@@ -123,6 +123,13 @@ class AwsRunTest {
                 .containsEntry("MetadataOptions.HttpTokens", "optional")
                 .containsEntry("MetadataOptions.HttpEndpoint", "enabled");
         assertThat(AwsStub.tags(r, "TagSpecification.1.Tag.")).containsEntry("Name", "hello").containsEntry("team", "images");
+        for (int spec = 1; spec <= 3; spec++) {
+            assertThat(AwsStub.tags(r, "TagSpecification." + spec + ".Tag.")).as("what kiln ls finds it by")
+                    .containsEntry("kiln:name", "hello").containsEntry("kiln:image", AwsStub.IMAGE).containsKey("kiln:version");
+        }
+        assertThat(r).containsEntry("TagSpecification.1.ResourceType", "instance")
+                .containsEntry("TagSpecification.2.ResourceType", "volume")
+                .containsEntry("TagSpecification.3.ResourceType", "network-interface");
         assertThat(aws.calls("AttachVolume").get(0)).containsEntry("VolumeId", "vol-1234567890abcdef0")
                 .containsEntry("InstanceId", INSTANCE).containsEntry("Device", "/dev/sdh");
         assertThat(result.instanceId()).isEqualTo(INSTANCE);

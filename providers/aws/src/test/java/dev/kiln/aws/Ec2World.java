@@ -32,7 +32,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /**
  * EC2, STS and EBS direct with state, on one loopback WireMock server: snapshots are started, written, completed
  * and deleted; images are registered (names unique, snapshots must exist), described by id, name or digest tag,
- * and deregistered (their snapshots stay, as in EC2). Every mutating call is logged, and one can be made to fail
+ * and deregistered (their snapshots stay, as in EC2); instances with their volumes and network interfaces are
+ * {@link Ec2Instances}. Every mutating call is logged, and one can be made to fail
  * or to run an action first. What the {@link AwsProviderTckTest} and the replace tests look at.
  */
 final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransformerV2, AutoCloseable {
@@ -42,6 +43,8 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
     private static final Pattern BLOCK = Pattern.compile("/snapshots/([^/]+)/blocks/(\\d+)");
     private static final Pattern COMPLETE = Pattern.compile("/snapshots/completion/([^/?]+)");
     private static final Pattern CLIENT_TOKEN = Pattern.compile("\"ClientToken\"\\s*:\\s*\"([^\"]+)\"");
+    /** Where an image keeps the time EC2 registered it (not a RegisterImage parameter). */
+    private static final String CREATED = "kiln-world:creationDate";
     private static final Pattern EBS_TAG = Pattern.compile("\\{\"Key\":\"([^\"]*)\",\"Value\":\"([^\"]*)\"}");
 
     /** A snapshot: its state, tags and the blocks written to it. */
@@ -76,6 +79,8 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
     /** Images deregistered here: EC2 answers InvalidAMIID.Unavailable for them, not NotFound. */
     final java.util.Set<String> deregistered = new java.util.HashSet<>();
     final List<String> mutations = new ArrayList<>();
+    /** Instances, their volumes and network interfaces. */
+    final Ec2Instances instances = new Ec2Instances(this);
     private int counter;
     private int failAt;
     private int actAt;
@@ -122,6 +127,7 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
         Set<String> out = new TreeSet<>();
         snapshots.keySet().forEach(s -> out.add("snapshot " + s));
         images.keySet().forEach(i -> out.add("image " + i));
+        out.addAll(instances.resources());
         return out;
     }
 
@@ -220,7 +226,8 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
             case "GetImageBlockPublicAccessState" -> ok(action,
                     "<imageBlockPublicAccessState>unblocked</imageBlockPublicAccessState>");
             case "GetSnapshotBlockPublicAccessState" -> ok(action, "<state>unblocked</state>");
-            default -> ec2Error(400, "InvalidAction", "Ec2World does not model " + action);
+            default -> instances.answer(action, f).orElseGet(() ->
+                    ec2Error(400, "InvalidAction", "Ec2World does not model " + action));
         };
     }
 
@@ -239,7 +246,9 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
             return ec2Error(400, "InvalidSnapshot.NotFound", "The snapshot '" + snapshot + "' does not exist");
         }
         String id = String.format("ami-%017x", ++counter);
-        images.put(id, new Img(id, new LinkedHashMap<>(f), AwsStub.tags(f, "TagSpecification.1.Tag.")));
+        Map<String, String> params = new LinkedHashMap<>(f);
+        params.put(CREATED, String.format("2026-11-22T10:%02d:%02d.000Z", counter / 60 % 60, counter % 60));
+        images.put(id, new Img(id, params, AwsStub.tags(f, "TagSpecification.1.Tag.")));
         return ok("RegisterImage", "<imageId>" + id + "</imageId>");
     }
 
@@ -257,18 +266,15 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
     }
 
     private static boolean matches(Img i, Map<String, String> f) {
-        if (f.containsKey("ImageId.1")) {
-            return i.id().equals(f.get("ImageId.1"));
+        List<String> ids = Ec2Filters.list(f, "ImageId");
+        if (!ids.isEmpty() && !ids.contains(i.id())) {
+            return false;
         }
-        String filter = f.get("Filter.1.Name");
-        String value = f.get("Filter.1.Value.1");
-        if ("name".equals(filter)) {
-            return value.equals(i.name());
-        }
-        if (filter != null && filter.startsWith("tag:")) {
-            return value.equals(i.tags().get(filter.substring(4)));
-        }
-        return true;
+        return Ec2Filters.match(f, i.tags(), name -> switch (name) {
+            case "name" -> List.of(i.name());
+            case "state" -> List.of("available");
+            default -> null;
+        });
     }
 
     private static String imageXml(Img i) {
@@ -278,6 +284,7 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
                 .append("</value></item>"));
         return "<item><imageId>" + i.id() + "</imageId><imageState>available</imageState><imageOwnerId>"
                 + AwsStub.ACCOUNT + "</imageOwnerId><name>" + i.name() + "</name>"
+                + element("creationDate", p.get(CREATED))
                 + element("description", p.get("Description")) + element("architecture", p.get("Architecture"))
                 + element("bootMode", p.get("BootMode")) + element("enaSupport", p.get("EnaSupport"))
                 + element("tpmSupport", p.get("TpmSupport")) + element("imdsSupport", p.get("ImdsSupport"))
@@ -359,12 +366,12 @@ final class Ec2World implements ProviderTck.CloudState, ResponseDefinitionTransf
                 .withBody(body).build();
     }
 
-    private static ResponseDefinition ok(String action, String inner) {
+    static ResponseDefinition ok(String action, String inner) {
         return xml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><" + action + "Response xmlns=\"" + EC2_NS + "\">"
                 + "<requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>" + inner + "</" + action + "Response>");
     }
 
-    private static ResponseDefinition ec2Error(int status, String code, String message) {
+    static ResponseDefinition ec2Error(int status, String code, String message) {
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "text/xml")
                 .withBody("<Response><Errors><Error><Code>" + code + "</Code><Message>" + message
                         + "</Message></Error></Errors><RequestID>ea966190-example</RequestID></Response>").build();

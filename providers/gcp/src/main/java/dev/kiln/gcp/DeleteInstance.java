@@ -7,6 +7,7 @@ import com.google.cloud.compute.v1.Operation;
 import dev.kiln.api.Events;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,31 +30,36 @@ final class DeleteInstance {
     }
 
     void delete(InstancePlan plan, Duration timeout) throws InterruptedException {
-        String action = "delete instance " + plan.name() + " in " + plan.zone();
-        DeleteInstanceRequest request = DeleteInstanceRequest.newBuilder().setProject(plan.project())
-                .setZone(plan.zone()).setInstance(plan.name()).setRequestId(UUID.randomUUID().toString()).build();
+        delete(plan.project(), plan.zone(), plan.name(), plan.diskNames(), timeout);
+    }
+
+    /** Deletes the instance (absent counts as deleted), then each of {@code disks} that outlived it. */
+    void delete(String project, String zone, String name, List<String> disks, Duration timeout)
+            throws InterruptedException {
+        String action = "delete instance " + name + " in " + zone;
+        DeleteInstanceRequest request = DeleteInstanceRequest.newBuilder().setProject(project)
+                .setZone(zone).setInstance(name).setRequestId(UUID.randomUUID().toString()).build();
         Optional<Operation> op = calls.find(action, () -> clients.instances().deleteCallable().call(request));
         if (op.isPresent()) {
-            waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op.get(), action, timeout);
+            waiter.zone(clients.zoneOperations(), project, zone, op.get(), action, timeout);
         }
-        for (String disk : plan.diskNames()) {
-            deleteDisk(plan, disk, timeout);
+        for (String disk : disks) {
+            deleteDisk(project, zone, disk, timeout);
         }
     }
 
-    private void deleteDisk(InstancePlan plan, String disk, Duration timeout) throws InterruptedException {
-        String action = "delete disk " + disk + " in " + plan.zone();
-        GetDiskRequest get = GetDiskRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
-                .setDisk(disk).build();
+    private void deleteDisk(String project, String zone, String disk, Duration timeout) throws InterruptedException {
+        String action = "delete disk " + disk + " in " + zone;
+        GetDiskRequest get = GetDiskRequest.newBuilder().setProject(project).setZone(zone).setDisk(disk).build();
         if (calls.find(action, () -> clients.disks().getCallable().call(get)).isEmpty()) {
             return;
         }
         events.info("disk " + disk + " outlived its instance; deleting it");
-        DeleteDiskRequest request = DeleteDiskRequest.newBuilder().setProject(plan.project()).setZone(plan.zone())
+        DeleteDiskRequest request = DeleteDiskRequest.newBuilder().setProject(project).setZone(zone)
                 .setDisk(disk).setRequestId(UUID.randomUUID().toString()).build();
         Optional<Operation> op = calls.find(action, () -> clients.disks().deleteCallable().call(request));
         if (op.isPresent()) {
-            waiter.zone(clients.zoneOperations(), plan.project(), plan.zone(), op.get(), action, timeout);
+            waiter.zone(clients.zoneOperations(), project, zone, op.get(), action, timeout);
         }
     }
 }

@@ -19,6 +19,12 @@ final class GcpNames {
     static final Pattern LABEL_VALUE = Pattern.compile("[a-z0-9_-]{0,63}");
     static final String DIGEST_LABEL = "kiln-digest";
     static final String VERSION_LABEL = "kiln-version";
+    /** The --name kiln gave an image or instance, by which {@code kiln ls} and {@code kiln rm} find it. */
+    static final String NAME_LABEL = "kiln-name";
+    /** On instances and their disks: the image they were started from. */
+    static final String IMAGE_LABEL = "kiln-image";
+    /** Where an image's description holds the whole content digest (a label holds only 63 characters). */
+    static final String DIGEST_NOTE = "kiln-digest: ";
 
     private GcpNames() {
     }

@@ -51,6 +51,17 @@ public final class GcpProviderFactory implements ProviderFactory {
         return GcpFlags.run();
     }
 
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /** --keys, --project and the endpoints, as push and run take them. */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return GcpFlags.common();
+    }
+
     /** user-data metadata (cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations), --disk size,type. */
     @Override
     public RunSupport runSupport() {

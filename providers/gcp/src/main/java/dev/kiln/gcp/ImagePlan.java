@@ -49,7 +49,7 @@ record ImagePlan(String project, String name, String bucket, String object, Opti
         String bucket = options.require("bucket");
         Optional<String> family = options.find("family").map(f -> GcpNames.resource("image family", f));
         return new ImagePlan(project, name, bucket, name + "-" + GcpNames.digest12(request.digestHex()) + ".tar.gz",
-                family, request.policy().description().orElse(defaultDescription(request)),
+                family, description(request),
                 labels(request), features(options, request), licenses(options),
                 options.find("storage-location"), architecture(request.arch()), request.policy().ifExists(),
                 shareWith(request), options.flag("keep-object"), timeout(options), request.contentDigest());
@@ -68,12 +68,19 @@ record ImagePlan(String project, String name, String bucket, String object, Opti
         return "https://storage.googleapis.com/" + bucket + "/" + object;
     }
 
-    private static String defaultDescription(PushRequest request) {
-        return request.name() + " built by kiln " + Version.get() + " (" + request.contentDigest() + ")";
+    /**
+     * The --description, or "NAME built by kiln VERSION"; either way ending in "(kiln-digest: DIGEST)" unless it
+     * holds that already, so {@code kiln ls} shows the whole content digest.
+     */
+    private static String description(PushRequest request) {
+        String note = GcpNames.DIGEST_NOTE + request.contentDigest();
+        String given = request.policy().description().orElse(request.name() + " built by kiln " + Version.get());
+        return given.contains(note) ? given : given + " (" + note + ")";
     }
 
     private static Map<String, String> labels(PushRequest request) {
         Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(request.policy().tags()));
+        labels.put(GcpNames.NAME_LABEL, request.name());
         labels.put(GcpNames.DIGEST_LABEL, GcpNames.digestLabel(request.digestHex()));
         labels.put(GcpNames.VERSION_LABEL, GcpNames.labelValue(Version.get()));
         return labels;

@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * instances.insert (cloud.google.com/compute/docs/reference/rest/v1/instances/insert). Extra disks
- * are made inline with initializeParams and autoDelete, so GCE removes them with the instance.
+ * are made inline with initializeParams and autoDelete, so GCE removes them with the instance. The instance and
+ * its disks carry kiln's labels (kiln-name, kiln-image, kiln-version), by which {@code kiln ls} finds them.
  */
 final class InsertInstance {
 
@@ -54,7 +55,8 @@ final class InsertInstance {
             DiskSpec disk = plan.disks().get(i - 1);
             b.addDisks(AttachedDisk.newBuilder().setAutoDelete(true).setDeviceName("disk-" + i)
                     .setInitializeParams(AttachedDiskInitializeParams.newBuilder().setDiskName(plan.diskName(i))
-                            .setDiskSizeGb(disk.sizeGb()).setDiskType(diskType(plan, disk.type()))));
+                            .setDiskSizeGb(disk.sizeGb()).setDiskType(diskType(plan, disk.type()))
+                            .putAllLabels(plan.labels())));
         }
         if (plan.shielded()) {
             b.setShieldedInstanceConfig(ShieldedInstanceConfig.newBuilder().setEnableSecureBoot(plan.secureBoot())
@@ -70,7 +72,7 @@ final class InsertInstance {
 
     private static AttachedDisk bootDisk(InstancePlan plan) {
         AttachedDiskInitializeParams.Builder init = AttachedDiskInitializeParams.newBuilder()
-                .setDiskName(plan.name()).setSourceImage(plan.image())
+                .setDiskName(plan.name()).setSourceImage(plan.image()).putAllLabels(plan.labels())
                 .setDiskType(diskType(plan, plan.bootDiskType()));
         plan.bootDiskSizeGb().ifPresent(init::setDiskSizeGb);
         return AttachedDisk.newBuilder().setBoot(true).setAutoDelete(true).setInitializeParams(init).build();

@@ -46,7 +46,9 @@ record InstancePlan(String project, String zone, String name, String image, Stri
         String name = GcpNames.resource("instance", request.name());
         String zone = o.require("zone");
         Map<String, String> labels = new LinkedHashMap<>(GcpNames.labels(request.tags()));
-        labels.put("kiln-image", GcpNames.labelValue(imageName(request.image())));
+        labels.put(GcpNames.NAME_LABEL, name);
+        labels.put(GcpNames.IMAGE_LABEL, GcpNames.labelValue(imageName(request.image())));
+        labels.put(GcpNames.VERSION_LABEL, GcpNames.labelValue(dev.kiln.api.Version.get()));
         return new InstancePlan(project, zone, name, image(request.image(), project), o.require("machine"),
                 o.integer("boot-disk-size").map(Integer::longValue), o.require("boot-disk-type"),
                 DiskSpec.of(request.disks()), o.require("network"), o.find("subnetwork"),

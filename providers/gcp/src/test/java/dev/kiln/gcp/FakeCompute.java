@@ -20,16 +20,17 @@ import java.util.regex.Pattern;
 
 /**
  * Compute's images API with state, for the TCK (cloud.google.com/compute/docs/reference/rest/v1/images):
- * list by label filter, get, insert (answered with a PENDING operation that is DONE when asked), delete,
+ * list by label filter ({@code labels.KEY:*}, {@code labels.KEY = "V"}), get, insert (answered with a PENDING operation that is DONE when asked), delete,
  * global operations, and the OAuth token endpoint a service-account key points at. Each image remembers
  * the full content digest of the Cloud Storage object it was imported from, as kiln put it in the object's
- * metadata (the label holds only 32 hex digits). Mutating calls go through {@link Mutations}.
+ * metadata (the label holds only 32 hex digits). Instances and disks are {@link FakeZones}. Mutating calls go
+ * through {@link Mutations}.
  */
 final class FakeCompute implements AutoCloseable {
 
     private static final String IMAGES = "/compute/v1/projects/" + GcpFake.PROJECT + "/global/images";
     private static final String OPERATIONS = "/compute/v1/projects/" + GcpFake.PROJECT + "/global/operations/";
-    private static final Pattern FILTER = Pattern.compile("labels\\.kiln-digest = \"([^\"]*)\"");
+    private static final Pattern FILTER = Pattern.compile("(?:^|&)filter=([^&]*)");
     private static final Pattern SOURCE = Pattern.compile("https://storage\\.googleapis\\.com/([^/]+)/(.+)");
 
     /** An image as kept here: its resource and the content digest of what it was imported from. */
@@ -37,6 +38,8 @@ final class FakeCompute implements AutoCloseable {
     }
 
     final Map<String, Stored> images = new LinkedHashMap<>();
+    /** Instances and disks, and the filter of every list call. */
+    final FakeZones zones = new FakeZones();
     private final Mutations mutations;
     private final FakeGcsServer gcs;
     private final HttpServer server;
@@ -76,7 +79,10 @@ final class FakeCompute implements AutoCloseable {
     }
 
     private void route(HttpExchange x, String method, String path, String body) throws IOException {
-        if (path.equals(IMAGES) && method.equals("GET")) {
+        Object[] zonal = zones.route(method, path, String.valueOf(x.getRequestURI().getRawQuery()));
+        if (zonal != null) {
+            send(x, (Integer) zonal[0], (String) zonal[1]);
+        } else if (path.equals(IMAGES) && method.equals("GET")) {
             list(x);
         } else if (path.equals(IMAGES) && method.equals("POST")) {
             insert(x, JsonParser.parseString(body).getAsJsonObject());
@@ -102,11 +108,11 @@ final class FakeCompute implements AutoCloseable {
     private void list(HttpExchange x) throws IOException {
         String query = URLDecoder.decode(String.valueOf(x.getRequestURI().getRawQuery()), StandardCharsets.UTF_8);
         Matcher m = FILTER.matcher(query);
+        String filter = m.find() ? m.group(1) : null;
+        zones.filters.add(filter);
         StringBuilder items = new StringBuilder();
         for (Stored s : images.values()) {
-            JsonObject labels = s.image().getAsJsonObject("labels");
-            if (!m.find(0) || labels != null && labels.has("kiln-digest")
-                    && labels.get("kiln-digest").getAsString().equals(m.group(1))) {
+            if (FakeZones.matches(filter, s.image().getAsJsonObject("labels"))) {
                 items.append(items.isEmpty() ? "" : ",").append(s.image());
             }
         }

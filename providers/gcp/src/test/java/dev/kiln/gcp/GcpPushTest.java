@@ -192,6 +192,9 @@ class GcpPushTest {
         assertThat(labels.get("kiln-version").getAsString()).matches("[a-z0-9_-]+");
         assertThat(labels.get("team").getAsString()).isEqualTo("infra");
         assertThat(labels.get("env").getAsString()).isEqualTo("prod");
+        assertThat(labels.get("kiln-name").getAsString()).as("what kiln ls and rm find it by").isEqualTo("hello");
+        assertThat(body.get("description").getAsString()).as("the whole digest, which no label can hold")
+                .endsWith("(kiln-digest: " + digest + ")");
         assertThat(body.getAsJsonArray("licenses").toString()).contains("vm-options/global/licenses/enable-vmx");
         assertThat(body.getAsJsonArray("storageLocations").toString()).contains("eu");
         assertThat(requests("POST", COMPUTE + "/global/images").get(0).queryParameter("requestId").isPresent()).isTrue();

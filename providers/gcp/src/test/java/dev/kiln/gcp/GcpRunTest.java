@@ -129,6 +129,12 @@ class GcpRunTest {
                 .isEqualTo("1024");
         assertThat(body.getAsJsonObject("scheduling").get("provisioningModel").getAsString()).isEqualTo("SPOT");
         assertThat(body.getAsJsonObject("labels").get("team").getAsString()).isEqualTo("infra");
+        assertThat(body.getAsJsonObject("labels").get("kiln-name").getAsString()).isEqualTo("hello");
+        assertThat(body.getAsJsonObject("labels").get("kiln-image").getAsString()).isEqualTo("hello");
+        for (int d = 0; d < 3; d++) {
+            assertThat(disks.get(d).getAsJsonObject().getAsJsonObject("initializeParams").getAsJsonObject("labels")
+                    .get("kiln-name").getAsString()).as("disk " + d + ", which kiln rm deletes with it").isEqualTo("hello");
+        }
         assertThat(body.getAsJsonArray("networkInterfaces").toString()).contains("ONE_TO_ONE_NAT");
         assertThat(result.state()).isEqualTo("running");
         assertThat(result.addresses()).containsEntry("public_ipv4", "34.76.12.34")

@@ -34,6 +34,11 @@ public final class GcpStandIn implements ProviderTck.StandIn {
         gcs.mutations = mutations;
     }
 
+    /** Compute's images, instances and disks. */
+    FakeCompute compute() {
+        return compute;
+    }
+
     /** The environment and push flags that point the gcp provider here; the key file is written to {@code workDir}. */
     public StandInSetup setup(Path workDir) throws Exception {
         return StandInSetup.create()
@@ -58,6 +63,8 @@ public final class GcpStandIn implements ProviderTck.StandIn {
         Set<String> all = new TreeSet<>();
         synchronized (compute) {
             compute.images.keySet().forEach(name -> all.add("image " + name));
+            compute.zones.instances.keySet().forEach(key -> all.add("instance " + key));
+            compute.zones.disks.keySet().forEach(key -> all.add("disk " + key));
         }
         gcs.objects.keySet().forEach(key -> all.add("object gs://" + key));
         gcs.openSessionIds().forEach(id -> all.add("upload session " + id));

@@ -84,12 +84,26 @@ public final class ProviderHarness {
         return context(factory.runOptions());
     }
 
-    /** The context of {@code kiln ls} and {@code kiln rm}. */
+    /**
+     * The context of {@code kiln ls} and {@code kiln rm}, with those of the harness's flags they declare: a stand-in
+     * sets push flags too (--workers, --bucket), which ls and rm do not take.
+     */
     public ProviderContext inventoryContext() {
-        return context(factory.inventoryOptions());
+        List<OptionSpec> specs = factory.inventoryOptions();
+        Map<String, List<String>> declared = new LinkedHashMap<>();
+        specs.forEach(spec -> {
+            if (flags.containsKey(spec.name())) {
+                declared.put(spec.name(), flags.get(spec.name()));
+            }
+        });
+        return context(specs, declared);
     }
 
     private ProviderContext context(List<OptionSpec> specs) {
+        return context(specs, flags);
+    }
+
+    private ProviderContext context(List<OptionSpec> specs, Map<String, List<String>> flags) {
         Options options = Options.resolve(specs, flags, env);
         return ProviderContext.builder().options(options).env(env).events(events.as(factory.name())).clock(clock)
                 .workDir(workDir).cancel(cancel).sleeper(sleeper).conversions(new CoreConversions()).build();

@@ -38,6 +38,7 @@ final class VcsimProxy implements AutoCloseable {
     private final URI base;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> mutations = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Runnable> hooks = new HashMap<>();
     private final Map<Integer, Boolean> faults = new HashMap<>();
     private volatile Predicate<String> unauthorizedOnce;
@@ -68,6 +69,13 @@ final class VcsimProxy implements AutoCloseable {
     List<String> mutations() {
         synchronized (mutations) {
             return List.copyOf(mutations);
+        }
+    }
+
+    /** Every REST call so far as "METHOD path?query" and its JSON body on the next line (uploads left out). */
+    List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
         }
     }
 
@@ -112,6 +120,9 @@ final class VcsimProxy implements AutoCloseable {
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            if (!pq.startsWith("/sdk") && !pq.startsWith("/folder") && !pq.startsWith("/rest/com/vmware/cis/data")) {
+                requests.add(call + "\n" + new String(body, StandardCharsets.UTF_8));
             }
             Predicate<String> deny = unauthorizedOnce;
             if (deny != null && deny.test(call)) {

@@ -102,6 +102,16 @@ final class DatastoreFiles {
         return r.statusCode() != 404;
     }
 
+    /** Moves {@code from} over {@code to} (FileManager.MoveDatastoreFile_Task with force), as one step. */
+    void move(String from, String to) throws InterruptedException {
+        cancel.throwIfCancelled();
+        try {
+            soap.moveDatastoreFile(display(from), display(to), datacenter, poll);
+        } finally {
+            soap.logout();
+        }
+    }
+
     /** Deletes over SOAP (FileManager), as HTTP DELETE on /folder is not served everywhere. */
     void delete(String path) throws InterruptedException {
         cancel.throwIfCancelled();

@@ -280,6 +280,48 @@ class VcenterPushTest {
     }
 
     @Test
+    void aDatastoreReplaceUploadsToATemporaryNameAndMovesItOverTheOldFile() throws Exception {
+        Path iso = tmp.resolve("seed.iso");
+        Files.write(iso, "the first image".getBytes());
+        ProviderHarness harness = world.harness(tmp).flag("target", "datastore");
+        push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST));
+        Files.write(iso, "the second image, longer than the first".getBytes());
+        String digest2 = "blocks-sha256:" + "9".repeat(64);
+        int before = world.mutations().size();
+
+        PushResult replaced = push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", digest2)
+                .withPolicy(PublishPolicy.DEFAULT.withIfExists(PublishPolicy.IfExists.REPLACE)));
+
+        assertThat(replaced.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+        assertThat(world.datastoreFile("kiln/seed.iso")).isEqualTo(Files.readAllBytes(iso));
+        assertThat(new String(world.datastoreFile("kiln/seed.iso.kiln-digest")).trim()).isEqualTo(digest2);
+        List<String> calls = world.mutations().subList(before, world.mutations().size());
+        assertThat(calls).anyMatch(c -> c.startsWith("PUT /folder/kiln/seed.iso.kiln-upload-999999999999?"))
+                .noneMatch(c -> c.startsWith("PUT /folder/kiln/seed.iso?"));
+        assertThat(world.datastoreFile("kiln/seed.iso.kiln-upload-999999999999")).as("moved, not copied").isNull();
+    }
+
+    @Test
+    void aFailedDatastoreReplaceKeepsTheOldFileWholeAndLeavesNoTemporaryFile() throws Exception {
+        Path iso = tmp.resolve("seed.iso");
+        Files.write(iso, "the first image".getBytes());
+        ProviderHarness harness = world.harness(tmp).flag("target", "datastore");
+        push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST));
+        byte[] old = Files.readAllBytes(iso);
+        Files.write(iso, "the second image".getBytes());
+        world.proxy.failFirst(c -> c.startsWith("PUT /folder/kiln/seed.iso.kiln-upload-"));
+
+        Throwable failure = catchThrowable(() -> push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed",
+                "blocks-sha256:" + "9".repeat(64)).withPolicy(PublishPolicy.DEFAULT.withIfExists(
+                PublishPolicy.IfExists.REPLACE))));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("HTTP 500");
+        assertThat(world.datastoreFile("kiln/seed.iso")).isEqualTo(old);
+        assertThat(new String(world.datastoreFile("kiln/seed.iso.kiln-digest")).trim()).isEqualTo(DIGEST);
+        assertThat(world.datastoreFile("kiln/seed.iso.kiln-upload-999999999999")).isNull();
+    }
+
+    @Test
     void aPlainHttpUrlIsUsedAsGivenWithAWarning() throws Exception {
         world.createLibrary("kiln");
         ProviderHarness harness = world.harness(tmp);

@@ -43,6 +43,8 @@ final class VcsimProxy implements AutoCloseable {
     private final Map<Integer, Boolean> faults = new HashMap<>();
     private volatile Predicate<String> unauthorizedOnce;
     private volatile Predicate<String> failFirst;
+    private volatile Predicate<String> notFound = c -> false;
+    private volatile java.util.function.Consumer<String> listener = c -> { };
     private volatile Map.Entry<Predicate<String>, Runnable> before;
     private volatile int mutationCount;
 
@@ -97,6 +99,16 @@ final class VcsimProxy implements AutoCloseable {
         before = Map.entry(call, action);
     }
 
+    /** Told every call's "METHOD path?query" as it arrives, before anything else happens to it. */
+    void listen(java.util.function.Consumer<String> calls) {
+        listener = calls;
+    }
+
+    /** Every call whose "METHOD path?query" matches is answered 404, as a vCenter without that service does. */
+    void notFound(Predicate<String> calls) {
+        notFound = calls;
+    }
+
     /** The next call whose "METHOD path?query" matches is answered 401, as an expired session is. */
     void unauthorizedOnce(Predicate<String> call) {
         unauthorizedOnce = call;
@@ -123,6 +135,11 @@ final class VcsimProxy implements AutoCloseable {
             }
             if (!pq.startsWith("/sdk") && !pq.startsWith("/folder") && !pq.startsWith("/rest/com/vmware/cis/data")) {
                 requests.add(call + "\n" + new String(body, StandardCharsets.UTF_8));
+            }
+            listener.accept(call);
+            if (notFound.test(call)) {
+                ex.sendResponseHeaders(404, -1);
+                return;
             }
             Predicate<String> deny = unauthorizedOnce;
             if (deny != null && deny.test(call)) {

@@ -21,10 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code run vcenter}: deploys a content-library OVF template (REST {@code ovf/library-item?action=deploy}), sets
- * the firmware and guestinfo userdata with SOAP ReconfigVM (REST has no call for ExtraConfig, and a deploy may
- * ignore the OVF's firmware), powers it on, and with {@code --rm} waits for it to stop and deletes it. A failure or
- * Ctrl-C deletes the VM unless {@code --keep}.
+ * {@code run vcenter}: deploys a content-library OVF template (REST {@code ovf/library-item?action=deploy}, placed
+ * by {@link Placement}) or creates a VM around a datastore ISO (SOAP CreateVM_Task); then SOAP ReconfigVM sets the
+ * firmware, guestinfo userdata and the devices of {@link VmDevices} ({@code --disk}, the cidata CD-ROM, the serial
+ * port), as REST has no call for ExtraConfig and a deploy may ignore the OVF's firmware. It powers the VM on,
+ * follows the serial file ({@link SerialLog}), waits for the IP Tools reports ({@code --wait-ip}) or for power-off,
+ * and with {@code --rm} deletes it. A failure or Ctrl-C deletes the VM and the ISO unless {@code --keep}.
  */
 final class DeployVm {
 

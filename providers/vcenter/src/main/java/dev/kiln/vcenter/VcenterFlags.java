@@ -64,7 +64,7 @@ final class VcenterFlags {
                 OptionSpec.string(FOLDER, "NAME", "VM folder the VM is placed in; default: the datacenter's.")
                         .env("GOVC_FOLDER"),
                 OptionSpec.string(NETWORK, "[OVF=]NAME", "Network (or port group) the VM's NIC is on; OVF= names"
-                        + " the template's network when it has several (repeatable).").env("GOVC_NETWORK")
+                        + " the template's network when it has several.").env("GOVC_NETWORK")
                         .asRepeatable(),
                 OptionSpec.integer(CPUS, "N", "CPUs of a VM made around a datastore ISO.").defaultValue("1"),
                 OptionSpec.integer(MEMORY, "MIB", "Memory in MiB of a VM made around a datastore ISO.")

@@ -207,6 +207,18 @@ class VcenterRunDevicesTest {
     }
 
     @Test
+    void ctrlCWhileWaitingForTheIpRemovesTheVm() throws Exception {
+        FakeTime time = new FakeTime().interruptOnSleep(2);
+        ProviderHarness harness = world.harness(tmp).flag("wait-ip", "true").clock(time).sleeper(time);
+
+        Throwable failure = catchThrowable(() -> run(harness, RunRequest.of("tmpl", "cut", false)));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("interrupted")
+                .hasMessageContaining("virtual machine");
+        assertThat(soap.find("VirtualMachine", "cut")).isEmpty();
+    }
+
+    @Test
     void placementFlagsAreResolvedAndPassedToTheDeploy() throws Exception {
         String cluster = soap.find("ClusterComputeResource", "DC0_C0").orElseThrow();
         String clusterPool = soap.reference("ClusterComputeResource", cluster, "resourcePool")[1];

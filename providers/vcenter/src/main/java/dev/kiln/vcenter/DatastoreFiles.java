@@ -79,10 +79,37 @@ final class DatastoreFiles {
         return r.statusCode() == 404 ? Optional.empty() : Optional.of(r.body());
     }
 
+    /**
+     * The bytes of a file from {@code offset} on (a Range request; a server that ignores it sends the whole file,
+     * which is cut here), or none when there is no file yet or nothing new.
+     */
+    byte[] readFrom(String path, long offset) throws InterruptedException {
+        HttpResponse<byte[]> r = send("read " + display(path), request(path).header("Range", "bytes=" + offset + "-")
+                .GET(), HttpResponse.BodyHandlers.ofByteArray(), 404, 416);
+        if (r.statusCode() == 404 || r.statusCode() == 416) {
+            return new byte[0];
+        }
+        byte[] body = r.body();
+        if (r.statusCode() == 206) {
+            return body;
+        }
+        return offset >= body.length ? new byte[0] : java.util.Arrays.copyOfRange(body, (int) offset, body.length);
+    }
+
     boolean exists(String path) throws InterruptedException {
         HttpResponse<Void> r = send("look for " + display(path), request(path).method("HEAD",
                 HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), 404);
         return r.statusCode() != 404;
+    }
+
+    /** Moves {@code from} over {@code to} (FileManager.MoveDatastoreFile_Task with force), as one step. */
+    void move(String from, String to) throws InterruptedException {
+        cancel.throwIfCancelled();
+        try {
+            soap.moveDatastoreFile(display(from), display(to), datacenter, poll);
+        } finally {
+            soap.logout();
+        }
     }
 
     /** Deletes over SOAP (FileManager), as HTTP DELETE on /folder is not served everywhere. */

@@ -21,10 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code run vcenter}: deploys a content-library OVF template (REST {@code ovf/library-item?action=deploy}), sets
- * the firmware and guestinfo userdata with SOAP ReconfigVM (REST has no call for ExtraConfig, and a deploy may
- * ignore the OVF's firmware), powers it on, and with {@code --rm} waits for it to stop and deletes it. A failure or
- * Ctrl-C deletes the VM unless {@code --keep}.
+ * {@code run vcenter}: deploys a content-library OVF template (REST {@code ovf/library-item?action=deploy}, placed
+ * by {@link Placement}) or creates a VM around a datastore ISO (SOAP CreateVM_Task); then SOAP ReconfigVM sets the
+ * firmware, guestinfo userdata and the devices of {@link VmDevices} ({@code --disk}, the cidata CD-ROM, the serial
+ * port), as REST has no call for ExtraConfig and a deploy may ignore the OVF's firmware. It powers the VM on,
+ * follows the serial file ({@link SerialLog}), waits for the IP Tools reports ({@code --wait-ip}) or for power-off,
+ * and with {@code --rm} deletes it. A failure or Ctrl-C deletes the VM and the ISO unless {@code --keep}.
  */
 final class DeployVm {
 
@@ -49,28 +51,36 @@ final class DeployVm {
     }
 
     RunResult run(RunRequest request, Poll waits) throws InterruptedException {
-        String libraryName = options.find(VcenterFlags.LIBRARY).orElse("kiln");
-        ContentLibrary library = new ContentLibrary(rest);
-        String libraryId = library.findLibrary(libraryName).orElseThrow(() -> KilnException.usage(
-                "There is no content library " + libraryName + "; push the image first (kiln push vcenter) or pass"
-                        + " --library"));
-        List<String> byName = library.itemIds(libraryId, request.image());
-        String itemId = byName.isEmpty() ? request.image() : byName.get(0);
-        String poolName = options.find(VcenterFlags.RESOURCE_POOL).orElse("Resources");
-        String pool = soap.find("ResourcePool", poolName).orElseThrow(() -> KilnException.usage(
-                "There is no resource pool named " + poolName + "; check --resource-pool"));
         String firmware = options.find(VcenterFlags.FIRMWARE).orElse("efi");
         if (!firmware.equals("efi") && !firmware.equals("bios")) {
             throw KilnException.usage("--firmware must be efi or bios, not '" + firmware + "'");
         }
+        Optional<DatastoreImage> onDatastore = DatastoreImage.bootable(request.image());
+        ContentLibrary library = new ContentLibrary(rest);
+        String itemId = null;
+        if (onDatastore.isEmpty()) {
+            String libraryName = options.find(VcenterFlags.LIBRARY).orElse("kiln");
+            String libraryId = library.findLibrary(libraryName).orElseThrow(() -> KilnException.usage(
+                    "There is no content library " + libraryName + "; push the image first (kiln push vcenter) or"
+                            + " pass --library"));
+            List<String> byName = library.itemIds(libraryId, request.image());
+            itemId = byName.isEmpty() ? request.image() : byName.get(0);
+        }
+        VmDevices.check(request.disks());
+        Placement placement = Placement.resolve(soap, options);
         boolean guestinfo = options.flag(VcenterFlags.GUESTINFO);
-        String datastore = options.find(VcenterFlags.DATASTORE).orElse(null);
+        String datacenter = options.find(VcenterFlags.DATACENTER).orElse("DC0");
+        String datastore = options.find(VcenterFlags.DATASTORE)
+                .or(() -> onDatastore.map(DatastoreImage::datastore)).orElse(null);
         if (request.userdata().isPresent() && !guestinfo && datastore == null) {
             throw KilnException.usage("Userdata goes on a cidata ISO uploaded to a datastore: pass --datastore (or"
                     + " GOVC_DATASTORE), or --guestinfo to hand it over in guestinfo.userdata instead");
         }
+        Optional<java.nio.file.Path> serialFile = options.path(VcenterFlags.SERIAL_LOG);
+        boolean serial = options.flag(VcenterFlags.SERIAL_CONSOLE) || serialFile.isPresent();
         if (request.dryRun()) {
-            events.info("dry run: would deploy library item " + itemId + " as " + request.name() + " in pool " + pool);
+            events.info("dry run: would " + (itemId != null ? "deploy library item " + itemId : "create a VM around "
+                    + request.image()) + " as " + request.name() + " in " + placement.poolName());
             return RunResult.builder("vcenter", "(dry run)").state("dry-run").build();
         }
 
@@ -82,7 +92,6 @@ final class DeployVm {
             context.conversions().writeIso(local, "cidata", Map.of("user-data", request.userdata().get().bytes(),
                     "meta-data", meta.getBytes(StandardCharsets.UTF_8)));
             String path = "kiln/" + request.name() + "-cidata.iso";
-            String datacenter = options.find(VcenterFlags.DATACENTER).orElse("DC0");
             DatastoreFiles ds = new DatastoreFiles(rest.connection(), context.cancel(), datacenter, datastore, tasks);
             DatastoreFiles undo = new DatastoreFiles(rest.connection(), dev.kiln.api.CancelToken.create(), datacenter,
                     datastore, VcenterProvider.undoTasks(context));
@@ -91,13 +100,133 @@ final class DeployVm {
             iso = ds.display(path);
             events.info("uploaded the userdata as a NoCloud cidata ISO to " + iso);
         }
-        ObjectNode body = VcenterRest.JSON.createObjectNode();
-        body.putObject("target").put("resource_pool_id", pool);
-        body.putObject("deployment_spec").put("name", request.name()).put("accept_all_EULA", true);
         if (soap.find("VirtualMachine", request.name()).isPresent()) {
             throw KilnException.usage("A virtual machine named " + request.name() + " already exists; pass another"
                     + " --name or remove it (govc vm.destroy " + request.name() + ")");
         }
+        String vm;
+        Cleanup.Handle made;
+        Map<String, String> tags;
+        if (itemId != null) {
+            vm = deploy(request, itemId, placement);
+            tags = tags(request, library.item(itemId).digest());
+        } else {
+            vm = create(request, onDatastore.get(), placement, datacenter, firmware);
+            DatastoreFiles ds = new DatastoreFiles(rest.connection(), context.cancel(), datacenter,
+                    onDatastore.get().datastore(), tasks);
+            tags = tags(request, ds.read(onDatastore.get().path() + ".kiln-digest").map(String::trim));
+        }
+        made = cleanup.add("virtual machine " + vm + " (" + request.name() + ")", "govc vm.destroy "
+                + request.name(), () -> rest.regardlessOfCancel(() -> remove(vm)));
+        new Tagging(rest, cleanup, events).attach(Tagging.VIRTUAL_MACHINE, vm, tags);
+
+        Map<String, String> extra = new LinkedHashMap<>();
+        request.userdata().filter(u -> guestinfo).ifPresent(u -> {
+            extra.put("guestinfo.userdata", Base64.getEncoder().encodeToString(u.bytes()));
+            extra.put("guestinfo.userdata.encoding", "base64");
+        });
+        if (request.userdata().isPresent() && guestinfo) {
+            String meta = "instance-id: " + request.name() + "\nlocal-hostname: " + request.name() + "\n";
+            extra.put("guestinfo.metadata", Base64.getEncoder().encodeToString(meta.getBytes(StandardCharsets.UTF_8)));
+            extra.put("guestinfo.metadata.encoding", "base64");
+        }
+        VmDevices devices = VmDevices.of(soap.property("VirtualMachine", vm, "config.hardware.device"));
+        if (iso != null) {
+            devices.cdrom(iso);
+        }
+        devices.disks(request.disks());
+        String serialPath = null;
+        if (serial) {
+            serialPath = SerialLog.nextTo(soap.text("VirtualMachine", vm, "config.files.vmPathName"));
+            devices.serialToFile(serialPath);
+        }
+        soap.reconfigure(vm, firmware, extra, devices, tasks);
+        if (!request.disks().isEmpty()) {
+            events.info("added " + request.disks().size() + " new VMDK" + (request.disks().size() == 1 ? "" : "s")
+                    + " to " + request.name());
+        }
+        soap.powerOn(vm, tasks);
+        RunResult.Builder result = RunResult.builder("vcenter", vm).location(placement.poolName())
+                .created(Resource.of("virtual machine", vm, request.name()));
+        if (iso != null) {
+            result.created(Resource.of("datastore file", iso, datastore));
+        }
+        SerialLog log = null;
+        if (serialPath != null) {
+            DatastoreImage at = DatastoreImage.parse(serialPath).orElseThrow();
+            log = new SerialLog(new DatastoreFiles(rest.connection(), context.cancel(), datacenter, at.datastore(),
+                    tasks), at.path(), events, serialFile);
+            events.info("serial console: " + serialPath);
+        }
+        String state = "poweredOn";
+        try {
+            if (options.flag(VcenterFlags.WAIT_IP)) {
+                SerialLog console = log;
+                String ip = waits.until("VMware Tools in " + request.name() + " to report an IP address", () -> {
+                    if (console != null) {
+                        console.poll();
+                    }
+                    String address = soap.text("VirtualMachine", vm, "guest.ipAddress");
+                    return address.isBlank() ? Optional.empty() : Optional.of(address);
+                });
+                result.address(ip.contains(":") ? "private_ipv6" : "private_ipv4", ip);
+                events.info(request.name() + " has IP address " + ip);
+            }
+            Lifecycle.Wait wait = request.lifecycle().waitOr(request.lifecycle().rm() ? Lifecycle.Wait.STOPPED
+                    : Lifecycle.Wait.RUNNING);
+            if (wait == Lifecycle.Wait.STOPPED) {
+                SerialLog console = log;
+                state = waits.until(request.name() + " to power off", () -> {
+                    if (console != null) {
+                        console.poll();
+                    }
+                    String s = soap.text("VirtualMachine", vm, "runtime.powerState");
+                    return s.equals("poweredOff") ? Optional.of(s) : Optional.empty();
+                });
+            }
+            if (log != null) {
+                log.finish();
+                serialFile.ifPresent(result::consoleLog);
+            }
+        } finally {
+            if (log != null) {
+                log.close();
+            }
+        }
+        if (request.lifecycle().rm()) {
+            try {
+                made.undoNow();
+                if (isoMade != null) {
+                    isoMade.undoNow();
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            events.info("removed " + request.name() + " (" + vm + ")");
+            return result.state(state).removed(true).build();
+        }
+        made.keep();
+        if (isoMade != null) {
+            isoMade.keep();
+        }
+        return result.state(state).build();
+    }
+
+    /** Deploys the library item; answers the VM id. Cleanup removes the VM the deploy made, even if cut off. */
+    private String deploy(RunRequest request, String itemId, Placement placement) throws InterruptedException {
+        ObjectNode body = VcenterRest.JSON.createObjectNode();
+        body.set("target", placement.target());
+        ObjectNode spec = body.putObject("deployment_spec").put("name", request.name()).put("accept_all_EULA", true);
+        List<String> templateNetworks = List.of();
+        if (!placement.networks().isEmpty()) {
+            ObjectNode filter = VcenterRest.JSON.createObjectNode();
+            filter.set("target", placement.target());
+            templateNetworks = Placement.filtered(rest.call("read the networks of library item " + itemId, "POST",
+                    "vcenter/ovf/library-item", itemId, "filter", null, filter));
+        }
+        placement.addTo(spec, templateNetworks, rest.dialect());
         // until the deploy answers, the VM is known by name only: a deploy cut off by Ctrl-C goes on in vCenter,
         // so cleanup looks for its VM for a while before deciding there is none
         boolean[] cut = {false};
@@ -136,63 +265,51 @@ final class DeployVm {
                     "vCenter reports: " + why, "check the template deploys in the vSphere Client");
         }
         deploying.keep();
-        Cleanup.Handle made = cleanup.add("virtual machine " + vm + " (" + request.name() + ")", "govc vm.destroy "
-                + request.name(), () -> rest.regardlessOfCancel(() -> remove(vm)));
         events.info("deployed " + request.name() + " as " + vm);
-        new Tagging(rest, cleanup, events).attach(Tagging.VIRTUAL_MACHINE, vm, tags(request, library.item(itemId)));
+        return vm;
+    }
 
-        Map<String, String> extra = new LinkedHashMap<>();
-        request.userdata().filter(u -> guestinfo).ifPresent(u -> {
-            extra.put("guestinfo.userdata", Base64.getEncoder().encodeToString(u.bytes()));
-            extra.put("guestinfo.userdata.encoding", "base64");
-        });
-        if (request.userdata().isPresent() && guestinfo) {
-            String meta = "instance-id: " + request.name() + "\nlocal-hostname: " + request.name() + "\n";
-            extra.put("guestinfo.metadata", Base64.getEncoder().encodeToString(meta.getBytes(StandardCharsets.UTF_8)));
-            extra.put("guestinfo.metadata.encoding", "base64");
+    /**
+     * Creates a VM around an ISO on a datastore, as LinuxKit's run vcenter does: otherLinux64Guest, --cpus,
+     * --memory, the firmware, a vmxnet3 NIC on the first --network (else "VM Network") and the ISO on an IDE CD-ROM.
+     */
+    private String create(RunRequest request, DatastoreImage image, Placement placement, String datacenter,
+                          String firmware) throws InterruptedException {
+        String dc = soap.find("Datacenter", datacenter).orElseThrow(() -> KilnException.usage("There is no"
+                + " datacenter named " + datacenter + "; check --datacenter"));
+        String folder = placement.folder() != null ? placement.folder()
+                : soap.reference("Datacenter", dc, "vmFolder")[1];
+        String datastore = options.find(VcenterFlags.DATASTORE).orElse(image.datastore());
+        String network = placement.networks().isEmpty() ? Placement.KILN_OVF_NETWORK
+                : placement.networks().get(0).getValue();
+        int cpus = options.integer(VcenterFlags.CPUS).orElse(1);
+        int memory = options.integer(VcenterFlags.MEMORY).orElse(1024);
+        if (cpus < 1 || memory < 4) {
+            throw KilnException.usage("--cpus must be at least 1 and --memory at least 4 (MiB)");
         }
-        soap.reconfigure(vm, firmware, extra, iso, tasks);
-        soap.powerOn(vm, tasks);
-        RunResult.Builder result = RunResult.builder("vcenter", vm).location(poolName)
-                .created(Resource.of("virtual machine", vm, request.name()));
-        if (iso != null) {
-            result.created(Resource.of("datastore file", iso, datastore));
-        }
-        Lifecycle.Wait wait = request.lifecycle().waitOr(request.lifecycle().rm() ? Lifecycle.Wait.STOPPED
-                : Lifecycle.Wait.RUNNING);
-        String state = "poweredOn";
-        if (wait == Lifecycle.Wait.STOPPED) {
-            state = waits.until(request.name() + " to power off", () -> {
-                String s = soap.text("VirtualMachine", vm, "runtime.powerState");
-                return s.equals("poweredOff") ? Optional.of(s) : Optional.empty();
-            });
-        }
-        if (request.lifecycle().rm()) {
-            try {
-                made.undoNow();
-                if (isoMade != null) {
-                    isoMade.undoNow();
-                }
-            } catch (InterruptedException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            events.info("removed " + request.name() + " (" + vm + ")");
-            return result.state(state).removed(true).build();
-        }
-        made.keep();
-        if (isoMade != null) {
-            isoMade.keep();
-        }
-        return result.state(state).build();
+        VmDevices devices = VmDevices.forNewVm().nic(network).cdrom(image.display());
+        String config = "<name>" + VimSoap.xml(request.name()) + "</name><guestId>otherLinux64Guest</guestId>"
+                + "<files><vmPathName>[" + VimSoap.xml(datastore) + "]</vmPathName></files>"
+                + "<numCPUs>" + cpus + "</numCPUs><memoryMB>" + memory + "</memoryMB>" + devices.xml()
+                + "<firmware>" + firmware + "</firmware>";
+        Cleanup.Handle creating = cleanup.add("virtual machine " + request.name() + " (if the create made it)",
+                "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancel(() -> {
+                    Optional<String> made = soap.find("VirtualMachine", request.name());
+                    if (made.isPresent()) {
+                        remove(made.get());
+                    }
+                }));
+        String vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
+        creating.keep();
+        events.info("created " + request.name() + " as " + vm + " around " + image.display());
+        return vm;
     }
 
     /** kiln's tags on the VM: its name, the template's digest (when kiln pushed it), kiln's version, {@code --tag}. */
-    static Map<String, String> tags(RunRequest request, ContentLibrary.Item template) {
+    static Map<String, String> tags(RunRequest request, Optional<String> digest) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("kiln-name", request.name());
-        template.digest().ifPresent(d -> tags.put("kiln-digest", d));
+        digest.ifPresent(d -> tags.put("kiln-digest", d));
         tags.put("kiln-version", dev.kiln.api.Version.get());
         tags.putAll(request.tags());
         return tags;

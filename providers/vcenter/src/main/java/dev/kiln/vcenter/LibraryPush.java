@@ -10,8 +10,10 @@ import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code push vcenter} into a content library. Item names are unique in a library, so this goes through the
@@ -29,6 +31,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
     private final PushRequest request;
     private final String libraryId;
     private final OvfFiles files;
+    private final Tagging tagging;
 
     LibraryPush(VcenterRest rest, UpdateSession session, Cleanup cleanup, Events events, PushRequest request,
                 String libraryId, OvfFiles files) {
@@ -40,6 +43,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
         this.request = request;
         this.libraryId = libraryId;
         this.files = files;
+        this.tagging = new Tagging(rest, cleanup, events);
     }
 
     /** Publishes under the request's policy; the library may be null in a dry run (it would be created). */
@@ -87,9 +91,27 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
         }
     }
 
+    /**
+     * The item of this name carrying the digest: by its {@code kiln-digest} tag, or, on a vCenter without
+     * tagging, by the digest kiln writes in its description.
+     */
     @Override
     public Optional<ContentLibrary.Item> findByDigest() throws InterruptedException {
-        for (String id : library.itemIds(libraryId, request.name())) {
+        List<String> named = library.itemIds(libraryId, request.name());
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        if (tagging.available()) {
+            Set<String> tagged = tagging.tagged(Tagging.DIGEST_CATEGORY, request.contentDigest(),
+                    Tagging.LIBRARY_ITEM);
+            for (String id : named) {
+                if (tagged.contains(id)) {
+                    return Optional.of(library.item(id));
+                }
+            }
+            return Optional.empty();
+        }
+        for (String id : named) {
             ContentLibrary.Item item = library.item(id);
             if (item.digest().filter(request.contentDigest()::equals).isPresent()) {
                 return Optional.of(item);
@@ -129,7 +151,7 @@ final class LibraryPush implements ExistingImages.UniqueNames<ContentLibrary.Ite
         events.info("uploading " + files.parts().size() + " files (" + files.totalBytes() + " bytes) into library item "
                 + id);
         session.fill(id, files);
-        new Tagging(rest, cleanup, events).attach(Tagging.LIBRARY_ITEM, id, tags(request));
+        tagging.attach(Tagging.LIBRARY_ITEM, id, tags(request));
         return new ContentLibrary.Item(id, temp, description());
     }
 

@@ -24,9 +24,13 @@ final class Tagging {
     /** The object type of a virtual machine (its id is the managed object id, vm-N). */
     static final String VIRTUAL_MACHINE = "VirtualMachine";
 
+    /** The category whose tag names are content digests: how a push finds what an earlier one uploaded. */
+    static final String DIGEST_CATEGORY = "kiln-digest";
+
     private final VcenterRest rest;
     private final Cleanup cleanup;
     private final Events events;
+    private Boolean available;
 
     Tagging(VcenterRest rest, Cleanup cleanup, Events events) {
         this.rest = rest;
@@ -38,8 +42,51 @@ final class Tagging {
         return VcenterRest.JSON.createObjectNode();
     }
 
+    /**
+     * Whether this vCenter serves tagging: a server without it (404 on the categories) is told once, and kiln's
+     * digest then lives only in the item's description.
+     */
+    boolean available() throws InterruptedException {
+        if (available == null) {
+            try {
+                rest.call("list tag categories", "GET", "cis/tagging/category", null, null, null, null);
+                available = true;
+            } catch (KilnException e) {
+                if (!String.valueOf(e.getMessage()).contains("HTTP 404")) {
+                    throw e;
+                }
+                events.warn("vCenter has no tagging service (HTTP 404 on cis/tagging): kiln's tags are not set, and"
+                        + " the content digest is kept in the item's description only");
+                available = false;
+            }
+        }
+        return available;
+    }
+
+    /** Ids of the objects of {@code objectType} that carry the tag {@code name} of category {@code category}. */
+    java.util.Set<String> tagged(String category, String name, String objectType) throws InterruptedException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        Optional<String> categoryId = findCategory(category);
+        Optional<String> tagId = categoryId.isEmpty() ? Optional.empty() : findTag(categoryId.get(), name);
+        if (tagId.isEmpty()) {
+            return out;
+        }
+        JsonNode objects = rest.call("list the objects tagged " + category + "=" + name, "POST",
+                "cis/tagging/tag-association", tagId.get(), "list-attached-objects", null,
+                rest.dialect() == VcenterRest.Dialect.API ? null : obj());
+        for (JsonNode o : objects) {
+            if (objectType.equals(o.path("type").asText())) {
+                out.add(o.path("id").asText());
+            }
+        }
+        return out;
+    }
+
     /** Attaches every tag to the object, creating the categories and tags that are missing. */
     void attach(String objectType, String objectId, Map<String, String> tags) throws InterruptedException {
+        if (!available()) {
+            return;
+        }
         Map<String, String> ids = new LinkedHashMap<>();
         for (var tag : tags.entrySet()) {
             String category = category(tag.getKey());

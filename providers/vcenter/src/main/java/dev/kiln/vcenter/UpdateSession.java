@@ -49,7 +49,9 @@ final class UpdateSession {
                     throw KilnException.tried("add " + part.name() + " to update session " + sid,
                             "vCenter gave no upload address", "");
                 }
-                rest.upload("upload " + part.name() + " (" + part.size() + " bytes)", URI.create(uri), body(part));
+                try (KeepAlive ignored = new KeepAlive(sid)) {
+                    rest.upload("upload " + part.name() + " (" + part.size() + " bytes)", URI.create(uri), body(part));
+                }
                 sent += part.size();
                 events.bytes("upload to content library", sent, files.totalBytes());
                 rest.call("keep update session " + sid + " alive", "POST", SESSION, sid, "keep-alive", null, null);
@@ -67,6 +69,49 @@ final class UpdateSession {
             if (!done) {
                 abandon(sid);
             }
+        }
+    }
+
+    /** How often a long upload touches the update session (and so the login session): well under their timeouts. */
+    static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofMinutes(5);
+
+    /**
+     * While one file uploads, a daemon thread keeps the update session and the login session alive every
+     * {@link #KEEP_ALIVE} (waiting on the context's sleeper), so neither expires under a long PUT (govmomi#1832).
+     */
+    private final class KeepAlive implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean done;
+
+        KeepAlive(String sid) {
+            thread = new Thread(() -> {
+                while (!done) {
+                    try {
+                        poll.sleeper().sleep(KEEP_ALIVE);
+                        if (done) {
+                            return;
+                        }
+                        rest.call("keep update session " + sid + " alive", "POST", SESSION, sid, "keep-alive", null,
+                                null);
+                        events.debug("kept update session " + sid + " alive during the upload");
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        if (!done) {
+                            events.warn("could not keep update session " + sid + " alive: " + VcenterErrors.reason(e));
+                        }
+                    }
+                }
+            }, "kiln-vcenter-keep-alive");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            done = true;
+            thread.interrupt();
+            thread.join();
         }
     }
 

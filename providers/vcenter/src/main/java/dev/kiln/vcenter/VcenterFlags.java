@@ -22,6 +22,14 @@ final class VcenterFlags {
     static final String RESOURCE_POOL = "resource-pool";
     static final String FIRMWARE = "firmware";
     static final String GUESTINFO = "guestinfo";
+    static final String CLUSTER = "cluster";
+    static final String HOST = "host";
+    static final String NETWORK = "network";
+    static final String SERIAL_CONSOLE = "serial-console";
+    static final String SERIAL_LOG = "serial-log";
+    static final String WAIT_IP = "wait-ip";
+    static final String CPUS = "cpus";
+    static final String MEMORY = "memory";
 
     private VcenterFlags() {
     }
@@ -48,16 +56,32 @@ final class VcenterFlags {
         all.addAll(List.of(
                 OptionSpec.string(LIBRARY, "NAME", "Content library holding the OVF template to deploy (IMAGE is"
                         + " its item name or id).").defaultValue("kiln"),
-                OptionSpec.string(RESOURCE_POOL, "NAME", "Resource pool the VM is deployed into.")
-                        .env("GOVC_RESOURCE_POOL").defaultValue("Resources"),
+                OptionSpec.string(RESOURCE_POOL, "NAME", "Resource pool the VM goes into; default: the root pool of"
+                        + " --cluster or --host, else the first pool named Resources.").env("GOVC_RESOURCE_POOL"),
+                OptionSpec.string(CLUSTER, "NAME", "Cluster the VM goes into (its root resource pool).")
+                        .env("GOVC_CLUSTER"),
+                OptionSpec.string(HOST, "NAME", "ESXi host the VM runs on.").env("GOVC_HOST"),
+                OptionSpec.string(FOLDER, "NAME", "VM folder the VM is placed in; default: the datacenter's.")
+                        .env("GOVC_FOLDER"),
+                OptionSpec.string(NETWORK, "[OVF=]NAME", "Network (or port group) the VM's NIC is on; OVF= names"
+                        + " the template's network when it has several.").env("GOVC_NETWORK")
+                        .asRepeatable(),
+                OptionSpec.integer(CPUS, "N", "CPUs of a VM made around a datastore ISO.").defaultValue("1"),
+                OptionSpec.integer(MEMORY, "MIB", "Memory in MiB of a VM made around a datastore ISO.")
+                        .defaultValue("1024"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
                         + " (a deploy may ignore the OVF's).").defaultValue("efi"),
-                OptionSpec.string(DATASTORE, "NAME", "Datastore the userdata's cidata ISO is uploaded to (next to"
-                        + " the VM, in kiln/).").env("GOVC_DATASTORE"),
+                OptionSpec.string(DATASTORE, "NAME", "Datastore of the VM (its files and --disk VMDKs), and of the"
+                        + " userdata's cidata ISO (in kiln/).").env("GOVC_DATASTORE"),
                 OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")
                         .defaultValue("DC0"),
                 OptionSpec.flag(GUESTINFO, "Hand userdata over in guestinfo.userdata (base64) and"
-                        + " guestinfo.metadata instead of a NoCloud cidata ISO on a CD-ROM.")));
+                        + " guestinfo.metadata instead of a NoCloud cidata ISO on a CD-ROM."),
+                OptionSpec.flag(SERIAL_CONSOLE, "Give the VM a serial port writing to serial.out in its datastore"
+                        + " folder, and print what it writes while kiln waits (--wait, --wait-ip)."),
+                OptionSpec.path(SERIAL_LOG, "FILE", "Also save the serial output to FILE (implies --serial-console)."),
+                OptionSpec.flag(WAIT_IP, "Wait, within --timeout, for the IP address VMware Tools reports, and"
+                        + " print it.")));
         return List.copyOf(all);
     }
 

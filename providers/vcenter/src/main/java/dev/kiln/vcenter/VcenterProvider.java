@@ -182,17 +182,17 @@ final class VcenterProvider implements Provider {
         }
         DatastoreFiles undo = new DatastoreFiles(connection, CancelToken.create(), datacenter, datastore,
                     undoTasks(context));
+        // the bytes go to a temporary name and are moved over the name whole (MoveDatastoreFile_Task, force):
+        // the name never holds a partial file, and a failed replace keeps the old one
+        String temp = path + ".kiln-upload-" + request.digestHex().substring(0, Math.min(12,
+                request.digestHex().length()));
+        cleanup.add("datastore file " + ds.display(temp), "govc datastore.rm " + temp, () -> undo.delete(temp));
+        ds.put(temp, file);
+        ds.move(temp, path);
         if (!exists) {
             cleanup.add("datastore file " + ds.display(path), "govc datastore.rm " + path, () -> undo.delete(path));
-        } else {
-            events.warn("--if-exists replace: " + ds.display(path) + " is overwritten in place (a datastore has no"
-                    + " atomic rename over HTTP); a failed upload leaves neither file");
-            cleanup.add("datastore file " + ds.display(path) + " (partly overwritten)", "govc datastore.rm " + path,
-                    () -> undo.delete(path));
         }
         cleanup.add("datastore file " + ds.display(digestPath), () -> undo.delete(digestPath));
-        ds.delete(digestPath);
-        ds.put(path, file);
         ds.putText(digestPath, request.contentDigest() + "\n");
         events.info("uploaded " + file.getFileName() + " to " + ds.display(path));
         return result.outcome(exists ? PushResult.Outcome.REPLACED : PushResult.Outcome.CREATED)

@@ -45,11 +45,12 @@ public final class VcenterProviderFactory implements ProviderFactory {
         return VcenterFlags.run();
     }
 
-    /** guestinfo values live in the VM's .vmx; keep userdata well under its size limits. No --disk yet. */
+    /** guestinfo values live in the VM's .vmx; keep userdata well under its size limits. --disk: new VMDKs. */
     @Override
     public RunSupport runSupport() {
         return RunSupport.NONE.withUserdata(64 * 1024, "guestinfo.userdata is kept in the VM's .vmx file;"
                 + " kiln takes at most 64 KiB")
+                .withDisks(true, VmDevices.DISK_KEYS)
                 .withWaits(Lifecycle.Wait.NONE, Lifecycle.Wait.RUNNING, Lifecycle.Wait.STOPPED);
     }
 

@@ -70,7 +70,7 @@ final class VimSoap {
                 + "<selectSet xsi:type=\"TraversalSpec\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
                 + "<name>view</name><type>ContainerView</type><path>view</path><skip>false</skip></selectSet>"
                 + "</objectSet></specSet><options/></RetrievePropertiesEx>");
-        Matcher m = Pattern.compile("<objects><obj type=\"" + type + "\">([^<]+)</obj>.*?<val[^>]*>([^<]*)</val>",
+        Matcher m = Pattern.compile("<objects><obj type=\"[^\"]+\">([^<]+)</obj>.*?<val[^>]*>([^<]*)</val>",
                 Pattern.DOTALL).matcher(answer);
         while (m.find()) {
             if (unxml(m.group(2)).equals(name)) {
@@ -98,27 +98,44 @@ final class VimSoap {
         return m.find() ? unxml(m.group(1)) : "";
     }
 
-    /**
-     * ReconfigVM_Task: the firmware (efi or bios) and ExtraConfig entries (guestinfo.*), then waits for the task.
-     */
-    void reconfigure(String vm, String firmware, java.util.Map<String, String> extraConfig, dev.kiln.api.Poll poll)
-            throws InterruptedException {
-        reconfigure(vm, firmware, extraConfig, null, poll);
+    /** The moref a property holds, e.g. the resourcePool of a cluster or the parent of a host, as [type, id]. */
+    String[] reference(String type, String moref, String path) throws InterruptedException {
+        Matcher m = Pattern.compile("<val[^>]*\\stype=\"([^\"]+)\"[^>]*>([^<]*)</val>").matcher(property(type, moref, path));
+        if (!m.find()) {
+            throw KilnException.tried("read " + path + " of " + moref, "vCenter has no such reference", "");
+        }
+        return new String[]{m.group(1), unxml(m.group(2))};
     }
 
     /**
-     * As above, and with {@code isoPath} ({@code [ds] path}) a CD-ROM on the first IDE controller (key 200, which
-     * every VM has) connected at power-on.
+     * CreateVM_Task in {@code folder} on {@code pool} (and {@code host} unless null), {@code config} being the
+     * inside of a VirtualMachineConfigSpec; answers the new VM's moref.
      */
-    void reconfigure(String vm, String firmware, java.util.Map<String, String> extraConfig, String isoPath,
+    String createVm(String folder, String pool, String host, String config, dev.kiln.api.Poll poll)
+            throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        String what = "create a virtual machine in " + folder;
+        String task = value(call(what, "<CreateVM_Task xmlns=\"urn:vim25\" xmlns:xsi="
+                + "\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">"
+                + "<_this type=\"Folder\">" + xml(folder) + "</_this><config>" + config + "</config>"
+                + "<pool type=\"ResourcePool\">" + xml(pool) + "</pool>"
+                + (host == null ? "" : "<host type=\"HostSystem\">" + xml(host) + "</host>") + "</CreateVM_Task>"),
+                "returnval");
+        waitTask(task, what, poll);
+        return reference("Task", task, "info.result")[1];
+    }
+
+    /**
+     * ReconfigVM_Task: the devices to add ({@link VmDevices}), ExtraConfig entries (guestinfo.*) and the firmware
+     * (efi or bios; null leaves it), then waits for the task.
+     */
+    void reconfigure(String vm, String firmware, java.util.Map<String, String> extraConfig, VmDevices devices,
                      dev.kiln.api.Poll poll) throws InterruptedException {
         StringBuilder spec = new StringBuilder();
-        if (isoPath != null) {
-            spec.append("<deviceChange><operation>add</operation><device xsi:type=\"VirtualCdrom\"><key>-100</key>"
-                    + "<backing xsi:type=\"VirtualCdromIsoBackingInfo\"><fileName>").append(xml(isoPath))
-                    .append("</fileName></backing><connectable><startConnected>true</startConnected>"
-                            + "<allowGuestControl>true</allowGuestControl><connected>true</connected></connectable>"
-                            + "<controllerKey>200</controllerKey><unitNumber>0</unitNumber></device></deviceChange>");
+        if (devices != null) {
+            spec.append(devices.xml());
         }
         extraConfig.forEach((k, v) -> spec.append("<extraConfig><key>").append(xml(k))
                 .append("</key><value xsi:type=\"xsd:string\">").append(xml(v)).append("</value></extraConfig>"));
@@ -154,6 +171,26 @@ final class VimSoap {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Moves (renames) a datastore file over another with FileManager.MoveDatastoreFile_Task, {@code force}
+     * replacing what is at the destination: how a datastore upload is made visible whole.
+     */
+    void moveDatastoreFile(String from, String to, String datacenter, dev.kiln.api.Poll poll)
+            throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        String dc = find("Datacenter", datacenter).orElseThrow(() -> KilnException.usage("There is no datacenter"
+                + " named " + datacenter + "; check --datacenter"));
+        String what = "move " + from + " to " + to;
+        String task = value(call(what, "<MoveDatastoreFile_Task xmlns=\"urn:vim25\"><_this type=\"FileManager\">"
+                + content.get("fileManager") + "</_this><sourceName>" + xml(from) + "</sourceName><sourceDatacenter"
+                + " type=\"Datacenter\">" + xml(dc) + "</sourceDatacenter><destinationName>" + xml(to)
+                + "</destinationName><destinationDatacenter type=\"Datacenter\">" + xml(dc)
+                + "</destinationDatacenter><force>true</force></MoveDatastoreFile_Task>"), "returnval");
+        waitTask(task, what, poll);
     }
 
     void powerOn(String vm, dev.kiln.api.Poll poll) throws InterruptedException {

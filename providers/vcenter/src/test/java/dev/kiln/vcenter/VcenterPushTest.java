@@ -280,6 +280,122 @@ class VcenterPushTest {
     }
 
     @Test
+    void aDatastoreReplaceUploadsToATemporaryNameAndMovesItOverTheOldFile() throws Exception {
+        Path iso = tmp.resolve("seed.iso");
+        Files.write(iso, "the first image".getBytes());
+        ProviderHarness harness = world.harness(tmp).flag("target", "datastore");
+        push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST));
+        Files.write(iso, "the second image, longer than the first".getBytes());
+        String digest2 = "blocks-sha256:" + "9".repeat(64);
+        int before = world.mutations().size();
+
+        PushResult replaced = push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", digest2)
+                .withPolicy(PublishPolicy.DEFAULT.withIfExists(PublishPolicy.IfExists.REPLACE)));
+
+        assertThat(replaced.outcome()).isEqualTo(PushResult.Outcome.REPLACED);
+        assertThat(world.datastoreFile("kiln/seed.iso")).isEqualTo(Files.readAllBytes(iso));
+        assertThat(new String(world.datastoreFile("kiln/seed.iso.kiln-digest")).trim()).isEqualTo(digest2);
+        List<String> calls = world.mutations().subList(before, world.mutations().size());
+        assertThat(calls).anyMatch(c -> c.startsWith("PUT /folder/kiln/seed.iso.kiln-upload-999999999999?"))
+                .noneMatch(c -> c.startsWith("PUT /folder/kiln/seed.iso?"));
+        assertThat(world.datastoreFile("kiln/seed.iso.kiln-upload-999999999999")).as("moved, not copied").isNull();
+    }
+
+    @Test
+    void aFailedDatastoreReplaceKeepsTheOldFileWholeAndLeavesNoTemporaryFile() throws Exception {
+        Path iso = tmp.resolve("seed.iso");
+        Files.write(iso, "the first image".getBytes());
+        ProviderHarness harness = world.harness(tmp).flag("target", "datastore");
+        push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST));
+        byte[] old = Files.readAllBytes(iso);
+        Files.write(iso, "the second image".getBytes());
+        world.proxy.failFirst(c -> c.startsWith("PUT /folder/kiln/seed.iso.kiln-upload-"));
+
+        Throwable failure = catchThrowable(() -> push(harness, PushRequest.of(iso, ImageFormat.ISO_EFI, "seed",
+                "blocks-sha256:" + "9".repeat(64)).withPolicy(PublishPolicy.DEFAULT.withIfExists(
+                PublishPolicy.IfExists.REPLACE))));
+
+        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("HTTP 500");
+        assertThat(world.datastoreFile("kiln/seed.iso")).isEqualTo(old);
+        assertThat(new String(world.datastoreFile("kiln/seed.iso.kiln-digest")).trim()).isEqualTo(DIGEST);
+        assertThat(world.datastoreFile("kiln/seed.iso.kiln-upload-999999999999")).isNull();
+    }
+
+    @Test
+    void aRepushFindsTheItemByItsKilnDigestTag() throws Exception {
+        world.createLibrary("kiln");
+        ProviderHarness harness = world.harness(tmp);
+        PushResult first = push(harness, ova("tagged"));
+        int before = world.proxy.requests().size();
+
+        PushResult again = push(harness, ova("tagged"));
+
+        assertThat(again.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+        assertThat(again.images().get(0).imageId()).isEqualTo(first.images().get(0).imageId());
+        List<String> calls = world.proxy.requests().subList(before, world.proxy.requests().size());
+        assertThat(calls).anyMatch(c -> c.startsWith("POST /rest/com/vmware/cis/tagging/tag-association/id:")
+                && c.contains("~action=list-attached-objects"));
+        assertThat(world.attachedTags(Tagging.LIBRARY_ITEM, first.images().get(0).imageId()))
+                .contains("kiln-digest=" + DIGEST);
+    }
+
+    @Test
+    void withoutTaggingThePushWarnsOnceAndFindsTheDigestInTheDescription() throws Exception {
+        world.createLibrary("kiln");
+        world.proxy.notFound(c -> c.contains("/cis/tagging"));
+        ProviderHarness harness = world.harness(tmp);
+
+        PushResult first = push(harness, ova("untagged"));
+        PushResult again = push(harness, ova("untagged"));
+
+        assertThat(first.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(again.outcome()).isEqualTo(PushResult.Outcome.EXISTED);
+        assertThat(world.items().get(first.images().get(0).imageId()).path("description").asText())
+                .contains("kiln-digest: " + DIGEST);
+        assertThat(world.tags()).isEmpty();
+        assertThat(world.mutations()).noneMatch(c -> c.contains("/cis/tagging"));
+        assertThat(harness.events().text().split("no tagging service", -1)).as("one warning per push").hasSize(3);
+    }
+
+    @Test
+    void aLongUploadKeepsTheSessionAliveWhileThePutIsUnderWay() throws Exception {
+        world.createLibrary("kiln");
+        java.util.concurrent.CountDownLatch keptAlive = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean duringPut = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+        world.proxy.listen(c -> {
+            if (holding.get() && c.contains("~action=keep-alive")) {
+                keptAlive.countDown();
+            }
+        });
+        // the VMDK's PUT is held until a keep-alive arrives: the upload "takes" one keep-alive interval
+        world.proxy.beforeFirst(c -> c.startsWith("PUT /rest/com/vmware/cis/data/") && c.endsWith(".vmdk"), () -> {
+            holding.set(true);
+            try {
+                duringPut.set(keptAlive.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // the keep-alive thread's first wait ends at once, its next ones only when the upload is over
+        ThreadLocal<Boolean> waited = ThreadLocal.withInitial(() -> false);
+        ProviderHarness harness = world.harness(tmp).sleeper(d -> {
+            if (Thread.currentThread().getName().equals("kiln-vcenter-keep-alive")) {
+                if (waited.get()) {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
+                waited.set(true);
+            }
+        });
+
+        PushResult result = push(harness, ova("long"));
+
+        assertThat(duringPut).as("a keep-alive reached vCenter while the VMDK's PUT was under way").isTrue();
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(world.fileNames(result.images().get(0).imageId())).hasSize(2);
+    }
+
+    @Test
     void aPlainHttpUrlIsUsedAsGivenWithAWarning() throws Exception {
         world.createLibrary("kiln");
         ProviderHarness harness = world.harness(tmp);

@@ -129,6 +129,17 @@ final class VcenterWorld implements ProviderTck.StandIn {
         return r.statusCode() == 404 ? null : r.body();
     }
 
+    /** Writes a datastore file through /folder, as a guest's serial port or a user's upload would. */
+    void putDatastoreFile(String path, byte[] bytes) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(vcsim.base().resolve("/folder/" + path
+                + "?dcPath=DC0&dsName=LocalDS_0")).header("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString((Vcsim.USER + ":" + password).getBytes())).PUT(HttpRequest.BodyPublishers.ofByteArray(
+                bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("PUT " + path + ": HTTP " + r.statusCode());
+        }
+    }
+
     /** Every tag category on vcsim: name to id. */
     Map<String, String> tagCategories() throws Exception {
         Map<String, String> out = new java.util.TreeMap<>();

@@ -38,10 +38,13 @@ final class VcsimProxy implements AutoCloseable {
     private final URI base;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> mutations = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, Runnable> hooks = new HashMap<>();
     private final Map<Integer, Boolean> faults = new HashMap<>();
     private volatile Predicate<String> unauthorizedOnce;
     private volatile Predicate<String> failFirst;
+    private volatile Predicate<String> notFound = c -> false;
+    private volatile java.util.function.Consumer<String> listener = c -> { };
     private volatile Map.Entry<Predicate<String>, Runnable> before;
     private volatile int mutationCount;
 
@@ -71,6 +74,13 @@ final class VcsimProxy implements AutoCloseable {
         }
     }
 
+    /** Every REST call so far as "METHOD path?query" and its JSON body on the next line (uploads left out). */
+    List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
     synchronized void failMutation(int n) {
         faults.put(mutationCount + n, true);
     }
@@ -87,6 +97,16 @@ final class VcsimProxy implements AutoCloseable {
     /** Runs {@code action} just before the first call whose "METHOD path?query" matches is forwarded. */
     void beforeFirst(Predicate<String> call, Runnable action) {
         before = Map.entry(call, action);
+    }
+
+    /** Told every call's "METHOD path?query" as it arrives, before anything else happens to it. */
+    void listen(java.util.function.Consumer<String> calls) {
+        listener = calls;
+    }
+
+    /** Every call whose "METHOD path?query" matches is answered 404, as a vCenter without that service does. */
+    void notFound(Predicate<String> calls) {
+        notFound = calls;
     }
 
     /** The next call whose "METHOD path?query" matches is answered 401, as an expired session is. */
@@ -112,6 +132,14 @@ final class VcsimProxy implements AutoCloseable {
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            if (!pq.startsWith("/sdk") && !pq.startsWith("/folder") && !pq.startsWith("/rest/com/vmware/cis/data")) {
+                requests.add(call + "\n" + new String(body, StandardCharsets.UTF_8));
+            }
+            listener.accept(call);
+            if (notFound.test(call)) {
+                ex.sendResponseHeaders(404, -1);
+                return;
             }
             Predicate<String> deny = unauthorizedOnce;
             if (deny != null && deny.test(call)) {

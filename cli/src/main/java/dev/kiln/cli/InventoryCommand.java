@@ -54,9 +54,9 @@ final class InventoryCommand implements Callable<Integer> {
 
     private void describe() {
         spec.name(factory.name());
+        // one that cannot list is there only to say which can, so help and the reference leave it out
         spec.usageMessage().headerHeading("").header((verb == Verb.LS ? "List what kiln made on "
-                        : "Remove what kiln made on ") + factory.name() + (factory.canList() ? ""
-                        : " (not offered by " + factory.name() + " yet)"))
+                        : "Remove what kiln made on ") + factory.name()).hidden(!factory.canList())
                 .sortOptions(false).autoWidth(true)
                 .footer("", "Values come from the flag, else the first env var set, else the default.");
         spec.mixinStandardHelpOptions(true);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 "instance here; 'kiln rm' removes it.",
                 "", "  kiln ls aws --region eu-west-1", "  kiln ls qemu instances --output json", ""},
         synopsisSubcommandLabel = "PROVIDER",
-        commandListHeading = "%nProviders installed:%n",
+        commandListHeading = "%nProviders that can list:%n",
         footer = {"", "Run 'kiln ls PROVIDER --help' for its flags."})
 final class LsCommand extends ProviderGroup {
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 "kiln's tags unless --force; --dry-run shows the plan.",
                 "", "  kiln rm aws hello --region eu-west-1 --dry-run", "  kiln rm qemu hello", ""},
         synopsisSubcommandLabel = "PROVIDER",
-        commandListHeading = "%nProviders installed:%n",
+        commandListHeading = "%nProviders that can remove:%n",
         footer = {"", "Run 'kiln rm PROVIDER --help' for its flags."})
 final class RmCommand extends ProviderGroup {
 }

@@ -129,15 +129,25 @@ final class QemuInventory {
 
     private Optional<Made> describe(Path dir) {
         return RunRecord.read(dir).map(r -> {
-            Optional<Long> pid = runningPid(dir, r);
+            Optional<Long> pid;
+            String state;
+            try {
+                pid = runningPid(dir, r);
+                state = pid.isPresent() ? "running" : "stopped";
+            } catch (KilnException e) {
+                // another user's process holds the pid: ls says so, rm refuses with the message
+                pid = Optional.empty();
+                state = "unknown";
+            }
+            Optional<Long> running = pid;
             Made.Builder b = Made.builder(Made.Kind.INSTANCE, dir.toString()).name(r.name()).created(r.started())
-                    .state(pid.isPresent() ? "running" : "stopped");
-            pid.ifPresent(p -> b.part(Resource.of("process", p.toString())));
+                    .state(state);
+            running.ifPresent(p -> b.part(Resource.of("process", p.toString())));
             files(dir, r).stream().filter(Files::exists).forEach(f -> b.part(Resource.of("file", f.toString())));
             b.part(Resource.of("file", dir.resolve(RunRecord.FILE).toString()));
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("image", r.image());
-            pid.ifPresent(p -> tags.put("pid", p.toString()));
+            running.ifPresent(p -> tags.put("pid", p.toString()));
             tags.put("kiln:version", r.kilnVersion());
             return b.tags(tags).build();
         });

@@ -75,7 +75,7 @@ final class QemuProvider implements Provider {
             RunRecord record = record(request, state, made);
             if (settings.detach()) {
                 String pid = new DetachedRun(events, waits).start(argv, vm, settings.timeout());
-                record.withPid(Long.parseLong(pid)).write(state.root());
+                GuestProcess.readPid(state.pidFile()).map(record::withPid).orElse(record).write(state.root());
                 made.keepAll();
                 return result(state, settings, "running", made).created(Resource.of("process", pid)).build();
             }

@@ -29,6 +29,9 @@ public final class Kiln {
     /** Commands that read or write disk images, and so need the native helpers. */
     private static final Set<String> DISK_COMMANDS = Set.of("build", "convert", "push", "publish", "run");
 
+    /** Commands whose subcommands are the installed providers. */
+    private static final Set<String> PROVIDER_COMMANDS = Set.of("push", "run", "ls", "rm");
+
     private Kiln() {
     }
 
@@ -62,7 +65,7 @@ public final class Kiln {
                 cli.addSubcommand(name, command.get());
             }
         });
-        if (!versionOnly && (named == null || named.equals("push") || named.equals("run"))) {
+        if (!versionOnly && (named == null || PROVIDER_COMMANDS.contains(named))) {
             addProviders(cli, session, root.providers(), words.size() > 1 ? words.get(1) : null);
         }
         cli.setOut(session.out());
@@ -87,11 +90,16 @@ public final class Kiln {
         loader.start();
     }
 
-    /** Adds {@code kiln push NAME} and {@code kiln run NAME}: only {@code named} when it is installed. */
+    /**
+     * Adds {@code kiln push NAME}, {@code kiln run NAME}, {@code kiln ls NAME} and {@code kiln rm NAME}: only
+     * {@code named} when it is installed. ls and rm take every provider, so one that cannot list says which can.
+     */
     private static void addProviders(CommandLine cli, Session session, List<ProviderFactory> providers, String named) {
         boolean known = providers.stream().anyMatch(f -> f.name().equals(named));
         CommandLine push = cli.getSubcommands().get("push");
         CommandLine run = cli.getSubcommands().get("run");
+        CommandLine ls = cli.getSubcommands().get("ls");
+        CommandLine rm = cli.getSubcommands().get("rm");
         for (ProviderFactory factory : providers) {
             if (known && !factory.name().equals(named)) {
                 continue;
@@ -101,6 +109,12 @@ public final class Kiln {
             }
             if (run != null && factory.canRun()) {
                 run.addSubcommand(factory.name(), new CommandLine(ProviderCommand.run(session, factory)));
+            }
+            if (ls != null) {
+                ls.addSubcommand(factory.name(), new CommandLine(InventoryCommand.ls(session, factory)));
+            }
+            if (rm != null) {
+                rm.addSubcommand(factory.name(), new CommandLine(InventoryCommand.rm(session, factory)));
             }
         }
     }
@@ -130,6 +144,8 @@ public final class Kiln {
         commands.put("build", BuildCommand::new);
         commands.put("push", PushCommand::new);
         commands.put("run", RunCommand::new);
+        commands.put("ls", LsCommand::new);
+        commands.put("rm", RmCommand::new);
         commands.put("publish", PublishCommand::create);
         commands.put("results", ResultsCommand::new);
         commands.put("providers", ProvidersCommand::new);

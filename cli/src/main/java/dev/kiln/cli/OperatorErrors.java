@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 /**
  * Failures become one readable message on stderr. Stack traces only with --stacktrace (or -v for a bug);
@@ -84,12 +85,12 @@ final class OperatorErrors implements IExecutionExceptionHandler {
         return printable(SEQUENCE.matcher(text).replaceAll(""));
     }
 
-    /** The provider of a failed {@code push NAME} or {@code run NAME}, which its failure document names; else null. */
+    /** The provider of a failed {@code push}, {@code run}, {@code ls} or {@code rm NAME}, which its failure document names; else null. */
     static String provider(CommandLine cmd) {
         CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
         CommandLine.Model.CommandSpec verb = spec.parent();
         boolean providerCommand = verb != null && verb.parent() != null && verb.parent().parent() == null
-                && (verb.name().equals("push") || verb.name().equals("run"));
+                && List.of("push", "run", "ls", "rm").contains(verb.name());
         return providerCommand ? spec.name() : null;
     }
 

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln push} and {@code kiln run}: their subcommands are the installed providers. */
+/** {@code kiln push}, {@code run}, {@code ls} and {@code rm}: their subcommands are the installed providers. */
 abstract class ProviderGroup implements Runnable {
 
     @Spec
@@ -13,6 +13,7 @@ abstract class ProviderGroup implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing provider; installed: "
-                + String.join(", ", spec.subcommands().keySet()));
+                + String.join(", ", spec.subcommands().entrySet().stream()
+                .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(e -> e.getKey()).toList()));
     }
 }

@@ -7,6 +7,7 @@ import dev.kiln.build.Artifact;
 import dev.kiln.api.BootMode;
 import dev.kiln.build.BuildResult;
 import dev.kiln.api.KilnException;
+import dev.kiln.spi.Made;
 import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunResult;
@@ -14,6 +15,9 @@ import dev.kiln.spi.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -171,6 +175,115 @@ final class Results {
         StringBuilder text = new StringBuilder(result.instanceId()).append(' ').append(result.state());
         result.addresses().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
         emit(doc, text.append(System.lineSeparator()).toString());
+    }
+
+    /** {@code kiln ls}: one table (kind, name, id, location, short digest, age, state), or one document. */
+    void ls(String provider, List<Made.Kind> kinds, List<Made> items, Instant now) {
+        Map<String, Object> doc = header("ls");
+        doc.put("provider", provider);
+        doc.put("kinds", kinds.stream().map(Made.Kind::plural).toList());
+        doc.put("items", items.stream().map(Results::made).toList());
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("KIND", "NAME", "ID", "LOCATION", "DIGEST", "AGE", "STATE"));
+        for (Made m : items) {
+            rows.add(List.of(m.kind().word(), dash(m.name()), m.id(), dash(m.location()), dash(shortDigest(m.digest())),
+                    m.created().map(c -> age(Duration.between(c, now))).orElse("-"), dash(m.state())));
+        }
+        String text = items.isEmpty() ? "kiln made no " + String.join(" or ", kinds.stream().map(Made.Kind::plural)
+                .toList()) + " here that " + provider + " can find" + System.lineSeparator() : table(rows);
+        emit(doc, text);
+    }
+
+    /**
+     * {@code kiln rm}: each item with what went with it ({@code removed}, {@code gone} when it was already gone,
+     * {@code planned} in a dry run, {@code left} with the reason), and all that was removed and all that is left.
+     */
+    void rm(String provider, boolean dryRun, boolean interrupted, List<Removal.Item> items) {
+        Map<String, Object> doc = header("rm");
+        doc.put("provider", provider);
+        doc.put("dry_run", dryRun);
+        long left = items.stream().filter(i -> i.error() != null).count();
+        doc.put("outcome", dryRun ? "dry_run" : interrupted ? "interrupted" : left == 0 ? "removed"
+                : left == items.size() ? "failed" : "partial");
+        List<Map<String, Object>> entries = new ArrayList<>();
+        List<Resource> removed = new ArrayList<>();
+        List<Resource> kept = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        String nl = System.lineSeparator();
+        for (Removal.Item i : items) {
+            Map<String, Object> e = made(i.made());
+            String outcome = dryRun ? "planned" : i.error() != null ? "left" : i.removed().isEmpty() ? "gone" : "removed";
+            e.put("outcome", outcome);
+            e.put("removed", resources(i.removed()));
+            if (i.error() != null) {
+                e.put("error", i.error());
+                kept.add(i.made().resource());
+                kept.addAll(i.made().parts());
+            }
+            removed.addAll(i.removed());
+            entries.add(e);
+            switch (outcome) {
+                case "planned" -> {
+                    text.append("would remove ").append(i.made()).append(nl);
+                    i.made().parts().forEach(r -> text.append("  and ").append(describe(r)).append(nl));
+                }
+                case "removed" -> text.append("removed ").append(i.made()).append(": ").append(String.join(", ",
+                        i.removed().stream().map(Results::describe).toList())).append(nl);
+                case "gone" -> text.append(i.made()).append(" was already gone").append(nl);
+                default -> text.append("left ").append(i.made()).append(nl);
+            }
+        }
+        doc.put("items", entries);
+        doc.put("removed", resources(removed));
+        doc.put("left", resources(kept));
+        emit(doc, text.toString());
+    }
+
+    private static Map<String, Object> made(Made m) {
+        Map<String, Object> e = ordered("kind", m.kind().word(), "id", m.id(), "name", m.name(), "location",
+                m.location(), "digest", m.digest(), "created", m.created().map(Instant::toString).orElse(null),
+                "state", m.state(), "by_kiln", m.byKiln());
+        e.put("parts", resources(m.parts()));
+        e.put("tags", new TreeMap<>(m.tags()));
+        return e;
+    }
+
+    private static String describe(Resource r) {
+        return r.type() + " " + r.id() + (r.location().isEmpty() ? "" : " in " + r.location());
+    }
+
+    private static String dash(String value) {
+        return value.isEmpty() ? "-" : value;
+    }
+
+    /** {@code sha256:0123456789ab...} as its first 12 hex digits. */
+    private static String shortDigest(String digest) {
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    }
+
+    /** How long ago, in its largest unit: 40s, 12m, 5h, 3d. */
+    static String age(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + "s" : s < 3600 ? s / 60 + "m" : s < 86400 ? s / 3600 + "h" : s / 86400 + "d";
+    }
+
+    private static String table(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        rows.forEach(r -> {
+            for (int c = 0; c < r.size(); c++) {
+                widths[c] = Math.max(widths[c], r.get(c).length());
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < r.size(); c++) {
+                line.append(c == r.size() - 1 ? r.get(c) : String.format("%-" + widths[c] + "s  ", r.get(c)));
+            }
+            out.append(OperatorErrors.printable(line.toString().stripTrailing())).append(System.lineSeparator());
+        }
+        return out.toString();
     }
 
     /** Any other document (listings); {@code text} is what text mode prints. */

@@ -57,8 +57,8 @@ class CommandTreeTest {
         CommandLine valueLooksLikeCommand = Kiln.commandLine(QUIET, Providers::installed,
                 new String[] {"--result-file", "convert"});
 
-        assertThat(typo.getSubcommands()).hasSize(12);
-        assertThat(valueLooksLikeCommand.getSubcommands()).hasSize(12);
+        assertThat(typo.getSubcommands()).hasSize(14);
+        assertThat(valueLooksLikeCommand.getSubcommands()).hasSize(14);
         assertThat(CliRun.run("convrt").stderr()).contains("convert");
     }
 

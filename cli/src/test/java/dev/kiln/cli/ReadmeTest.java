@@ -52,7 +52,7 @@ class ReadmeTest {
         out.append("### ").append(cmd.getCommandSpec().qualifiedName()).append("\n\n```\n").append(usage)
                 .append("\n```\n\n");
         for (CommandLine sub : cmd.getSubcommands().values()) {
-            if (sub.getCommandSpec().name().equals(sub.getCommandName())) {
+            if (sub.getCommandSpec().name().equals(sub.getCommandName()) && !sub.getCommandSpec().usageMessage().hidden()) {
                 append(out, sub);
             }
         }

@@ -81,6 +81,23 @@ class ResultDocumentsTest {
     }
 
     @Test
+    void lsRmAndTheirFailures() throws IOException {
+        Path inventory = Files.write(work.resolve("inventory"), java.util.List.of("image img-1 web kiln snapshot:snap-1",
+                "instance i-1 box kiln disk:vol-1", "image fail-1 broken kiln"));
+
+        JsonNode ls = kiln("ls", "fakecloud", "--inventory", inventory.toString());
+        JsonNode plan = kiln("rm", "fakecloud", "web", "--dry-run", "--inventory", inventory.toString());
+        JsonNode rm = kiln("rm", "fakecloud", "web", "fail-1", "--inventory", inventory.toString());
+        JsonNode unknown = kiln("rm", "fakecloud", "nothing", "--inventory", inventory.toString());
+
+        assertThat(ls.get("items")).hasSize(3);
+        assertThat(plan.get("outcome").asText()).isEqualTo("dry_run");
+        assertThat(rm.get("outcome").asText()).isEqualTo("partial");
+        assertThat(unknown.at("/error/kind").asText()).isEqualTo("failure");
+        assertThat(unknown.get("provider").asText()).isEqualTo("fakecloud");
+    }
+
+    @Test
     void listingsAndConvert() throws IOException {
         Path raw = work.resolve("disk.raw");
         try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {
@@ -125,7 +142,7 @@ class ResultDocumentsTest {
         Set<String> expected = new TreeSet<>(ResultDocuments.commands());
         expected.removeAll(Set.of("publish", "merge"));
         // a failure names the top command only: "cache", not "cache rm" (OperatorErrors.command)
-        expected.addAll(Set.of("push failed", "kiln failed", "cache failed"));
+        expected.addAll(Set.of("push failed", "kiln failed", "cache failed", "rm failed"));
 
         assertThat(SEEN).containsExactlyInAnyOrderElementsOf(expected);
     }

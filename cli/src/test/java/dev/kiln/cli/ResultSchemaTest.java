@@ -70,6 +70,28 @@ class ResultSchemaTest {
                               "images": [], "tags": {}, "resources": []}],
                  "summary": {"created": 0, "existed": 0, "replaced": 0, "dry_run": 1, "failed": 0}}
                 """);
+        assertValid("""
+                {"schema": "kiln.dev/result/v1", "command": "rm", "provider": "aws", "dry_run": false, "outcome": "removed",
+                 "items": [{"kind": "image", "id": "ami-0abc", "name": "hello", "location": "eu-west-1",
+                            "digest": "blocks-sha256:aa", "created": "2026-11-30T09:12:44Z", "state": "", "by_kiln": true,
+                            "parts": [{"type": "snapshot", "id": "snap-0123", "location": "eu-west-1"}],
+                            "tags": {"kiln:name": "hello"}, "outcome": "removed",
+                            "removed": [{"type": "image", "id": "ami-0abc", "location": "eu-west-1"},
+                                        {"type": "snapshot", "id": "snap-0123", "location": "eu-west-1"}]}],
+                 "removed": [{"type": "image", "id": "ami-0abc", "location": "eu-west-1"},
+                             {"type": "snapshot", "id": "snap-0123", "location": "eu-west-1"}],
+                 "left": []}
+                """);
+    }
+
+    @Test
+    void anRmItemWithAnUnknownOutcomeIsRejected() throws IOException {
+        assertThat(ResultSchema.validate(JSON.readTree("""
+                {"schema": "kiln.dev/result/v1", "command": "rm", "provider": "aws", "dry_run": false,
+                 "outcome": "removed", "items": [{"kind": "image", "id": "a", "name": "", "location": "",
+                 "digest": "", "created": null, "state": "", "by_kiln": true, "parts": [], "tags": {},
+                 "outcome": "vanished", "removed": []}], "removed": [], "left": []}
+                """))).anyMatch(m -> m.startsWith("$.items[0].outcome"));
     }
 
     @Test

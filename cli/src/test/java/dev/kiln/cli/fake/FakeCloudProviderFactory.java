@@ -4,6 +4,7 @@ import dev.kiln.api.ImageFormat;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.RunSupport;
 import dev.kiln.api.KilnException;
+import dev.kiln.spi.Made;
 import dev.kiln.spi.OptionSpec;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A provider that exists only on the test class path: it proves that a provider module adds
@@ -61,9 +63,103 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 OptionSpec.integer("guest-exit", "CODE", "Exit status the fake guest reports."));
     }
 
+    /** Called with each id at the start of a remove: a test's Ctrl-C comes from here. */
+    public static volatile Consumer<String> removing = id -> { };
+
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /**
+     * {@code kiln ls fakecloud} and {@code kiln rm fakecloud} read and change an inventory file, one thing a line:
+     * {@code KIND ID NAME BYKILN PART,PART} (NAME - for none; BYKILN kiln or other). Removing an id that starts
+     * with {@code fail-} fails.
+     */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return List.of(
+                OptionSpec.string("region", "REGION", "Region to look in.").env("FAKE_REGION").defaultValue("local-1"),
+                OptionSpec.path("inventory", "FILE", "What the fake cloud holds, one thing a line.").env("FAKE_INVENTORY"));
+    }
+
     @Override
     public Provider create(ProviderContext context) {
         return new Provider() {
+            @Override
+            public List<Made> list(Made.Kind kind) throws InterruptedException {
+                context.cancel().throwIfCancelled();
+                return inventory().stream().filter(m -> m.kind() == kind && m.byKiln()).toList();
+            }
+
+            @Override
+            public List<Made> find(String idOrName) {
+                List<Made> byId = inventory().stream().filter(m -> m.id().equals(idOrName)).toList();
+                return !byId.isEmpty() ? byId : inventory().stream().filter(m -> m.byKiln() && m.name().equals(idOrName))
+                        .toList();
+            }
+
+            @Override
+            public List<Resource> remove(Made made) throws InterruptedException {
+                removing.accept(made.id());
+                context.cancel().throwIfCancelled();
+                if (made.id().startsWith("fail-")) {
+                    throw KilnException.tried("remove " + made, "the fake cloud said no", "remove it by hand");
+                }
+                List<String> lines = lines();
+                List<String> kept = lines.stream().filter(l -> !l.split(" ")[1].equals(made.id())).toList();
+                if (kept.size() == lines.size()) {
+                    return List.of();
+                }
+                write(kept);
+                List<Resource> removed = new java.util.ArrayList<>(List.of(made.resource()));
+                removed.addAll(made.parts());
+                return removed;
+            }
+
+            private List<Made> inventory() {
+                String region = context.options().require("region");
+                return lines().stream().map(l -> {
+                    String[] f = l.split(" ");
+                    Made.Builder b = Made.builder(Made.Kind.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)), f[1])
+                            .name(f[2].equals("-") ? "" : f[2]).location(region).byKiln(f[3].equals("kiln"))
+                            .created(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+                    if (f[0].equals("image")) {
+                        b.digest("sha256:" + "0123456789abcdef".repeat(4));
+                    } else {
+                        b.state("running");
+                    }
+                    if (f.length > 4) {
+                        for (String part : f[4].split(",")) {
+                            String[] tp = part.split(":");
+                            b.part(Resource.of(tp[0], tp[1], region));
+                        }
+                    }
+                    return b.build();
+                }).toList();
+            }
+
+            private List<String> lines() {
+                try {
+                    return java.nio.file.Files.readAllLines(file()).stream().filter(l -> !l.isBlank()).toList();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            private void write(List<String> lines) {
+                try {
+                    java.nio.file.Files.write(file(), lines);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            private java.nio.file.Path file() {
+                return context.options().path("inventory").orElseThrow(() -> KilnException.usage(
+                        "pass --inventory or set FAKE_INVENTORY"));
+            }
+
             @Override
             public PushResult push(PushRequest request) {
                 Options o = context.options();

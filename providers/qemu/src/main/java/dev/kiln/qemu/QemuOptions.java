@@ -27,6 +27,7 @@ final class QemuOptions {
     static final String QEMU_IMG = "qemu-img";
     static final String STATE = "state";
     static final String INTERACTIVE = "interactive";
+    static final String DIR = "dir";
 
     static final List<OptionSpec> ALL = List.of(
             OptionSpec.integer(CPUS, "N", "Virtual CPUs of the VM.").defaultValue("1"),
@@ -54,6 +55,12 @@ final class QemuOptions {
             OptionSpec.string(INTERACTIVE, "auto|yes|no", "Put the guest's serial console on this terminal, "
                     + "keyboard included; auto does when kiln runs on a terminal and waits in the foreground. "
                     + "Otherwise console lines are reported as log lines.").defaultValue("auto"));
+
+    /** {@code kiln ls qemu} and {@code kiln rm qemu}: where the state directories are. */
+    static final List<OptionSpec> INVENTORY = List.of(
+            OptionSpec.path(DIR, "DIR", "Where to look for VMs: DIR itself and the folders right in it that hold "
+                    + "the kiln-run.properties a run leaves in its state directory (run's default state directory "
+                    + "is IMAGE-state beside the image).").env("KILN_QEMU_DIRS").defaultValue(".").asRepeatable());
 
     private QemuOptions() {
     }

@@ -2,6 +2,8 @@ package dev.kiln.qemu;
 
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.Version;
+import dev.kiln.spi.Made;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code kiln run qemu}: boots an image here and, in the foreground ({@code --wait stopped}, the default),
@@ -69,8 +72,10 @@ final class QemuProvider implements Provider {
                 events.info("would run: " + String.join(" ", argv));
                 return result(state, settings, "dry-run", made).build();
             }
+            RunRecord record = record(request, state, made);
             if (settings.detach()) {
                 String pid = new DetachedRun(events, waits).start(argv, vm, settings.timeout());
+                GuestProcess.readPid(state.pidFile()).map(record::withPid).orElse(record).write(state.root());
                 made.keepAll();
                 return result(state, settings, "running", made).created(Resource.of("process", pid)).build();
             }
@@ -85,6 +90,42 @@ final class QemuProvider implements Provider {
             }
             throw new KilnException(e.getMessage() + cleaned, e);
         }
+    }
+
+    /**
+     * Writes the state directory's {@link RunRecord} before qemu starts, so {@code kiln ls qemu} sees the VM while
+     * it runs; a new record is one more file the run made (gone again on failure or {@code --rm}).
+     */
+    private RunRecord record(RunRequest request, StateDir state, RunFiles made) {
+        Optional<RunRecord> earlier = RunRecord.read(state.root());
+        List<Path> files = made.resources().stream().map(r -> Path.of(r.id())).toList();
+        RunRecord record = new RunRecord(request.name(), request.image(), context.clock().instant(), Optional.empty(),
+                List.of(), Version.get()).withFiles(files, earlier);
+        record.write(state.root());
+        if (earlier.isEmpty()) {
+            made.add("run-record", state.root().resolve(RunRecord.FILE));
+        }
+        return record;
+    }
+
+    @Override
+    public List<Made> list(Made.Kind kind) throws InterruptedException {
+        return inventory().list(kind);
+    }
+
+    @Override
+    public List<Made> find(String idOrName) throws InterruptedException {
+        return inventory().find(idOrName);
+    }
+
+    @Override
+    public List<Resource> remove(Made made) throws InterruptedException {
+        return inventory().remove(made);
+    }
+
+    private QemuInventory inventory() {
+        return new QemuInventory(context.options().all(QemuOptions.DIR).stream().map(Path::of).toList(), events,
+                context.cancel(), new GuestProcess(GuestProcess.STOP));
     }
 
     private RunResult foreground(List<String> argv, QemuVm vm, StateDir state, QemuSettings settings,

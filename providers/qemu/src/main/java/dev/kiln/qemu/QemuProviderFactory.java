@@ -78,6 +78,17 @@ public final class QemuProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public List<OptionSpec> inventoryOptions() {
+        return QemuOptions.INVENTORY;
+    }
+
+    /** {@code kiln ls qemu} lists the VMs whose state kiln kept; qemu has no images to list. */
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    @Override
     public boolean canPush() {
         return false;
     }

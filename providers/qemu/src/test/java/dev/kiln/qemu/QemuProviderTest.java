@@ -185,8 +185,10 @@ class QemuProviderTest extends ProviderContractTest {
 
         assertThatThrownBy(() -> run(harness, image, false, disks("size=64M"))).isInstanceOf(KilnException.class)
                 .hasMessageContaining("qemu exited with 1")
-                .hasMessageContaining("removed disk " + tmp.resolve("hello-state/disk.img"));
+                .hasMessageContaining("removed run-record " + tmp.resolve("hello-state/kiln-run.properties")
+                        + ", disk " + tmp.resolve("hello-state/disk.img"));
         assertThat(tmp.resolve("hello-state/disk.img")).doesNotExist();
+        assertThat(tmp.resolve("hello-state/kiln-run.properties")).as("nothing for kiln ls to find").doesNotExist();
         assertThat(tmp.resolve("hello-state/mac-addr")).exists();
     }
 
@@ -231,7 +233,8 @@ class QemuProviderTest extends ProviderContractTest {
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the qemu process").isEmpty();
         assertThat(tmp.resolve("hello-state/disk.img")).doesNotExist();
         assertThat(tmp.resolve("hello-state/seed.iso")).doesNotExist();
-        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed seed-iso "
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed run-record "
+                + tmp.resolve("hello-state/kiln-run.properties") + ", seed-iso "
                 + tmp.resolve("hello-state/seed.iso") + ", disk " + tmp.resolve("hello-state/disk.img"));
     }
 

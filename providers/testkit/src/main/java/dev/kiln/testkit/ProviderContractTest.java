@@ -28,7 +28,7 @@ public abstract class ProviderContractTest {
     /** Option names the CLI itself uses on push and run; a provider must not take them. */
     public static final Set<String> RESERVED = Set.of("help", "version", "verbose", "quiet", "output", "console",
             "stacktrace", "result-file", "name", "dry-run", "arch", "if-exists", "public", "share-with", "description",
-            "tag", "userdata", "userdata-file", "disk", "wait", "rm", "keep", "timeout");
+            "tag", "userdata", "userdata-file", "disk", "wait", "rm", "keep", "timeout", "all", "force");
 
     private static final Pattern SECRET_NAME = Pattern.compile(".*(secret|password|token|sas|api-key|access-key).*");
 
@@ -71,6 +71,7 @@ public abstract class ProviderContractTest {
     void everyOptionTeachesItself() {
         List<OptionSpec> all = new ArrayList<>(factory().pushOptions());
         all.addAll(factory().runOptions());
+        all.addAll(factory().inventoryOptions());
         for (OptionSpec spec : all) {
             assertThat(spec.help()).as("help of --%s", spec.name()).hasSizeGreaterThan(10);
             assertThat(RESERVED).as("--%s is reserved by the CLI", spec.name()).doesNotContain(spec.name());
@@ -94,6 +95,15 @@ public abstract class ProviderContractTest {
     void optionNamesAreUniquePerCommand() {
         assertThat(factory().pushOptions().stream().map(OptionSpec::name)).doesNotHaveDuplicates();
         assertThat(factory().runOptions().stream().map(OptionSpec::name)).doesNotHaveDuplicates();
+        assertThat(factory().inventoryOptions().stream().map(OptionSpec::name)).doesNotHaveDuplicates();
+    }
+
+    /** {@code kiln ls NAME} and {@code kiln rm NAME} are offered only with the calls they make. */
+    @Test
+    void inventoryOptionsComeOnlyWithLsAndRm() {
+        if (!factory().canList()) {
+            assertThat(factory().inventoryOptions()).as("inventoryOptions of a provider that cannot list").isEmpty();
+        }
     }
 
     @Test

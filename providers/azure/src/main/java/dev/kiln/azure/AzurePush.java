@@ -65,6 +65,25 @@ final class AzurePush {
     private final Events events;
     /** The uploaded disk's undo step: revoke if granted, then delete. */
     private Cleanup.Handle diskStep;
+    /** The page blob of --storage-account, once made or found: kept on failure, so the next push resumes. */
+    private StorageBlob keptBlob;
+
+    /**
+     * What the image is made from: the uploaded managed disk ({@code diskId}), or a page blob in the user's storage
+     * account ({@code blob}).
+     */
+    private record Source(String diskId, StorageBlob blob) {
+
+        String describe() {
+            return blob == null ? "the uploaded disk " + diskId.substring(diskId.lastIndexOf('/') + 1)
+                    : "the " + blob.describe();
+        }
+
+        String deleteCommand(AzureConnection azure) {
+            return blob == null ? "az disk delete -y -g " + azure.resourceGroup() + " -n "
+                    + diskId.substring(diskId.lastIndexOf('/') + 1) : blob.deleteCommand();
+        }
+    }
 
     AzurePush(ProviderContext context) {
         this.context = context;
@@ -79,6 +98,12 @@ final class AzurePush {
         if (!managedImage && gallery.isEmpty()) {
             throw KilnException.usage("push azure publishes a gallery version (--gallery NAME) or a managed image "
                     + "(--managed-image); pass one");
+        }
+        Optional<String> account = options.find(AzureOptions.STORAGE_ACCOUNT);
+        Optional<String> container = options.find(AzureOptions.CONTAINER);
+        if (account.isPresent() != container.isPresent()) {
+            throw KilnException.usage("--storage-account and --container go together (a page blob in that "
+                    + "container); pass both, or neither for a managed disk by direct upload");
         }
         AzureDisk disk = AzureDisk.open(context.conversions(), request.image(), request.format(), context.workDir(),
                 request.name(), events);
@@ -111,8 +136,11 @@ final class AzurePush {
                         @Override
                         public String create() throws InterruptedException {
                             registrar.checkFree();
-                            String diskId = upload(azure, calls, cleanupRetry, cleanup, disk, request, made);
-                            String image = registrar.register(diskId);
+                            Source source = account.isPresent()
+                                    ? new Source(null, uploadBlob(azure, calls, disk, request, account.get(),
+                                            container.get()))
+                                    : new Source(upload(azure, calls, cleanupRetry, cleanup, disk, request, made), null);
+                            String image = registrar.register(source);
                             made.add(Resource.of(registrar.type(), image, azure.location()));
                             return image;
                         }
@@ -130,6 +158,10 @@ final class AzurePush {
             return result.build();
         } catch (RuntimeException | InterruptedException e) {
             String undone = cleanup.undo();
+            if (keptBlob != null) {
+                undone += (undone.isEmpty() ? "" : "; ") + "kept " + keptBlob.describe() + " on purpose (push again "
+                        + "to send only what it lacks, or delete it with '" + keptBlob.deleteCommand() + "')";
+            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
                 throw new KilnException("push azure was interrupted" + (undone.isEmpty() ? "" : "; " + undone), e);
@@ -197,6 +229,34 @@ final class AzurePush {
         return diskId;
     }
 
+    /**
+     * --storage-account: the page blob NAME-DIGEST.vhd made (or found, with what it holds), then only the data pages
+     * it lacks sent. It is not undone on failure: it is the next push's head start.
+     */
+    private StorageBlob uploadBlob(AzureConnection azure, Retry calls, AzureDisk disk, PushRequest request,
+                                   String account, String container) throws InterruptedException {
+        context.cancel().throwIfCancelled();
+        events.phase("blob");
+        StorageBlob blob = StorageBlob.open(azure, calls, account, container,
+                StorageBlob.blobName(request.name(), request.contentDigest()));
+        Map<String, String> metadata = Map.of("kiln_digest", request.contentDigest().replace(':', '_'),
+                "kiln_name", names(request.name()));
+        List<dev.kiln.api.Extent> present = blob.prepare(calls, disk.size(), metadata);
+        keptBlob = blob;
+        if (!present.isEmpty()) {
+            events.info("resuming the upload to " + blob.describe() + ": it holds "
+                    + present.stream().mapToLong(dev.kiln.api.Extent::length).sum() + " bytes already");
+        }
+        events.phase("upload");
+        int workers = options.integer(AzureOptions.WORKERS).orElse(16);
+        PageUpload.Stats stats = new PageUpload(azure.http(), calls, context.cancel(), events, workers)
+                .upload(blob.client(), disk, present);
+        events.info("sent " + stats.pages() + " pages (" + stats.bytes() + " bytes) of a " + disk.size()
+                + "-byte disk; " + stats.zeroPagesSkipped() + " zero ranges skipped, " + stats.presentSkipped()
+                + " already in the blob");
+        return blob;
+    }
+
     static Map<String, String> baseTags(PushRequest request) {
         Map<String, String> tags = new LinkedHashMap<>(request.policy().tags());
         tags.put(DIGEST_TAG, request.contentDigest());
@@ -218,7 +278,7 @@ final class AzurePush {
 
         Optional<String> findByName() throws InterruptedException;
 
-        String register(String diskId) throws InterruptedException;
+        String register(Source source) throws InterruptedException;
 
         void delete(String id) throws InterruptedException;
 
@@ -269,7 +329,7 @@ final class AzurePush {
         }
 
         @Override
-        public String register(String diskId) throws InterruptedException {
+        public String register(Source source) throws InterruptedException {
             boolean uefi = request.bootModes().contains(BootMode.UEFI) || request.arch() == Architecture.ARM64;
             String name = names(request.name()) + "-" + ZonedDateTime.now(context.clock().withZone(ZoneOffset.UTC))
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
@@ -278,14 +338,15 @@ final class AzurePush {
                     .withHyperVGeneration(uefi ? HyperVGenerationTypes.V2 : HyperVGenerationTypes.V1)
                     .withStorageProfile(new ImageStorageProfile().withOsDisk(new ImageOSDisk()
                             .withOsType(OperatingSystemTypes.LINUX).withOsState(OperatingSystemStateTypes.GENERALIZED)
-                            .withManagedDisk(new SubResource().withId(diskId))));
+                            .withManagedDisk(source.blob() == null ? new SubResource().withId(source.diskId()) : null)
+                            .withBlobUri(source.blob() == null ? null : source.blob().uri())));
             events.phase("image");
             cleanup.add("image " + name, "az image delete -g " + azure.resourceGroup() + " -n " + name,
                     () -> gone(cleanupRetry, "delete image " + name,
                             () -> azure.compute().getImages().delete(azure.resourceGroup(), name)));
             ImageInner image = calls.call("create image " + name,
                     () -> azure.compute().getImages().createOrUpdate(azure.resourceGroup(), name, spec));
-            deleteSourceDisk(azure, calls, diskId, cleanup);
+            deleteSource(calls, source);
             return image.id() != null ? image.id()
                     : azure.groupId() + "/providers/Microsoft.Compute/images/" + name;
         }
@@ -387,7 +448,7 @@ final class AzurePush {
         }
 
         @Override
-        public String register(String diskId) throws InterruptedException {
+        public String register(Source source) throws InterruptedException {
             events.phase("gallery");
             ensureGallery();
             ensureDefinition();
@@ -395,7 +456,10 @@ final class AzurePush {
                     .withTags(tags())
                     .withPublishingProfile(new GalleryImageVersionPublishingProfile().withTargetRegions(targets()))
                     .withStorageProfile(new GalleryImageVersionStorageProfile().withOsDiskImage(
-                            new GalleryOSDiskImage().withSource(new GalleryDiskImageSource().withId(diskId))));
+                            new GalleryOSDiskImage().withSource(source.blob() == null
+                                    ? new GalleryDiskImageSource().withId(source.diskId())
+                                    : new GalleryDiskImageSource().withUri(source.blob().uri())
+                                            .withStorageAccountId(source.blob().accountId()))));
             cleanup.add("gallery image version " + definition + "/" + version,
                     "az sig image-version delete -g " + azure.resourceGroup() + " -r " + gallery + " -i " + definition
                             + " -e " + version,
@@ -409,9 +473,8 @@ final class AzurePush {
             com.azure.core.util.polling.SyncPoller<?, GalleryImageVersionInner> poller = calls.call(
                     "create gallery image version " + version, () -> azure.compute().getGalleryImageVersions()
                             .beginCreateOrUpdate(azure.resourceGroup(), gallery, definition, version, spec));
-            String diskName = diskId.substring(diskId.lastIndexOf('/') + 1);
-            String later = "the uploaded disk " + diskName + " is its source until replication ends; then remove it "
-                    + "with 'az disk delete -y -g " + azure.resourceGroup() + " -n " + diskName + "'";
+            String later = source.describe() + " is its source until replication ends; then remove it with '"
+                    + source.deleteCommand(azure) + "'";
             if ("no-wait".equals(options.find(AzureOptions.REPLICATION).orElse("wait"))) {
                 cleanup.clear();
                 events.info("gallery version " + id + " is replicating to " + regions() + "; check it with '"
@@ -430,8 +493,9 @@ final class AzurePush {
                 last = null;
             }
             if (last == null || !last.getStatus().isComplete()) {
-                // replication goes on in Azure: neither the version nor its source disk may be removed now
+                // replication goes on in Azure: neither the version nor its source may be removed now
                 cleanup.clear();
+                keptBlob = null;
                 throw KilnException.tried("wait for the replication of gallery version " + id,
                         "it was not done after " + dev.kiln.api.Poll.human(timeout) + " (status " + (last == null ? "unknown" : last.getStatus())
                                 + ")", "it continues in Azure: check it with '" + check + "'; " + later);
@@ -441,7 +505,7 @@ final class AzurePush {
                         "check the version with '" + check + "'");
             }
             GalleryImageVersionInner made = poller.getFinalResult();
-            deleteSourceDisk(azure, calls, diskId, cleanup);
+            deleteSource(calls, source);
             return made != null && made.id() != null ? made.id() : id;
         }
 
@@ -562,10 +626,15 @@ final class AzurePush {
         }
     }
 
-    /** The image holds its own copy now: the uploaded disk goes, on purpose. */
-    private void deleteSourceDisk(AzureConnection azure, Retry calls, String diskId, Cleanup cleanup)
-            throws InterruptedException {
-        String name = diskId.substring(diskId.lastIndexOf('/') + 1);
+    /** The image holds its own copy now: the uploaded disk or blob goes, on purpose. */
+    private void deleteSource(Retry calls, Source source) throws InterruptedException {
+        if (source.blob() != null) {
+            source.blob().delete(calls);
+            keptBlob = null;
+            events.info("deleted " + source.describe() + " (the image holds its own copy)");
+            return;
+        }
+        String name = source.diskId().substring(source.diskId().lastIndexOf('/') + 1);
         try {
             diskStep.undoNow();
         } catch (InterruptedException | RuntimeException e) {

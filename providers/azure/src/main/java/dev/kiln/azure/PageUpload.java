@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PageUpload {
 
-    /** What was sent: requests and bytes, and the ranges skipped because they read as zeros. */
-    record Stats(int pages, long bytes, int zeroPagesSkipped) {
+    /**
+     * What was sent: requests and bytes, the ranges skipped because they read as zeros, and those skipped because
+     * the blob held them already (a resumed upload).
+     */
+    record Stats(int pages, long bytes, int zeroPagesSkipped, int presentSkipped) {
     }
 
     private final HttpClient http;
@@ -73,14 +76,26 @@ final class PageUpload {
         }
     }
 
+    /** One try per request: kiln's Retry decides, with its backoff and the cancel token. */
+    static RequestRetryOptions oneTry() {
+        return new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null);
+    }
+
     Stats upload(String sasUrl, AzureDisk disk) throws InterruptedException {
         checkSas(sasUrl);
-        PageBlobClient blob = new BlobClientBuilder().endpoint(sasUrl).httpClient(http)
-                // one try per request: kiln's Retry decides, with its backoff and the cancel token
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null))
+        PageBlobClient blob = new BlobClientBuilder().endpoint(sasUrl).httpClient(http).retryOptions(oneTry())
                 .buildClient().getPageBlobClient();
+        return upload(blob, disk, List.of());
+    }
+
+    /**
+     * Sends the disk's data pages to {@code blob}, but none that {@code present} (sorted, merged ranges the blob
+     * already holds, from Get Page Ranges) covers: a push that failed half-way is resumed with only the rest.
+     */
+    Stats upload(PageBlobClient blob, AzureDisk disk, List<Extent> present) throws InterruptedException {
         AtomicInteger pages = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
+        AtomicInteger there = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
         long total = disk.ranges().stream().mapToLong(Extent::length).sum();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -96,6 +111,10 @@ final class PageUpload {
                     byte[] data = read(file, range);
                     if (isZero(data)) {
                         skipped.incrementAndGet();
+                        return null;
+                    }
+                    if (covered(present, range.offset(), range.end())) {
+                        there.incrementAndGet();
                         return null;
                     }
                     String what = "Put Page " + range.offset() + "-" + (range.end() - 1);
@@ -130,7 +149,7 @@ final class PageUpload {
         } finally {
             pool.shutdownNow();
         }
-        return new Stats(pages.get(), bytes.get(), skipped.get());
+        return new Stats(pages.get(), bytes.get(), skipped.get(), there.get());
     }
 
     private byte[] read(FileChannel file, Extent range) throws IOException, InterruptedException {
@@ -142,6 +161,40 @@ final class PageUpload {
             }
         }
         return buf.array();
+    }
+
+    /** Sorted, non-overlapping ranges, touching ones joined (Get Page Ranges may cut them anywhere). */
+    static List<Extent> merge(List<Extent> ranges) {
+        List<Extent> sorted = new java.util.ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(Extent::offset));
+        java.util.ArrayList<Extent> out = new java.util.ArrayList<>();
+        for (Extent e : sorted) {
+            Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && e.offset() <= last.end()) {
+                out.set(out.size() - 1, new Extent(last.offset(), Math.max(last.end(), e.end()) - last.offset()));
+            } else {
+                out.add(e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether {@code [start, end)} lies wholly inside one of {@code merged}. */
+    static boolean covered(List<Extent> merged, long start, long end) {
+        int lo = 0;
+        int hi = merged.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Extent e = merged.get(mid);
+            if (e.end() <= start) {
+                lo = mid + 1;
+            } else if (e.offset() > start) {
+                hi = mid - 1;
+            } else {
+                return end <= e.end();
+            }
+        }
+        return false;
     }
 
     static boolean isZero(byte[] data) {

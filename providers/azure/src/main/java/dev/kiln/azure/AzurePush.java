@@ -92,7 +92,6 @@ final class AzurePush {
     }
 
     PushResult push(PushRequest request) throws InterruptedException {
-        AzureConnection azure = AzureConnection.open(options, context.env());
         boolean managedImage = options.flag(AzureOptions.MANAGED_IMAGE);
         Optional<String> gallery = options.find(AzureOptions.GALLERY);
         if (!managedImage && gallery.isEmpty()) {
@@ -105,6 +104,7 @@ final class AzurePush {
             throw KilnException.usage("--storage-account and --container go together (a page blob in that "
                     + "container); pass both, or neither for a managed disk by direct upload");
         }
+        AzureConnection azure = AzureConnection.open(options, context.env());
         AzureDisk disk = AzureDisk.open(context.conversions(), request.image(), request.format(), context.workDir(),
                 request.name(), events);
         Retry calls = context.retry().classifier(AzureErrors::classify).build();

@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Put Page of the disk's data through the write SAS Azure granted: only ranges holding non-zero bytes, at most
- * 4 MiB and 512-aligned each, {@code workers} at a time, with no Content-MD5 (managed-disk uploads refuse it).
- * The SAS is used as given: its host is Azure's import/export endpoint, never assumed.
+ * Put Page of the disk's data through the write SAS Azure granted (or to a page blob in the user's account): only
+ * ranges holding non-zero bytes, each cut to its first and last sector holding data, at most 4 MiB and 512-aligned,
+ * {@code workers} at a time, with no Content-MD5 (managed-disk uploads refuse it). The SAS is used as given: its host
+ * is Azure's import/export endpoint, never assumed.
  */
 final class PageUpload {
 
@@ -97,6 +98,7 @@ final class PageUpload {
         AtomicInteger skipped = new AtomicInteger();
         AtomicInteger there = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
+        AtomicLong done = new AtomicLong();
         long total = disk.ranges().stream().mapToLong(Extent::length).sum();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "kiln-azure-page");
@@ -109,20 +111,28 @@ final class PageUpload {
             for (Extent range : disk.ranges()) {
                 running.add(pool.submit(() -> {
                     byte[] data = read(file, range);
-                    if (isZero(data)) {
+                    // zero sectors at either end are not sent: the range shrinks to the data it holds
+                    int from = firstDataSector(data);
+                    if (from < 0) {
                         skipped.incrementAndGet();
+                        events.bytes("upload", done.addAndGet(range.length()), total);
                         return null;
                     }
-                    if (covered(present, range.offset(), range.end())) {
+                    int to = endOfData(data);
+                    long start = range.offset() + from;
+                    long end = range.offset() + to;
+                    if (covered(present, start, end)) {
                         there.incrementAndGet();
+                        events.bytes("upload", done.addAndGet(range.length()), total);
                         return null;
                     }
-                    String what = "Put Page " + range.offset() + "-" + (range.end() - 1);
+                    String what = "Put Page " + start + "-" + (end - 1);
                     retry.call(what, () -> blob.uploadPagesWithResponse(
-                            new PageRange().setStart(range.offset()).setEnd(range.end() - 1),
-                            new ByteArrayInputStream(data), null, null, null, Context.NONE));
+                            new PageRange().setStart(start).setEnd(end - 1),
+                            new ByteArrayInputStream(data, from, to - from), null, null, null, Context.NONE));
                     pages.incrementAndGet();
-                    events.bytes("upload", bytes.addAndGet(data.length), total);
+                    bytes.addAndGet(to - from);
+                    events.bytes("upload", done.addAndGet(range.length()), total);
                     return null;
                 }));
             }
@@ -197,12 +207,23 @@ final class PageUpload {
         return false;
     }
 
-    static boolean isZero(byte[] data) {
-        for (byte b : data) {
-            if (b != 0) {
-                return false;
+    /** Offset of the first 512-byte sector of {@code data} holding a non-zero byte, or -1 when all are zero. */
+    static int firstDataSector(byte[] data) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] != 0) {
+                return i / AzureDisk.SECTOR * AzureDisk.SECTOR;
             }
         }
-        return true;
+        return -1;
+    }
+
+    /** End of the last 512-byte sector of {@code data} holding a non-zero byte (0 when all are zero). */
+    static int endOfData(byte[] data) {
+        for (int i = data.length - 1; i >= 0; i--) {
+            if (data[i] != 0) {
+                return Math.min(data.length, (i / AzureDisk.SECTOR + 1) * AzureDisk.SECTOR);
+            }
+        }
+        return 0;
     }
 }

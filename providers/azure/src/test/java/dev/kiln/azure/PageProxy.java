@@ -186,6 +186,10 @@ final class PageProxy implements AutoCloseable {
                     ex.getResponseHeaders().put(k, vs);
                 }
             });
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                // a HEAD answer has no body, but its Content-Length (the blob's size) is what the client reads
+                answer.headers().firstValue("Content-Length").ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
+            }
             send(ex, answer.statusCode(), answer.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

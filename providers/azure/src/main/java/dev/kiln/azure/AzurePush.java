@@ -24,6 +24,8 @@ import com.azure.resourcemanager.compute.models.ImageOSDisk;
 import com.azure.resourcemanager.compute.models.ImageStorageProfile;
 import com.azure.resourcemanager.compute.models.OperatingSystemStateTypes;
 import com.azure.resourcemanager.compute.models.OperatingSystemTypes;
+import com.azure.resourcemanager.compute.models.RegionalReplicationStatus;
+import com.azure.resourcemanager.compute.models.ReplicationStatusTypes;
 import com.azure.resourcemanager.compute.models.TargetRegion;
 import dev.kiln.api.Architecture;
 import dev.kiln.api.BootMode;
@@ -142,6 +144,7 @@ final class AzurePush {
                                     : new Source(upload(azure, calls, cleanupRetry, cleanup, disk, request, made), null);
                             String image = registrar.register(source);
                             made.add(Resource.of(registrar.type(), image, azure.location()));
+                            made.addAll(registrar.status());
                             return image;
                         }
 
@@ -286,6 +289,11 @@ final class AzurePush {
 
         List<String> placements(String id);
 
+        /** What else the result reports: a no-wait version's replication per region. */
+        default List<Resource> status() {
+            return List.of();
+        }
+
         /** Refuses, before anything is made, a registration that cannot succeed. */
         default void checkFree() throws InterruptedException {
         }
@@ -384,6 +392,9 @@ final class AzurePush {
         private final String gallery;
         private final String definition;
         private final String version;
+        private final boolean noWait;
+        /** After a no-wait push: each region's replication state as Azure reported it. */
+        private List<String> replication = List.of();
 
         GalleryVersions(AzureConnection azure, Retry calls, Retry cleanupRetry, PushRequest request, Cleanup cleanup,
                         String gallery) {
@@ -399,6 +410,11 @@ final class AzurePush {
                 return now.getYear() + "." + (now.getMonthValue() * 100 + now.getDayOfMonth()) + "."
                         + (now.getHour() * 10000 + now.getMinute() * 100 + now.getSecond());
             });
+            String mode = options.find(AzureOptions.REPLICATION).orElse("wait");
+            if (!mode.equals("wait") && !mode.equals("no-wait")) {
+                throw KilnException.usage("--replication takes wait or no-wait, not " + mode);
+            }
+            this.noWait = mode.equals("no-wait");
             if (!version.matches("\\d{1,9}\\.\\d{1,9}\\.\\d{1,9}")) {
                 throw KilnException.usage("--image-version must be MAJOR.MINOR.PATCH (whole numbers), not " + version);
             }
@@ -475,30 +491,35 @@ final class AzurePush {
                             .beginCreateOrUpdate(azure.resourceGroup(), gallery, definition, version, spec));
             String later = source.describe() + " is its source until replication ends; then remove it with '"
                     + source.deleteCommand(azure) + "'";
-            if ("no-wait".equals(options.find(AzureOptions.REPLICATION).orElse("wait"))) {
+            if (noWait) {
+                // the version exists and replicates on in Azure: it and its source are kept, whatever comes next
                 cleanup.clear();
-                events.info("gallery version " + id + " is replicating to " + regions() + "; check it with '"
-                        + check + "'; " + later);
+                keptBlob = null;
+                replication = replicationStatus();
+                events.info("gallery version " + id + " is replicating: " + String.join(", ", replication)
+                        + "; check it later with '" + check + "'; " + later);
                 return id;
             }
             java.time.Duration timeout = options.duration(AzureOptions.WAIT).orElse(java.time.Duration.ofMinutes(60));
+            java.time.Duration interval = options.duration(AzureOptions.POLL).orElse(java.time.Duration.ofSeconds(5));
             events.phase("replication");
-            com.azure.core.util.polling.PollResponse<?> last;
-            try {
-                last = poller.waitForCompletion(timeout);
-            } catch (RuntimeException e) {
-                if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
-                    throw e;
+            // polled by hand on the command's clock and sleeper (cancel ends the sleep), never past the timeout
+            java.time.Instant deadline = context.clock().instant().plus(timeout);
+            com.azure.core.util.polling.PollResponse<?> last = calls.call("poll gallery version " + version,
+                    poller::poll);
+            while (!last.getStatus().isComplete()) {
+                if (!context.clock().instant().isBefore(deadline)) {
+                    // replication goes on in Azure: neither the version nor its source may be removed now
+                    cleanup.clear();
+                    keptBlob = null;
+                    throw KilnException.tried("wait for the replication of gallery version " + id,
+                            "it was not done after " + dev.kiln.api.Poll.human(timeout) + " (operation "
+                                    + last.getStatus() + "; replication " + String.join(", ", replicationStatus())
+                                    + ")", "it continues in Azure and the version is kept: check it with '" + check
+                                    + "'; " + later);
                 }
-                last = null;
-            }
-            if (last == null || !last.getStatus().isComplete()) {
-                // replication goes on in Azure: neither the version nor its source may be removed now
-                cleanup.clear();
-                keptBlob = null;
-                throw KilnException.tried("wait for the replication of gallery version " + id,
-                        "it was not done after " + dev.kiln.api.Poll.human(timeout) + " (status " + (last == null ? "unknown" : last.getStatus())
-                                + ")", "it continues in Azure: check it with '" + check + "'; " + later);
+                context.sleeper().sleep(interval);
+                last = calls.call("poll gallery version " + version, poller::poll);
             }
             if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
                 throw KilnException.tried("create gallery version " + id, "Azure reported " + last.getStatus(),
@@ -507,6 +528,48 @@ final class AzurePush {
             GalleryImageVersionInner made = poller.getFinalResult();
             deleteSource(calls, source);
             return made != null && made.id() != null ? made.id() : id;
+        }
+
+        /**
+         * Each target region's replication as Azure reports it ({@code $expand=ReplicationStatus}): "REGION STATE",
+         * with the progress while replicating; a region not reported yet is "Unknown". A failed read says so
+         * instead of failing the push: the version exists either way.
+         */
+        private List<String> replicationStatus() throws InterruptedException {
+            Map<String, String> byRegion = new LinkedHashMap<>();
+            for (String region : regions()) {
+                byRegion.put(region, "Unknown");
+            }
+            try {
+                GalleryImageVersionInner v = calls.call("get the replication status of version " + version,
+                        () -> azure.compute().getGalleryImageVersions().getWithResponse(azure.resourceGroup(), gallery,
+                                definition, version, ReplicationStatusTypes.REPLICATION_STATUS,
+                                com.azure.core.util.Context.NONE).getValue());
+                if (v != null && v.replicationStatus() != null && v.replicationStatus().summary() != null) {
+                    for (RegionalReplicationStatus r : v.replicationStatus().summary()) {
+                        String region = byRegion.keySet().stream().filter(k -> sameRegion(k, r.region())).findFirst()
+                                .orElse(r.region());
+                        byRegion.put(region, r.state() + (r.progress() != null && r.progress() < 100
+                                && !"Completed".equalsIgnoreCase(String.valueOf(r.state())) ? " " + r.progress() + "%"
+                                : ""));
+                    }
+                }
+            } catch (RuntimeException e) {
+                byRegion.replaceAll((k, v) -> "unknown (" + AzureErrors.reason(e) + ")");
+            }
+            List<String> out = new ArrayList<>();
+            byRegion.forEach((region, state) -> out.add(region + " " + state));
+            return out;
+        }
+
+        /** "West Europe" and "westeurope" are one region. */
+        private static boolean sameRegion(String a, String b) {
+            return b != null && a.replace(" ", "").equalsIgnoreCase(b.replace(" ", ""));
+        }
+
+        @Override
+        public List<Resource> status() {
+            return replication.stream().map(r -> Resource.of("replication", r)).toList();
         }
 
         /** The home region first, then each --replica-region REGION[=COUNT]. */

@@ -404,6 +404,15 @@ class AzurePushTest {
                         + "/providers/Microsoft.Compute/locations/westeurope/capsOperations/rep-1?api-version=2024-03-03")));
         arm.stub(get(urlPathMatching(".*/capsOperations/rep-1")).willReturn(ArmStandIn.json(200,
                 "{\"name\":\"rep-1\",\"status\":\"InProgress\",\"startTime\":\"2026-12-02T05:00:00Z\"}")));
+        // the version with $expand=ReplicationStatus, as ARM documents it: display names for regions, one not
+        // listed yet
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions/[^/]+"))
+                .withQueryParam("$expand", equalTo("ReplicationStatus")).willReturn(ArmStandIn.json(200,
+                        "{\"id\":\"{{request.path}}\",\"location\":\"westeurope\",\"properties\":{"
+                                + "\"provisioningState\":\"Creating\",\"replicationStatus\":{\"aggregatedState\":"
+                                + "\"InProgress\",\"summary\":[{\"region\":\"West Europe\",\"state\":\"Completed\","
+                                + "\"details\":\"\",\"progress\":100},{\"region\":\"North Europe\",\"state\":"
+                                + "\"Replicating\",\"details\":\"\",\"progress\":40}]}}}")));
         return gallery;
     }
 
@@ -427,20 +436,35 @@ class AzurePushTest {
                 .withRequestBody(matchingJsonPath("$.properties.publishingProfile.targetRegions[2].name",
                         equalTo("eastus"))));
         assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
-        assertThat(harness.events().text()).contains("az sig image-version show").contains("az disk delete");
+        // each region's replication as Azure reported it, in the result, and how to look again
+        assertThat(result.resources()).contains(
+                dev.kiln.spi.Resource.of("replication", "westeurope Completed"),
+                dev.kiln.spi.Resource.of("replication", "northeurope Replicating 40%"),
+                dev.kiln.spi.Resource.of("replication", "eastus Unknown"));
+        assertThat(harness.events().text()).contains("check it later with 'az sig image-version show -g "
+                + ArmStandIn.GROUP + " -r kilngallery -i hello -e 1.0.0 --expand ReplicationStatus'")
+                .contains("az disk delete");
     }
 
     @Test
-    void aReplicationTimeoutReportsTheVersionAndRemovesNothing() throws Exception {
+    void aReplicationTimeoutReportsTheVersionAndItsStatusAndRemovesNothing() throws Exception {
         String gallery = replicatingGallery();
-        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.1").flag("wait-timeout", "1s");
+        dev.kiln.testkit.FakeTime time = new dev.kiln.testkit.FakeTime();
+        harness.clock(time).sleeper(time).flag("gallery", "kilngallery").flag("image-version", "1.0.1")
+                .flag("replica-region", "northeurope").flag("wait-timeout", "9s").flag("poll-interval", "1s");
 
         assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
                 .hasMessageContaining(gallery + "/images/hello/versions/1.0.1")
-                .hasMessageContaining("not done after 1 s (status").hasMessageContaining("az sig image-version show");
+                .hasMessageContaining("not done after 9 s")
+                .hasMessageContaining("replication westeurope Completed, northeurope Replicating 40%")
+                .hasMessageContaining("version is kept")
+                .hasMessageContaining("az sig image-version show -g " + ArmStandIn.GROUP
+                        + " -r kilngallery -i hello -e 1.0.1 --expand ReplicationStatus");
 
         assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
-        assertThat(arm.calls()).anyMatch(c -> c.endsWith("/capsOperations/rep-1"));
+        // the wait ran on the command's clock: one poll, then one more after each 1 s sleep, up to 9 s
+        assertThat(time.sleeps()).hasSize(9).containsOnly(java.time.Duration.ofSeconds(1));
+        assertThat(arm.calls().stream().filter(c -> c.endsWith("/capsOperations/rep-1"))).hasSize(10);
     }
 
     @Test

@@ -94,19 +94,20 @@ final class AzurePush {
     }
 
     PushResult push(PushRequest request) throws InterruptedException {
-        boolean managedImage = options.flag(AzureOptions.MANAGED_IMAGE);
-        Optional<String> gallery = options.find(AzureOptions.GALLERY);
-        if (!managedImage && gallery.isEmpty()) {
-            throw KilnException.usage("push azure publishes a gallery version (--gallery NAME) or a managed image "
-                    + "(--managed-image); pass one");
-        }
         Optional<String> account = options.find(AzureOptions.STORAGE_ACCOUNT);
         Optional<String> container = options.find(AzureOptions.CONTAINER);
         if (account.isPresent() != container.isPresent()) {
             throw KilnException.usage("--storage-account and --container go together (a page blob in that "
                     + "container); pass both, or neither for a managed disk by direct upload");
         }
+        // credentials first (the provider contract: a push without them says where they go)
         AzureConnection azure = AzureConnection.open(options, context.env());
+        boolean managedImage = options.flag(AzureOptions.MANAGED_IMAGE);
+        Optional<String> gallery = options.find(AzureOptions.GALLERY);
+        if (!managedImage && gallery.isEmpty()) {
+            throw KilnException.usage("push azure publishes a gallery version (--gallery NAME) or a managed image "
+                    + "(--managed-image); pass one");
+        }
         AzureDisk disk = AzureDisk.open(context.conversions(), request.image(), request.format(), context.workDir(),
                 request.name(), events);
         Retry calls = context.retry().classifier(AzureErrors::classify).build();

@@ -14,6 +14,8 @@ import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
 import com.azure.resourcemanager.network.fluent.NetworkManagementClient;
 import com.azure.resourcemanager.network.implementation.NetworkManagementClientBuilder;
+import com.azure.resourcemanager.storage.fluent.StorageManagementClient;
+import com.azure.resourcemanager.storage.implementation.StorageManagementClientBuilder;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Tls;
 import dev.kiln.spi.Options;
@@ -33,7 +35,7 @@ import java.util.Optional;
  * client on ARM. Retries are kiln's: the pipeline itself tries each request once.
  */
 record AzureConnection(HttpClient http, ComputeManagementClient compute, NetworkManagementClient network,
-                       String subscription, String resourceGroup, String location) {
+                       StorageManagementClient storage, String subscription, String resourceGroup, String location) {
 
     /** Where a command works: checked before any call, so a dry run can say it too. */
     record Place(String subscription, String resourceGroup, String location) {
@@ -75,7 +77,11 @@ record AzureConnection(HttpClient http, ComputeManagementClient compute, Network
         NetworkManagementClient network = new NetworkManagementClientBuilder().pipeline(pipeline)
                 .endpoint(arm).environment(profile.getEnvironment()).subscriptionId(subscription)
                 .defaultPollInterval(options.duration(AzureOptions.POLL).orElse(Duration.ofSeconds(5))).buildClient();
-        return new AzureConnection(http, compute, network, subscription, group, location);
+        // storage accounts (push --storage-account): the account's blob endpoint and its key
+        StorageManagementClient storage = new StorageManagementClientBuilder().pipeline(pipeline)
+                .endpoint(arm).environment(profile.getEnvironment()).subscriptionId(subscription)
+                .defaultPollInterval(options.duration(AzureOptions.POLL).orElse(Duration.ofSeconds(5))).buildClient();
+        return new AzureConnection(http, compute, network, storage, subscription, group, location);
     }
 
     /** An env service principal (the first thing DefaultAzureCredential tries), else the whole default chain. */

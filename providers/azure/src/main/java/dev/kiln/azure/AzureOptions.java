@@ -23,6 +23,8 @@ final class AzureOptions {
     static final String SKU = "sku";
     static final String GENERALIZED = "generalized";
     static final String WORKERS = "workers";
+    static final String STORAGE_ACCOUNT = "storage-account";
+    static final String CONTAINER = "container";
     static final String WAIT = "wait-timeout";
     static final String POLL = "poll-interval";
     static final String REPLICA = "replica-region";
@@ -82,6 +84,10 @@ final class AzureOptions {
                 OptionSpec.string(SKU, "NAME", "SKU of a new image definition").defaultValue("default"),
                 OptionSpec.flag(GENERALIZED, "Make a new image definition Generalized (cloud-init/agent images); "
                         + "default Specialized, so agentless images boot without the provisioning report"),
+                OptionSpec.string(STORAGE_ACCOUNT, "NAME|ID", "Upload to a page blob NAME-DIGEST.vhd in this storage "
+                        + "account (name in --resource-group, or its resource id) instead of a managed disk; a failed "
+                        + "push keeps the blob and the next one sends only what it lacks (needs --container)"),
+                OptionSpec.string(CONTAINER, "NAME", "Existing blob container of --storage-account"),
                 OptionSpec.integer(WORKERS, "N", "Put Page requests in flight").defaultValue("16")));
         return all;
     }

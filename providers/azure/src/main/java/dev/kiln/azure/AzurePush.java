@@ -24,6 +24,8 @@ import com.azure.resourcemanager.compute.models.ImageOSDisk;
 import com.azure.resourcemanager.compute.models.ImageStorageProfile;
 import com.azure.resourcemanager.compute.models.OperatingSystemStateTypes;
 import com.azure.resourcemanager.compute.models.OperatingSystemTypes;
+import com.azure.resourcemanager.compute.models.RegionalReplicationStatus;
+import com.azure.resourcemanager.compute.models.ReplicationStatusTypes;
 import com.azure.resourcemanager.compute.models.TargetRegion;
 import dev.kiln.api.Architecture;
 import dev.kiln.api.BootMode;
@@ -65,6 +67,25 @@ final class AzurePush {
     private final Events events;
     /** The uploaded disk's undo step: revoke if granted, then delete. */
     private Cleanup.Handle diskStep;
+    /** The page blob of --storage-account, once made or found: kept on failure, so the next push resumes. */
+    private StorageBlob keptBlob;
+
+    /**
+     * What the image is made from: the uploaded managed disk ({@code diskId}), or a page blob in the user's storage
+     * account ({@code blob}).
+     */
+    private record Source(String diskId, StorageBlob blob) {
+
+        String describe() {
+            return blob == null ? "the uploaded disk " + diskId.substring(diskId.lastIndexOf('/') + 1)
+                    : "the " + blob.describe();
+        }
+
+        String deleteCommand(AzureConnection azure) {
+            return blob == null ? "az disk delete -y -g " + azure.resourceGroup() + " -n "
+                    + diskId.substring(diskId.lastIndexOf('/') + 1) : blob.deleteCommand();
+        }
+    }
 
     AzurePush(ProviderContext context) {
         this.context = context;
@@ -73,6 +94,13 @@ final class AzurePush {
     }
 
     PushResult push(PushRequest request) throws InterruptedException {
+        Optional<String> account = options.find(AzureOptions.STORAGE_ACCOUNT);
+        Optional<String> container = options.find(AzureOptions.CONTAINER);
+        if (account.isPresent() != container.isPresent()) {
+            throw KilnException.usage("--storage-account and --container go together (a page blob in that "
+                    + "container); pass both, or neither for a managed disk by direct upload");
+        }
+        // credentials first (the provider contract: a push without them says where they go)
         AzureConnection azure = AzureConnection.open(options, context.env());
         boolean managedImage = options.flag(AzureOptions.MANAGED_IMAGE);
         Optional<String> gallery = options.find(AzureOptions.GALLERY);
@@ -111,9 +139,13 @@ final class AzurePush {
                         @Override
                         public String create() throws InterruptedException {
                             registrar.checkFree();
-                            String diskId = upload(azure, calls, cleanupRetry, cleanup, disk, request, made);
-                            String image = registrar.register(diskId);
+                            Source source = account.isPresent()
+                                    ? new Source(null, uploadBlob(azure, calls, disk, request, account.get(),
+                                            container.get()))
+                                    : new Source(upload(azure, calls, cleanupRetry, cleanup, disk, request, made), null);
+                            String image = registrar.register(source);
                             made.add(Resource.of(registrar.type(), image, azure.location()));
+                            made.addAll(registrar.status());
                             return image;
                         }
 
@@ -130,6 +162,10 @@ final class AzurePush {
             return result.build();
         } catch (RuntimeException | InterruptedException e) {
             String undone = cleanup.undo();
+            if (keptBlob != null) {
+                undone += (undone.isEmpty() ? "" : "; ") + "kept " + keptBlob.describe() + " on purpose (push again "
+                        + "to send only what it lacks, or delete it with '" + keptBlob.deleteCommand() + "')";
+            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
                 throw new KilnException("push azure was interrupted" + (undone.isEmpty() ? "" : "; " + undone), e);
@@ -197,6 +233,34 @@ final class AzurePush {
         return diskId;
     }
 
+    /**
+     * --storage-account: the page blob NAME-DIGEST.vhd made (or found, with what it holds), then only the data pages
+     * it lacks sent. It is not undone on failure: it is the next push's head start.
+     */
+    private StorageBlob uploadBlob(AzureConnection azure, Retry calls, AzureDisk disk, PushRequest request,
+                                   String account, String container) throws InterruptedException {
+        context.cancel().throwIfCancelled();
+        events.phase("blob");
+        StorageBlob blob = StorageBlob.open(azure, calls, account, container,
+                StorageBlob.blobName(request.name(), request.contentDigest()));
+        Map<String, String> metadata = Map.of("kiln_digest", request.contentDigest().replace(':', '_'),
+                "kiln_name", names(request.name()));
+        List<dev.kiln.api.Extent> present = blob.prepare(calls, disk.size(), metadata);
+        keptBlob = blob;
+        if (!present.isEmpty()) {
+            events.info("resuming the upload to " + blob.describe() + ": it holds "
+                    + present.stream().mapToLong(dev.kiln.api.Extent::length).sum() + " bytes already");
+        }
+        events.phase("upload");
+        int workers = options.integer(AzureOptions.WORKERS).orElse(16);
+        PageUpload.Stats stats = new PageUpload(azure.http(), calls, context.cancel(), events, workers)
+                .upload(blob.client(), disk, present);
+        events.info("sent " + stats.pages() + " pages (" + stats.bytes() + " bytes) of a " + disk.size()
+                + "-byte disk; " + stats.zeroPagesSkipped() + " zero ranges skipped, " + stats.presentSkipped()
+                + " already in the blob");
+        return blob;
+    }
+
     static Map<String, String> baseTags(PushRequest request) {
         Map<String, String> tags = new LinkedHashMap<>(request.policy().tags());
         tags.put(DIGEST_TAG, request.contentDigest());
@@ -218,13 +282,18 @@ final class AzurePush {
 
         Optional<String> findByName() throws InterruptedException;
 
-        String register(String diskId) throws InterruptedException;
+        String register(Source source) throws InterruptedException;
 
         void delete(String id) throws InterruptedException;
 
         Map<String, String> tags();
 
         List<String> placements(String id);
+
+        /** What else the result reports: a no-wait version's replication per region. */
+        default List<Resource> status() {
+            return List.of();
+        }
 
         /** Refuses, before anything is made, a registration that cannot succeed. */
         default void checkFree() throws InterruptedException {
@@ -269,7 +338,7 @@ final class AzurePush {
         }
 
         @Override
-        public String register(String diskId) throws InterruptedException {
+        public String register(Source source) throws InterruptedException {
             boolean uefi = request.bootModes().contains(BootMode.UEFI) || request.arch() == Architecture.ARM64;
             String name = names(request.name()) + "-" + ZonedDateTime.now(context.clock().withZone(ZoneOffset.UTC))
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
@@ -278,14 +347,15 @@ final class AzurePush {
                     .withHyperVGeneration(uefi ? HyperVGenerationTypes.V2 : HyperVGenerationTypes.V1)
                     .withStorageProfile(new ImageStorageProfile().withOsDisk(new ImageOSDisk()
                             .withOsType(OperatingSystemTypes.LINUX).withOsState(OperatingSystemStateTypes.GENERALIZED)
-                            .withManagedDisk(new SubResource().withId(diskId))));
+                            .withManagedDisk(source.blob() == null ? new SubResource().withId(source.diskId()) : null)
+                            .withBlobUri(source.blob() == null ? null : source.blob().uri())));
             events.phase("image");
             cleanup.add("image " + name, "az image delete -g " + azure.resourceGroup() + " -n " + name,
                     () -> gone(cleanupRetry, "delete image " + name,
                             () -> azure.compute().getImages().delete(azure.resourceGroup(), name)));
             ImageInner image = calls.call("create image " + name,
                     () -> azure.compute().getImages().createOrUpdate(azure.resourceGroup(), name, spec));
-            deleteSourceDisk(azure, calls, diskId, cleanup);
+            deleteSource(calls, source);
             return image.id() != null ? image.id()
                     : azure.groupId() + "/providers/Microsoft.Compute/images/" + name;
         }
@@ -323,6 +393,9 @@ final class AzurePush {
         private final String gallery;
         private final String definition;
         private final String version;
+        private final boolean noWait;
+        /** After a no-wait push: each region's replication state as Azure reported it. */
+        private List<String> replication = List.of();
 
         GalleryVersions(AzureConnection azure, Retry calls, Retry cleanupRetry, PushRequest request, Cleanup cleanup,
                         String gallery) {
@@ -338,6 +411,11 @@ final class AzurePush {
                 return now.getYear() + "." + (now.getMonthValue() * 100 + now.getDayOfMonth()) + "."
                         + (now.getHour() * 10000 + now.getMinute() * 100 + now.getSecond());
             });
+            String mode = options.find(AzureOptions.REPLICATION).orElse("wait");
+            if (!mode.equals("wait") && !mode.equals("no-wait")) {
+                throw KilnException.usage("--replication takes wait or no-wait, not " + mode);
+            }
+            this.noWait = mode.equals("no-wait");
             if (!version.matches("\\d{1,9}\\.\\d{1,9}\\.\\d{1,9}")) {
                 throw KilnException.usage("--image-version must be MAJOR.MINOR.PATCH (whole numbers), not " + version);
             }
@@ -387,7 +465,7 @@ final class AzurePush {
         }
 
         @Override
-        public String register(String diskId) throws InterruptedException {
+        public String register(Source source) throws InterruptedException {
             events.phase("gallery");
             ensureGallery();
             ensureDefinition();
@@ -395,7 +473,10 @@ final class AzurePush {
                     .withTags(tags())
                     .withPublishingProfile(new GalleryImageVersionPublishingProfile().withTargetRegions(targets()))
                     .withStorageProfile(new GalleryImageVersionStorageProfile().withOsDiskImage(
-                            new GalleryOSDiskImage().withSource(new GalleryDiskImageSource().withId(diskId))));
+                            new GalleryOSDiskImage().withSource(source.blob() == null
+                                    ? new GalleryDiskImageSource().withId(source.diskId())
+                                    : new GalleryDiskImageSource().withUri(source.blob().uri())
+                                            .withStorageAccountId(source.blob().accountId()))));
             cleanup.add("gallery image version " + definition + "/" + version,
                     "az sig image-version delete -g " + azure.resourceGroup() + " -r " + gallery + " -i " + definition
                             + " -e " + version,
@@ -409,40 +490,87 @@ final class AzurePush {
             com.azure.core.util.polling.SyncPoller<?, GalleryImageVersionInner> poller = calls.call(
                     "create gallery image version " + version, () -> azure.compute().getGalleryImageVersions()
                             .beginCreateOrUpdate(azure.resourceGroup(), gallery, definition, version, spec));
-            String diskName = diskId.substring(diskId.lastIndexOf('/') + 1);
-            String later = "the uploaded disk " + diskName + " is its source until replication ends; then remove it "
-                    + "with 'az disk delete -y -g " + azure.resourceGroup() + " -n " + diskName + "'";
-            if ("no-wait".equals(options.find(AzureOptions.REPLICATION).orElse("wait"))) {
+            String later = source.describe() + " is its source until replication ends; then remove it with '"
+                    + source.deleteCommand(azure) + "'";
+            if (noWait) {
+                // the version exists and replicates on in Azure: it and its source are kept, whatever comes next
                 cleanup.clear();
-                events.info("gallery version " + id + " is replicating to " + regions() + "; check it with '"
-                        + check + "'; " + later);
+                keptBlob = null;
+                replication = replicationStatus();
+                events.info("gallery version " + id + " is replicating: " + String.join(", ", replication)
+                        + "; check it later with '" + check + "'; " + later);
                 return id;
             }
             java.time.Duration timeout = options.duration(AzureOptions.WAIT).orElse(java.time.Duration.ofMinutes(60));
+            java.time.Duration interval = options.duration(AzureOptions.POLL).orElse(java.time.Duration.ofSeconds(5));
             events.phase("replication");
-            com.azure.core.util.polling.PollResponse<?> last;
-            try {
-                last = poller.waitForCompletion(timeout);
-            } catch (RuntimeException e) {
-                if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
-                    throw e;
+            // polled by hand on the command's clock and sleeper (cancel ends the sleep), never past the timeout
+            java.time.Instant deadline = context.clock().instant().plus(timeout);
+            com.azure.core.util.polling.PollResponse<?> last = calls.call("poll gallery version " + version,
+                    poller::poll);
+            while (!last.getStatus().isComplete()) {
+                if (!context.clock().instant().isBefore(deadline)) {
+                    // replication goes on in Azure: neither the version nor its source may be removed now
+                    cleanup.clear();
+                    keptBlob = null;
+                    throw KilnException.tried("wait for the replication of gallery version " + id,
+                            "it was not done after " + dev.kiln.api.Poll.human(timeout) + " (operation "
+                                    + last.getStatus() + "; replication " + String.join(", ", replicationStatus())
+                                    + ")", "it continues in Azure and the version is kept: check it with '" + check
+                                    + "'; " + later);
                 }
-                last = null;
-            }
-            if (last == null || !last.getStatus().isComplete()) {
-                // replication goes on in Azure: neither the version nor its source disk may be removed now
-                cleanup.clear();
-                throw KilnException.tried("wait for the replication of gallery version " + id,
-                        "it was not done after " + dev.kiln.api.Poll.human(timeout) + " (status " + (last == null ? "unknown" : last.getStatus())
-                                + ")", "it continues in Azure: check it with '" + check + "'; " + later);
+                context.sleeper().sleep(interval);
+                last = calls.call("poll gallery version " + version, poller::poll);
             }
             if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
                 throw KilnException.tried("create gallery version " + id, "Azure reported " + last.getStatus(),
                         "check the version with '" + check + "'");
             }
             GalleryImageVersionInner made = poller.getFinalResult();
-            deleteSourceDisk(azure, calls, diskId, cleanup);
+            deleteSource(calls, source);
             return made != null && made.id() != null ? made.id() : id;
+        }
+
+        /**
+         * Each target region's replication as Azure reports it ({@code $expand=ReplicationStatus}): "REGION STATE",
+         * with the progress while replicating; a region not reported yet is "Unknown". A failed read says so
+         * instead of failing the push: the version exists either way.
+         */
+        private List<String> replicationStatus() throws InterruptedException {
+            Map<String, String> byRegion = new LinkedHashMap<>();
+            for (String region : regions()) {
+                byRegion.put(region, "Unknown");
+            }
+            try {
+                GalleryImageVersionInner v = calls.call("get the replication status of version " + version,
+                        () -> azure.compute().getGalleryImageVersions().getWithResponse(azure.resourceGroup(), gallery,
+                                definition, version, ReplicationStatusTypes.REPLICATION_STATUS,
+                                com.azure.core.util.Context.NONE).getValue());
+                if (v != null && v.replicationStatus() != null && v.replicationStatus().summary() != null) {
+                    for (RegionalReplicationStatus r : v.replicationStatus().summary()) {
+                        String region = byRegion.keySet().stream().filter(k -> sameRegion(k, r.region())).findFirst()
+                                .orElse(r.region());
+                        byRegion.put(region, r.state() + (r.progress() != null && r.progress() < 100
+                                && !"Completed".equalsIgnoreCase(String.valueOf(r.state())) ? " " + r.progress() + "%"
+                                : ""));
+                    }
+                }
+            } catch (RuntimeException e) {
+                byRegion.replaceAll((k, v) -> "unknown (" + AzureErrors.reason(e) + ")");
+            }
+            List<String> out = new ArrayList<>();
+            byRegion.forEach((region, state) -> out.add(region + " " + state));
+            return out;
+        }
+
+        /** "West Europe" and "westeurope" are one region. */
+        private static boolean sameRegion(String a, String b) {
+            return b != null && a.replace(" ", "").equalsIgnoreCase(b.replace(" ", ""));
+        }
+
+        @Override
+        public List<Resource> status() {
+            return replication.stream().map(r -> Resource.of("replication", r)).toList();
         }
 
         /** The home region first, then each --replica-region REGION[=COUNT]. */
@@ -562,10 +690,15 @@ final class AzurePush {
         }
     }
 
-    /** The image holds its own copy now: the uploaded disk goes, on purpose. */
-    private void deleteSourceDisk(AzureConnection azure, Retry calls, String diskId, Cleanup cleanup)
-            throws InterruptedException {
-        String name = diskId.substring(diskId.lastIndexOf('/') + 1);
+    /** The image holds its own copy now: the uploaded disk or blob goes, on purpose. */
+    private void deleteSource(Retry calls, Source source) throws InterruptedException {
+        if (source.blob() != null) {
+            source.blob().delete(calls);
+            keptBlob = null;
+            events.info("deleted " + source.describe() + " (the image holds its own copy)");
+            return;
+        }
+        String name = source.diskId().substring(source.diskId().lastIndexOf('/') + 1);
         try {
             diskStep.undoNow();
         } catch (InterruptedException | RuntimeException e) {

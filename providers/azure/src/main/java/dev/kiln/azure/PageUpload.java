@@ -27,14 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Put Page of the disk's data through the write SAS Azure granted: only ranges holding non-zero bytes, at most
- * 4 MiB and 512-aligned each, {@code workers} at a time, with no Content-MD5 (managed-disk uploads refuse it).
- * The SAS is used as given: its host is Azure's import/export endpoint, never assumed.
+ * Put Page of the disk's data through the write SAS Azure granted (or to a page blob in the user's account): only
+ * ranges holding non-zero bytes, each cut to its first and last sector holding data, at most 4 MiB and 512-aligned,
+ * {@code workers} at a time, with no Content-MD5 (managed-disk uploads refuse it). The SAS is used as given: its host
+ * is Azure's import/export endpoint, never assumed.
  */
 final class PageUpload {
 
-    /** What was sent: requests and bytes, and the ranges skipped because they read as zeros. */
-    record Stats(int pages, long bytes, int zeroPagesSkipped) {
+    /**
+     * What was sent: requests and bytes, the ranges skipped because they read as zeros, and those skipped because
+     * the blob held them already (a resumed upload).
+     */
+    record Stats(int pages, long bytes, int zeroPagesSkipped, int presentSkipped) {
     }
 
     private final HttpClient http;
@@ -73,15 +77,28 @@ final class PageUpload {
         }
     }
 
+    /** One try per request: kiln's Retry decides, with its backoff and the cancel token. */
+    static RequestRetryOptions oneTry() {
+        return new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null);
+    }
+
     Stats upload(String sasUrl, AzureDisk disk) throws InterruptedException {
         checkSas(sasUrl);
-        PageBlobClient blob = new BlobClientBuilder().endpoint(sasUrl).httpClient(http)
-                // one try per request: kiln's Retry decides, with its backoff and the cancel token
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null))
+        PageBlobClient blob = new BlobClientBuilder().endpoint(sasUrl).httpClient(http).retryOptions(oneTry())
                 .buildClient().getPageBlobClient();
+        return upload(blob, disk, List.of());
+    }
+
+    /**
+     * Sends the disk's data pages to {@code blob}, but none that {@code present} (sorted, merged ranges the blob
+     * already holds, from Get Page Ranges) covers: a push that failed half-way is resumed with only the rest.
+     */
+    Stats upload(PageBlobClient blob, AzureDisk disk, List<Extent> present) throws InterruptedException {
         AtomicInteger pages = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
+        AtomicInteger there = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
+        AtomicLong done = new AtomicLong();
         long total = disk.ranges().stream().mapToLong(Extent::length).sum();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "kiln-azure-page");
@@ -94,16 +111,28 @@ final class PageUpload {
             for (Extent range : disk.ranges()) {
                 running.add(pool.submit(() -> {
                     byte[] data = read(file, range);
-                    if (isZero(data)) {
+                    // zero sectors at either end are not sent: the range shrinks to the data it holds
+                    int from = firstDataSector(data);
+                    if (from < 0) {
                         skipped.incrementAndGet();
+                        events.bytes("upload", done.addAndGet(range.length()), total);
                         return null;
                     }
-                    String what = "Put Page " + range.offset() + "-" + (range.end() - 1);
+                    int to = endOfData(data);
+                    long start = range.offset() + from;
+                    long end = range.offset() + to;
+                    if (covered(present, start, end)) {
+                        there.incrementAndGet();
+                        events.bytes("upload", done.addAndGet(range.length()), total);
+                        return null;
+                    }
+                    String what = "Put Page " + start + "-" + (end - 1);
                     retry.call(what, () -> blob.uploadPagesWithResponse(
-                            new PageRange().setStart(range.offset()).setEnd(range.end() - 1),
-                            new ByteArrayInputStream(data), null, null, null, Context.NONE));
+                            new PageRange().setStart(start).setEnd(end - 1),
+                            new ByteArrayInputStream(data, from, to - from), null, null, null, Context.NONE));
                     pages.incrementAndGet();
-                    events.bytes("upload", bytes.addAndGet(data.length), total);
+                    bytes.addAndGet(to - from);
+                    events.bytes("upload", done.addAndGet(range.length()), total);
                     return null;
                 }));
             }
@@ -130,7 +159,7 @@ final class PageUpload {
         } finally {
             pool.shutdownNow();
         }
-        return new Stats(pages.get(), bytes.get(), skipped.get());
+        return new Stats(pages.get(), bytes.get(), skipped.get(), there.get());
     }
 
     private byte[] read(FileChannel file, Extent range) throws IOException, InterruptedException {
@@ -144,12 +173,57 @@ final class PageUpload {
         return buf.array();
     }
 
-    static boolean isZero(byte[] data) {
-        for (byte b : data) {
-            if (b != 0) {
-                return false;
+    /** Sorted, non-overlapping ranges, touching ones joined (Get Page Ranges may cut them anywhere). */
+    static List<Extent> merge(List<Extent> ranges) {
+        List<Extent> sorted = new java.util.ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(Extent::offset));
+        java.util.ArrayList<Extent> out = new java.util.ArrayList<>();
+        for (Extent e : sorted) {
+            Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && e.offset() <= last.end()) {
+                out.set(out.size() - 1, new Extent(last.offset(), Math.max(last.end(), e.end()) - last.offset()));
+            } else {
+                out.add(e);
             }
         }
-        return true;
+        return List.copyOf(out);
+    }
+
+    /** Whether {@code [start, end)} lies wholly inside one of {@code merged}. */
+    static boolean covered(List<Extent> merged, long start, long end) {
+        int lo = 0;
+        int hi = merged.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Extent e = merged.get(mid);
+            if (e.end() <= start) {
+                lo = mid + 1;
+            } else if (e.offset() > start) {
+                hi = mid - 1;
+            } else {
+                return end <= e.end();
+            }
+        }
+        return false;
+    }
+
+    /** Offset of the first 512-byte sector of {@code data} holding a non-zero byte, or -1 when all are zero. */
+    static int firstDataSector(byte[] data) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] != 0) {
+                return i / AzureDisk.SECTOR * AzureDisk.SECTOR;
+            }
+        }
+        return -1;
+    }
+
+    /** End of the last 512-byte sector of {@code data} holding a non-zero byte (0 when all are zero). */
+    static int endOfData(byte[] data) {
+        for (int i = data.length - 1; i >= 0; i--) {
+            if (data[i] != 0) {
+                return Math.min(data.length, (i / AzureDisk.SECTOR + 1) * AzureDisk.SECTOR);
+            }
+        }
+        return 0;
     }
 }

@@ -115,6 +115,23 @@ final class ArmStandIn implements AutoCloseable {
         server.stubFor(delete(urlPathMatching(group() + "/images/[^/]+")).willReturn(aResponse().withStatus(200)));
     }
 
+    static String storageAccountId(String name) {
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + GROUP
+                + "/providers/Microsoft.Storage/storageAccounts/" + name;
+    }
+
+    /** A StorageV2 account whose blob endpoint is {@code blobEndpoint}; listKeys answers {@code key}. */
+    void storageAccount(String name, String blobEndpoint, String key) {
+        String id = storageAccountId(name);
+        server.stubFor(get(urlPathMatching(id)).willReturn(json(200, "{\"id\":\"" + id + "\",\"name\":\"" + name
+                + "\",\"type\":\"Microsoft.Storage/storageAccounts\",\"location\":\"" + LOCATION + "\",\"kind\":"
+                + "\"StorageV2\",\"sku\":{\"name\":\"Standard_LRS\",\"tier\":\"Standard\"},\"properties\":"
+                + "{\"provisioningState\":\"Succeeded\",\"primaryEndpoints\":{\"blob\":\"" + blobEndpoint + "\"}}}")));
+        server.stubFor(post(urlPathMatching(id + "/listKeys")).willReturn(json(200, "{\"keys\":[{\"keyName\":"
+                + "\"key1\",\"value\":\"" + key + "\",\"permissions\":\"FULL\"},{\"keyName\":\"key2\",\"value\":\""
+                + key + "\",\"permissions\":\"FULL\"}]}")));
+    }
+
     void stub(MappingBuilder mapping) {
         server.stubFor(mapping);
     }

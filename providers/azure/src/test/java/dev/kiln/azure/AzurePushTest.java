@@ -205,11 +205,11 @@ class AzurePushTest {
         for (PageProxy.PutPage p : pages) {
             assertThat(p.md5()).isFalse();
             assertThat(p.end() - p.start() + 1).isLessThanOrEqualTo(4 * MIB).isEqualTo(p.bytes());
-            boolean anyData = false;
-            for (long at = p.start(); at <= p.end(); at++) {
-                anyData |= file[(int) at] != 0;
-            }
-            assertThat(anyData).as("page %d-%d holds data", p.start(), p.end()).isTrue();
+            // a page is cut to its data: its first and last sectors hold some
+            assertThat(sectorHasData(file, p.start() / 512)).as("first sector of page %d-%d holds data", p.start(),
+                    p.end()).isTrue();
+            assertThat(sectorHasData(file, p.end() / 512)).as("last sector of page %d-%d holds data", p.start(),
+                    p.end()).isTrue();
             for (long s = p.start() / 512; s <= p.end() / 512; s++) {
                 sent[(int) s] = true;
             }
@@ -227,8 +227,9 @@ class AzurePushTest {
             }
         }
         assertThat(sent[sent.length - 1]).as("the VHD footer was sent").isTrue();
-        // 4 KiB + 6 MiB + 512 B of data + the footer; pages are cut at 4 MiB on the data's own extents
-        assertThat(wire).isLessThanOrEqualTo(dataSectors * 512 + 8 * MIB).isLessThan(16 * MIB);
+        // 4 KiB + 6 MiB + 512 B of data + the footer, and no sector between them is zero: the bytes on the wire are
+        // the data's sectors, not the file system blocks around them
+        assertThat(wire).isEqualTo(dataSectors * 512);
         assertThat(pages.stream().anyMatch(p -> p.start() == 20 * MIB)).as("the written zeros were skipped").isFalse();
 
         // what Azurite holds, read back through Get Page Ranges + Get Blob, is the VHD
@@ -238,6 +239,15 @@ class AzurePushTest {
         ByteArrayOutputStream back = new ByteArrayOutputStream();
         blob.downloadStream(back);
         assertThat(back.toByteArray()).isEqualTo(file);
+    }
+
+    static boolean sectorHasData(byte[] file, long sector) {
+        for (int i = (int) sector * 512; i < sector * 512 + 512; i++) {
+            if (file[i] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String diskPath() {
@@ -394,6 +404,15 @@ class AzurePushTest {
                         + "/providers/Microsoft.Compute/locations/westeurope/capsOperations/rep-1?api-version=2024-03-03")));
         arm.stub(get(urlPathMatching(".*/capsOperations/rep-1")).willReturn(ArmStandIn.json(200,
                 "{\"name\":\"rep-1\",\"status\":\"InProgress\",\"startTime\":\"2026-12-02T05:00:00Z\"}")));
+        // the version with $expand=ReplicationStatus, as ARM documents it: display names for regions, one not
+        // listed yet
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions/[^/]+"))
+                .withQueryParam("$expand", equalTo("ReplicationStatus")).willReturn(ArmStandIn.json(200,
+                        "{\"id\":\"{{request.path}}\",\"location\":\"westeurope\",\"properties\":{"
+                                + "\"provisioningState\":\"Creating\",\"replicationStatus\":{\"aggregatedState\":"
+                                + "\"InProgress\",\"summary\":[{\"region\":\"West Europe\",\"state\":\"Completed\","
+                                + "\"details\":\"\",\"progress\":100},{\"region\":\"North Europe\",\"state\":"
+                                + "\"Replicating\",\"details\":\"\",\"progress\":40}]}}}")));
         return gallery;
     }
 
@@ -417,20 +436,35 @@ class AzurePushTest {
                 .withRequestBody(matchingJsonPath("$.properties.publishingProfile.targetRegions[2].name",
                         equalTo("eastus"))));
         assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
-        assertThat(harness.events().text()).contains("az sig image-version show").contains("az disk delete");
+        // each region's replication as Azure reported it, in the result, and how to look again
+        assertThat(result.resources()).contains(
+                dev.kiln.spi.Resource.of("replication", "westeurope Completed"),
+                dev.kiln.spi.Resource.of("replication", "northeurope Replicating 40%"),
+                dev.kiln.spi.Resource.of("replication", "eastus Unknown"));
+        assertThat(harness.events().text()).contains("check it later with 'az sig image-version show -g "
+                + ArmStandIn.GROUP + " -r kilngallery -i hello -e 1.0.0 --expand ReplicationStatus'")
+                .contains("az disk delete");
     }
 
     @Test
-    void aReplicationTimeoutReportsTheVersionAndRemovesNothing() throws Exception {
+    void aReplicationTimeoutReportsTheVersionAndItsStatusAndRemovesNothing() throws Exception {
         String gallery = replicatingGallery();
-        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.1").flag("wait-timeout", "1s");
+        dev.kiln.testkit.FakeTime time = new dev.kiln.testkit.FakeTime();
+        harness.clock(time).sleeper(time).flag("gallery", "kilngallery").flag("image-version", "1.0.1")
+                .flag("replica-region", "northeurope").flag("wait-timeout", "9s").flag("poll-interval", "1s");
 
         assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
                 .hasMessageContaining(gallery + "/images/hello/versions/1.0.1")
-                .hasMessageContaining("not done after 1 s (status").hasMessageContaining("az sig image-version show");
+                .hasMessageContaining("not done after 9 s")
+                .hasMessageContaining("replication westeurope Completed, northeurope Replicating 40%")
+                .hasMessageContaining("version is kept")
+                .hasMessageContaining("az sig image-version show -g " + ArmStandIn.GROUP
+                        + " -r kilngallery -i hello -e 1.0.1 --expand ReplicationStatus");
 
         assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE"));
-        assertThat(arm.calls()).anyMatch(c -> c.endsWith("/capsOperations/rep-1"));
+        // the wait ran on the command's clock: one poll, then one more after each 1 s sleep, up to 9 s
+        assertThat(time.sleeps()).hasSize(9).containsOnly(java.time.Duration.ofSeconds(1));
+        assertThat(arm.calls().stream().filter(c -> c.endsWith("/capsOperations/rep-1"))).hasSize(10);
     }
 
     @Test

@@ -32,10 +32,18 @@ final class PageProxy implements AutoCloseable {
     record PutPage(long start, long end, long bytes, boolean md5) {
     }
 
+    /** Any request that reached the proxy: method, path, query, and its If-None-Match and Authorization scheme. */
+    record Call(String method, String path, String query, String ifNoneMatch, String authScheme) {
+    }
+
     /** What to do instead of forwarding: an HTTP status, or 0 for a reset connection. */
     private final Map<Long, Deque<Integer>> faults = new ConcurrentHashMap<>();
     private final List<PutPage> pages = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    /** A storage account's blob endpoint takes its shared key; a disk's write SAS takes no Authorization at all. */
+    private final boolean sharedKey;
+    private volatile java.util.function.Consumer<String> onDelete = path -> { };
     private final HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
     private final int upstream;
@@ -45,7 +53,17 @@ final class PageProxy implements AutoCloseable {
             "transfer-encoding", "keep-alive");
 
     PageProxy(int upstreamPort) throws IOException {
+        this(upstreamPort, false);
+    }
+
+    /** In front of a storage account's blob endpoint, where requests carry the account's SharedKey signature. */
+    static PageProxy sharedKey(int upstreamPort) throws IOException {
+        return new PageProxy(upstreamPort, true);
+    }
+
+    private PageProxy(int upstreamPort, boolean sharedKey) throws IOException {
         this.upstream = upstreamPort;
+        this.sharedKey = sharedKey;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "page-proxy");
@@ -70,6 +88,23 @@ final class PageProxy implements AutoCloseable {
         onPage = hook;
     }
 
+    /** Called with the path of each DELETE before it is forwarded (to read a blob just before it goes). */
+    void onDelete(java.util.function.Consumer<String> hook) {
+        onDelete = hook;
+    }
+
+    /** Forgets the pages and calls recorded so far. */
+    void clear() {
+        pages.clear();
+        calls.clear();
+    }
+
+    List<Call> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
     List<PutPage> pages() {
         synchronized (pages) {
             return List.copyOf(pages);
@@ -89,6 +124,12 @@ final class PageProxy implements AutoCloseable {
                 body = in.readAllBytes();
             }
             String query = ex.getRequestURI().getRawQuery();
+            String auth = first(ex, "Authorization", "");
+            calls.add(new Call(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), query == null ? "" : query,
+                    first(ex, "If-None-Match", null), auth.isEmpty() ? "" : auth.split(" ", 2)[0]));
+            if ("DELETE".equals(ex.getRequestMethod())) {
+                onDelete.accept(ex.getRequestURI().getRawPath());
+            }
             boolean putPage = "PUT".equals(ex.getRequestMethod()) && query != null && query.contains("comp=page");
             if (putPage) {
                 String range = first(ex, "x-ms-range", first(ex, "Range", ""));
@@ -104,9 +145,10 @@ final class PageProxy implements AutoCloseable {
                     breach = "Put Page " + range + " is not 512-aligned";
                 } else if (md5) {
                     breach = "Put Page " + range + " carries a content hash (managed-disk uploads refuse it)";
-                } else if (ex.getRequestHeaders().containsKey("Authorization")) {
-                    // the SAS in the URL is the only credential; an ARM token must never reach the SAS's host
-                    breach = "Put Page " + range + " carries an Authorization header";
+                } else if (!auth.isEmpty() && !(sharedKey && auth.startsWith("SharedKey "))) {
+                    // the SAS in the URL (or the account's shared key) is the only credential; an ARM token must
+                    // never reach a storage host
+                    breach = "Put Page " + range + " carries an Authorization header " + auth.split(" ", 2)[0];
                 }
                 if (breach != null) {
                     violations.add(breach);
@@ -144,6 +186,10 @@ final class PageProxy implements AutoCloseable {
                     ex.getResponseHeaders().put(k, vs);
                 }
             });
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                // a HEAD answer has no body, but its Content-Length (the blob's size) is what the client reads
+                answer.headers().firstValue("Content-Length").ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
+            }
             send(ex, answer.statusCode(), answer.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,73 @@
+package dev.kiln.azure;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.specialized.PageBlobClient;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import dev.kiln.api.DiskSource;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.spi.ProviderContext;
+import dev.kiln.testkit.ProviderHarness;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * B5 (bench/azure-page-blob.sh): kiln's page upload of a fixed VHD to a page blob against the SDK's
+ * {@code uploadFromFile} of the whole file, both to the same Azurite. Not a test.
+ * <pre>
+ *   vhd RAW OUT                            a fixed VHD of RAW, written by kiln's core
+ *   kiln VHD ENDPOINT CONTAINER BLOB N     PageUpload with N workers; prints "seconds wire_bytes pages"
+ *   peer VHD ENDPOINT CONTAINER BLOB       BlobClient.uploadFromFile (the SDK's parallel whole-file upload)
+ * </pre>
+ */
+public final class AzurePageBench {
+
+    private AzurePageBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("kiln-b5");
+        ProviderHarness harness = new ProviderHarness(new AzureProviderFactory(), work);
+        ProviderContext context = harness.pushContext();
+        switch (args[0]) {
+            case "vhd" -> {
+                try (DiskSource source = context.conversions().open(Path.of(args[1]))) {
+                    context.conversions().write(source, ImageFormat.VHD, Path.of(args[2]), "bench",
+                            harness.events().as("bench"));
+                }
+            }
+            case "kiln" -> {
+                HttpClient http = new JdkHttpClientBuilder().build();
+                long t0 = System.nanoTime();
+                AzureDisk disk = AzureDisk.open(context.conversions(), Path.of(args[1]), ImageFormat.VHD, work,
+                        "bench", harness.events().as("bench"));
+                PageBlobClient blob = container(args[2], args[3], http).getBlobClient(args[4]).getPageBlobClient();
+                blob.create(disk.size(), true);
+                PageUpload.Stats stats = new PageUpload(http, context.retry().classifier(AzureErrors::classify)
+                        .build(), context.cancel(), harness.events().as("bench"), Integer.parseInt(args[5]))
+                        .upload(blob, disk, List.of());
+                System.out.println((System.nanoTime() - t0) / 1e9 + " " + stats.bytes() + " " + stats.pages());
+            }
+            case "peer" -> {
+                HttpClient http = new JdkHttpClientBuilder().build();
+                long t0 = System.nanoTime();
+                container(args[2], args[3], http).getBlobClient(args[4]).uploadFromFile(args[1], true);
+                System.out.println((System.nanoTime() - t0) / 1e9 + " " + Files.size(Path.of(args[1])));
+            }
+            default -> throw new IllegalArgumentException("vhd | kiln | peer, not " + args[0]);
+        }
+        System.exit(0);
+    }
+
+    private static BlobContainerClient container(String endpoint, String name, HttpClient http) {
+        BlobContainerClient c = new BlobServiceClientBuilder().endpoint(endpoint).httpClient(http)
+                .credential(new StorageSharedKeyCredential(Azurite.ACCOUNT, Azurite.KEY)).buildClient()
+                .getBlobContainerClient(name);
+        c.createIfNotExists();
+        return c;
+    }
+}

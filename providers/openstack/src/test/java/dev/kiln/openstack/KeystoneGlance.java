@@ -83,7 +83,7 @@ final class KeystoneGlance {
                 .redirectErrorStream(true).redirectOutput(root.resolve("start.log").toFile()).start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("start-keystone-glance.sh failed: " + tail(root.resolve("start.log"))
-                    + tail(root.resolve("r/keystone.log")));
+                    + logs());
         }
         for (String line : Files.readAllLines(root.resolve("start.log"))) {
             if (line.startsWith("pids ")) {
@@ -93,8 +93,8 @@ final class KeystoneGlance {
             }
         }
         try {
-            awaitUp("http://127.0.0.1:" + keystonePort + "/v3", root.resolve("r/keystone.out"));
-            awaitUp("http://127.0.0.1:" + glancePort + "/", root.resolve("r/glance.out"));
+            awaitUp("http://127.0.0.1:" + keystonePort + "/v3");
+            awaitUp("http://127.0.0.1:" + glancePort + "/");
             adminToken = token("admin", "secret");
             projectId = projectId();
             String userId = makeUser();
@@ -103,8 +103,10 @@ final class KeystoneGlance {
                     "{\"application_credential\":{\"name\":\"kiln-tests\",\"secret\":\"kiln-AppCred-5ecret-91b2\"}}");
             appCredentialId = cred.path("application_credential").path("id").asText();
         } catch (Exception | Error e) {
+            // the folder goes with stop(), so what the daemons said is kept in the message (CI shows only that)
+            IllegalStateException failed = new IllegalStateException(e.getMessage() + logs(), e);
             stop();
-            throw e;
+            throw failed;
         }
         appCredentialSecret = "kiln-AppCred-5ecret-91b2";
         System.out.println("[openstack tests] Keystone + Glance up in "
@@ -218,7 +220,7 @@ final class KeystoneGlance {
         return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
     }
 
-    private void awaitUp(String url, Path log) throws Exception {
+    private void awaitUp(String url) throws Exception {
         Instant end = Instant.now().plusSeconds(120);
         while (Instant.now().isBefore(end)) {
             try {
@@ -232,7 +234,7 @@ final class KeystoneGlance {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(url + " did not answer within 120 s: " + tail(log));
+        throw new IllegalStateException(url + " did not answer within 120 s");
     }
 
     /**
@@ -243,10 +245,22 @@ final class KeystoneGlance {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /**
+     * The ends of the daemons' logs: keystone-wsgi-public prints the traceback of an error it answers 500 to on its
+     * stderr (keystone.out); keystone.log and glance.log hold what the services logged.
+     */
+    private String logs() {
+        StringBuilder out = new StringBuilder();
+        for (String log : List.of("keystone.out", "keystone.log", "keystone-manage.err", "glance.out", "glance.log")) {
+            out.append("\n--- end of ").append(log).append(" ---\n").append(tail(root.resolve("r").resolve(log)));
+        }
+        return out.toString();
+    }
+
     private static String tail(Path file) {
         try {
             List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
         } catch (IOException e) {
             return "(no " + file + ")";
         }

@@ -115,7 +115,18 @@ oslo_config_program = glance-api
 paste.filter_factory = oslo_middleware:HTTPProxyToWSGI.factory
 CONF
 
-# Glance's schema is made while Keystone's steps run (each is a Python start-up of several seconds)
+# Both services run in one process on sqlite, where a reader blocks a writer of another connection in the default
+# (rollback journal) mode. Keystone leaves a connection of POST /v3/auth/tokens holding its read (SHARED) lock until
+# Python's cyclic garbage collector frees it; a write (POST /v3/users) that comes before that collection waits out
+# sqlite's 5 s busy timeout and fails: "database is locked", which keystone-wsgi-public answers with a bare 500
+# ("A server error occurred"). In WAL mode readers do not block writers. The mode is kept in the database file.
+wal() {
+  $PY -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); m = c.execute("pragma journal_mode=wal").fetchone()[0]
+assert m == "wal", m' "$1"
+}
+
+# Glance's schema is made while Keystone's steps run (each is a Python start-up of several seconds); the key
+# repositories are files only, so they are set up beside Keystone's db_sync
 $PY -m glance.cmd.manage --config-file "$R/glance-api.conf" db_sync > "$R/glance-manage.log" 2>&1 &
 GLANCE_DB=$!
 K="$PY /usr/bin/keystone-manage --config-file $R/keystone.conf"
@@ -124,6 +135,7 @@ FERNET=$!
 $K credential_setup --keystone-user root --keystone-group root 2> "$R/keystone-credential.err" &
 CREDENTIAL=$!
 $K db_sync 2> "$R/keystone-manage.err"
+wal "$R/keystone.sqlite"
 wait "$FERNET"
 wait "$CREDENTIAL"
 $K bootstrap --bootstrap-password secret 2>> "$R/keystone-manage.err"  # the catalog is templated: no --bootstrap-public-url
@@ -132,6 +144,7 @@ OS_KEYSTONE_CONFIG_FILES="$R/keystone.conf" setsid $PY /usr/bin/keystone-wsgi-pu
   > "$R/keystone.out" 2>&1 < /dev/null &
 KPID=$!
 wait "$GLANCE_DB" || { kill "$KPID"; echo "glance db_sync failed: see $R/glance-manage.log"; exit 1; }
+wal "$R/glance.sqlite" || { kill "$KPID"; echo "could not put glance.sqlite in WAL mode"; exit 1; }
 
 setsid $PY -m glance.cmd.api --config-file "$R/glance-api.conf" > "$R/glance.out" 2>&1 < /dev/null &
 GPID=$!

@@ -20,6 +20,9 @@ final class OpenStackFlags {
     static final String PROPERTY = "property";
     static final String WAIT_ACTIVE = "image-timeout";
     static final String IMPORT_METHOD = "import-method";
+    static final String SOURCE_URL = "source-url";
+    static final String SERVE = "serve";
+    static final String SERVE_URL = "serve-url";
 
     static final String FLAVOR = "flavor";
     static final String NETWORK = "network";
@@ -59,9 +62,16 @@ final class OpenStackFlags {
         all.add(OptionSpec.integer(MIN_RAM, "MB", "The image's min_ram in MB; default: none"));
         all.add(OptionSpec.keyValues(PROPERTY, "KEY=VALUE", "An extra image property (repeatable), e.g. hw_disk_bus=scsi")
                 .asRepeatable());
-        all.add(OptionSpec.string(IMPORT_METHOD, "METHOD", "glance-direct: stage the data and have Glance import it "
-                + "(interoperable import, checked against GET /v2/info/import; a plain upload when it is not offered or "
-                + "fails, saying so); default: a plain upload"));
+        all.add(OptionSpec.string(IMPORT_METHOD, "METHOD", "glance-direct: stage the data and have Glance import it; "
+                + "web-download: have Glance fetch it from --source-url or from kiln itself (--serve) (interoperable "
+                + "import, checked against GET /v2/info/import; a plain upload when it is not offered or fails, saying "
+                + "so); default: a plain upload"));
+        all.add(OptionSpec.string(SOURCE_URL, "URL", "With --import-method web-download: the http(s) URL Glance "
+                + "fetches, serving IMAGE's bytes as they are (compared with Glance's checksums once active)"));
+        all.add(OptionSpec.string(SERVE, "ADDR", "With --import-method web-download: serve the image over HTTP on "
+                + "HOST:PORT (or :PORT) while the import lasts, for Glance to fetch"));
+        all.add(OptionSpec.string(SERVE_URL, "URL", "With --serve: the URL Glance reaches the served image's folder "
+                + "at (default http://ADDR when ADDR names a host)"));
         all.add(OptionSpec.duration(WAIT_ACTIVE, "DURATION", "How long to wait for the image to become active after the "
                 + "upload").defaultValue("10m"));
         return List.copyOf(all);

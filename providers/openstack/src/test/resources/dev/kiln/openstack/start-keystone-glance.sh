@@ -56,6 +56,11 @@ filesystem_store_datadir = $R/images
 filesystem_store_datadir = $R/staging
 [os_glance_tasks_store]
 filesystem_store_datadir = $R/tasks
+[import_filtering_opts]
+# web-download from the tests' own server on 127.0.0.1 (Glance refuses loopback hosts unless listed, and allows only
+# ports 80 and 443 unless told otherwise)
+allowed_hosts = [127.0.0.1]
+allowed_ports = []
 [paste_deploy]
 flavor = keystone
 config_file = $R/glance-api-paste.ini

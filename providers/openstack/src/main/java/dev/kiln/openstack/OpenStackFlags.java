@@ -1,6 +1,7 @@
 package dev.kiln.openstack;
 
 import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Options;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ final class OpenStackFlags {
     static final String FLOATING_IP = "floating-ip";
     static final String SERVER_NAME = "server-name";
     static final String CONSOLE_LOG = "console-log";
+    static final String ARCH = "arch";
 
     private OpenStackFlags() {
     }
@@ -91,6 +93,22 @@ final class OpenStackFlags {
         all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: --name"));
         all.add(OptionSpec.path(CONSOLE_LOG, "FILE", "Once the server is ACTIVE, save its console log "
                 + "(os-getConsoleOutput) to FILE"));
+        all.add(OptionSpec.string(ARCH, "amd64|arm64", "With a local IMAGE: its architecture, for the image "
+                + "properties Nova boots by").defaultValue("amd64"));
         return List.copyOf(all);
+    }
+
+    /**
+     * The push options for a local image {@code run} pushes first: the connection flags given to run, the push
+     * defaults for the rest.
+     */
+    static Options pushFromRun(Options run, java.util.Map<String, String> env) {
+        java.util.Map<String, List<String>> given = new java.util.LinkedHashMap<>();
+        for (OptionSpec o : connection()) {
+            if (run.source(o.name()) == Options.Source.FLAG) {
+                given.put(o.name(), run.all(o.name()));
+            }
+        }
+        return Options.resolve(push(), given, env);
     }
 }

@@ -34,7 +34,7 @@ final class OpenStackFlags {
     static final String FLOATING_IP = "floating-ip";
     static final String SERVER_NAME = "server-name";
     static final String CONSOLE_LOG = "console-log";
-    static final String ARCH = "arch";
+    static final String ARCH = "image-arch";
 
     private OpenStackFlags() {
     }

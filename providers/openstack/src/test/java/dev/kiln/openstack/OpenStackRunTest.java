@@ -224,7 +224,7 @@ class OpenStackRunTest {
             Path file = Files.write(tmp.resolve("os-run-local.qcow2"), OpenStackFixtures.smallQcow2());
             String digest = "blocks-sha256:" + java.util.UUID.randomUUID().toString().replace("-", "").repeat(2);
             ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), tmp).flag("flavor", "m1.small")
-                    .flag("arch", "arm64");
+                    .flag("image-arch", "arm64");
             rig.passwordEnv().forEach(h::env);
             dev.kiln.spi.PushRequest local = dev.kiln.spi.PushRequest.of(file,
                     dev.kiln.api.ImageFormat.QCOW2_BIOS, "os-run-local", digest);
@@ -237,7 +237,7 @@ class OpenStackRunTest {
             assertThat(rig.imagesNamed("os-run-local")).hasSize(1).containsValue(digest);
             String image = rig.imagesNamed("os-run-local").keySet().iterator().next();
             assertThat(Files.readAllBytes(rig.storedFile(image))).isEqualTo(Files.readAllBytes(file));
-            assertThat(rig.image(image).path("architecture").asText()).as("--arch").isEqualTo("aarch64");
+            assertThat(rig.image(image).path("architecture").asText()).as("--image-arch").isEqualTo("aarch64");
             assertThat(rig.image(image).path("status").asText()).isEqualTo("active");
             @SuppressWarnings("unchecked")
             Map<String, Object> server = (Map<String, Object>) body(nova.findAll(postRequestedFor(

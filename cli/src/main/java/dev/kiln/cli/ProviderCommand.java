@@ -11,6 +11,7 @@ import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.RunRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -164,7 +165,11 @@ final class ProviderCommand implements Callable<Integer> {
                 root.results().push(result);
             } else {
                 String name = parsed.matchedOptionValue("--name", ImageFiles.baseName(image));
-                var result = provider.run(SharedFlags.run(common, factory, image, name, dryRun));
+                RunRequest request = SharedFlags.run(common, factory, image, name, dryRun);
+                // a cloud that boots only what it holds pushes a local file or build first
+                var result = factory.runPushesLocalImages() && Files.exists(Path.of(image))
+                        ? provider.run(request, ImageFiles.describe(image, null, Architecture.AMD64, dryRun, factory,
+                        events)) : provider.run(request);
                 root.renderer().close();
                 root.results().run(result);
                 if (result.exitCode().filter(code -> code != 0).isPresent()) {

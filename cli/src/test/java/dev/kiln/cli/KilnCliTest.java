@@ -60,6 +60,16 @@ class KilnCliTest {
     }
 
     @Test
+    void runOfALocalFileHandsTheProviderTheFileDescribedAsPushWouldBeforeItBoots() throws IOException {
+        Path efi = Files.write(tmp.resolve("hello-efi.img"), new byte[1024]);
+
+        CliRun run = CliRun.run("run", "fakecloud", efi.toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("i-hello running").containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}");
+    }
+
+    @Test
     void flagBeatsEnvBeatsDefaultOnTheCommandLine() throws IOException {
         String byDefault = region(Map.of("FAKE_TOKEN", "t"));
         String byEnv = region(Map.of("FAKE_TOKEN", "t", "FAKE_REGION", "env-2"));

@@ -84,6 +84,11 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public boolean runPushesLocalImages() {
+        return true;
+    }
+
+    @Override
     public Provider create(ProviderContext context) {
         return new Provider() {
             @Override
@@ -206,6 +211,14 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                         .address("tags", String.valueOf(new java.util.TreeMap<>(request.tags())))
                         .exitCode(context.options().integer("guest-exit").orElse(null))
                         .created(Resource.of("instance", "i-" + request.name(), "local-1")).build();
+            }
+
+            @Override
+            public RunResult run(RunRequest request, PushRequest image) {
+                // what the CLI handed over, as a cloud would push it before it boots
+                return RunResult.builder("fakecloud", "i-" + request.name()).location("local-1").state("running")
+                        .address("pushed", image.format().id() + ":" + image.name() + ":" + image.contentDigest())
+                        .build();
             }
         };
     }

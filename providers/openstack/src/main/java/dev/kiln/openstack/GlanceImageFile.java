@@ -45,6 +45,19 @@ final class GlanceImageFile {
         return DISK_FORMAT.get(format.id());
     }
 
+    /** The file as it is, with its own disk_format (raw stays raw): what a --source-url serves for web-download. */
+    static Upload asIs(PushRequest request, dev.kiln.api.Conversions conversions) {
+        String format = diskFormat(request.format());
+        if (format.equals("iso")) {
+            return new Upload(request.image(), format, request.image().toFile().length(), false);
+        }
+        try (DiskSource disk = conversions.open(request.image())) {
+            return new Upload(request.image(), format, disk.size(), false);
+        } catch (IOException e) {
+            throw KilnException.tried("read " + request.image(), KilnException.reason(e), "check the file", e);
+        }
+    }
+
     /**
      * The upload for {@code request}: raw disks become qcow2 in {@code workDir} through kiln's conversions unless
      * {@code convert} is false (a dry run), so Glance stores and Nova copies only the data.

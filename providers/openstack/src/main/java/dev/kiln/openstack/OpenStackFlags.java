@@ -1,6 +1,7 @@
 package dev.kiln.openstack;
 
 import dev.kiln.spi.OptionSpec;
+import dev.kiln.spi.Options;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,9 @@ final class OpenStackFlags {
     static final String PROPERTY = "property";
     static final String WAIT_ACTIVE = "image-timeout";
     static final String IMPORT_METHOD = "import-method";
+    static final String SOURCE_URL = "source-url";
+    static final String SERVE = "serve";
+    static final String SERVE_URL = "serve-url";
 
     static final String FLAVOR = "flavor";
     static final String NETWORK = "network";
@@ -30,6 +34,7 @@ final class OpenStackFlags {
     static final String FLOATING_IP = "floating-ip";
     static final String SERVER_NAME = "server-name";
     static final String CONSOLE_LOG = "console-log";
+    static final String ARCH = "image-arch";
 
     private OpenStackFlags() {
     }
@@ -59,9 +64,16 @@ final class OpenStackFlags {
         all.add(OptionSpec.integer(MIN_RAM, "MB", "The image's min_ram in MB; default: none"));
         all.add(OptionSpec.keyValues(PROPERTY, "KEY=VALUE", "An extra image property (repeatable), e.g. hw_disk_bus=scsi")
                 .asRepeatable());
-        all.add(OptionSpec.string(IMPORT_METHOD, "METHOD", "glance-direct: stage the data and have Glance import it "
-                + "(interoperable import, checked against GET /v2/info/import; a plain upload when it is not offered or "
-                + "fails, saying so); default: a plain upload"));
+        all.add(OptionSpec.string(IMPORT_METHOD, "METHOD", "glance-direct: stage the data and have Glance import it; "
+                + "web-download: have Glance fetch it from --source-url or from kiln itself (--serve) (interoperable "
+                + "import, checked against GET /v2/info/import; a plain upload when it is not offered or fails, saying "
+                + "so); default: a plain upload"));
+        all.add(OptionSpec.string(SOURCE_URL, "URL", "With --import-method web-download: the http(s) URL Glance "
+                + "fetches, serving IMAGE's bytes as they are (compared with Glance's checksums once active)"));
+        all.add(OptionSpec.string(SERVE, "ADDR", "With --import-method web-download: serve the image over HTTP on "
+                + "HOST:PORT (or :PORT) while the import lasts, for Glance to fetch"));
+        all.add(OptionSpec.string(SERVE_URL, "URL", "With --serve: the URL Glance reaches the served image's folder "
+                + "at (default http://ADDR when ADDR names a host)"));
         all.add(OptionSpec.duration(WAIT_ACTIVE, "DURATION", "How long to wait for the image to become active after the "
                 + "upload").defaultValue("10m"));
         return List.copyOf(all);
@@ -81,6 +93,22 @@ final class OpenStackFlags {
         all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: --name"));
         all.add(OptionSpec.path(CONSOLE_LOG, "FILE", "Once the server is ACTIVE, save its console log "
                 + "(os-getConsoleOutput) to FILE"));
+        all.add(OptionSpec.string(ARCH, "amd64|arm64", "With a local IMAGE: its architecture, for the image "
+                + "properties Nova boots by").defaultValue("amd64"));
         return List.copyOf(all);
+    }
+
+    /**
+     * The push options for a local image {@code run} pushes first: the connection flags given to run, the push
+     * defaults for the rest.
+     */
+    static Options pushFromRun(Options run, java.util.Map<String, String> env) {
+        java.util.Map<String, List<String>> given = new java.util.LinkedHashMap<>();
+        for (OptionSpec o : connection()) {
+            if (run.source(o.name()) == Options.Source.FLAG) {
+                given.put(o.name(), run.all(o.name()));
+            }
+        }
+        return Options.resolve(push(), given, env);
     }
 }

@@ -23,6 +23,11 @@ final class OpenStackProvider implements Provider {
 
     @Override
     public RunResult run(RunRequest request) throws InterruptedException {
-        return new RunServer(context, request).run();
+        return new RunServer(context, request).run(java.util.Optional.empty());
+    }
+
+    @Override
+    public RunResult run(RunRequest request, PushRequest image) throws InterruptedException {
+        return new RunServer(context, request).run(java.util.Optional.of(image));
     }
 }

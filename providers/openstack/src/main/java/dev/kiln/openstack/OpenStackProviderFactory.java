@@ -26,7 +26,12 @@ public final class OpenStackProviderFactory implements ProviderFactory {
 
     @Override
     public String runImage() {
-        return "a Glance image id or name (push a local file first)";
+        return "a Glance image id or name, or a local image file or build (pushed first, found again by its digest)";
+    }
+
+    @Override
+    public boolean runPushesLocalImages() {
+        return true;
     }
 
     @Override

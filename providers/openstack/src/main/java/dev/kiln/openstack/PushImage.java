@@ -51,20 +51,21 @@ final class PushImage {
         Map<String, String> properties = properties();
         String visibility = visibility();
         Optional<String> importMethod = options.find(OpenStackFlags.IMPORT_METHOD);
-        if (importMethod.isPresent() && !importMethod.get().equals("glance-direct")) {
-            throw KilnException.usage("--import-method takes glance-direct, not '" + importMethod.get() + "' (kiln "
-                    + "uploads a local file; web-download would need a URL Glance can fetch)");
-        }
+        Optional<WebSource> web = WebSource.of(options, importMethod);
         OpenStackConnection cloud = OpenStackConnection.open(context);
         Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
         OpenStackConnection calm = cloud.detached(context.clock());
         Glance cleaner = new Glance(calm.http, cloud.endpoint("image"), calm.retry);
         context.events().debug("Glance at " + glance.base());
-        GlanceImageFile.Upload upload = GlanceImageFile.prepare(request, context.conversions(), context.workDir(),
-                context.events(), !request.dryRun());
+        GlanceImageFile.Upload upload = web.filter(WebSource::asIs).isPresent()
+                ? GlanceImageFile.asIs(request, context.conversions())
+                : GlanceImageFile.prepare(request, context.conversions(), context.workDir(), context.events(),
+                !request.dryRun());
         try {
-            boolean direct = importMethod.isPresent() && offered(glance);
-            Images images = new Images(cloud, glance, cleaner, upload, properties, visibility, direct);
+            Optional<String> method = importMethod.isPresent() && offered(glance, importMethod.get())
+                    ? importMethod : Optional.empty();
+            Images images = new Images(cloud, glance, cleaner, upload, properties, visibility, method,
+                    web.filter(w -> method.isPresent()));
             ExistingImages.Published<Glance.Image> published = ExistingImages.sideBySide(
                     request.policy().ifExists(), request.dryRun(), images);
             cleanup.clear();
@@ -85,13 +86,13 @@ final class PushImage {
         }
     }
 
-    /** Whether this Glance offers glance-direct import; if not, says a plain upload is made instead. */
-    private boolean offered(Glance glance) throws InterruptedException {
+    /** Whether this Glance offers the import method; if not, says a plain upload is made instead. */
+    private boolean offered(Glance glance, String method) throws InterruptedException {
         List<String> methods = glance.importMethods();
-        if (methods.contains("glance-direct")) {
+        if (methods.contains(method)) {
             return true;
         }
-        context.events().warn("Glance offers no glance-direct import (GET /v2/info/import lists " + methods
+        context.events().warn("Glance offers no " + method + " import (GET /v2/info/import lists " + methods
                 + "); uploading the data plainly instead");
         return false;
     }
@@ -159,11 +160,13 @@ final class PushImage {
         private final GlanceImageFile.Upload upload;
         private final Map<String, String> properties;
         private final String visibility;
-        private final boolean direct;
+        private final Optional<String> method;
+        private final Optional<WebSource> web;
 
         Images(OpenStackConnection cloud, Glance glance, Glance cleaner, GlanceImageFile.Upload upload,
-               Map<String, String> properties, String visibility, boolean direct) {
-            this.direct = direct;
+               Map<String, String> properties, String visibility, Optional<String> method, Optional<WebSource> web) {
+            this.method = method;
+            this.web = web;
             this.cloud = cloud;
             this.glance = glance;
             this.cleaner = cleaner;
@@ -217,17 +220,23 @@ final class PushImage {
             Glance.Image made = glance.create(body);
             Cleanup.Handle handle = removedOnFailure(made);
             Glance.Image active = null;
-            if (direct) {
-                UploadImageData.Sent sent = staged(made);
+            if (method.isPresent()) {
+                UploadImageData.Sent sent = web.isPresent() ? UploadImageData.digest(upload.file(), context.events())
+                        : staged(made);
+                WebSource.Fetch fetch = web.isPresent() ? fetched(made, web.get()) : null;
                 try {
-                    active = imported(made);
+                    active = imported(made, fetch == null ? null : fetch.url());
                 } catch (RuntimeException e) {
-                    context.events().warn("the glance-direct import of " + made + " failed (" + e.getMessage()
+                    context.events().warn("the " + method.get() + " import of " + made + " failed (" + e.getMessage()
                             + "); deleting it and uploading the data plainly to a new image instead");
                     cleaner.delete(made.id());
                     handle.keep();
                     made = glance.create(body);
                     handle = removedOnFailure(made);
+                } finally {
+                    if (fetch != null) {
+                        fetch.close();
+                    }
                 }
                 if (active != null) {
                     verify(active, sent);
@@ -267,12 +276,26 @@ final class PushImage {
                     context.events());
         }
 
-        /** Then {@code POST /v2/images/{id}/import} with glance-direct, and the bounded wait for active. */
-        private Glance.Image imported(Glance.Image made) throws InterruptedException {
-            ObjectNode method = OpenStackHttp.JSON.createObjectNode();
-            method.putObject("method").put("name", "glance-direct");
-            cloud.http.json("POST", glance.base() + "/images/" + made.id() + "/import", method);
+        /**
+         * {@code POST /v2/images/{id}/import} with glance-direct (after the stage), or web-download with the URI
+         * Glance fetches; then the bounded wait for active, which fails on {@code os_glance_failed_import}.
+         */
+        private Glance.Image imported(Glance.Image made, String uri) throws InterruptedException {
+            ObjectNode body = OpenStackHttp.JSON.createObjectNode();
+            ObjectNode m = body.putObject("method").put("name", uri == null ? "glance-direct" : WebSource.METHOD);
+            if (uri != null) {
+                m.put("uri", uri);
+            }
+            cloud.http.json("POST", glance.base() + "/images/" + made.id() + "/import", body);
             return waitActive(made);
+        }
+
+        /** web-download: Glance fetches the data from --source-url, or from kiln while the import lasts (--serve). */
+        private WebSource.Fetch fetched(Glance.Image made, WebSource source) {
+            WebSource.Fetch fetch = source.open(upload.file(), context.workDir(), context.events());
+            context.events().info("created Glance image " + made + " (" + upload.diskFormat() + "), asking Glance "
+                    + "to fetch it" + (source.asIs() ? " from --source-url" : " from kiln") + " (web-download)");
+            return fetch;
         }
 
         @Override

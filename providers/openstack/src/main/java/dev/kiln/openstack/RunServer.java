@@ -9,6 +9,8 @@ import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.ProviderContext;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.PushResult;
 import dev.kiln.spi.Resource;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -45,19 +47,22 @@ final class RunServer {
         this.cleanup = new Cleanup(context.events(), OpenStackErrors::reason);
     }
 
-    RunResult run() throws InterruptedException {
-        if (Files.isRegularFile(Path.of(request.image()))) {
+    /** @param local the local image file the CLI described, to push before the server is made */
+    RunResult run(Optional<PushRequest> local) throws InterruptedException {
+        if (local.isEmpty() && Files.isRegularFile(Path.of(request.image()))) {
             throw KilnException.usage("run openstack takes a Glance image id or name, not a local file; push the file "
                     + "first with 'kiln push openstack " + request.image() + "' (which sets the architecture and firmware "
                     + "properties Nova boots by, from the file's build) and run the id it prints");
         }
         String flavorName = options.require(OpenStackFlags.FLAVOR);
+        Optional<PushResult> pushed = local.isPresent() ? Optional.of(pushed(local.get())) : Optional.empty();
         OpenStackConnection cloud = OpenStackConnection.open(context);
         String nova = cloud.endpoint("compute");
         Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
         OpenStackConnection calm = cloud.detached(context.clock());
         try {
-            String image = imageId(glance);
+            String image = pushed.isPresent() ? pushed.get().images().stream().findFirst()
+                    .map(PushResult.Placement::imageId).orElse("(the image the push would make)") : imageId(glance);
             String flavor = flavorId(cloud, nova, flavorName);
             ObjectNode body = serverBody(cloud, image, flavor);
             if (request.dryRun()) {
@@ -72,6 +77,9 @@ final class RunServer {
             context.events().info("created server " + id + " (" + request.name() + ")");
             RunResult.Builder result = RunResult.builder("openstack", id).location(cloud.location())
                     .created(Resource.of("server", id, cloud.location()));
+            if (pushed.filter(p -> p.outcome() != PushResult.Outcome.EXISTED).isPresent()) {
+                result.created(Resource.of("image", image, cloud.location()));
+            }
             Lifecycle.Wait wait = request.lifecycle().waitOr(Lifecycle.Wait.RUNNING);
             String state = "BUILD";
             if (wait != Lifecycle.Wait.NONE) {
@@ -110,6 +118,21 @@ final class RunServer {
             again.initCause(e);
             throw again;
         }
+    }
+
+    /**
+     * The local image pushed with the push defaults and run's connection flags; the image stays (with --rm too):
+     * the next run of the same file finds it by its digest instead of uploading again.
+     */
+    private PushResult pushed(PushRequest local) throws InterruptedException {
+        PushRequest image = local.withArch(dev.kiln.api.Architecture.of(options.require(OpenStackFlags.ARCH)));
+        ProviderContext push = context.toBuilder().options(OpenStackFlags.pushFromRun(options, context.env())).build();
+        PushResult result = new PushImage(push, image).push();
+        result.images().stream().findFirst().ifPresent(i -> context.events().info((result.outcome()
+                == PushResult.Outcome.EXISTED ? "found " : "pushed ") + request.image() + " as Glance image "
+                + i.imageId() + "; it stays after the server (remove it with 'openstack image delete " + i.imageId()
+                + "')"));
+        return result;
     }
 
     private String imageId(Glance glance) throws InterruptedException {

@@ -35,11 +35,27 @@ final class UploadImageData {
         } catch (IOException e) {
             throw KilnException.tried("read " + file, KilnException.reason(e), "check the file", e);
         }
-        Hashing hashing = new Hashing(file, size, events);
+        Hashing hashing = new Hashing(file, size, events, "upload");
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                 HttpRequest.BodyPublishers.ofInputStream(hashing::open), size);
         http.send("PUT", url, body, "application/octet-stream");
         return hashing.sent();
+    }
+
+    /** The size and hashes of {@code file}: what Glance must report once it has fetched it (web-download). */
+    static Sent digest(Path file, Events events) {
+        try {
+            Hashing hashing = new Hashing(file, Files.size(file), events, "hash");
+            try (InputStream in = hashing.open()) {
+                byte[] buf = new byte[1 << 16];
+                while (in.read(buf, 0, buf.length) >= 0) {
+                    // hashed as it is read
+                }
+            }
+            return hashing.sent();
+        } catch (IOException | UncheckedIOException e) {
+            throw KilnException.tried("read " + file, KilnException.reason(e), "check the file", e);
+        }
     }
 
     /** Opens the file once per send and hashes what is read. */
@@ -47,14 +63,16 @@ final class UploadImageData {
         private final Path file;
         private final long size;
         private final Events events;
+        private final String label;
         private MessageDigest md5;
         private MessageDigest sha512;
         private long read;
 
-        Hashing(Path file, long size, Events events) {
+        Hashing(Path file, long size, Events events, String label) {
             this.file = file;
             this.size = size;
             this.events = events;
+            this.label = label;
         }
 
         synchronized InputStream open() {
@@ -92,13 +110,13 @@ final class UploadImageData {
             long before = read;
             read += n;
             if (before / (64L << 20) != read / (64L << 20) || read == size) {
-                events.bytes("upload", read, size);
+                events.bytes(label, read, size);
             }
         }
 
         synchronized Sent sent() {
             if (read != size) {
-                throw KilnException.tried("upload " + file, "only " + read + " of " + size + " bytes were sent",
+                throw KilnException.tried(label + " " + file, "only " + read + " of " + size + " bytes were sent",
                         "try again");
             }
             HexFormat hex = HexFormat.of();

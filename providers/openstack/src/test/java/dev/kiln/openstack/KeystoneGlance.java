@@ -41,6 +41,8 @@ final class KeystoneGlance {
     final Path root;
     final int keystonePort;
     final int glancePort;
+    /** The catalog's compute endpoint is http://127.0.0.1:novaPort/compute/v2.1, where a test may run a Nova stand-in. */
+    final int novaPort;
     final GlanceProxy proxy;
     final String appCredentialId;
     final String appCredentialSecret;
@@ -73,13 +75,15 @@ final class KeystoneGlance {
         root = Files.createTempDirectory("kiln-keystone-glance");
         keystonePort = freePort();
         glancePort = freePort();
+        novaPort = freePort();
         proxy = new GlanceProxy(glancePort);
         Path script = root.resolve("start-keystone-glance.sh");
         try (InputStream in = KeystoneGlance.class.getResourceAsStream("start-keystone-glance.sh")) {
             Files.copy(in, script);
         }
         Process p = new ProcessBuilder("bash", script.toString(), root.resolve("r").toString(),
-                String.valueOf(keystonePort), String.valueOf(glancePort), proxy.url())
+                String.valueOf(keystonePort), String.valueOf(glancePort), proxy.url(),
+                "http://127.0.0.1:" + novaPort + "/compute/v2.1")
                 .redirectErrorStream(true).redirectOutput(root.resolve("start.log").toFile()).start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("start-keystone-glance.sh failed: " + tail(root.resolve("start.log"))

@@ -327,13 +327,138 @@ class OpenStackPushTest {
     }
 
     @Test
-    void anImportMethodOtherThanGlanceDirectIsRefusedBeforeSigningIn() throws Exception {
-        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download");
+    void webDownloadFromKilnsOwnServerImportsTheFileAndStopsServingAfter() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download")
+                .flag("serve", "127.0.0.1:0");
+        Path image = qcow2(h, "os-served");
 
-        assertThatThrownBy(() -> push(h, PushRequest.of(qcow2(h, "os-web"), ImageFormat.QCOW2_BIOS, "os-web",
-                digest()))).isInstanceOf(KilnException.class).hasMessageContaining("glance-direct")
-                .hasMessageContaining("web-download");
-        assertThat(rig.proxy.mutations()).isEmpty();
+        PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-served", digest()));
+
+        String id = result.images().get(0).imageId();
+        assertThat(rig.proxy.mutations()).as("no data went through the API").containsExactly("POST /v2/images",
+                "POST /v2/images/{id}/import");
+        assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+        JsonNode glance = rig.image(id);
+        assertThat(glance.path("status").asText()).isEqualTo("active");
+        assertThat(glance.path("checksum").asText()).isEqualTo(hash("MD5", image));
+        assertThat(glance.path("os_hash_value").asText()).isEqualTo(hash("SHA-512", image));
+        String log = h.events().text();
+        assertThat(log).as("Glance fetched the file from kiln").containsPattern("served 127\\.0\\.0\\.1 .*\"GET /[0-9a-f-]{36}"
+                + "/os-served\\.qcow2\" 200 " + Files.size(image)).contains("MD5 and sha512 match");
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile(
+                "serving os-served\\.qcow2 at (http://127\\.0\\.0\\.1:\\d+)/").matcher(log);
+        assertThat(at.find()).isTrue();
+        assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(at.group(1) + "/")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()))
+                .as("the server is gone once the image is active").isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void webDownloadFromASourceUrlTakesTheFileAsItIs() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download");
+        Path dir = Files.createDirectories(tmp.resolve("site"));
+        Path raw = ProviderHarness.sampleDisk(dir, "os-url", 4L << 20);
+        List<String> fetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (dev.kiln.spi.FileServer site = dev.kiln.spi.FileServer.start(dir, "127.0.0.1:0", fetched::add)) {
+            h.flag("source-url", site.url() + raw.getFileName());
+
+            PushResult result = push(h, PushRequest.of(raw, ImageFormat.RAW_BIOS, "os-url", digest()));
+
+            String id = result.images().get(0).imageId();
+            assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "POST /v2/images/{id}/import");
+            assertThat(rig.image(id).path("disk_format").asText()).as("the URL serves raw, so raw it is")
+                    .isEqualTo("raw");
+            assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(raw));
+            assertThat(fetched).anyMatch(l -> l.contains("\"GET /" + raw.getFileName() + "\" 200"));
+            assertThat(Files.list(tmp).filter(p -> p.toString().endsWith(".qcow2")).toList()).as("no conversion")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aWebDownloadGlanceCannotFetchReportsTheTaskMessageAndFallsBackToAnUpload() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("empty-site"));
+        try (dev.kiln.spi.FileServer site = dev.kiln.spi.FileServer.start(dir, "127.0.0.1:0", line -> { })) {
+            ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download")
+                    .flag("source-url", site.url() + "missing.qcow2").flag("image-timeout", "120s");
+            Path image = qcow2(h, "os-404");
+
+            PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-404", digest()));
+
+            String id = result.images().get(0).imageId();
+            assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "POST /v2/images/{id}/import",
+                    "DELETE /v2/images/{id}", "POST /v2/images", "PUT /v2/images/{id}/file");
+            assertThat(rig.imagesNamed("os-404")).containsOnlyKeys(id);
+            assertThat(Files.readAllBytes(rig.storedFile(id))).isEqualTo(Files.readAllBytes(image));
+            assertThat(h.events().text()).as("Glance's task message is reported").containsPattern(
+                    "the web-download import of .* failed \\(.*the import failed \\(.+\\)")
+                    .contains("uploading the data plainly");
+        }
+    }
+
+    @Test
+    void aSourceUrlServingOtherBytesFailsTheChecksumAndLeavesNothing() throws Exception {
+        ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download");
+        Path image = qcow2(h, "os-other");
+        Path dir = Files.createDirectories(tmp.resolve("other-site"));
+        byte[] other = Files.readAllBytes(image);
+        other[other.length - 1] ^= 1;
+        Files.write(dir.resolve("os-other.qcow2"), other);
+        Set<String> before = rig.images();
+        try (dev.kiln.spi.FileServer site = dev.kiln.spi.FileServer.start(dir, "127.0.0.1:0", line -> { })) {
+            h.flag("source-url", site.url() + "os-other.qcow2");
+
+            Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-other",
+                    digest())));
+
+            assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("os_hash_value")
+                    .hasMessageContaining("removed Glance image");
+            assertThat(rig.images()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aWebDownloadThatHangsIsBoundedByTheImageTimeoutAndFallsBack() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            // accepts Glance's connection (the kernel does) and never answers
+            ProviderHarness h = harness(rig.passwordEnv()).flag("import-method", "web-download")
+                    .flag("source-url", "http://127.0.0.1:" + silent.getLocalPort() + "/hangs.qcow2")
+                    .flag("image-timeout", "5s");
+            Path image = qcow2(h, "os-hangs");
+
+            PushResult result = push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-hangs", digest()));
+
+            String id = result.images().get(0).imageId();
+            assertThat(rig.imagesNamed("os-hangs")).containsOnlyKeys(id);
+            assertThat(rig.image(id).path("status").asText()).isEqualTo("active");
+            assertThat(h.events().text()).contains("the web-download import of").contains("--image-timeout")
+                    .contains("uploading the data plainly");
+        }
+    }
+
+    @Test
+    void webDownloadFlagsAreCheckedBeforeSigningIn() throws Exception {
+        Map<List<String>, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(List.of("import-method", "web-download"), "--source-url URL");
+        refused.put(List.of("import-method", "copy-image"), "glance-direct or web-download");
+        refused.put(List.of("source-url", "http://example.test/a.qcow2"), "--import-method web-download");
+        refused.put(List.of("import-method", "web-download", "source-url", "file:///etc/passwd"), "http://");
+        refused.put(List.of("import-method", "web-download", "serve", ":0"), "--serve-url");
+        refused.put(List.of("import-method", "web-download", "serve", "127.0.0.1:0", "source-url",
+                "http://example.test/a.qcow2"), "one of them");
+        Map<String, String> env = new java.util.LinkedHashMap<>(rig.passwordEnv());
+        env.put("OS_AUTH_URL", "http://127.0.0.1:1/v3");
+        Path image = Files.write(tmp.resolve("os-flags.qcow2"), OpenStackFixtures.smallQcow2());
+        for (Map.Entry<List<String>, String> c : refused.entrySet()) {
+            ProviderHarness h = harness(env);
+            for (int i = 0; i < c.getKey().size(); i += 2) {
+                h.flag(c.getKey().get(i), c.getKey().get(i + 1));
+            }
+            assertThatThrownBy(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-flags", digest())))
+                    .as("%s", c.getKey()).isInstanceOf(KilnException.class)
+                    .hasMessageContaining(c.getValue());
+        }
     }
 
     @Test

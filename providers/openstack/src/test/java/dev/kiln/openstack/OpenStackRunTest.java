@@ -204,6 +204,69 @@ class OpenStackRunTest {
     }
 
     @Test
+    void aLocalImageFileIsPushedToGlanceFirstAndTheServerBootsTheImageMade() throws Exception {
+        // the real Keystone and Glance for the push; Nova, which has no local server, stands in at the catalog's
+        // compute endpoint
+        KeystoneGlance rig = KeystoneGlance.shared();
+        rig.proxy.reset();
+        WireMockServer nova = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+                .port(rig.novaPort));
+        nova.start();
+        try {
+            nova.stubFor(get("/compute/v2.1/flavors").willReturn(okJson("""
+                    {"flavors":[{"id":"1","links":[],"name":"m1.tiny"},{"id":"2","links":[],"name":"m1.small"}]}""")));
+            nova.stubFor(post("/compute/v2.1/servers").willReturn(aResponse().withStatus(202)
+                    .withHeader("Content-Type", "application/json").withBody("""
+                            {"server":{"id":"%s","links":[],"security_groups":[{"name":"default"}]}}"""
+                            .formatted(SERVER))));
+            nova.stubFor(get("/compute/v2.1/servers/" + SERVER).willReturn(okJson("""
+                    {"server":{"id":"%s","name":"kiln-run","status":"ACTIVE","addresses":{}}}""".formatted(SERVER))));
+            Path file = Files.write(tmp.resolve("os-run-local.qcow2"), OpenStackFixtures.smallQcow2());
+            String digest = "blocks-sha256:" + java.util.UUID.randomUUID().toString().replace("-", "").repeat(2);
+            ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), tmp).flag("flavor", "m1.small")
+                    .flag("image-arch", "arm64");
+            rig.passwordEnv().forEach(h::env);
+            dev.kiln.spi.PushRequest local = dev.kiln.spi.PushRequest.of(file,
+                    dev.kiln.api.ImageFormat.QCOW2_BIOS, "os-run-local", digest);
+
+            RunResult first;
+            try (Provider p = new OpenStackProviderFactory().create(h.runContext())) {
+                first = p.run(RunRequest.of(file.toString(), "kiln-run", false), local);
+            }
+
+            assertThat(rig.imagesNamed("os-run-local")).hasSize(1).containsValue(digest);
+            String image = rig.imagesNamed("os-run-local").keySet().iterator().next();
+            assertThat(Files.readAllBytes(rig.storedFile(image))).isEqualTo(Files.readAllBytes(file));
+            assertThat(rig.image(image).path("architecture").asText()).as("--image-arch").isEqualTo("aarch64");
+            assertThat(rig.image(image).path("status").asText()).isEqualTo("active");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> server = (Map<String, Object>) body(nova.findAll(postRequestedFor(
+                    urlEqualTo("/compute/v2.1/servers"))).get(0)).get("server");
+            assertThat(server).containsEntry("imageRef", image).containsEntry("flavorRef", "2");
+            assertThat(first.state()).isEqualTo("ACTIVE");
+            assertThat(first.created()).extracting(r -> r.type() + " " + r.id())
+                    .containsExactly("server " + SERVER, "image " + image);
+            assertThat(h.events().text()).contains("pushed " + file + " as Glance image " + image);
+
+            // the same file again: found by its digest, nothing uploaded, the same image booted
+            rig.proxy.reset();
+            nova.resetRequests();
+            RunResult again;
+            try (Provider p = new OpenStackProviderFactory().create(h.runContext())) {
+                again = p.run(RunRequest.of(file.toString(), "kiln-run", false), local);
+            }
+            assertThat(rig.proxy.mutations()).isEmpty();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> second = (Map<String, Object>) body(nova.findAll(postRequestedFor(
+                    urlEqualTo("/compute/v2.1/servers"))).get(0)).get("server");
+            assertThat(second).containsEntry("imageRef", image);
+            assertThat(again.created()).extracting(r -> r.type()).containsExactly("server");
+        } finally {
+            nova.stop();
+        }
+    }
+
+    @Test
     void aDryRunCreatesNothing() throws Exception {
         serverIs("ACTIVE", "");
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts a real Keystone and Glance (Debian's python3-keystone and python3-glance) on 127.0.0.1 with sqlite,
 # fernet tokens, a templated catalog and a file store, all under folder R. Used by the openstack provider's tests.
-# Usage: start-keystone-glance.sh R KEYSTONE_PORT GLANCE_PORT CATALOG_IMAGE_URL
+# Usage: start-keystone-glance.sh R KEYSTONE_PORT GLANCE_PORT CATALOG_IMAGE_URL CATALOG_COMPUTE_URL
+# (the compute endpoint is where a test's Nova stand-in listens when it runs one)
 # Prints the two daemon pids on the last line: "pids KEYSTONE GLANCE". Logs are R/keystone.log and R/glance.log.
 set -euo pipefail
-R=$1; KP=$2; GP=$3; IMAGE_URL=$4
+R=$1; KP=$2; GP=$3; IMAGE_URL=$4; COMPUTE_URL=$5
 PY=/usr/bin/python3
 mkdir -p "$R"/{fernet-keys,fernet-receipts,credential-keys,images,staging,tasks}
 chmod 700 "$R"/fernet-keys "$R"/fernet-receipts "$R"/credential-keys
@@ -36,6 +37,8 @@ catalog.RegionOne.image.publicURL = $IMAGE_URL
 catalog.RegionOne.image.internalURL = http://127.0.0.1:$GP
 catalog.RegionOne.image.adminURL = http://127.0.0.1:$GP
 catalog.RegionOne.image.name = Image Service
+catalog.RegionOne.compute.publicURL = $COMPUTE_URL
+catalog.RegionOne.compute.name = Compute Service
 CONF
 
 cat > "$R/glance-api.conf" <<CONF
@@ -56,6 +59,11 @@ filesystem_store_datadir = $R/images
 filesystem_store_datadir = $R/staging
 [os_glance_tasks_store]
 filesystem_store_datadir = $R/tasks
+[import_filtering_opts]
+# web-download from the tests' own server on 127.0.0.1 (Glance refuses loopback hosts unless listed, and allows only
+# ports 80 and 443 unless told otherwise)
+allowed_hosts = [127.0.0.1]
+allowed_ports = []
 [paste_deploy]
 flavor = keystone
 config_file = $R/glance-api-paste.ini

@@ -14,6 +14,16 @@ public interface Provider extends AutoCloseable {
     RunResult run(RunRequest request) throws InterruptedException;
 
     /**
+     * {@code run} of a local image file or build, for a provider whose factory says
+     * {@link ProviderFactory#runPushesLocalImages()}: the CLI has described IMAGE as {@code push} would
+     * ({@code image}: its format, digest and boot modes), and the provider pushes it first (an image pushed before
+     * is found again by its digest) and starts what it made.
+     */
+    default RunResult run(RunRequest request, PushRequest image) throws InterruptedException {
+        throw new UnsupportedOperationException("run of a local image");
+    }
+
+    /**
      * {@code kiln ls}: what kiln made here of one kind, found by kiln's tags or labels (never everything the
      * account holds), newest first. Called only when the factory says {@link ProviderFactory#canList()}.
      */

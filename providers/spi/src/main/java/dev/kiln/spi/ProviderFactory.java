@@ -54,6 +54,14 @@ public interface ProviderFactory {
         return "an image id or name";
     }
 
+    /**
+     * True when {@code kiln run <name> FILE} pushes a local image file (or build) first and starts the result
+     * ({@link Provider#run(RunRequest, PushRequest)}); false when run takes only what the provider names itself.
+     */
+    default boolean runPushesLocalImages() {
+        return false;
+    }
+
     /** True when {@code kiln ls} and {@code kiln rm} work here: {@link Provider#list}, {@code find} and {@code remove}. */
     default boolean canList() {
         return false;

@@ -47,8 +47,14 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Output directory (default: the current one).")
     Path dir;
 
-    @Option(names = {"-o", "--o"}, paramLabel = "FILE|-", description = "Write one streamable output (tar) to FILE or stdout.")
+    @Option(names = {"-o", "--output-file"}, paramLabel = "FILE|-", description = "Write one streamable output (tar) to FILE or stdout.")
     String output;
+
+    @Option(names = "--o", hidden = true, paramLabel = "FILE|-")
+    void deprecatedOutput(String file) {
+        Deprecations.warn(spec, "--o", "-o or --output-file");
+        output = file;
+    }
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", split = ",",
             description = "Output format, repeatable or a comma list (default: kernel+initrd). See 'kiln formats'.")
@@ -140,7 +146,7 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
             out.add(output != null ? Format.TAR : Format.KERNEL_INITRD);
         }
         if (output != null && (out.size() != 1 || !out.get(0).streamable())) {
-            throw KilnException.usage("-o writes one streamable format (tar); drop -o or use -f tar");
+            throw KilnException.usage("--output-file writes one streamable format (tar); drop it or use -f tar");
         }
         return List.copyOf(out);
     }

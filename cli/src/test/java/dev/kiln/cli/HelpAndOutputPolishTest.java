@@ -1,0 +1,104 @@
+package dev.kiln.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Issue 21, "Help and output polish": option spellings, switches, sizes and messages, as typed at a shell. */
+class HelpAndOutputPolishTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void buildWritesItsStreamWithOutputFileAndTheOldDashDashOStillWorksWithOneWarning() throws IOException {
+        Map<String, String> env = cachedHello();
+        Path yml = hello();
+        Path now = tmp.resolve("now.tar");
+        Path old = tmp.resolve("old.tar");
+
+        CliRun current = CliRun.run(env, "-q", "build", "--output-file", now.toString(), yml.toString());
+        CliRun deprecated = CliRun.run(env, "-q", "build", "--o", old.toString(), yml.toString());
+
+        assertThat(current.exitCode()).as(current.stderr()).isZero();
+        assertThat(current.stderr()).doesNotContain("deprecated");
+        assertThat(deprecated.exitCode()).as(deprecated.stderr()).isZero();
+        assertThat(deprecated.stderr().lines().filter(l -> l.contains("deprecated")).toList())
+                .containsExactly("kiln: warning: --o is deprecated; use -o or --output-file");
+        assertThat(Files.readAllBytes(old)).isEqualTo(Files.readAllBytes(now)).isNotEmpty();
+    }
+
+    @Test
+    void buildHelpNamesOutputFileAndHidesTheOldSpelling() {
+        String help = CliRun.run("build", "--help").stdout();
+
+        assertThat(help).contains("-o, --output-file=FILE|-").doesNotContain("--o=").doesNotContain("--o ");
+    }
+
+    @Test
+    void convertTakesFormatOptionAndTheOldDashOStillWorksWithOneWarning() throws Exception {
+        Path raw = raw();
+
+        CliRun current = CliRun.run("convert", raw.toString(), tmp.resolve("a.qcow2").toString(),
+                "--format-option", "compress=zstd");
+        CliRun deprecated = CliRun.run("convert", raw.toString(), tmp.resolve("b.qcow2").toString(),
+                "-o", "compress=zstd");
+        CliRun unknown = CliRun.run("convert", raw.toString(), tmp.resolve("c.qcow2").toString(),
+                "--format-option", "colour=blue");
+        String help = CliRun.run("convert", "--help").stdout();
+
+        assertThat(current.exitCode()).as(current.stderr()).isZero();
+        assertThat(current.stderr()).doesNotContain("deprecated");
+        assertThat(deprecated.exitCode()).as(deprecated.stderr()).isZero();
+        assertThat(deprecated.stderr()).contains("kiln: warning: -o/--option is deprecated; use --format-option");
+        assertThat(Files.readAllBytes(tmp.resolve("b.qcow2"))).isEqualTo(Files.readAllBytes(tmp.resolve("a.qcow2")));
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("Unknown --format-option 'colour=blue'");
+        assertThat(help).contains("--format-option=KEY=VALUE").doesNotContain("-o, --option");
+    }
+
+    @Test
+    void cacheExportTakesTheSameOutputFileSpellingAsBuild() {
+        String help = CliRun.run("cache", "export", "--help").stdout();
+
+        assertThat(help).contains("-o, --output-file=FILE|-");
+    }
+
+    private Path raw() throws IOException {
+        Path raw = tmp.resolve("disk.raw");
+        try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {
+            f.setLength(10L << 20);
+            f.seek(1 << 20);
+            f.write("hello kiln".getBytes());
+        }
+        return raw;
+    }
+
+    /** A kernel and an init packed into a private cache, as NewcomerTest does. */
+    private Map<String, String> cachedHello() throws IOException {
+        Map<String, String> env = new HashMap<>(Map.of("KILN_CACHE", tmp.resolve("cache").toString(),
+                "HOME", tmp.toString(), "KILN_WORK_DIR", Files.createDirectories(tmp.resolve("scratch")).toString()));
+        Path kernel = Files.createDirectories(tmp.resolve("k"));
+        Files.writeString(kernel.resolve("kernel"), "kernel bytes");
+        Files.write(kernel.resolve("kernel.tar"), new byte[1024]);
+        Path init = Files.createDirectories(tmp.resolve("init/bin"));
+        Files.writeString(init.resolve("sh"), "#!/bin/sh\n");
+        assertThat(CliRun.run(env, "cache", "pack", kernel.toString(), "--ref", "example.org/kernel:1").exitCode()).isZero();
+        assertThat(CliRun.run(env, "cache", "pack", tmp.resolve("init").toString(), "--ref", "example.org/init:1")
+                .exitCode()).isZero();
+        return env;
+    }
+
+    private Path hello() throws IOException {
+        return Files.writeString(tmp.resolve("hello.yml"), "kernel:\n  image: example.org/kernel:1\n"
+                + "  cmdline: console=ttyS0\ninit:\n  - example.org/init:1\n");
+    }
+}

@@ -114,7 +114,7 @@ final class ProviderCommand implements Callable<Integer> {
         CommandLine.Model.OptionSpec.Builder b = CommandLine.Model.OptionSpec.builder(o.flag())
                 .description(description);
         if (o.kind() == OptionSpec.Kind.SWITCH) {
-            b.arity("0..1").type(boolean.class).paramLabel("true|false");
+            b.arity("0").negatable(true).type(boolean.class).preprocessor(Deprecations::oldSwitchValue);
         } else if (o.repeatable()) {
             b.arity("1").type(List.class).auxiliaryTypes(String.class).paramLabel(o.label());
         } else {

@@ -72,6 +72,33 @@ class HelpAndOutputPolishTest {
         assertThat(help).contains("-o, --output-file=FILE|-");
     }
 
+    @Test
+    void switchesAreNegatableAndTheOldEqualsFalseStillWorksWithOneWarning() throws IOException {
+        Path image = Files.write(tmp.resolve("hello.raw"), new byte[] {1, 2, 3, 4});
+        Map<String, String> env = Map.of("FAKE_TOKEN", "t");
+
+        CliRun on = CliRun.run(env, "-v", "push", "fakecloud", image.toString(), "--dry-run", "--public");
+        CliRun off = CliRun.run(env, "-v", "push", "fakecloud", image.toString(), "--dry-run", "--no-public");
+        CliRun oldOff = CliRun.run(env, "-v", "push", "fakecloud", image.toString(), "--dry-run", "--public=false");
+        CliRun oldOn = CliRun.run(env, "-v", "push", "fakecloud", image.toString(), "--dry-run", "--public", "true");
+        CliRun wrong = CliRun.run(env, "push", "fakecloud", image.toString(), "--dry-run", "--public=maybe");
+        String help = CliRun.run("push", "fakecloud", "--help").stdout();
+
+        assertThat(on.exitCode()).as(on.stderr()).isZero();
+        assertThat(on.stderr()).contains("public=true").doesNotContain("deprecated");
+        assertThat(off.exitCode()).as(off.stderr()).isZero();
+        assertThat(off.stderr()).contains("public=false").doesNotContain("deprecated");
+        assertThat(oldOff.exitCode()).as(oldOff.stderr()).isZero();
+        assertThat(oldOff.stderr()).contains("kiln: warning: --public=false is deprecated; use --no-public")
+                .contains("public=false");
+        assertThat(oldOn.exitCode()).as(oldOn.stderr()).isZero();
+        assertThat(oldOn.stderr()).contains("kiln: warning: --public true is deprecated; use --public")
+                .contains("public=true");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.stderr()).contains("--public is a switch and takes no value: use --public or --no-public");
+        assertThat(help).contains("--[no-]public").contains("--[no-]fail").doesNotContain("true|false");
+    }
+
     private Path raw() throws IOException {
         Path raw = tmp.resolve("disk.raw");
         try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {

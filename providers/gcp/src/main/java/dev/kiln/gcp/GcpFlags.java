@@ -36,7 +36,7 @@ final class GcpFlags {
                 OptionSpec.string("feature", "FEATURE", "Extra guest OS feature, e.g. SEV_CAPABLE;"
                         + " VIRTIO_SCSI_MULTIQUEUE and GVNIC are always set.").asRepeatable(),
                 OptionSpec.flag("uefi-compatible", "Mark UEFI and hybrid images UEFI_COMPATIBLE, so GCE boots them"
-                        + " with UEFI and allows Shielded VM. Turn it off (--uefi-compatible=false) for a hybrid"
+                        + " with UEFI and allows Shielded VM. Turn it off (--no-uefi-compatible) for a hybrid"
                         + " image that should boot with BIOS on GCE, e.g. when its UEFI path does not boot there;"
                         + " BIOS-only images never get it.").env("KILN_GCP_UEFI_COMPATIBLE").defaultValue("true"),
                 OptionSpec.flag("nested-virt", "Attach the enable-vmx licence so instances may run their own VMs."),

@@ -63,7 +63,7 @@ public record OptionSpec(String name, String label, String help, List<String> en
         return new OptionSpec(name, label, help, List.of(), null, Kind.KEY_VALUES, false, false);
     }
 
-    /** An on/off switch; {@code --name=false} turns off a default of true. */
+    /** An on/off switch; {@code --no-name} turns off a default of true (the CLI shows it as {@code --[no-]name}). */
     public static OptionSpec flag(String name, String help) {
         return new OptionSpec(name, "", help, List.of(), "false", Kind.SWITCH, false, false);
     }

@@ -99,6 +99,34 @@ class HelpAndOutputPolishTest {
         assertThat(help).contains("--[no-]public").contains("--[no-]fail").doesNotContain("true|false");
     }
 
+    @Test
+    void buildSizesTakeEveryUnitSpellingAndErrorsSayTheUnit() throws IOException {
+        Map<String, String> env = cachedHello();
+        Path yml = hello();
+
+        for (String size : new String[] {"64M", "64MiB", "64MB", "64"}) {
+            Path dir = tmp.resolve("out-" + size);
+            CliRun r = CliRun.run(env, "-q", "build", "-f", "raw-efi", "--size", size, "--dir", dir.toString(),
+                    yml.toString());
+
+            assertThat(r.exitCode()).as(size + ": " + r.stderr()).isZero();
+            assertThat(Files.size(dir.resolve("hello-efi.img"))).as(size).isEqualTo(64L << 20);
+        }
+        CliRun small = CliRun.run(env, "build", "-f", "raw-efi", "--size", "1M", "--dir", tmp.toString(),
+                yml.toString());
+        CliRun wrong = CliRun.run(env, "build", "-f", "raw-efi", "--size", "lots", yml.toString());
+        CliRun layer = CliRun.run(env, "build", "--max-layer-size", "1 TB", "--dir", tmp.resolve("l").toString(),
+                yml.toString());
+
+        assertThat(small.exitCode()).isEqualTo(2);
+        assertThat(small.stderr()).containsPattern("--size 1 MiB is too small: the raw-efi image needs at least "
+                + "\\d+ MiB");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.stderr()).contains("--size takes a size such as 10G, 10GiB, 512M or 2048 (MiB) "
+                + "(units are 1024-based; a bare number is in MiB), not 'lots'");
+        assertThat(layer.exitCode()).as(layer.stderr()).isZero();
+    }
+
     private Path raw() throws IOException {
         Path raw = tmp.resolve("disk.raw");
         try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {

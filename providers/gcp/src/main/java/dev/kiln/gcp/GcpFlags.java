@@ -43,9 +43,10 @@ final class GcpFlags {
                 OptionSpec.string("storage-location", "LOCATION", "Region or multi-region the image is stored in,"
                         + " e.g. eu (default: GCE picks the one nearest the bucket)."),
                 OptionSpec.flag("keep-object", "Keep the uploaded tar.gz in the bucket after the import."),
-                OptionSpec.integer("chunk-size", "MIB", "Resumable upload request size in MiB (1-1024): each"
+                OptionSpec.size("chunk-size", "SIZE", "Resumable upload request size, 256K to 1G in steps of 256K"
+                        + " (a bare number is MiB): each"
                         + " chunk is held in memory and ends in a round trip; after a fault the upload resumes from"
-                        + " what Google committed.").defaultValue(String.valueOf(GcpClients.DEFAULT_CHUNK_MIB))));
+                        + " what Google committed.").defaultValue(GcpClients.DEFAULT_CHUNK_MIB + "M")));
         return List.copyOf(all);
     }
 
@@ -56,7 +57,8 @@ final class GcpFlags {
                         .defaultValue("europe-west1-d"),
                 OptionSpec.string("machine", "TYPE", "Machine type, e.g. e2-small or n2-standard-2.")
                         .env("CLOUDSDK_COMPUTE_MACHINE").defaultValue("e2-small"),
-                OptionSpec.integer("boot-disk-size", "GB", "Boot disk size in GB (default: the image's size)."),
+                OptionSpec.size("boot-disk-size", "SIZE", "Boot disk size such as 20G, rounded up to whole GiB"
+                        + " (a bare number is GiB; default: the image's size)."),
                 OptionSpec.string("boot-disk-type", "TYPE", "Boot disk type: pd-balanced, pd-ssd, pd-standard,"
                         + " hyperdisk-balanced ...").defaultValue("pd-balanced"),
                 OptionSpec.string("network", "NETWORK", "VPC network.").defaultValue("default"),

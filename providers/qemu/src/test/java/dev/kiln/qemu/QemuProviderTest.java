@@ -111,6 +111,22 @@ class QemuProviderTest extends ProviderContractTest {
     }
 
     @Test
+    void memTakesASizeWithAUnitAndABareNumberIsMiB() throws Exception {
+        Path image = kernelInitrd("hello");
+        for (String[] mem : new String[][] {{"2G", "2048"}, {"2GiB", "2048"}, {"2GB", "2048"}, {"512", "512"},
+                {"512M", "512"}}) {
+            ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("mem", mem[0]);
+
+            run(harness, image, true);
+
+            assertThat(harness.events().text()).as(mem[0]).contains(" -m " + mem[1] + " ");
+        }
+        assertUsage(new ProviderHarness(factory(), tmp).flag("mem", "lots"), image,
+                "--mem takes a size such as 10G, 10GiB, 512M or 2048 (MiB) (units are 1024-based; a bare number "
+                        + "is in MiB), not 'lots'");
+    }
+
+    @Test
     void userdataNeverReachesTheLog() throws Exception {
         ProviderHarness harness = new ProviderHarness(factory(), tmp);
 

@@ -28,7 +28,7 @@ public record OptionSpec(String name, String label, String help, List<String> en
      * {@code --disk file=a.img,size=2G}: it is never split on commas, so a repeatable one is repeated
      * by giving the flag again.
      */
-    public enum Kind { STRING, INT, SWITCH, PATH, DURATION, KEY_VALUES }
+    public enum Kind { STRING, INT, SWITCH, PATH, DURATION, KEY_VALUES, SIZE }
 
     public OptionSpec {
         Objects.requireNonNull(name, "name");
@@ -56,6 +56,14 @@ public record OptionSpec(String name, String label, String help, List<String> en
     /** A duration such as {@code 90s}, {@code 30m}, {@code 2h} or ISO-8601 {@code PT30M}. */
     public static OptionSpec duration(String name, String label, String help) {
         return new OptionSpec(name, label, help, List.of(), null, Kind.DURATION, false, false);
+    }
+
+    /**
+     * A size such as {@code 10G}, {@code 10GiB} or {@code 512M} ({@link dev.kiln.api.ByteSize}: 1024-based units);
+     * the help should say the unit of a bare number, which the provider passes to {@link Options#size}.
+     */
+    public static OptionSpec size(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.SIZE, false, false);
     }
 
     /** A value of comma-separated parts such as {@code file=a.img,size=2G}, kept whole. */

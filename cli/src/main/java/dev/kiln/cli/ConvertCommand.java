@@ -86,7 +86,9 @@ final class ConvertCommand implements Callable<Integer> {
         source = DiskImages.detect(in);
         try (DiskSource disk = DiskImages.open(in)) {
             virtual = disk.size();
-            DiskImages.write(target, disk, out, opts, root.events("convert"));
+            dev.kiln.api.Events events = root.events("convert");
+            events.phase("write " + target.id() + " " + out.getFileName());
+            DiskImages.write(target, disk, out, opts, events);
         }
         root.renderer().close();
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -166,7 +166,7 @@ final class ProviderCommand implements Callable<Integer> {
                 String name = parsed.matchedOptionValue("--name", ImageFiles.baseName(image));
                 var result = provider.run(SharedFlags.run(common, factory, image, name, dryRun));
                 root.renderer().close();
-                root.results().run(result);
+                root.results().run(result, image);
                 if (result.exitCode().filter(code -> code != 0).isPresent()) {
                     // a guest that failed (a kernel panic, a non-zero exit) fails the command, for CI
                     session.err().println("kiln: the guest exited with status " + result.exitCode().get());

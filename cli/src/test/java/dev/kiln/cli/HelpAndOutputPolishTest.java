@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.spi.Providers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Issue 21, "Help and output polish": option spellings, switches, sizes and messages, as typed at a shell. */
 class HelpAndOutputPolishTest {
@@ -125,6 +127,45 @@ class HelpAndOutputPolishTest {
         assertThat(wrong.stderr()).contains("--size takes a size such as 10G, 10GiB, 512M or 2048 (MiB) "
                 + "(units are 1024-based; a bare number is in MiB), not 'lots'");
         assertThat(layer.exitCode()).as(layer.stderr()).isZero();
+    }
+
+    @Test
+    void buildSaysOneWriteLinePerOutputNamingItsFiles() throws IOException {
+        Map<String, String> env = cachedHello();
+
+        CliRun r = CliRun.run(env, "--console", "plain", "build", "-f", "vhd,raw-efi,kernel+initrd", "--dir",
+                tmp.resolve("out").toString(), hello().toString());
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr().lines().filter(l -> l.matches(".*\\bwrite [a-z0-9+-]+( .*)?") && !l.contains(": ")))
+                .map(l -> l.replaceAll("^.*\\bwrite ", "write "))
+                .containsExactly("write vhd hello.vhd", "write raw-efi hello-efi.img",
+                        "write kernel+initrd hello-kernel, hello-initrd.img, hello-cmdline");
+    }
+
+    @Test
+    void aRunsLastLineNamesTheImageThenTheInstance() throws IOException {
+        Path image = Files.write(tmp.resolve("hello.raw"), new byte[] {1, 2, 3, 4});
+
+        CliRun r = CliRun.run(Map.of("FAKE_TOKEN", "t"), "run", "fakecloud", image.toString());
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith(image + " running on fakecloud (instance i-hello)  private_ipv4=10.0.0.1");
+    }
+
+    @Test
+    void aQemuDryRunNamesTheImageAndNoEmptyInstance() throws IOException {
+        assumeTrue(Providers.installed().stream().anyMatch(f -> f.name().equals("qemu")),
+                "qemu is not staged: package it first");
+        Files.writeString(tmp.resolve("hello-kernel"), "kernel");
+        Files.writeString(tmp.resolve("hello-initrd.img"), "initrd");
+        String image = tmp.resolve("hello").toString();
+
+        CliRun r = CliRun.run("run", "qemu", image, "--dry-run");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo(image + " would be started on qemu (dry run)  private_ipv4=10.0.2.15"
+                + System.lineSeparator());
     }
 
     private Path raw() throws IOException {

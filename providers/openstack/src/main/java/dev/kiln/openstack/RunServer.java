@@ -63,7 +63,7 @@ final class RunServer {
             if (request.dryRun()) {
                 context.events().info("dry run: would create server " + request.name() + " from image " + image
                         + " with flavor " + flavor);
-                return RunResult.builder("openstack", "(dry run)").location(cloud.location()).state("DRY_RUN").build();
+                return RunResult.builder("openstack", "").location(cloud.location()).state("dry-run").build();
             }
             JsonNode made = cloud.http.json("POST", nova + "/servers", body).body().path("server");
             String id = made.path("id").asText();

@@ -71,7 +71,7 @@ final class DeployVm {
         }
         if (request.dryRun()) {
             events.info("dry run: would deploy library item " + itemId + " as " + request.name() + " in pool " + pool);
-            return RunResult.builder("vcenter", "(dry run)").state("dry-run").build();
+            return RunResult.builder("vcenter", "").state("dry-run").build();
         }
 
         String iso = null;

@@ -65,6 +65,7 @@ public final class Kiln {
         if (!versionOnly && (named == null || named.equals("push") || named.equals("run"))) {
             addProviders(cli, session, root.providers(), words.size() > 1 ? words.get(1) : null);
         }
+        HelpSections.apply(cli);
         cli.setOut(session.out());
         cli.setErr(session.err());
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -168,6 +168,44 @@ class HelpAndOutputPolishTest {
                 + System.lineSeparator());
     }
 
+    @Test
+    void everyHelpPageListsTheCommonOptionsFirstThenItsOwnInDeclarationOrder() {
+        java.util.List<java.util.List<String>> pages = new java.util.ArrayList<>();
+        walk(Kiln.commandLine(Session.of(new java.io.ByteArrayOutputStream(), new java.io.ByteArrayOutputStream(),
+                Map.of(), Interrupts.none()), Providers.installed()), new java.util.ArrayList<>(), pages);
+
+        for (java.util.List<String> page : pages) {
+            java.util.List<String> args = new java.util.ArrayList<>(page);
+            args.add("--help");
+            String help = CliRun.run(args.toArray(String[]::new)).stdout();
+            assertThat(help).as(String.join(" ", page)).containsSubsequence("Common options:", "-h, --help",
+                    "-V, --version", "-v, --verbose", "-q, --quiet", "--output=", "--console=", "--stacktrace",
+                    "--result-file=", "--work-dir=");
+            if (help.contains("Options:")) {
+                assertThat(help.indexOf("Options:")).as(String.join(" ", page))
+                        .isGreaterThan(help.indexOf("--work-dir="));
+            }
+        }
+        assertThat(pages).hasSizeGreaterThan(20);
+        assertThat(CliRun.run("build", "--help").stdout()).containsSubsequence("Options:", "--name=", "--dir=",
+                "-o, --output-file=", "-f, --format=", "--size=", "--arch=", "--cache=", "--dry-run");
+        assertThat(CliRun.run("push", "fakecloud", "--help").stdout()).containsSubsequence("Options:", "--name=",
+                "--arch=", "--dry-run", "--if-exists=", "--[no-]public", "--region=", "--token=", "--[no-]fail");
+    }
+
+    private static void walk(picocli.CommandLine cli, java.util.List<String> path,
+                             java.util.List<java.util.List<String>> pages) {
+        pages.add(path);
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (!sub.getCommandSpec().name().equals(name)) {
+                return;
+            }
+            java.util.List<String> deeper = new java.util.ArrayList<>(path);
+            deeper.add(name);
+            walk(sub, deeper, pages);
+        });
+    }
+
     private Path raw() throws IOException {
         Path raw = tmp.resolve("disk.raw");
         try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {

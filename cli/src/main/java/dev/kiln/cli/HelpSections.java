@@ -36,6 +36,9 @@ final class HelpSections {
         }
         common.sort(java.util.Comparator.comparingInt(o -> COMMON.indexOf(o.longestName())));
         StringBuilder text = new StringBuilder();
+        if (help.commandSpec().positionalParameters().stream().anyMatch(p -> !p.hidden())) {
+            text.append(System.lineSeparator());
+        }
         if (!common.isEmpty()) {
             text.append("Common options:").append(System.lineSeparator()).append(list(help, common));
         }

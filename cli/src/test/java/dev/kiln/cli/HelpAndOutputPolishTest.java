@@ -27,8 +27,10 @@ class HelpAndOutputPolishTest {
         Path now = tmp.resolve("now.tar");
         Path old = tmp.resolve("old.tar");
 
-        CliRun current = CliRun.run(env, "-q", "build", "--output-file", now.toString(), yml.toString());
-        CliRun deprecated = CliRun.run(env, "-q", "build", "--o", old.toString(), yml.toString());
+        CliRun current = CliRun.run(env, "-q", "build", "--output-file", now.toString(), "--dir", tmp.toString(),
+                yml.toString());
+        CliRun deprecated = CliRun.run(env, "-q", "build", "--o", old.toString(), "--dir", tmp.toString(),
+                yml.toString());
 
         assertThat(current.exitCode()).as(current.stderr()).isZero();
         assertThat(current.stderr()).doesNotContain("deprecated");
@@ -116,7 +118,8 @@ class HelpAndOutputPolishTest {
         }
         CliRun small = CliRun.run(env, "build", "-f", "raw-efi", "--size", "1M", "--dir", tmp.toString(),
                 yml.toString());
-        CliRun wrong = CliRun.run(env, "build", "-f", "raw-efi", "--size", "lots", yml.toString());
+        CliRun wrong = CliRun.run(env, "build", "-f", "raw-efi", "--size", "lots", "--dir", tmp.toString(),
+                yml.toString());
         CliRun layer = CliRun.run(env, "build", "--max-layer-size", "1 TB", "--dir", tmp.resolve("l").toString(),
                 yml.toString());
 

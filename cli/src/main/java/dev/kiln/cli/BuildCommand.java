@@ -6,6 +6,7 @@ import dev.kiln.build.BuildRecord;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.Builder;
 import dev.kiln.build.Format;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 import dev.kiln.oci.CachedImageStore;
 import dev.kiln.oci.RegistryOptions;
@@ -47,14 +48,20 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Output directory (default: the current one).")
     Path dir;
 
-    @Option(names = {"-o", "--o"}, paramLabel = "FILE|-", description = "Write one streamable output (tar) to FILE or stdout.")
+    @Option(names = {"-o", "--output-file"}, paramLabel = "FILE|-", description = "Write one streamable output (tar) to FILE or stdout.")
     String output;
+
+    @Option(names = "--o", hidden = true, paramLabel = "FILE|-")
+    void deprecatedOutput(String file) {
+        Deprecations.warn(spec, "--o", "-o or --output-file");
+        output = file;
+    }
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", split = ",",
             description = "Output format, repeatable or a comma list (default: kernel+initrd). See 'kiln formats'.")
     List<String> formats = new ArrayList<>();
 
-    @Option(names = "--size", paramLabel = "SIZE", description = "Disk size such as 1G or 512M (default: the smallest that fits, in whole MiB for raw-efi,"
+    @Option(names = "--size", paramLabel = "SIZE", description = "Disk size such as 1G, 1GiB or 512M, 1024-based; a bare number is MiB (default: the smallest that fits, in whole MiB for raw-efi,"
                     + " qcow2-efi and raw-bios, whole GiB for the hybrid disk formats; aws and gcp round up to whole GiB).")
     String size;
 
@@ -93,7 +100,7 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     Path filesRoot;
 
     @Option(names = "--max-layer-size", paramLabel = "SIZE", defaultValue = "64G", description = "The most one "
-            + "image layer may expand to, counted while unpacking (default: ${DEFAULT-VALUE}).")
+            + "image layer may expand to, counted while unpacking; a size as for --size (default: ${DEFAULT-VALUE}).")
     String maxLayerSize;
 
     @Option(names = "--dry-run", description = "Print the merged configuration and stop.")
@@ -104,7 +111,7 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         KilnCommand root = Kiln.root(spec);
         Session session = root.session();
         BuildRequest request = new BuildRequest(files.stream().map(Path::of).toList(), name == null ? "" : name,
-                dir == null ? Path.of("") : dir, Optional.ofNullable(output), formats(), arch, parseSize(size),
+                dir == null ? Path.of("") : dir, Optional.ofNullable(output), formats(), arch, parseSize(size, "--size"),
                 cacheDir(cache, session.env()), mirrors, certFiles, pull, decompressKernel,
                 bootloaders(bootloaders, session.env()), dryRun);
         Builder builder = dryRun ? new Builder(root.events("build"))
@@ -115,13 +122,8 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
                 : session.env().getOrDefault("KILN_FILES_ROOT", "").isEmpty() ? null
                 : Path.of(session.env().get("KILN_FILES_ROOT"));
         builder.filesRoot(confine);
-        long maxLayer;
-        try {
-            maxLayer = parseSize(maxLayerSize).orElse(dev.kiln.rootfs.LayerFlattener.DEFAULT_MAX_LAYER_BYTES);
-        } catch (KilnException e) {
-            throw KilnException.usage("--max-layer-size must look like 64G or 512M, not '" + maxLayerSize + "'");
-        }
-        builder.maxLayerSize(maxLayer);
+        builder.maxLayerSize(parseSize(maxLayerSize, "--max-layer-size")
+                .orElse(dev.kiln.rootfs.LayerFlattener.DEFAULT_MAX_LAYER_BYTES));
         BuildResult result = builder.build(request, session.stdout());
         root.renderer().close();
         if (!dryRun && !"-".equals(output)) {
@@ -140,7 +142,7 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
             out.add(output != null ? Format.TAR : Format.KERNEL_INITRD);
         }
         if (output != null && (out.size() != 1 || !out.get(0).streamable())) {
-            throw KilnException.usage("-o writes one streamable format (tar); drop -o or use -f tar");
+            throw KilnException.usage("--output-file writes one streamable format (tar); drop it or use -f tar");
         }
         return List.copyOf(out);
     }
@@ -166,32 +168,11 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         return Optional.ofNullable(env.get(Bootloaders.ENV)).filter(s -> !s.isBlank());
     }
 
-    /** "1G", "512M", "1024" (MiB, as LinuxKit), "2GiB" -&gt; bytes. */
-    static OptionalLong parseSize(String text) {
+    /** A size flag ({@link ByteSize}; a bare number is MiB, as LinuxKit reads it) in bytes. */
+    static OptionalLong parseSize(String text, String flag) {
         if (text == null || text.isBlank()) {
             return OptionalLong.empty();
         }
-        String t = text.trim().toUpperCase().replace("IB", "").replace("B", "");
-        long unit = 1L << 20;
-        char last = t.charAt(t.length() - 1);
-        if (Character.isLetter(last)) {
-            unit = switch (last) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> throw KilnException.usage("--size must look like 1G, 512M or 2048 (MiB), not '" + text + "'");
-            };
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(t);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return OptionalLong.of(Math.multiplyExact(n, unit));
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw KilnException.usage("--size must look like 1G, 512M or 2048 (MiB), not '" + text + "'");
-        }
+        return OptionalLong.of(ByteSize.parse(text, ByteSize.MIB, flag).bytes());
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "Only the data is read and written: a mostly empty 64 GiB disk converts in milliseconds.",
                 "", "  kiln convert disk.raw disk.vhd -f vhd              Azure fixed VHD, whole MiB",
                 "  kiln convert disk.qcow2 disk.img.tar.gz -f gcp     GCE image file",
-                "  kiln convert disk.raw disk.qcow2 -f qcow2 -o compress=zstd",
+                "  kiln convert disk.raw disk.qcow2 -f qcow2 --format-option compress=zstd",
                 ""},
         sortOptions = false)
 final class ConvertCommand implements Callable<Integer> {
@@ -49,9 +49,15 @@ final class ConvertCommand implements Callable<Integer> {
             description = "raw, qcow2, vhd, dynamic-vhd, vmdk, ova or gcp (default: from OUT's extension).")
     String format;
 
-    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", split = ",",
+    @Option(names = "--format-option", paramLabel = "KEY=VALUE", split = ",",
             description = "Format option, as qemu-img spells it: compress=zlib|zstd (qcow2).")
     List<String> options = new ArrayList<>();
+
+    @Option(names = {"-o", "--option"}, hidden = true, paramLabel = "KEY=VALUE")
+    void deprecatedOption(String values) {
+        Deprecations.warn(spec, "-o/--option", "--format-option");
+        options.addAll(List.of(values.split(",")));
+    }
 
     @Option(names = "--threads", paramLabel = "N", description = "Compression threads (default: all cores).")
     Integer threads;
@@ -80,7 +86,9 @@ final class ConvertCommand implements Callable<Integer> {
         source = DiskImages.detect(in);
         try (DiskSource disk = DiskImages.open(in)) {
             virtual = disk.size();
-            DiskImages.write(target, disk, out, opts, root.events("convert"));
+            dev.kiln.api.Events events = root.events("convert");
+            events.phase("write " + target.id() + " " + out.getFileName());
+            DiskImages.write(target, disk, out, opts, events);
         }
         root.renderer().close();
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -104,7 +112,7 @@ final class ConvertCommand implements Callable<Integer> {
         for (String kv : options) {
             String[] p = kv.split("=", 2);
             if (p.length != 2 || !p[0].trim().equals("compress")) {
-                throw KilnException.usage("Unknown -o option '" + kv + "'; known: compress=zlib|zstd");
+                throw KilnException.usage("Unknown --format-option '" + kv + "'; known: compress=zlib|zstd");
             }
             o = o.withCompression(Compression.of(p[1]));
         }

@@ -68,6 +68,7 @@ public final class Kiln {
         if (!versionOnly && (named == null || PROVIDER_COMMANDS.contains(named))) {
             addProviders(cli, session, root.providers(), words.size() > 1 ? words.get(1) : null);
         }
+        HelpSections.apply(cli);
         cli.setOut(session.out());
         cli.setErr(session.err());
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -115,7 +115,7 @@ final class ProviderCommand implements Callable<Integer> {
         CommandLine.Model.OptionSpec.Builder b = CommandLine.Model.OptionSpec.builder(o.flag())
                 .description(description);
         if (o.kind() == OptionSpec.Kind.SWITCH) {
-            b.arity("0..1").type(boolean.class).paramLabel("true|false");
+            b.arity("0").negatable(true).type(boolean.class).preprocessor(Deprecations::oldSwitchValue);
         } else if (o.repeatable()) {
             b.arity("1").type(List.class).auxiliaryTypes(String.class).paramLabel(o.label());
         } else {
@@ -171,7 +171,7 @@ final class ProviderCommand implements Callable<Integer> {
                         ? provider.run(request, ImageFiles.describe(image, null, Architecture.AMD64, dryRun, factory,
                         events)) : provider.run(request);
                 root.renderer().close();
-                root.results().run(result);
+                root.results().run(result, image);
                 if (result.exitCode().filter(code -> code != 0).isPresent()) {
                     // a guest that failed (a kernel panic, a non-zero exit) fails the command, for CI
                     session.err().println("kiln: the guest exited with status " + result.exitCode().get());

@@ -161,7 +161,8 @@ final class Results {
         emit(doc, text);
     }
 
-    void run(RunResult result) {
+    /** {@code image} is what the user asked to start: the text line names it first, then the instance, if any. */
+    void run(RunResult result, String image) {
         Map<String, Object> doc = header("run");
         doc.put("provider", result.provider());
         doc.put("instance_id", result.instanceId());
@@ -172,7 +173,15 @@ final class Results {
         doc.put("console_log", result.consoleLog().map(Path::toString).orElse(null));
         doc.put("created", resources(result.created()));
         doc.put("removed", result.removed());
-        StringBuilder text = new StringBuilder(result.instanceId()).append(' ').append(result.state());
+        StringBuilder text = new StringBuilder(image).append(' ');
+        if (result.state().equals("dry-run")) {
+            text.append("would be started on ").append(result.provider()).append(" (dry run)");
+        } else {
+            text.append(result.state()).append(" on ").append(result.provider());
+            if (!result.instanceId().isEmpty()) {
+                text.append(" (instance ").append(result.instanceId()).append(')');
+            }
+        }
         result.addresses().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
         emit(doc, text.append(System.lineSeparator()).toString());
     }

@@ -56,7 +56,7 @@ class KilnCliTest {
         assertThat(push.exitCode()).as(push.stderr()).isZero();
         assertThat(push.stdout()).contains("hello published: local-1:img-");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("i-hello running", "private_ipv4=10.0.0.3");
+        assertThat(run.stdout()).contains("hello running on fakecloud (instance i-hello)", "private_ipv4=10.0.0.3");
     }
 
     @Test

@@ -21,7 +21,7 @@ class SharedFlagsTest {
 
     private static String line(String help, String flag) {
         return help.lines().filter(l -> l.trim().startsWith(flag + "=") || l.trim().startsWith(flag + " ")
-                        || l.trim().equals(flag) || l.trim().startsWith(flag + "[="))
+                        || l.trim().equals(flag) || l.trim().startsWith("--[no-]" + flag.substring(2)))
                 .findFirst().orElse("(no " + flag + ")").trim();
     }
 

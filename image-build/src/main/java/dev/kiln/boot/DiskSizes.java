@@ -1,6 +1,6 @@
 package dev.kiln.boot;
 
-import dev.kiln.boot.io.Bytes;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 import dev.kiln.core.Sizes;
 
@@ -21,11 +21,11 @@ final class DiskSizes {
         }
         long size = requested.getAsLong();
         if (size < needed) {
-            throw KilnException.usage("--size " + size + " is too small for " + what + ": it needs at least "
-                    + Bytes.ceilDiv(needed, MIB) + " MiB");
+            throw KilnException.usage("--size " + ByteSize.format(size) + " is too small: the " + what + " image needs at least "
+                    + ByteSize.formatMiB(needed));
         }
         if (size % 512 != 0) {
-            throw KilnException.usage("--size must be a multiple of 512 bytes, not " + size);
+            throw KilnException.usage("--size must be a multiple of 512 bytes, not " + ByteSize.format(size));
         }
         return size;
     }

@@ -48,7 +48,6 @@ public final class BootLayouts implements OutputWriter {
     @Override
     public List<Artifact> write(Format format, BootFiles files) throws IOException {
         Path out = files.output(format.fileNames(files.name()).get(0));
-        files.events().phase("write " + format.id() + " " + out.getFileName());
         DiskLayout layout = layout(format, new BootPieces(files, files.bootloaders()), files);
         DiskFormat container = CONTAINERS.get(format);
         if (container == null) {

@@ -144,8 +144,10 @@ public final class Builder {
         List<Artifact> artifacts = new ArrayList<>();
         for (Format format : request.formats()) {
             dev.kiln.limits.Interruptions.check("the outputs");
-            events.phase("write " + format.id());
-            if (format == Format.TAR && request.output().isPresent()) {
+            boolean streamed = format == Format.TAR && request.output().isPresent();
+            events.phase("write " + format.id() + " " + (!streamed ? String.join(", ", format.fileNames(name))
+                    : "-".equals(request.output().get()) ? "to stdout" : Path.of(request.output().get()).getFileName()));
+            if (streamed) {
                 artifacts.add(stream(tar, request.output().get(), stdout));
             } else {
                 artifacts.addAll(Outputs.writerFor(format).write(format, files));

@@ -28,6 +28,7 @@ public final class CoreConversions implements Conversions {
 
     @Override
     public void write(DiskSource disk, ImageFormat format, Path out, String name, Events events) {
+        events.phase("write " + format.id() + " " + out.getFileName());
         DiskImages.write(diskFormat(format), disk, out, WriteOptions.defaults().withName(name), events);
     }
 

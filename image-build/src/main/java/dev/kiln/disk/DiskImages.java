@@ -109,12 +109,12 @@ public final class DiskImages {
 
     /**
      * Writes {@code source} as {@code format} to {@code out}. The file appears only when complete: it is
-     * written beside {@code out} and moved into place, and removed again on failure or interruption.
+     * written beside {@code out} and moved into place, and removed again on failure or interruption. The caller
+     * announces the output (one "write FORMAT FILE" line per output, however many steps make it).
      */
     public static void write(DiskFormat format, DiskSource source, Path out, WriteOptions options, Events events) {
         Path target = out.toAbsolutePath();
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
-        events.phase("write " + format.id() + " " + out.getFileName());
         try {
             Files.deleteIfExists(partial);
             warnIfCloudRefuses(format, source.size(), options, events);

@@ -161,8 +161,8 @@ public final class LayerFlattener {
 
     /** Reading past the limit: a small layer that expands this far is a compression bomb. */
     private static KilnException tooLarge(String what, long max) {
-        return KilnException.tried("unpack " + what, "it expands to more than " + max
-                + " bytes (the --max-layer-size limit)", "raise --max-layer-size if the image is meant "
+        return KilnException.tried("unpack " + what, "it expands to more than "
+                + dev.kiln.api.ByteSize.format(max) + " (the --max-layer-size limit)", "raise --max-layer-size if the image is meant "
                 + "to be that large; a small layer that expands this far is a compression bomb");
     }
 

@@ -6,8 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One {@code --disk size=20G[,type=T][,iops=N][,device=D][,name=N]}: an extra volume for an instance, in the
@@ -23,8 +21,6 @@ public final class DiskRequest {
     public static final String DEVICE = "device";
     public static final String NAME = "name";
     public static final String FILE = "file";
-
-    private static final Pattern SIZE_TEXT = Pattern.compile("(\\d+)\\s*(|K|KIB|M|MIB|G|GIB|T|TIB)");
 
     private final String text;
     private final Map<String, String> values;
@@ -72,27 +68,10 @@ public final class DiskRequest {
         return disk;
     }
 
-    /** The size in bytes; a bare number is GiB, as clouds size volumes. */
+    /** The size in bytes ({@link ByteSize}); a bare number is GiB, as clouds size volumes. */
     public Optional<Long> size() {
-        String v = values.get(SIZE);
-        if (v == null) {
-            return Optional.empty();
-        }
-        Matcher m = SIZE_TEXT.matcher(v.toUpperCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw KilnException.usage("--disk " + text + ": size '" + v + "' is not a size such as 512M, 20G or 1T");
-        }
-        long n = Long.parseLong(m.group(1));
-        long unit = switch (m.group(2)) {
-            case "K", "KIB" -> 1L << 10;
-            case "M", "MIB" -> 1L << 20;
-            case "T", "TIB" -> 1L << 40;
-            default -> 1L << 30;
-        };
-        if (n <= 0 || n > Long.MAX_VALUE / unit) {
-            throw KilnException.usage("--disk " + text + ": size must be positive and sane, not '" + v + "'");
-        }
-        return Optional.of(n * unit);
+        return Optional.ofNullable(values.get(SIZE)).map(v -> ByteSize.parse(v, ByteSize.GIB, "size= in --disk "
+                + text).bytes());
     }
 
     /** The size in whole GiB, rounded up: what most clouds take. */

@@ -28,6 +28,7 @@ class DiskRequestTest {
         assertThat(DiskRequest.parse("size=512M", CLOUD, true).size()).contains(512L << 20);
         assertThat(DiskRequest.parse("size=1TiB", CLOUD, true).size()).contains(1L << 40);
         assertThat(DiskRequest.parse("size=10", CLOUD, true).size()).contains(10L << 30);
+        assertThat(DiskRequest.parse("size=10GB", CLOUD, true).size()).contains(10L << 30);
         assertThat(DiskRequest.parse("size=1500M", CLOUD, true).sizeGiB()).contains(2);
     }
 
@@ -43,7 +44,8 @@ class DiskRequestTest {
     @Test
     void badValuesAreUsageErrors() {
         assertThatThrownBy(() -> DiskRequest.parse("type=gp3", CLOUD, true)).hasMessageContaining("size= is required");
-        assertThatThrownBy(() -> DiskRequest.parse("size=lots", CLOUD, true)).hasMessageContaining("not a size");
+        assertThatThrownBy(() -> DiskRequest.parse("size=lots", CLOUD, true))
+                .hasMessageContaining("size= in --disk size=lots takes a size such as 10G, 10GiB, 512M or 20 (GiB)");
         assertThatThrownBy(() -> DiskRequest.parse("size=1G,iops=-3", CLOUD, true)).hasMessageContaining("iops");
         assertThatThrownBy(() -> DiskRequest.parse("size=1G,size=2G", CLOUD, true)).hasMessageContaining("twice");
         assertThatThrownBy(() -> DiskRequest.parse("/tmp/a.img", CLOUD, true)).hasMessageContaining("not key=value");

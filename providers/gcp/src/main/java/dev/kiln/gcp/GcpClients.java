@@ -64,7 +64,8 @@ final class GcpClients implements AutoCloseable {
 
     GcpClients(GcpAccount account, Optional<String> endpoint, Optional<String> storageEndpoint, int chunkSize) {
         if (chunkSize <= 0 || chunkSize % CHUNK_QUANTUM != 0) {
-            throw KilnException.usage("--chunk-size must be a multiple of 256 KiB, not " + chunkSize);
+            throw KilnException.usage("--chunk-size must be a multiple of 256 KiB, not "
+                    + dev.kiln.api.ByteSize.format(chunkSize));
         }
         this.account = account;
         this.endpoint = endpoint;

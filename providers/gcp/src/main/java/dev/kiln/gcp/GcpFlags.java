@@ -36,16 +36,17 @@ final class GcpFlags {
                 OptionSpec.string("feature", "FEATURE", "Extra guest OS feature, e.g. SEV_CAPABLE;"
                         + " VIRTIO_SCSI_MULTIQUEUE and GVNIC are always set.").asRepeatable(),
                 OptionSpec.flag("uefi-compatible", "Mark UEFI and hybrid images UEFI_COMPATIBLE, so GCE boots them"
-                        + " with UEFI and allows Shielded VM. Turn it off (--uefi-compatible=false) for a hybrid"
+                        + " with UEFI and allows Shielded VM. Turn it off (--no-uefi-compatible) for a hybrid"
                         + " image that should boot with BIOS on GCE, e.g. when its UEFI path does not boot there;"
                         + " BIOS-only images never get it.").env("KILN_GCP_UEFI_COMPATIBLE").defaultValue("true"),
                 OptionSpec.flag("nested-virt", "Attach the enable-vmx licence so instances may run their own VMs."),
                 OptionSpec.string("storage-location", "LOCATION", "Region or multi-region the image is stored in,"
                         + " e.g. eu (default: GCE picks the one nearest the bucket)."),
                 OptionSpec.flag("keep-object", "Keep the uploaded tar.gz in the bucket after the import."),
-                OptionSpec.integer("chunk-size", "MIB", "Resumable upload request size in MiB (1-1024): each"
+                OptionSpec.size("chunk-size", "SIZE", "Resumable upload request size, 256K to 1G in steps of 256K"
+                        + " (a bare number is MiB): each"
                         + " chunk is held in memory and ends in a round trip; after a fault the upload resumes from"
-                        + " what Google committed.").defaultValue(String.valueOf(GcpClients.DEFAULT_CHUNK_MIB))));
+                        + " what Google committed.").defaultValue(GcpClients.DEFAULT_CHUNK_MIB + "M")));
         return List.copyOf(all);
     }
 
@@ -56,7 +57,8 @@ final class GcpFlags {
                         .defaultValue("europe-west1-d"),
                 OptionSpec.string("machine", "TYPE", "Machine type, e.g. e2-small or n2-standard-2.")
                         .env("CLOUDSDK_COMPUTE_MACHINE").defaultValue("e2-small"),
-                OptionSpec.integer("boot-disk-size", "GB", "Boot disk size in GB (default: the image's size)."),
+                OptionSpec.size("boot-disk-size", "SIZE", "Boot disk size such as 20G, rounded up to whole GiB"
+                        + " (a bare number is GiB; default: the image's size)."),
                 OptionSpec.string("boot-disk-type", "TYPE", "Boot disk type: pd-balanced, pd-ssd, pd-standard,"
                         + " hyperdisk-balanced ...").defaultValue("pd-balanced"),
                 OptionSpec.string("network", "NETWORK", "VPC network.").defaultValue("default"),

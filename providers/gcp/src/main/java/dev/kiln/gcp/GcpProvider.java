@@ -1,6 +1,7 @@
 package dev.kiln.gcp;
 
 import dev.kiln.api.Events;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.Made;
 import dev.kiln.spi.Options;
@@ -130,11 +131,11 @@ final class GcpProvider implements Provider {
     }
 
     private static int chunkSize(Options options) {
-        int mib = options.integer("chunk-size").orElse(GcpClients.DEFAULT_CHUNK_MIB);
-        if (mib < 1 || mib > 1024) {
-            throw KilnException.usage("--chunk-size must be between 1 and 1024 MiB, not " + mib);
+        long bytes = options.size("chunk-size", ByteSize.MIB).orElse((long) GcpClients.DEFAULT_CHUNK_MIB << 20);
+        if (bytes > ByteSize.GIB) {
+            throw KilnException.usage("--chunk-size must be at most 1 GiB, not " + ByteSize.format(bytes));
         }
-        return mib << 20;
+        return (int) bytes;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.gcp;
 
 import dev.kiln.api.KilnException;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.RunRequest;
@@ -50,7 +51,7 @@ record InstancePlan(String project, String zone, String name, String image, Stri
         labels.put(GcpNames.IMAGE_LABEL, GcpNames.labelValue(imageName(request.image())));
         labels.put(GcpNames.VERSION_LABEL, GcpNames.labelValue(dev.kiln.api.Version.get()));
         return new InstancePlan(project, zone, name, image(request.image(), project), o.require("machine"),
-                o.integer("boot-disk-size").map(Integer::longValue), o.require("boot-disk-type"),
+                o.size("boot-disk-size", ByteSize.GIB).map(b -> new ByteSize(b).ceil(ByteSize.GIB)), o.require("boot-disk-type"),
                 DiskSpec.of(request.disks()), o.require("network"), o.find("subnetwork"),
                 o.flag("external-ip"), userdata(request), o.flag("serial-port-enable"), labels, o.flag("secure-boot"),
                 o.flag("vtpm"), o.flag("integrity-monitoring"), o.find("service-account"), o.all("scopes"),

@@ -60,8 +60,10 @@ final class OpenStackFlags {
                 "Glance visibility of the new image: private, shared, community or public (--public means public)")
                 .defaultValue("private"));
         all.add(OptionSpec.string(OS_DISTRO, "DISTRO", "The os_distro property (e.g. linuxkit), for Nova's guest hints"));
-        all.add(OptionSpec.integer(MIN_DISK, "GB", "The image's min_disk in GB; default: its virtual size rounded up"));
-        all.add(OptionSpec.integer(MIN_RAM, "MB", "The image's min_ram in MB; default: none"));
+        all.add(OptionSpec.size(MIN_DISK, "SIZE", "The image's min_disk, rounded up to whole GiB (a bare "
+                + "number is GiB); default: its virtual size rounded up"));
+        all.add(OptionSpec.size(MIN_RAM, "SIZE", "The image's min_ram, rounded up to whole MiB (a bare "
+                + "number is MiB); default: none"));
         all.add(OptionSpec.keyValues(PROPERTY, "KEY=VALUE", "An extra image property (repeatable), e.g. hw_disk_bus=scsi")
                 .asRepeatable());
         all.add(OptionSpec.string(IMPORT_METHOD, "METHOD", "glance-direct: stage the data and have Glance import it; "
@@ -86,8 +88,8 @@ final class OpenStackFlags {
         all.add(OptionSpec.string(SECURITY_GROUP, "GROUP", "A security group for the server (repeatable)").asRepeatable());
         all.add(OptionSpec.string(KEY_NAME, "KEYPAIR", "The Nova key pair to inject"));
         all.add(OptionSpec.flag(CONFIG_DRIVE, "Give the server a config drive (label config-2) holding the user_data"));
-        all.add(OptionSpec.integer(BOOT_VOLUME, "GB", "Boot from a new volume of this size made from the image "
-                + "(deleted with the server)"));
+        all.add(OptionSpec.size(BOOT_VOLUME, "SIZE", "Boot from a new volume of this size made from the image, "
+                + "rounded up to whole GiB (a bare number is GiB; deleted with the server)"));
         all.add(OptionSpec.string(FLOATING_IP, "NETWORK", "Attach a new floating IP from this external network "
                 + "(released with the server)"));
         all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: --name"));

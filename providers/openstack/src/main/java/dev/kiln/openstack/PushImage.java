@@ -3,6 +3,7 @@ package dev.kiln.openstack;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.Architecture;
 import dev.kiln.api.BootMode;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.PublishPolicy;
 import dev.kiln.spi.Cleanup;
@@ -209,10 +210,11 @@ final class PushImage {
             body.put("container_format", "bare");
             body.put("visibility", visibility);
             long gib = 1L << 30;
-            int minDisk = options.integer(OpenStackFlags.MIN_DISK)
-                    .orElse((int) Math.max(1, (upload.virtualSize() + gib - 1) / gib));
+            long minDisk = options.size(OpenStackFlags.MIN_DISK, gib).map(b -> new ByteSize(b).ceil(gib))
+                    .orElse(Math.max(1, (upload.virtualSize() + gib - 1) / gib));
             body.put("min_disk", minDisk);
-            options.integer(OpenStackFlags.MIN_RAM).ifPresent(v -> body.put("min_ram", v));
+            options.size(OpenStackFlags.MIN_RAM, ByteSize.MIB)
+                    .ifPresent(v -> body.put("min_ram", new ByteSize(v).ceil(ByteSize.MIB)));
             var tags = body.putArray("tags");
             request.policy().tags().forEach((k, v) -> tags.add(v.isEmpty() ? k : k + "=" + v));
             properties.forEach(body::put);

@@ -3,6 +3,7 @@ package dev.kiln.openstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.DiskRequest;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
@@ -68,7 +69,7 @@ final class RunServer {
             if (request.dryRun()) {
                 context.events().info("dry run: would create server " + request.name() + " from image " + image
                         + " with flavor " + flavor);
-                return RunResult.builder("openstack", "(dry run)").location(cloud.location()).state("DRY_RUN").build();
+                return RunResult.builder("openstack", "").location(cloud.location()).state("dry-run").build();
             }
             JsonNode made = cloud.http.json("POST", nova + "/servers", body).body().path("server");
             String id = made.path("id").asText();
@@ -162,7 +163,8 @@ final class RunServer {
         ObjectNode s = root.putObject("server");
         s.put("name", options.find(OpenStackFlags.SERVER_NAME).orElse(request.name()));
         s.put("flavorRef", flavor);
-        Optional<Integer> bootVolume = options.integer(OpenStackFlags.BOOT_VOLUME);
+        Optional<Long> bootVolume = options.size(OpenStackFlags.BOOT_VOLUME, ByteSize.GIB)
+                .map(b -> new ByteSize(b).ceil(ByteSize.GIB));
         ArrayNode bdm = OpenStackHttp.JSON.createArrayNode();
         if (bootVolume.isPresent()) {
             bdm.addObject().put("boot_index", 0).put("uuid", image).put("source_type", "image")

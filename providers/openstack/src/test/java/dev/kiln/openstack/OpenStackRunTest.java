@@ -272,7 +272,8 @@ class OpenStackRunTest {
 
         RunResult result = run(harness(), RunRequest.of("linuxkit", "kiln-run", true));
 
-        assertThat(result.state()).isEqualTo("DRY_RUN");
+        assertThat(result.state()).isEqualTo("dry-run");
+        assertThat(result.instanceId()).isEmpty();
         assertThat(wm.findAll(postRequestedFor(urlEqualTo("/compute/v2.1/servers")))).isEmpty();
     }
 }

@@ -66,7 +66,7 @@ final class PacketRun {
                     + " and ").orElse("") + (reuse.isPresent() ? "point device " + reuse.get() + " at "
                     : "create a " + o.require(PacketOptions.PLAN) + " device in " + metro + " booting ")
                     + served.map(p -> p.getFileName().toString()).orElseGet(request::image));
-            return RunResult.builder(provider, reuse.orElse("(dry run)")).state("dry-run").build();
+            return RunResult.builder(provider, reuse.orElse("")).state("dry-run").build();
         }
         String token = o.find(PacketOptions.TOKEN).orElseThrow(() -> KilnException.usage(
                 "run " + provider + " needs an API token: set METAL_AUTH_TOKEN (or METAL_API_TOKEN, PACKET_AUTH_TOKEN)"));

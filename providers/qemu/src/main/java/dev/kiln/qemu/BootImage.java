@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param file    the disk or ISO, or the kernel
  * @param initrd  the initrd of a kernel boot
  * @param cmdline the kernel command line of a kernel boot
- * @param prefix  the name the default state directory is derived from ({@code PREFIX-state})
+ * @param prefix  the name the default state directory is derived from ({@code PREFIX-state}): the image file,
+ *                or the NAME of a kernel boot
  */
 record BootImage(ImageKind kind, Path file, Optional<Path> initrd, Optional<String> cmdline, Path prefix) {
 
@@ -37,11 +38,8 @@ record BootImage(ImageKind kind, Path file, Optional<Path> initrd, Optional<Stri
     static BootImage locate(String argument) {
         Path given = Path.of(argument).toAbsolutePath();
         if (Files.isRegularFile(given) && !argument.endsWith(KERNEL)) {
-            ImageKind kind = ImageKind.sniff(given);
-            String name = given.toString();
-            Path prefix = kind == ImageKind.ISO && name.endsWith(".iso")
-                    ? Path.of(name.substring(0, name.length() - 4)) : given;
-            return new BootImage(kind, given, Optional.empty(), Optional.empty(), prefix);
+            // every file's state folder is FILE-state, whatever its kind: hello-efi.iso-state, hello.vhd-state
+            return new BootImage(ImageKind.sniff(given), given, Optional.empty(), Optional.empty(), given);
         }
         String prefix = argument.endsWith(KERNEL) ? argument.substring(0, argument.length() - KERNEL.length())
                 : argument;

@@ -50,7 +50,7 @@ final class DetachedRun {
         if (exit.isEmpty()) {
             ConsoleRunner.stop(qemu);
             throw KilnException.tried("start " + vm.name() + " in qemu", "qemu did not go to the background "
-                    + "within " + limit.toSeconds() + " s", "run with --wait stopped to see why, or raise --timeout");
+                    + "within " + dev.kiln.api.Poll.human(limit), "run with --wait stopped to see why, or raise --timeout");
         }
         String output = read(qemu).trim();
         if (exit.get() != 0) {

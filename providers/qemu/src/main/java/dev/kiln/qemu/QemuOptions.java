@@ -31,7 +31,8 @@ final class QemuOptions {
 
     static final List<OptionSpec> ALL = List.of(
             OptionSpec.integer(CPUS, "N", "Virtual CPUs of the VM.").defaultValue("1"),
-            OptionSpec.integer(MEM, "MB", "Memory of the VM in MiB.").defaultValue("1024"),
+            OptionSpec.size(MEM, "SIZE", "Memory of the VM, such as 2G or 512M (a bare number is MiB).")
+                    .defaultValue("1024M"),
             OptionSpec.string(PUBLISH, "[IP:]HOST:GUEST[/tcp|udp]", "Forward a host port to a guest port on user "
                     + "networking, like docker -p; listens on every host address unless IP is given.").asRepeatable(),
             OptionSpec.string(NETWORKING, "user|none", "user gives the guest NAT and DHCP through qemu (10.0.2.15); "

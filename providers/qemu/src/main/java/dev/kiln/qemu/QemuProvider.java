@@ -141,7 +141,7 @@ final class QemuProvider implements Provider {
         }
         if (outcome.timedOut()) {
             throw KilnException.tried("run " + vm.name() + " in qemu", "the guest was still running after "
-                    + settings.timeout().orElseThrow().toSeconds() + " s (--timeout), so kiln stopped it",
+                    + dev.kiln.api.Poll.human(settings.timeout().orElseThrow()) + " (--timeout), so kiln stopped it",
                     "see the console log " + vm.consoleLog() + "; raise --timeout or let the image power off");
         }
         if (outcome.exitCode() != 0 && !outcome.stderr().isEmpty()) {

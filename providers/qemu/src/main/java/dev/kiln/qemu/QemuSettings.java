@@ -1,6 +1,7 @@
 package dev.kiln.qemu;
 
 import dev.kiln.api.BootMode;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.api.Userdata;
@@ -42,7 +43,7 @@ record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<Userd
 
     static QemuSettings from(Options o, RunRequest request) {
         int cpus = positive(o, CPUS);
-        int mem = positive(o, MEM);
+        int mem = memoryMiB(o);
         List<DiskSpec> disks = request.disks().stream().map(DiskSpec::of).toList();
         List<PortForward> publish = o.all(PUBLISH).stream().map(PortForward::parse).toList();
         boolean user = networking(o.require(NETWORKING));
@@ -68,6 +69,15 @@ record QemuSettings(int cpus, int memoryMb, List<DiskSpec> disks, Optional<Userd
         return new QemuSettings(cpus, mem, disks, request.userdata(), publish, user, o.require(ACCEL), firmware,
                 o.path(OVMF_CODE).orElseThrow(), o.path(OVMF_VARS).orElseThrow(), o.require(QEMU),
                 o.require(QEMU_IMG), o.path(STATE), detach, timeout, life.rm(), life.keep(), interactive);
+    }
+
+    /** --mem as a size (a bare number is MiB), in whole MiB as qemu's -m takes it. */
+    private static int memoryMiB(Options o) {
+        long mib = new ByteSize(o.size(MEM, ByteSize.MIB).orElseThrow()).ceil(ByteSize.MIB);
+        if (mib > Integer.MAX_VALUE) {
+            throw KilnException.usage("--mem " + o.find(MEM).orElseThrow() + " is more than qemu can give a VM");
+        }
+        return (int) mib;
     }
 
     private static int positive(Options o, String name) {

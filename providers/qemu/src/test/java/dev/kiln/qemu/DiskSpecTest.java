@@ -46,8 +46,8 @@ class DiskSpecTest {
     @Test
     void refusesWhatItCannotCreate() {
         assertThatThrownBy(() -> DiskSpec.parse("size=10X")).isInstanceOf(KilnException.class)
-                .hasMessageContaining("is not a size");
-        assertThatThrownBy(() -> DiskSpec.parse("size=0")).hasMessageContaining("size must be");
+                .hasMessageContaining("size= in --disk size=10X takes a size such as 10G");
+        assertThatThrownBy(() -> DiskSpec.parse("size=0")).hasMessageContaining("must be more than zero");
         assertThatThrownBy(() -> DiskSpec.parse("a.img,format=ext4")).hasMessageContaining("format must be");
         assertThatThrownBy(() -> DiskSpec.parse("a.img,speed=fast")).hasMessageContaining("does not take 'speed'")
                 .hasMessageContaining("file, format, size");

@@ -111,6 +111,40 @@ class QemuProviderTest extends ProviderContractTest {
     }
 
     @Test
+    void everyImageFilesStateFolderIsTheFileNameWithStateAfterIt() throws Exception {
+        byte[] iso = new byte[0x8006];
+        System.arraycopy("CD001".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, iso, 0x8001, 5);
+        Path isoFile = Files.write(tmp.resolve("hello-efi.iso"), iso);
+        Path raw = Files.write(tmp.resolve("hello-efi.img"), new byte[1024]);
+        byte[] vhd = new byte[1024];
+        System.arraycopy("conectix".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, vhd, 512, 8);
+        Path vhdFile = Files.write(tmp.resolve("hello.vhd"), vhd);
+        kernelInitrd("hello");
+
+        assertThat(BootImage.locate(isoFile.toString()).defaultStateDir()).isEqualTo(tmp.resolve("hello-efi.iso-state"));
+        assertThat(BootImage.locate(raw.toString()).defaultStateDir()).isEqualTo(tmp.resolve("hello-efi.img-state"));
+        assertThat(BootImage.locate(vhdFile.toString()).defaultStateDir()).isEqualTo(tmp.resolve("hello.vhd-state"));
+        assertThat(BootImage.locate(tmp.resolve("hello").toString()).defaultStateDir())
+                .isEqualTo(tmp.resolve("hello-state"));
+    }
+
+    @Test
+    void memTakesASizeWithAUnitAndABareNumberIsMiB() throws Exception {
+        Path image = kernelInitrd("hello");
+        for (String[] mem : new String[][] {{"2G", "2048"}, {"2GiB", "2048"}, {"2GB", "2048"}, {"512", "512"},
+                {"512M", "512"}}) {
+            ProviderHarness harness = new ProviderHarness(factory(), tmp).flag("mem", mem[0]);
+
+            run(harness, image, true);
+
+            assertThat(harness.events().text()).as(mem[0]).contains(" -m " + mem[1] + " ");
+        }
+        assertUsage(new ProviderHarness(factory(), tmp).flag("mem", "lots"), image,
+                "--mem takes a size such as 10G, 10GiB, 512M or 2048 (MiB) (units are 1024-based; a bare number "
+                        + "is in MiB), not 'lots'");
+    }
+
+    @Test
     void userdataNeverReachesTheLog() throws Exception {
         ProviderHarness harness = new ProviderHarness(factory(), tmp);
 

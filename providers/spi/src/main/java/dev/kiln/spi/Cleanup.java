@@ -160,7 +160,7 @@ public final class Cleanup {
         for (Step step = next(); step != null; step = next()) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                left.add(leftText(step, "not reached within the " + budget.toSeconds() + " s cleanup budget"));
+                left.add(leftText(step, "not reached within the " + dev.kiln.api.Poll.human(budget) + " cleanup budget"));
                 continue;
             }
             Exception failure;

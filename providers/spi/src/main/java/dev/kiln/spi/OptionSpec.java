@@ -28,7 +28,7 @@ public record OptionSpec(String name, String label, String help, List<String> en
      * {@code --disk file=a.img,size=2G}: it is never split on commas, so a repeatable one is repeated
      * by giving the flag again.
      */
-    public enum Kind { STRING, INT, SWITCH, PATH, DURATION, KEY_VALUES }
+    public enum Kind { STRING, INT, SWITCH, PATH, DURATION, KEY_VALUES, SIZE }
 
     public OptionSpec {
         Objects.requireNonNull(name, "name");
@@ -58,12 +58,20 @@ public record OptionSpec(String name, String label, String help, List<String> en
         return new OptionSpec(name, label, help, List.of(), null, Kind.DURATION, false, false);
     }
 
+    /**
+     * A size such as {@code 10G}, {@code 10GiB} or {@code 512M} ({@link dev.kiln.api.ByteSize}: 1024-based units);
+     * the help should say the unit of a bare number, which the provider passes to {@link Options#size}.
+     */
+    public static OptionSpec size(String name, String label, String help) {
+        return new OptionSpec(name, label, help, List.of(), null, Kind.SIZE, false, false);
+    }
+
     /** A value of comma-separated parts such as {@code file=a.img,size=2G}, kept whole. */
     public static OptionSpec keyValues(String name, String label, String help) {
         return new OptionSpec(name, label, help, List.of(), null, Kind.KEY_VALUES, false, false);
     }
 
-    /** An on/off switch; {@code --name=false} turns off a default of true. */
+    /** An on/off switch; {@code --no-name} turns off a default of true (the CLI shows it as {@code --[no-]name}). */
     public static OptionSpec flag(String name, String help) {
         return new OptionSpec(name, "", help, List.of(), "false", Kind.SWITCH, false, false);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.spi;
 
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 
 import java.nio.file.Path;
@@ -124,6 +125,14 @@ public final class Options {
                 throw KilnException.usage(origin(name) + " must be a whole number, not '" + v + "'");
             }
         });
+    }
+
+    /**
+     * A size in bytes ({@link ByteSize}: {@code 10G}, {@code 10GiB}, {@code 10GB} and {@code 512M}, all 1024-based);
+     * a bare number is in units of {@code bareUnit} bytes.
+     */
+    public Optional<Long> size(String name, long bareUnit) {
+        return find(name).map(v -> ByteSize.parse(v, bareUnit, origin(name)).bytes());
     }
 
     public Optional<Path> path(String name) {

@@ -78,6 +78,12 @@ public abstract class ProviderContractTest {
             if (spec.kind() != OptionSpec.Kind.SWITCH) {
                 assertThat(spec.label()).as("value label of --%s", spec.name()).isNotBlank();
             }
+            if (spec.kind() == OptionSpec.Kind.SIZE && spec.defaultValue() != null) {
+                dev.kiln.api.ByteSize.parse(spec.defaultValue(), 1, "the default of --" + spec.name());
+            }
+            assertThat(spec.kind() == OptionSpec.Kind.INT && spec.label().matches("(?i)[KMGT]I?B|BYTES"))
+                    .as("--%s takes a size: declare it OptionSpec.size, so 10G, 10GiB and 512M work", spec.name())
+                    .isFalse();
             if (SECRET_NAME.matcher(spec.name()).matches()) {
                 assertThat(spec.secret()).as("--%s looks secret and must be marked so", spec.name()).isTrue();
             }

@@ -81,7 +81,7 @@ final class DeployVm {
         if (request.dryRun()) {
             events.info("dry run: would " + (itemId != null ? "deploy library item " + itemId : "create a VM around "
                     + request.image()) + " as " + request.name() + " in " + placement.poolName());
-            return RunResult.builder("vcenter", "(dry run)").state("dry-run").build();
+            return RunResult.builder("vcenter", "").state("dry-run").build();
         }
 
         String iso = null;

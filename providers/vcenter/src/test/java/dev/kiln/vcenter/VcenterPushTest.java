@@ -363,6 +363,7 @@ class VcenterPushTest {
         java.util.concurrent.CountDownLatch keptAlive = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean duringPut = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch putHeld = new java.util.concurrent.CountDownLatch(1);
         world.proxy.listen(c -> {
             if (holding.get() && c.contains("~action=keep-alive")) {
                 keptAlive.countDown();
@@ -371,13 +372,15 @@ class VcenterPushTest {
         // the VMDK's PUT is held until a keep-alive arrives: the upload "takes" one keep-alive interval
         world.proxy.beforeFirst(c -> c.startsWith("PUT /rest/com/vmware/cis/data/") && c.endsWith(".vmdk"), () -> {
             holding.set(true);
+            putHeld.countDown();
             try {
                 duringPut.set(keptAlive.await(60, java.util.concurrent.TimeUnit.SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        // the keep-alive thread's first wait ends at once, its next ones only when the upload is over
+        // a keep-alive thread's first wait ends when the VMDK's PUT is held (the .ovf's thread is stopped before
+        // that, when its file is done), its next ones only when the upload is over
         ThreadLocal<Boolean> waited = ThreadLocal.withInitial(() -> false);
         ProviderHarness harness = world.harness(tmp).sleeper(d -> {
             if (Thread.currentThread().getName().equals("kiln-vcenter-keep-alive")) {
@@ -385,6 +388,7 @@ class VcenterPushTest {
                     new java.util.concurrent.CountDownLatch(1).await();
                 }
                 waited.set(true);
+                putHeld.await();
             }
         });
 

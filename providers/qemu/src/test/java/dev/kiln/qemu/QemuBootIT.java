@@ -234,8 +234,11 @@ class QemuBootIT {
                 .isInstanceOf(KilnException.class)
                 .hasMessageContaining("still running after 3 s")
                 .hasMessageContaining(tmp.resolve("slow-state/console.log").toString())
-                .hasMessageContaining("removed disk");
+                .hasMessageContaining("removed ")
+                .hasMessageContaining("disk " + tmp.resolve("slow-state/disk.img"))
+                .hasMessageContaining("run-record " + tmp.resolve("slow-state/kiln-run.properties"));
         assertThat(tmp.resolve("slow-state/disk.img")).doesNotExist();
+        assertThat(tmp.resolve("slow-state/kiln-run.properties")).doesNotExist();
         assertThat(qemuProcessesFor(tmp)).isEmpty();
     }
 
@@ -262,7 +265,10 @@ class QemuBootIT {
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
         assertThat(qemuProcessesFor(tmp)).isEmpty();
         assertThat(tmp.resolve("stopped-state/disk.img")).doesNotExist();
-        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed disk");
+        assertThat(tmp.resolve("stopped-state/kiln-run.properties")).doesNotExist();
+        assertThat(harness.events().text()).contains("interrupted; stopped qemu; removed ")
+                .contains("disk " + tmp.resolve("stopped-state/disk.img"))
+                .contains("run-record " + tmp.resolve("stopped-state/kiln-run.properties"));
     }
 
     @Test

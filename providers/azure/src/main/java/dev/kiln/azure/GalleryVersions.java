@@ -36,7 +36,15 @@ import java.util.Optional;
 
 /**
  * Gallery versions: the gallery and image definition are made when missing (Linux, V2 unless BIOS-only,
- * x64/Arm64, TrustedLaunchSupported, SCSI+NVMe, Specialized unless --generalized), then the version from the disk.
+ * x64/Arm64, SCSI+NVMe, Specialized unless --generalized; TrustedLaunchSupported when the source is a page blob), then
+ * the version from the uploaded disk or blob, and its replication waited for or reported.
+ *
+ * <p>A definition with a {@code SecurityType} takes its versions only from a VHD blob, a managed image or another
+ * gallery version, never from a managed disk: ARM refuses with "Currently only Vhd Blob, User Image and Gallery Image
+ * Version sources are supported for 'TrustedLaunchSupported' images" (seen on packer-plugin-azure#304 in 2023,
+ * microsoft/STL#4682 in 2024; packer-plugin-azure#528 in 2025 still lists disks and snapshots as unsupported). So the
+ * direct upload is refused before anything is made for such a definition, and the definitions kiln makes for it
+ * carry no SecurityType.
  */
 final class GalleryVersions implements Registrar {
     private final ProviderContext context;
@@ -52,6 +60,8 @@ final class GalleryVersions implements Registrar {
     private final String definition;
     private final String version;
     private final boolean noWait;
+    /** --storage-account: the version's source is a page blob, not a managed disk. */
+    private final boolean fromBlob;
     /** After a no-wait push: each region's replication state as Azure reported it. */
     private List<String> replication = List.of();
 
@@ -78,6 +88,7 @@ final class GalleryVersions implements Registrar {
             throw KilnException.usage("--replication takes wait or no-wait, not " + mode);
         }
         this.noWait = mode.equals("no-wait");
+        this.fromBlob = options.isSet(AzureOptions.STORAGE_ACCOUNT);
         if (!version.matches("\\d{1,9}\\.\\d{1,9}\\.\\d{1,9}")) {
             throw KilnException.usage("--image-version must be MAJOR.MINOR.PATCH (whole numbers), not " + version);
         }
@@ -124,6 +135,36 @@ final class GalleryVersions implements Registrar {
             throw KilnException.usage("gallery image " + gallery + "/" + definition + " already has version "
                     + version + ", and a version cannot be replaced in place; pass a new --image-version");
         }
+        if (!fromBlob) {
+            Optional<String> security = definition().flatMap(GalleryVersions::securityType)
+                    .filter(t -> !t.equalsIgnoreCase("Standard"));
+            if (security.isPresent()) {
+                throw KilnException.usage("gallery image " + gallery + "/" + definition + " has SecurityType="
+                        + security.get() + ", and Azure makes its versions only from a VHD blob, not from an "
+                        + "uploaded managed disk; pass --storage-account ACCOUNT --container CONTAINER to upload a "
+                        + "page blob there instead, or publish to a definition without a SecurityType");
+            }
+        }
+    }
+
+    /** The image definition, when it exists. */
+    private Optional<GalleryImageInner> definition() throws InterruptedException {
+        try {
+            return Optional.ofNullable(calls.call("get image definition " + definition,
+                    () -> azure.compute().getGalleryImages().get(azure.resourceGroup(), gallery, definition)));
+        } catch (RuntimeException e) {
+            if (AzureErrors.notFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The definition's {@code SecurityType} feature (TrustedLaunchSupported, ConfidentialVM, ...), if it has one. */
+    static Optional<String> securityType(GalleryImageInner image) {
+        return image.features() == null ? Optional.empty() : image.features().stream()
+                .filter(f -> "SecurityType".equalsIgnoreCase(f.name()) && f.value() != null)
+                .map(GalleryImageFeature::value).findFirst();
     }
 
     @Override
@@ -280,14 +321,8 @@ final class GalleryVersions implements Registrar {
     }
 
     private void ensureDefinition() throws InterruptedException {
-        try {
-            calls.call("get image definition " + definition,
-                    () -> azure.compute().getGalleryImages().get(azure.resourceGroup(), gallery, definition));
+        if (definition().isPresent()) {
             return;
-        } catch (RuntimeException e) {
-            if (!AzureErrors.notFound(e)) {
-                throw e;
-            }
         }
         boolean arm = request.arch() == Architecture.ARM64;
         boolean v2 = request.bootModes().contains(BootMode.UEFI) || arm;
@@ -303,10 +338,15 @@ final class GalleryVersions implements Registrar {
                         .withPublisher(options.find(AzureOptions.PUBLISHER).orElse("kiln"))
                         .withOffer(options.find(AzureOptions.OFFER).orElse(AzurePush.names(request.name())))
                         .withSku(options.find(AzureOptions.SKU).orElse("default")))
-                .withFeatures(v2 ? List.of(
+                .withFeatures(v2 && fromBlob ? List.of(
                         new GalleryImageFeature().withName("SecurityType").withValue("TrustedLaunchSupported"),
                         new GalleryImageFeature().withName("DiskControllerTypes").withValue("SCSI,NVMe"))
                         : List.of(new GalleryImageFeature().withName("DiskControllerTypes").withValue("SCSI,NVMe")));
+        if (v2 && !fromBlob) {
+            events.info("image definition " + definition + " is made without SecurityType=TrustedLaunchSupported: "
+                    + "Azure takes such a definition's versions only from a VHD blob; push with --storage-account "
+                    + "ACCOUNT --container CONTAINER into a new definition for one that supports Trusted Launch");
+        }
         request.policy().description().ifPresent(spec::withDescription);
         calls.call("create image definition " + definition, () -> azure.compute().getGalleryImages()
                 .createOrUpdate(azure.resourceGroup(), gallery, definition, spec));

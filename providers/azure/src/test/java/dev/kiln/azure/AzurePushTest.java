@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
@@ -354,8 +356,6 @@ class AzurePushTest {
                 .withRequestBody(matchingJsonPath("$.properties.hyperVGeneration", equalTo("V2")))
                 .withRequestBody(matchingJsonPath("$.properties.architecture", equalTo("x64")))
                 .withRequestBody(matchingJsonPath("$.properties.identifier.publisher", equalTo("kiln")))
-                .withRequestBody(matchingJsonPath("$.properties.features[?(@.name == 'SecurityType')].value",
-                        equalTo("TrustedLaunchSupported")))
                 .withRequestBody(matchingJsonPath("$.properties.features[?(@.name == 'DiskControllerTypes')].value",
                         equalTo("SCSI,NVMe"))));
         arm.server.verify(putRequestedFor(urlPathMatching(gallery + "/images/hello/versions/1.2.3"))
@@ -363,6 +363,10 @@ class AzurePushTest {
                         equalTo(diskPath())))
                 .withRequestBody(matchingJsonPath("$.tags['kiln:version']", equalTo("1.2.3")))
                 .withRequestBody(matchingJsonPath("$.tags['kiln:digest']", equalTo(DIGEST))));
+        // a managed disk cannot be the source of a SecurityType definition's versions: this one has none
+        assertThat(arm.find(RequestMethod.PUT, gallery + "/images/hello")).singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).doesNotContain("SecurityType"));
+        assertThat(harness.events().text()).contains("made without SecurityType=TrustedLaunchSupported");
         List<String> calls = arm.calls();
         assertThat(calls.indexOf("POST " + diskPath() + "/endGetAccess"))
                 .isLessThan(calls.indexOf("PUT " + gallery + "/images/hello/versions/1.2.3"));
@@ -390,6 +394,25 @@ class AzurePushTest {
         List<String> calls = arm.calls();
         assertThat(calls).contains("DELETE " + gallery + "/images/hello", "DELETE " + diskPath())
                 .doesNotContain("DELETE " + gallery);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TrustedLaunchSupported", "ConfidentialVM", "TrustedLaunchAndConfidentialVmSupported"})
+    void aDefinitionWithASecurityTypeIsRefusedBeforeTheUploadSayingToPassAStorageAccount(String type) throws Exception {
+        String gallery = ArmStandIn.group() + "/galleries/kilngallery";
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions"))
+                .willReturn(ArmStandIn.json(200, "{\"value\":[]}")));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.definition(type)));
+        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.2");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("gallery image kilngallery/hello has SecurityType=" + type)
+                .hasMessageContaining("only from a VHD blob")
+                .hasMessageContaining("pass --storage-account ACCOUNT --container CONTAINER");
+
+        assertThat(arm.calls()).contains("GET " + gallery + "/images/hello")
+                .noneMatch(c -> c.startsWith("PUT") || c.startsWith("POST /subscriptions") || c.startsWith("DELETE"));
+        assertThat(proxy.calls()).as("nothing uploaded").isEmpty();
     }
 
     /** Gallery and definition exist; the version PUT starts a replication that stays InProgress. */

@@ -309,6 +309,62 @@ class AzurePushTest {
     }
 
     @Test
+    void aFailedDiskCreateLeavesNothingAndSaysSo() throws Exception {
+        arm.images();
+        arm.stub(put(urlPathMatching(ArmStandIn.group() + "/disks/[^/]+")).willReturn(ArmStandIn.json(409,
+                "{\"error\":{\"code\":\"OperationNotAllowed\",\"message\":\"Operation results in exceeding "
+                        + "quota limits of Total Regional Disk Storage.\"}}")));
+        harness.flag("managed-image", "true");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("OperationNotAllowed").hasMessageContaining("nothing had been made in Azure");
+
+        assertThat(arm.calls()).filteredOn(c -> c.contains("/disks/")).singleElement().asString().startsWith("PUT ");
+        assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE") || c.contains("/images/"));
+        assertThat(proxy.calls()).as("nothing uploaded").isEmpty();
+    }
+
+    @Test
+    void aFailedGrantDeletesTheDiskSendingNoPage() throws Exception {
+        arm.images();
+        arm.stub(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(ArmStandIn.group()
+                + "/disks/[^/]+/beginGetAccess")).willReturn(ArmStandIn.json(409, "{\"error\":{\"code\":"
+                + "\"OperationNotAllowed\",\"message\":\"Disk is attached to a VM.\"}}")));
+        harness.flag("managed-image", "true");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("OperationNotAllowed").hasMessageContaining("removed disk hello-");
+
+        List<String> calls = arm.calls();
+        assertThat(calls).endsWith("DELETE " + diskPath());
+        assertThat(calls.indexOf("POST " + diskPath() + "/endGetAccess"))
+                .as("access revoked before the delete").isLessThan(calls.indexOf("DELETE " + diskPath()));
+        assertThat(arm.find(RequestMethod.PUT, ArmStandIn.group() + "/images/.*")).isEmpty();
+        assertThat(proxy.calls()).as("nothing uploaded").isEmpty();
+    }
+
+    @Test
+    void aFailedRevokeRegistersNothingAndDeletesTheDiskOnceAccessIsRevoked() throws Exception {
+        arm.images();
+        // Azure validates the VHD at endGetAccess: the first one fails, the cleanup's one succeeds
+        arm.stub(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(ArmStandIn.group()
+                        + "/disks/[^/]+/endGetAccess")).inScenario("revoke")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("failed once").willReturn(ArmStandIn.json(400, "{\"error\":{\"code\":"
+                        + "\"InvalidParameter\",\"message\":\"The uploaded VHD is not valid.\"}}")));
+        harness.flag("managed-image", "true");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("The uploaded VHD is not valid").hasMessageContaining("removed disk hello-");
+
+        List<String> calls = arm.calls().stream().filter(c -> c.contains("/disks/")).toList();
+        assertThat(calls).endsWith("POST " + diskPath() + "/endGetAccess", "POST " + diskPath() + "/endGetAccess",
+                "DELETE " + diskPath());
+        assertThat(arm.find(RequestMethod.PUT, ArmStandIn.group() + "/images/.*")).as("nothing built from it").isEmpty();
+        assertUploaded();
+    }
+
+    @Test
     void aFailedImageRemovesTheDiskAndListsIt() throws Exception {
         arm.images();
         arm.stub(put(urlPathMatching(ArmStandIn.group() + "/images/[^/]+")).willReturn(ArmStandIn.json(400,

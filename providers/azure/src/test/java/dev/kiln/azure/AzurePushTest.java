@@ -360,7 +360,8 @@ class AzurePushTest {
         List<String> calls = arm.calls().stream().filter(c -> c.contains("/disks/")).toList();
         assertThat(calls).endsWith("POST " + diskPath() + "/endGetAccess", "POST " + diskPath() + "/endGetAccess",
                 "DELETE " + diskPath());
-        assertThat(arm.find(RequestMethod.PUT, ArmStandIn.group() + "/images/.*")).as("nothing built from it").isEmpty();
+        assertThat(arm.find(RequestMethod.PUT, ArmStandIn.group() + "/images/.*")).as("nothing built from it")
+                .isEmpty();
         assertUploaded();
     }
 

@@ -90,6 +90,19 @@ final class ArmStandIn implements AutoCloseable {
                 + LOCATION + "\",\"properties\":{\"provisioningState\":\"Succeeded\"}}");
     }
 
+    /**
+     * An image definition as ARM answers its GET (Linux, V2, x64, Specialized), with the feature
+     * {@code SecurityType=securityType} beside {@code DiskControllerTypes=SCSI,NVMe}.
+     */
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder definition(String securityType) {
+        return json(200, "{\"id\":\"{{request.path}}\",\"name\":\"{{request.pathSegments.[9]}}\",\"location\":\""
+                + LOCATION + "\",\"type\":\"Microsoft.Compute/galleries/images\",\"properties\":{\"osType\":"
+                + "\"Linux\",\"osState\":\"Specialized\",\"hyperVGeneration\":\"V2\",\"architecture\":\"x64\","
+                + "\"identifier\":{\"publisher\":\"contoso\",\"offer\":\"hello\",\"sku\":\"default\"},"
+                + "\"features\":[{\"name\":\"SecurityType\",\"value\":\"" + securityType + "\"},{\"name\":"
+                + "\"DiskControllerTypes\",\"value\":\"SCSI,NVMe\"}],\"provisioningState\":\"Succeeded\"}}");
+    }
+
     /** Disks that take an upload; grant-access answers {@code sas} after one poll of its Location. */
     void disksFor(String sas) {
         server.stubFor(put(urlPathMatching(group() + "/disks/[^/]+")).willReturn(json(200,

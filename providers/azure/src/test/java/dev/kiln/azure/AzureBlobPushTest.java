@@ -199,10 +199,11 @@ class AzureBlobPushTest {
     }
 
     @Test
-    void aGalleryVersionIsMadeFromTheBlobUriAndItsStorageAccount() throws Exception {
+    void aTrustedLaunchSupportedDefinitionGetsItsVersionFromTheBlobUriAndItsStorageAccount() throws Exception {
         String gallery = ArmStandIn.group() + "/galleries/kilngallery";
         arm.stub(get(urlPathMatching(gallery)).willReturn(ArmStandIn.resource(200)));
-        arm.stub(get(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.resource(200)));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello"))
+                .willReturn(ArmStandIn.definition("TrustedLaunchSupported")));
         arm.stub(get(urlPathMatching(gallery + "/images/hello/versions")).willReturn(ArmStandIn.json(200, "{\"value\":[]}")));
         arm.stub(put(urlPathMatching(gallery + "/images/hello/versions/2.0.0")).willReturn(ArmStandIn.resource(200)));
         harness.flag("gallery", "kilngallery").flag("image-version", "2.0.0");
@@ -216,6 +217,32 @@ class AzureBlobPushTest {
                         equalTo(blobUri(endpoint()))))
                 .withRequestBody(matchingJsonPath("$.properties.storageProfile.osDiskImage.source.storageAccountId",
                         equalTo(ArmStandIn.storageAccountId(ACCOUNT)))));
+        assertThat(lastContent.get()).isEqualTo(file);
+    }
+
+    @Test
+    void aDefinitionMadeForABlobSourceIsTrustedLaunchSupported() throws Exception {
+        String gallery = ArmStandIn.group() + "/galleries/kilngallery";
+        arm.stub(get(urlPathMatching(gallery)).willReturn(ArmStandIn.resource(200)));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.notFound("hello")));
+        arm.stub(put(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.resource(200)));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions")).willReturn(ArmStandIn.notFound("hello")));
+        arm.stub(put(urlPathMatching(gallery + "/images/hello/versions/2.0.1")).willReturn(ArmStandIn.resource(200)));
+        harness.flag("gallery", "kilngallery").flag("image-version", "2.0.1");
+
+        push();
+
+        assertThat(arm.unmatched()).isEmpty();
+        arm.server.verify(putRequestedFor(urlPathMatching(gallery + "/images/hello"))
+                .withRequestBody(matchingJsonPath("$.properties.hyperVGeneration", equalTo("V2")))
+                .withRequestBody(matchingJsonPath("$.properties.features[?(@.name == 'SecurityType')].value",
+                        equalTo("TrustedLaunchSupported")))
+                .withRequestBody(matchingJsonPath("$.properties.features[?(@.name == 'DiskControllerTypes')].value",
+                        equalTo("SCSI,NVMe"))));
+        arm.server.verify(putRequestedFor(urlPathMatching(gallery + "/images/hello/versions/2.0.1"))
+                .withRequestBody(matchingJsonPath("$.properties.storageProfile.osDiskImage.source.uri",
+                        equalTo(blobUri(endpoint())))));
+        assertThat(arm.calls()).noneMatch(c -> c.contains("/disks/"));
         assertThat(lastContent.get()).isEqualTo(file);
     }
 

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
@@ -307,6 +309,63 @@ class AzurePushTest {
     }
 
     @Test
+    void aFailedDiskCreateLeavesNothingAndSaysSo() throws Exception {
+        arm.images();
+        arm.stub(put(urlPathMatching(ArmStandIn.group() + "/disks/[^/]+")).willReturn(ArmStandIn.json(409,
+                "{\"error\":{\"code\":\"OperationNotAllowed\",\"message\":\"Operation results in exceeding "
+                        + "quota limits of Total Regional Disk Storage.\"}}")));
+        harness.flag("managed-image", "true");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("OperationNotAllowed").hasMessageContaining("nothing had been made in Azure");
+
+        assertThat(arm.calls()).filteredOn(c -> c.contains("/disks/")).singleElement().asString().startsWith("PUT ");
+        assertThat(arm.calls()).noneMatch(c -> c.startsWith("DELETE") || c.contains("/images/"));
+        assertThat(proxy.calls()).as("nothing uploaded").isEmpty();
+    }
+
+    @Test
+    void aFailedGrantDeletesTheDiskSendingNoPage() throws Exception {
+        arm.images();
+        arm.stub(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(ArmStandIn.group()
+                + "/disks/[^/]+/beginGetAccess")).willReturn(ArmStandIn.json(409, "{\"error\":{\"code\":"
+                + "\"OperationNotAllowed\",\"message\":\"Disk is attached to a VM.\"}}")));
+        harness.flag("managed-image", "true");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("OperationNotAllowed").hasMessageContaining("removed disk hello-");
+
+        List<String> calls = arm.calls();
+        assertThat(calls).endsWith("DELETE " + diskPath());
+        assertThat(calls.indexOf("POST " + diskPath() + "/endGetAccess"))
+                .as("access revoked before the delete").isLessThan(calls.indexOf("DELETE " + diskPath()));
+        assertThat(arm.find(RequestMethod.PUT, ArmStandIn.group() + "/images/.*")).isEmpty();
+        assertThat(proxy.calls()).as("nothing uploaded").isEmpty();
+    }
+
+    @Test
+    void aFailedRevokeRegistersNothingAndDeletesTheDiskOnceAccessIsRevoked() throws Exception {
+        arm.images();
+        // Azure validates the VHD at endGetAccess: the first one fails, the cleanup's one succeeds
+        arm.stub(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching(ArmStandIn.group()
+                        + "/disks/[^/]+/endGetAccess")).inScenario("revoke")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("failed once").willReturn(ArmStandIn.json(400, "{\"error\":{\"code\":"
+                        + "\"InvalidParameter\",\"message\":\"The uploaded VHD is not valid.\"}}")));
+        harness.flag("managed-image", "true");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("The uploaded VHD is not valid").hasMessageContaining("removed disk hello-");
+
+        List<String> calls = arm.calls().stream().filter(c -> c.contains("/disks/")).toList();
+        assertThat(calls).endsWith("POST " + diskPath() + "/endGetAccess", "POST " + diskPath() + "/endGetAccess",
+                "DELETE " + diskPath());
+        assertThat(arm.find(RequestMethod.PUT, ArmStandIn.group() + "/images/.*")).as("nothing built from it")
+                .isEmpty();
+        assertUploaded();
+    }
+
+    @Test
     void aFailedImageRemovesTheDiskAndListsIt() throws Exception {
         arm.images();
         arm.stub(put(urlPathMatching(ArmStandIn.group() + "/images/[^/]+")).willReturn(ArmStandIn.json(400,
@@ -354,8 +413,6 @@ class AzurePushTest {
                 .withRequestBody(matchingJsonPath("$.properties.hyperVGeneration", equalTo("V2")))
                 .withRequestBody(matchingJsonPath("$.properties.architecture", equalTo("x64")))
                 .withRequestBody(matchingJsonPath("$.properties.identifier.publisher", equalTo("kiln")))
-                .withRequestBody(matchingJsonPath("$.properties.features[?(@.name == 'SecurityType')].value",
-                        equalTo("TrustedLaunchSupported")))
                 .withRequestBody(matchingJsonPath("$.properties.features[?(@.name == 'DiskControllerTypes')].value",
                         equalTo("SCSI,NVMe"))));
         arm.server.verify(putRequestedFor(urlPathMatching(gallery + "/images/hello/versions/1.2.3"))
@@ -363,6 +420,10 @@ class AzurePushTest {
                         equalTo(diskPath())))
                 .withRequestBody(matchingJsonPath("$.tags['kiln:version']", equalTo("1.2.3")))
                 .withRequestBody(matchingJsonPath("$.tags['kiln:digest']", equalTo(DIGEST))));
+        // a managed disk cannot be the source of a SecurityType definition's versions: this one has none
+        assertThat(arm.find(RequestMethod.PUT, gallery + "/images/hello")).singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).doesNotContain("SecurityType"));
+        assertThat(harness.events().text()).contains("made without SecurityType=TrustedLaunchSupported");
         List<String> calls = arm.calls();
         assertThat(calls.indexOf("POST " + diskPath() + "/endGetAccess"))
                 .isLessThan(calls.indexOf("PUT " + gallery + "/images/hello/versions/1.2.3"));
@@ -390,6 +451,25 @@ class AzurePushTest {
         List<String> calls = arm.calls();
         assertThat(calls).contains("DELETE " + gallery + "/images/hello", "DELETE " + diskPath())
                 .doesNotContain("DELETE " + gallery);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TrustedLaunchSupported", "ConfidentialVM", "TrustedLaunchAndConfidentialVmSupported"})
+    void aDefinitionWithASecurityTypeIsRefusedBeforeTheUploadSayingToPassAStorageAccount(String type) throws Exception {
+        String gallery = ArmStandIn.group() + "/galleries/kilngallery";
+        arm.stub(get(urlPathMatching(gallery + "/images/hello/versions"))
+                .willReturn(ArmStandIn.json(200, "{\"value\":[]}")));
+        arm.stub(get(urlPathMatching(gallery + "/images/hello")).willReturn(ArmStandIn.definition(type)));
+        harness.flag("gallery", "kilngallery").flag("image-version", "1.0.2");
+
+        assertThatThrownBy(() -> push(request())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("gallery image kilngallery/hello has SecurityType=" + type)
+                .hasMessageContaining("only from a VHD blob")
+                .hasMessageContaining("pass --storage-account ACCOUNT --container CONTAINER");
+
+        assertThat(arm.calls()).contains("GET " + gallery + "/images/hello")
+                .noneMatch(c -> c.startsWith("PUT") || c.startsWith("POST /subscriptions") || c.startsWith("DELETE"));
+        assertThat(proxy.calls()).as("nothing uploaded").isEmpty();
     }
 
     /** Gallery and definition exist; the version PUT starts a replication that stays InProgress. */

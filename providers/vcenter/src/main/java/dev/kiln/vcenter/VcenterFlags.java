@@ -95,9 +95,11 @@ final class VcenterFlags {
                 OptionSpec.string(LIBRARY, "NAME", "Content library the OVF template goes into; a local library "
                         + "on --datastore is created when missing.").defaultValue("kiln"),
                 OptionSpec.string(TARGET, "library|datastore", "library: an OVF template in --library (from an "
-                        + "OVA or OVF); datastore: the ISO or VMDK file put on --datastore.").defaultValue("library"),
-                OptionSpec.string(FOLDER, "PATH", "Datastore folder of --target datastore uploads.")
-                        .defaultValue("kiln"),
+                        + "OVA or OVF); datastore: the ISO or VMDK file put on --datastore. Neither is placed on a"
+                        + " host: run vcenter takes --resource-pool, --cluster, --host, --network and a VM --folder.")
+                        .defaultValue("library"),
+                OptionSpec.string(FOLDER, "PATH", "Datastore folder of --target datastore uploads (not a VM"
+                        + " folder).").defaultValue("kiln"),
                 OptionSpec.integer(HW_VERSION, "N", "Virtual hardware version the OVF template declares (vmx-N), e.g."
                         + " 13 for ESXi 6.5 and later, 19 for 7.0 U2; the guest type is made valid for it. Default:"
                         + " what the OVF declares.")));

@@ -70,7 +70,8 @@ final class VcenterFlags {
                 OptionSpec.integer(MEMORY, "MIB", "Memory in MiB of a VM made around a datastore ISO.")
                         .defaultValue("1024"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
-                        + " (a deploy may ignore the OVF's).").defaultValue("efi"),
+                        + " (a deploy may ignore the OVF's). Default: efi for a library template; for a datastore"
+                        + " ISO what its El Torito catalog boots (efi when it boots both ways)."),
                 OptionSpec.string(DATASTORE, "NAME", "Datastore of the VM (its files and --disk VMDKs), and of the"
                         + " userdata's cidata ISO (in kiln/).").env("GOVC_DATASTORE"),
                 OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")

@@ -2,6 +2,7 @@ package dev.kiln.vcenter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
@@ -286,9 +287,10 @@ final class DeployVm {
         String network = placement.networks().isEmpty() ? Placement.KILN_OVF_NETWORK
                 : placement.networks().get(0).getValue();
         int cpus = options.integer(VcenterFlags.CPUS).orElse(1);
-        int memory = options.integer(VcenterFlags.MEMORY).orElse(1024);
+        long memory = options.size(VcenterFlags.MEMORY, ByteSize.MIB).map(b -> new ByteSize(b).ceil(ByteSize.MIB))
+                .orElse(1024L);
         if (cpus < 1 || memory < 4) {
-            throw KilnException.usage("--cpus must be at least 1 and --memory at least 4 (MiB)");
+            throw KilnException.usage("--cpus must be at least 1 and --memory at least 4M");
         }
         VmDevices devices = VmDevices.forNewVm().nic(network).cdrom(image.display());
         String config = "<name>" + VimSoap.xml(request.name()) + "</name><guestId>otherLinux64Guest</guestId>"

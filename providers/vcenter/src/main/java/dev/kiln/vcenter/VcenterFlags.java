@@ -67,8 +67,8 @@ final class VcenterFlags {
                         + " the template's network when it has several.").env("GOVC_NETWORK")
                         .asRepeatable(),
                 OptionSpec.integer(CPUS, "N", "CPUs of a VM made around a datastore ISO.").defaultValue("1"),
-                OptionSpec.integer(MEMORY, "MIB", "Memory in MiB of a VM made around a datastore ISO.")
-                        .defaultValue("1024"),
+                OptionSpec.size(MEMORY, "SIZE", "Memory of a VM made around a datastore ISO, rounded up to whole"
+                        + " MiB (a bare number is MiB).").defaultValue("1G"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
                         + " (a deploy may ignore the OVF's). Default: efi for a library template; for a datastore"
                         + " ISO what its El Torito catalog boots (efi when it boots both ways)."),

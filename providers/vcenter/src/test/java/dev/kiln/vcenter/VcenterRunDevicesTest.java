@@ -262,7 +262,7 @@ class VcenterRunDevicesTest {
         world.putDatastoreFile("kiln/boot.iso", new byte[4096]);
         world.putDatastoreFile("kiln/boot.iso.kiln-digest", ("sha256:" + "d".repeat(64) + "\n").getBytes());
 
-        RunResult result = run(world.harness(tmp).flag("firmware", "bios").flag("cpus", "2").flag("memory", "2048"),
+        RunResult result = run(world.harness(tmp).flag("firmware", "bios").flag("cpus", "2").flag("memory", "2G"),
                 RunRequest.of("[LocalDS_0] kiln/boot.iso", "isovm", false));
 
         String vm = result.instanceId();

@@ -96,6 +96,28 @@ final class DatastoreFiles {
         return offset >= body.length ? new byte[0] : java.util.Arrays.copyOfRange(body, (int) offset, body.length);
     }
 
+    /**
+     * At most {@code length} bytes of a file from {@code offset} (a Range request; from a server that ignores it,
+     * only what is needed is read off the whole file), fewer when the file ends first.
+     */
+    byte[] readRange(String path, long offset, int length) throws InterruptedException {
+        HttpResponse<java.io.InputStream> r = send("read " + display(path), request(path).header("Range", "bytes="
+                + offset + "-" + (offset + length - 1)).GET(), HttpResponse.BodyHandlers.ofInputStream(), 416);
+        try (java.io.InputStream in = r.body()) {
+            if (r.statusCode() == 416) {
+                return new byte[0];
+            }
+            if (r.statusCode() != 206) {
+                in.skipNBytes(offset);
+            }
+            return in.readNBytes(length);
+        } catch (java.io.EOFException e) {
+            return new byte[0];
+        } catch (IOException e) {
+            throw VcenterErrors.io("read " + display(path), connection, e);
+        }
+    }
+
     boolean exists(String path) throws InterruptedException {
         HttpResponse<Void> r = send("look for " + display(path), request(path).method("HEAD",
                 HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), 404);

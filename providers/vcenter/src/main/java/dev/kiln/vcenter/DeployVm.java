@@ -2,6 +2,7 @@ package dev.kiln.vcenter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.ByteSize;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
@@ -51,9 +52,9 @@ final class DeployVm {
     }
 
     RunResult run(RunRequest request, Poll waits) throws InterruptedException {
-        String firmware = options.find(VcenterFlags.FIRMWARE).orElse("efi");
-        if (!firmware.equals("efi") && !firmware.equals("bios")) {
-            throw KilnException.usage("--firmware must be efi or bios, not '" + firmware + "'");
+        Optional<String> givenFirmware = options.find(VcenterFlags.FIRMWARE);
+        if (givenFirmware.isPresent() && !givenFirmware.get().equals("efi") && !givenFirmware.get().equals("bios")) {
+            throw KilnException.usage("--firmware must be efi or bios, not '" + givenFirmware.get() + "'");
         }
         Optional<DatastoreImage> onDatastore = DatastoreImage.bootable(request.image());
         ContentLibrary library = new ContentLibrary(rest);
@@ -76,11 +77,14 @@ final class DeployVm {
             throw KilnException.usage("Userdata goes on a cidata ISO uploaded to a datastore: pass --datastore (or"
                     + " GOVC_DATASTORE), or --guestinfo to hand it over in guestinfo.userdata instead");
         }
+        String firmware = givenFirmware.isPresent() || onDatastore.isEmpty() ? givenFirmware.orElse("efi")
+                : isoFirmware(onDatastore.get(), datacenter);
         Optional<java.nio.file.Path> serialFile = options.path(VcenterFlags.SERIAL_LOG);
         boolean serial = options.flag(VcenterFlags.SERIAL_CONSOLE) || serialFile.isPresent();
         if (request.dryRun()) {
             events.info("dry run: would " + (itemId != null ? "deploy library item " + itemId : "create a VM around "
-                    + request.image()) + " as " + request.name() + " in " + placement.poolName());
+                    + request.image()) + " as " + request.name() + " in " + placement.poolName() + " (firmware " + firmware
+                    + ")");
             return RunResult.builder("vcenter", "").state("dry-run").build();
         }
 
@@ -283,9 +287,10 @@ final class DeployVm {
         String network = placement.networks().isEmpty() ? Placement.KILN_OVF_NETWORK
                 : placement.networks().get(0).getValue();
         int cpus = options.integer(VcenterFlags.CPUS).orElse(1);
-        int memory = options.integer(VcenterFlags.MEMORY).orElse(1024);
+        long memory = options.size(VcenterFlags.MEMORY, ByteSize.MIB).map(b -> new ByteSize(b).ceil(ByteSize.MIB))
+                .orElse(1024L);
         if (cpus < 1 || memory < 4) {
-            throw KilnException.usage("--cpus must be at least 1 and --memory at least 4 (MiB)");
+            throw KilnException.usage("--cpus must be at least 1 and --memory at least 4M");
         }
         VmDevices devices = VmDevices.forNewVm().nic(network).cdrom(image.display());
         String config = "<name>" + VimSoap.xml(request.name()) + "</name><guestId>otherLinux64Guest</guestId>"
@@ -303,6 +308,20 @@ final class DeployVm {
         creating.keep();
         events.info("created " + request.name() + " as " + vm + " around " + image.display());
         return vm;
+    }
+
+    /** What the ISO boots with (its El Torito catalog), else efi, saying so. */
+    private String isoFirmware(DatastoreImage image, String datacenter) throws InterruptedException {
+        Optional<String> found = image.firmware(new DatastoreFiles(rest.connection(), context.cancel(), datacenter,
+                image.datastore(), tasks));
+        if (found.isPresent()) {
+            events.info("firmware " + found.get() + ": what " + image.display() + " boots with (its El Torito"
+                    + " catalog); --firmware chooses another");
+            return found.get();
+        }
+        events.warn(image.display() + " has no El Torito boot catalog; giving the VM efi firmware (pass --firmware"
+                + " bios if it boots with BIOS)");
+        return "efi";
     }
 
     /** kiln's tags on the VM: its name, the template's digest (when kiln pushed it), kiln's version, {@code --tag}. */

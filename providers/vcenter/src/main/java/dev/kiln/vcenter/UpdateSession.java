@@ -62,6 +62,7 @@ final class UpdateSession {
                         + check.path("missing_files") + " and invalid files " + check.path("invalid_files"),
                         "check the .ovf names every disk it references");
             }
+            rest.freshen(FRESH_LOGIN);
             rest.call("complete update session " + sid, "POST", SESSION, sid, "complete", null, null);
             poll.until("update session " + sid + " to finish", () -> state(sid));
             done = true;
@@ -71,6 +72,12 @@ final class UpdateSession {
             }
         }
     }
+
+    /**
+     * A login older than this is renewed before complete: vCenter may end a session after 30 min idle or at its
+     * maximum lifetime, and a 401 at complete is what govc meets after a long upload (govmomi#1832).
+     */
+    static final java.time.Duration FRESH_LOGIN = java.time.Duration.ofMinutes(10);
 
     /** How often a long upload touches the update session (and so the login session): well under their timeouts. */
     static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofMinutes(5);

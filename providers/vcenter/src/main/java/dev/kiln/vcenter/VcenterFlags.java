@@ -67,10 +67,11 @@ final class VcenterFlags {
                         + " the template's network when it has several.").env("GOVC_NETWORK")
                         .asRepeatable(),
                 OptionSpec.integer(CPUS, "N", "CPUs of a VM made around a datastore ISO.").defaultValue("1"),
-                OptionSpec.integer(MEMORY, "MIB", "Memory in MiB of a VM made around a datastore ISO.")
-                        .defaultValue("1024"),
+                OptionSpec.size(MEMORY, "SIZE", "Memory of a VM made around a datastore ISO, rounded up to whole"
+                        + " MiB (a bare number is MiB).").defaultValue("1G"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
-                        + " (a deploy may ignore the OVF's).").defaultValue("efi"),
+                        + " (a deploy may ignore the OVF's). Default: efi for a library template; for a datastore"
+                        + " ISO what its El Torito catalog boots (efi when it boots both ways)."),
                 OptionSpec.string(DATASTORE, "NAME", "Datastore of the VM (its files and --disk VMDKs), and of the"
                         + " userdata's cidata ISO (in kiln/).").env("GOVC_DATASTORE"),
                 OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")
@@ -95,9 +96,11 @@ final class VcenterFlags {
                 OptionSpec.string(LIBRARY, "NAME", "Content library the OVF template goes into; a local library "
                         + "on --datastore is created when missing.").defaultValue("kiln"),
                 OptionSpec.string(TARGET, "library|datastore", "library: an OVF template in --library (from an "
-                        + "OVA or OVF); datastore: the ISO or VMDK file put on --datastore.").defaultValue("library"),
-                OptionSpec.string(FOLDER, "PATH", "Datastore folder of --target datastore uploads.")
-                        .defaultValue("kiln"),
+                        + "OVA or OVF); datastore: the ISO or VMDK file put on --datastore. Neither is placed on a"
+                        + " host: run vcenter takes --resource-pool, --cluster, --host, --network and a VM --folder.")
+                        .defaultValue("library"),
+                OptionSpec.string(FOLDER, "PATH", "Datastore folder of --target datastore uploads (not a VM"
+                        + " folder).").defaultValue("kiln"),
                 OptionSpec.integer(HW_VERSION, "N", "Virtual hardware version the OVF template declares (vmx-N), e.g."
                         + " 13 for ESXi 6.5 and later, 19 for 7.0 U2; the guest type is made valid for it. Default:"
                         + " what the OVF declares.")));

@@ -45,7 +45,7 @@ final class VcenterProvider implements Provider {
         }
         events.debug("vCenter " + connection.base() + ", TLS trust: " + connection.trust());
         Cleanup cleanup = new Cleanup(events, VcenterErrors::reason);
-        VcenterRest rest = new VcenterRest(connection, events, context.cancel());
+        VcenterRest rest = new VcenterRest(connection, events, context.cancel(), context.clock());
         try {
             PushResult result = target.equals("datastore") ? toDatastore(connection, cleanup, request)
                     : toLibrary(rest, cleanup, request);
@@ -215,7 +215,7 @@ final class VcenterProvider implements Provider {
     public RunResult run(RunRequest request) throws InterruptedException {
         VcenterConnection connection = VcenterConnection.from(context.options(), events);
         Cleanup cleanup = new Cleanup(events, VcenterErrors::reason);
-        VcenterRest rest = new VcenterRest(connection, events, context.cancel());
+        VcenterRest rest = new VcenterRest(connection, events, context.cancel(), context.clock());
         VimSoap soap = new VimSoap(connection);
         Duration timeout = request.lifecycle().timeoutOr(DeployVm.defaultTimeout());
         try {

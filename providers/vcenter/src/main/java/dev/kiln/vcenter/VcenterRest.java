@@ -35,11 +35,33 @@ final class VcenterRest {
     private Dialect dialect;
     private volatile String session;
     private final ThreadLocal<Boolean> cleaning = new ThreadLocal<>();
+    private final java.time.Clock clock;
+    private volatile java.time.Instant loggedIn;
 
     VcenterRest(VcenterConnection connection, Events events, CancelToken cancel) {
+        this(connection, events, cancel, java.time.Clock.systemUTC());
+    }
+
+    VcenterRest(VcenterConnection connection, Events events, CancelToken cancel, java.time.Clock clock) {
         this.connection = connection;
         this.events = events;
         this.cancel = cancel;
+        this.clock = clock;
+    }
+
+    /**
+     * Logs in anew when the session is older than {@code maxAge}, before a call that must not meet an expired
+     * one (an update session's complete after a long upload, govmomi#1832); the old session is ended.
+     */
+    synchronized void freshen(Duration maxAge) throws InterruptedException {
+        java.time.Instant since = loggedIn;
+        if (since == null || !clock.instant().isAfter(since.plus(maxAge))) {
+            return;
+        }
+        events.debug("the vCenter session is " + dev.kiln.api.Poll.human(Duration.between(since, clock.instant()))
+                + " old; logging in again");
+        logout();
+        login();
     }
 
     Dialect dialect() {
@@ -60,6 +82,7 @@ final class VcenterRest {
             if (r.statusCode() == 201 || r.statusCode() == 200) {
                 dialect = Dialect.API;
                 session = parse(r.body(), "log in").asText();
+                loggedIn = clock.instant();
                 return;
             }
             if (r.statusCode() != 404 || dialect == Dialect.API) {
@@ -74,6 +97,7 @@ final class VcenterRest {
         }
         dialect = Dialect.REST;
         session = parse(r.body(), "log in").path("value").asText();
+        loggedIn = clock.instant();
         events.debug("logged in to " + connection.base() + " over /rest (no /api on this server)");
     }
 

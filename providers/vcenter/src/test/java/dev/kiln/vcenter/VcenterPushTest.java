@@ -138,6 +138,58 @@ class VcenterPushTest {
     }
 
     @Test
+    void aLoginOlderThanTenMinutesIsRenewedBeforeCompleteWithoutWaitingForA401() throws Exception {
+        world.createLibrary("kiln");
+        dev.kiln.testkit.FakeTime time = new dev.kiln.testkit.FakeTime();
+        List<String> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        world.proxy.listen(calls::add);
+        // the VMDK's PUT "takes" 11 minutes on the command's clock
+        world.proxy.beforeFirst(c -> c.startsWith("PUT ") && c.contains("/cis/data/") && c.endsWith("vmdk"),
+                () -> time.advance(java.time.Duration.ofMinutes(11)));
+
+        PushResult result = push(world.harness(tmp).clock(time), ova("slow"));
+
+        List<String> seen = List.copyOf(calls);
+        int vmdk = indexOf(seen, c -> c.startsWith("PUT ") && c.endsWith("vmdk"));
+        int complete = indexOf(seen, c -> c.contains("~action=complete"));
+        List<Integer> logins = new java.util.ArrayList<>();
+        for (int i = 0; i < seen.size(); i++) {
+            if (seen.get(i).equals("POST /rest/com/vmware/cis/session")) {
+                logins.add(i);
+            }
+        }
+        assertThat(logins).as("the first login, then one after the long PUT and before complete").hasSize(2);
+        assertThat(logins.get(1)).isGreaterThan(vmdk).isLessThan(complete);
+        assertThat(seen.subList(vmdk, logins.get(1))).as("the old session is ended")
+                .contains("DELETE /rest/com/vmware/cis/session");
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(world.fileNames(result.images().get(0).imageId())).hasSize(2);
+    }
+
+    @Test
+    void aLoginYoungerThanTenMinutesIsKeptForComplete() throws Exception {
+        world.createLibrary("kiln");
+        dev.kiln.testkit.FakeTime time = new dev.kiln.testkit.FakeTime();
+        List<String> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        world.proxy.listen(calls::add);
+        world.proxy.beforeFirst(c -> c.startsWith("PUT ") && c.contains("/cis/data/") && c.endsWith("vmdk"),
+                () -> time.advance(java.time.Duration.ofMinutes(9)));
+
+        push(world.harness(tmp).clock(time), ova("quick"));
+
+        assertThat(List.copyOf(calls)).filteredOn(c -> c.equals("POST /rest/com/vmware/cis/session")).hasSize(1);
+    }
+
+    private static int indexOf(List<String> calls, java.util.function.Predicate<String> which) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (which.test(calls.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such call in " + calls);
+    }
+
+    @Test
     void aPutFailingHalfWayFailsTheSessionAndDeletesTheItem() throws Exception {
         world.createLibrary("kiln");
         Set<String> before = world.resources();

@@ -262,7 +262,7 @@ class VcenterRunDevicesTest {
         world.putDatastoreFile("kiln/boot.iso", new byte[4096]);
         world.putDatastoreFile("kiln/boot.iso.kiln-digest", ("sha256:" + "d".repeat(64) + "\n").getBytes());
 
-        RunResult result = run(world.harness(tmp).flag("firmware", "bios").flag("cpus", "2").flag("memory", "2048"),
+        RunResult result = run(world.harness(tmp).flag("firmware", "bios").flag("cpus", "2").flag("memory", "2G"),
                 RunRequest.of("[LocalDS_0] kiln/boot.iso", "isovm", false));
 
         String vm = result.instanceId();
@@ -277,6 +277,57 @@ class VcenterRunDevicesTest {
         assertThat(soap.text("VirtualMachine", vm, "runtime.powerState")).isEqualTo("poweredOn");
         assertThat(world.attachedTags(Tagging.VIRTUAL_MACHINE, vm)).contains("kiln-digest=sha256:" + "d".repeat(64),
                 "kiln-name=isovm");
+    }
+
+    /**
+     * An ISO of {@code 20 * 2048} bytes whose El Torito catalog (sector 19, pointed to by the boot record in
+     * sector 17) has a validation entry for the first platform id and a section per further one.
+     */
+    static byte[] isoBooting(int... platforms) {
+        byte[] iso = new byte[20 * 2048];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(iso).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int record = 17 * 2048;
+        b.put(record + 1, "CD001".getBytes()).put(record + 6, (byte) 1)
+                .put(record + 7, "EL TORITO SPECIFICATION".getBytes()).putInt(record + 0x47, 19);
+        int catalog = 19 * 2048;
+        b.put(catalog, (byte) 0x01).put(catalog + 1, (byte) platforms[0]).put(catalog + 0x1e, (byte) 0x55)
+                .put(catalog + 0x1f, (byte) 0xaa).put(catalog + 32, (byte) 0x88);
+        for (int i = 1; i < platforms.length; i++) {
+            int section = catalog + 64 * i;
+            b.put(section, (byte) (i == platforms.length - 1 ? 0x91 : 0x90)).put(section + 1, (byte) platforms[i])
+                    .put(section + 2, (byte) 1).put(section + 32, (byte) 0x88);
+        }
+        return iso;
+    }
+
+    @Test
+    void withoutFirmwareAVmAroundADatastoreIsoGetsWhatTheIsosBootCatalogNames() throws Exception {
+        world.putDatastoreFile("kiln/bios.iso", isoBooting(0x00));
+        world.putDatastoreFile("kiln/both.iso", isoBooting(0x00, 0xef));
+        world.putDatastoreFile("kiln/plain.iso", new byte[20 * 2048]);
+        ProviderHarness harness = world.harness(tmp);
+
+        String bios = run(harness, RunRequest.of("[LocalDS_0] kiln/bios.iso", "biosvm", false)).instanceId();
+        String both = run(harness, RunRequest.of("[LocalDS_0] kiln/both.iso", "bothvm", false)).instanceId();
+        String plain = run(harness, RunRequest.of("[LocalDS_0] kiln/plain.iso", "plainvm", false)).instanceId();
+
+        assertThat(soap.text("VirtualMachine", bios, "config.firmware")).isEqualTo("bios");
+        assertThat(soap.text("VirtualMachine", both, "config.firmware")).isEqualTo("efi");
+        assertThat(soap.text("VirtualMachine", plain, "config.firmware")).isEqualTo("efi");
+        assertThat(harness.events().text())
+                .contains("firmware bios: what [LocalDS_0] kiln/bios.iso boots with")
+                .contains("firmware efi: what [LocalDS_0] kiln/both.iso boots with")
+                .contains("[LocalDS_0] kiln/plain.iso has no El Torito boot catalog; giving the VM efi firmware");
+    }
+
+    @Test
+    void firmwareGivenOverridesWhatTheIsoBootsWith() throws Exception {
+        world.putDatastoreFile("kiln/bios.iso", isoBooting(0x00));
+
+        String vm = run(world.harness(tmp).flag("firmware", "efi"),
+                RunRequest.of("[LocalDS_0] kiln/bios.iso", "efivm", false)).instanceId();
+
+        assertThat(soap.text("VirtualMachine", vm, "config.firmware")).isEqualTo("efi");
     }
 
     @Test

@@ -47,6 +47,8 @@ final class VcsimProxy implements AutoCloseable {
     private volatile java.util.function.Consumer<String> listener = c -> { };
     private volatile Map.Entry<Predicate<String>, Runnable> before;
     private volatile int mutationCount;
+    private final List<String> soapCalls = Collections.synchronizedList(new ArrayList<>());
+    private volatile String refuseSoap;
 
     VcsimProxy(URI target, SSLContext tls) throws IOException {
         this.target = target;
@@ -79,6 +81,21 @@ final class VcsimProxy implements AutoCloseable {
         synchronized (requests) {
             return List.copyOf(requests);
         }
+    }
+
+    /** The SOAP methods called so far (CreateVM_Task, ReconfigVM_Task, ...), in order. */
+    List<String> soapCalls() {
+        synchronized (soapCalls) {
+            return List.copyOf(soapCalls);
+        }
+    }
+
+    /**
+     * The next SOAP call of {@code method} is answered with the fault vCenter sends for a device spec it
+     * refuses (HTTP 500, {@code InvalidDeviceSpec}), without reaching vcsim.
+     */
+    void refuseSoapOnce(String method) {
+        refuseSoap = method;
     }
 
     synchronized void failMutation(int n) {
@@ -137,6 +154,27 @@ final class VcsimProxy implements AutoCloseable {
                 requests.add(call + "\n" + new String(body, StandardCharsets.UTF_8));
             }
             listener.accept(call);
+            if (pq.startsWith("/sdk")) {
+                java.util.regex.Matcher soap = java.util.regex.Pattern.compile("<soapenv:Body><(\\w+)")
+                        .matcher(new String(body, StandardCharsets.UTF_8));
+                String soapMethod = soap.find() ? soap.group(1) : "";
+                soapCalls.add(soapMethod);
+                if (soapMethod.equals(refuseSoap)) {
+                    refuseSoap = null;
+                    byte[] fault = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv="
+                            + "\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi="
+                            + "\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body><soapenv:Fault>"
+                            + "<faultcode>ServerFaultCode</faultcode><faultstring>Invalid configuration for device"
+                            + " &apos;0&apos;.</faultstring><detail><InvalidDeviceSpecFault xmlns=\"urn:vim25\""
+                            + " xsi:type=\"InvalidDeviceSpec\"><property>virtualDeviceSpec.device.backing</property>"
+                            + "<deviceIndex>0</deviceIndex></InvalidDeviceSpecFault></detail></soapenv:Fault>"
+                            + "</soapenv:Body></soapenv:Envelope>").getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().add("Content-Type", "text/xml; charset=utf-8");
+                    ex.sendResponseHeaders(500, fault.length);
+                    ex.getResponseBody().write(fault);
+                    return;
+                }
+            }
             if (notFound.test(call)) {
                 ex.sendResponseHeaders(404, -1);
                 return;

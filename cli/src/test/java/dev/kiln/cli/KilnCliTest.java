@@ -66,7 +66,8 @@ class KilnCliTest {
         CliRun run = CliRun.run("run", "fakecloud", efi.toString());
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("i-hello running").containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}");
+        assertThat(run.stdout()).contains("hello-efi.img running on fakecloud (instance i-hello)")
+                .containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}");
     }
 
     @Test

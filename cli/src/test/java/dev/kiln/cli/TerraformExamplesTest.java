@@ -182,7 +182,7 @@ class TerraformExamplesTest {
                 "\"-equinixmetal.ipxe\""});
         used.put("vsphere", new String[] {"type       = \"ovf\"", "vcenter/src/main/java/dev/kiln/vcenter/ContentLibrary.java",
                 "\"kiln-digest: \""});
-        used.put("azure", new String[] {"azurerm_shared_image_version", "azure/src/main/java/dev/kiln/azure/AzurePush.java",
+        used.put("azure", new String[] {"azurerm_shared_image_version", "azure/src/main/java/dev/kiln/azure/GalleryVersions.java",
                 "GalleryImageVersion"});
         used.put("gcp", new String[] {"family", "gcp/src/main/java/dev/kiln/gcp/ImagePlan.java", "find(\"family\")"});
         for (Map.Entry<String, String[]> e : used.entrySet()) {

@@ -10,7 +10,6 @@ import software.amazon.awssdk.services.ec2.model.Image;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,7 +55,7 @@ final class KilnImages {
         return ec2.describeImagesPaginator(request).images().stream()
                 .filter(i -> !"deregistered".equals(i.stateAsString()))
                 .map(this::made)
-                .sorted(newestFirst())
+                .sorted(Made.newestFirst())
                 .toList();
     }
 
@@ -84,10 +83,5 @@ final class KilnImages {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    static Comparator<Made> newestFirst() {
-        return Comparator.comparing((Made m) -> m.created().orElse(Instant.EPOCH)).reversed()
-                .thenComparing(Made::id);
     }
 }

@@ -72,7 +72,7 @@ final class KilnInstances {
         }
         Map<String, List<Resource>> parts = parts(instances.stream().map(Instance::instanceId).toList());
         return instances.stream().map(i -> made(i, parts.getOrDefault(i.instanceId(), List.of())))
-                .sorted(KilnImages.newestFirst()).toList();
+                .sorted(Made.newestFirst()).toList();
     }
 
     private Made made(Instance instance, List<Resource> parts) {

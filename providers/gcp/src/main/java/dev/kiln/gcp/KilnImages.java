@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -66,7 +65,7 @@ final class KilnImages {
             list.getItemsList().forEach(i -> found.add(made(i)));
             page = list.getNextPageToken();
         } while (!page.isEmpty());
-        found.sort(newestFirst());
+        found.sort(Made.newestFirst());
         return found;
     }
 
@@ -96,9 +95,5 @@ final class KilnImages {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    static Comparator<Made> newestFirst() {
-        return Comparator.comparing((Made m) -> m.created().orElse(Instant.EPOCH)).reversed().thenComparing(Made::id);
     }
 }

@@ -87,7 +87,7 @@ final class KilnInstances {
             }
             made.add(b.build());
         }
-        made.sort(KilnImages.newestFirst());
+        made.sort(Made.newestFirst());
         return made;
     }
 

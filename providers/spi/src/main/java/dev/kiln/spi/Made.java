@@ -3,6 +3,7 @@ package dev.kiln.spi;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,11 @@ public final class Made {
 
     public Optional<Instant> created() {
         return created;
+    }
+
+    /** The order kiln ls shows: newest first (unknown creation times last), then by id. */
+    public static Comparator<Made> newestFirst() {
+        return Comparator.comparing((Made m) -> m.created().orElse(Instant.EPOCH)).reversed().thenComparing(Made::id);
     }
 
     /** An instance's last known state (running, stopped); empty for images. */

@@ -2,6 +2,8 @@ package dev.kiln.packet;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Where a push publishes its files: a directory or an S3-compatible bucket. */
@@ -32,6 +34,9 @@ interface Destination extends AutoCloseable {
      */
     boolean checkAfterPush();
 
+    /** The files directly in it (not in sub-folders, not kiln's partial files), for {@code kiln ls}. */
+    List<Stored> list() throws IOException;
+
     /** Removes {@code file}; absent is fine. */
     void delete(String file) throws IOException;
 
@@ -43,6 +48,10 @@ interface Destination extends AutoCloseable {
 
     @Override
     default void close() {
+    }
+
+    /** A file it holds, with when it was last written where that is known. */
+    record Stored(String file, Optional<Instant> modified) {
     }
 
     /** A file {@link #stage} got ready. */

@@ -28,7 +28,19 @@ final class Destinations {
         Options o = ctx.options();
         String where = o.find(PacketOptions.DESTINATION).orElseThrow(() -> KilnException.usage(
                 "push packet needs --destination DIR or --destination s3://BUCKET/PREFIX (or KILN_PACKET_DESTINATION)"));
-        Optional<Duration> presign = o.duration(PacketOptions.PRESIGN);
+        return open(ctx, where, publicRead, o.duration(PacketOptions.PRESIGN));
+    }
+
+    /**
+     * The destination of {@code kiln ls} and {@code kiln rm}: never presigned, so that a file's URL, its id, is
+     * the same on every call.
+     */
+    static Destination forInventory(ProviderContext ctx, String where) {
+        return open(ctx, where, false, Optional.empty());
+    }
+
+    private static Destination open(ProviderContext ctx, String where, boolean publicRead, Optional<Duration> presign) {
+        Options o = ctx.options();
         if (where.startsWith("s3://")) {
             presign.filter(d -> d.isNegative() || d.isZero() || d.compareTo(S3Destination.MAX_PRESIGN) > 0)
                     .ifPresent(d -> {

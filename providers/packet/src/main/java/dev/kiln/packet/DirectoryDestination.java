@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** A local folder that something (kiln serve, nginx, a TFTP/HTTP boot server) serves at {@code --base-url}. */
 final class DirectoryDestination implements Destination {
@@ -66,6 +68,24 @@ final class DirectoryDestination implements Destination {
     @Override
     public boolean checkAfterPush() {
         return false;
+    }
+
+    /** Hidden files (kiln's partials among them) are left out; a folder that is not there holds nothing. */
+    @Override
+    public List<Stored> list() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> found = files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+            List<Stored> stored = new java.util.ArrayList<>();
+            for (Path p : found) {
+                stored.add(new Stored(p.getFileName().toString(),
+                        Optional.of(Files.getLastModifiedTime(p).toInstant())));
+            }
+            return stored;
+        }
     }
 
     @Override

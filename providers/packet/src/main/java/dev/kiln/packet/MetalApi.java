@@ -20,8 +20,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The five calls of the Packet/Metal v1 API kiln makes (https://deploy.equinix.com/developers/api/metal/):
- * create a device, get it, update it, act on it (reboot, reinstall), delete it. Token in {@code X-Auth-Token};
+ * The six calls of the Packet/Metal v1 API kiln makes (https://deploy.equinix.com/developers/api/metal/):
+ * create a device, list a project's devices, get one, update it, act on it (reboot, reinstall), delete it. Token
+ * in {@code X-Auth-Token};
  * 5xx, 429 (with Retry-After), connection failures and answers slower than the request timeout are retried by
  * kiln's one retry policy; other statuses become {@link MetalException} carrying the API's {@code errors}. A
  * create is not sent again after it was sent and no answer came (a timeout, a reset): the API may have made the
@@ -83,6 +84,15 @@ final class MetalApi {
 
     JsonNode device(String id) throws InterruptedException {
         return call("get device " + id, "GET", "/devices/" + id, null);
+    }
+
+    /**
+     * One page of a project's devices (findProjectDevices: {@code {"devices": [...], "meta": {"last_page": N}}}).
+     * https://deploy.equinix.com/developers/api/metal/#tag/Devices/operation/findProjectDevices
+     */
+    JsonNode projectDevices(String project, int page, int perPage) throws InterruptedException {
+        return call("list the devices of project " + project, "GET", "/projects/" + project + "/devices?page=" + page
+                + "&per_page=" + perPage, null);
     }
 
     JsonNode updateDevice(String id, ObjectNode body) throws InterruptedException {

@@ -82,6 +82,11 @@ final class PacketOptions {
             OptionSpec.flag(SKIP_CHECK, "Do not check that the script, kernel and initrd answer HEAD before the "
                     + "device is created (for URLs only the device's network reaches)"));
 
+    /** kiln ls/rm: the push flags that say where files are (never --presign: an id is an unsigned URL), the API's. */
+    static final List<OptionSpec> INVENTORY = java.util.stream.Stream.concat(
+            PUSH.stream().filter(s -> List.of(DESTINATION, BASE_URL, ENDPOINT, REGION).contains(s.name())),
+            RUN.stream().filter(s -> List.of(API_URL, API_TIMEOUT, TOKEN, PROJECT).contains(s.name()))).toList();
+
     private PacketOptions() {
     }
 }

@@ -68,6 +68,17 @@ public class PacketProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /** Where push published (--destination and its store's flags) and where run created devices (--project). */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return PacketOptions.INVENTORY;
+    }
+
+    @Override
     public Provider create(ProviderContext context) {
         return new PacketProvider(name(), context);
     }

@@ -46,6 +46,10 @@ final class PacketRun {
         if (!request.disks().isEmpty()) {
             throw KilnException.usage("run " + provider + " does not take --disk: " + PacketProviderFactory.NO_DISKS);
         }
+        request.tags().keySet().stream().filter(k -> k.startsWith("kiln:")).findFirst().ifPresent(k -> {
+            throw KilnException.usage("--tag " + k + ": keys starting with kiln: are kiln's own (kiln ls finds the "
+                    + "devices it made by " + KilnDevices.NAME_TAG + "NAME)");
+        });
         Optional<String> userdata = request.userdata().map(u -> new String(u.bytes(), StandardCharsets.UTF_8));
         if (userdata.filter(u -> u.startsWith("#!ipxe")).isPresent()) {
             throw KilnException.usage("The userdata is an iPXE script, which the API refuses together with "
@@ -203,6 +207,7 @@ final class PacketRun {
                 .put("ipxe_script_url", script).put("always_pxe", true);
         ArrayNode tags = body.putArray("tags");
         request.tags().forEach((k, v) -> tags.add(v.isEmpty() ? k : k + "=" + v));
+        tags.add(KilnDevices.NAME_TAG + request.name());
         userdata.ifPresent(u -> body.put("userdata", u));
         return body;
     }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -95,6 +96,16 @@ final class S3Destination implements Destination {
             put.acl(ObjectCannedACL.PUBLIC_READ);
         }
         s3.putObject(put.build(), RequestBody.fromFile(source));
+    }
+
+    /** ListObjectsV2 under the prefix, every page; keys in deeper folders are not this destination's files. */
+    @Override
+    public List<Stored> list() {
+        String prefix = location.key("");
+        return s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix)).contents().stream()
+                .filter(o -> o.key().length() > prefix.length() && o.key().indexOf('/', prefix.length()) < 0)
+                .map(o -> new Stored(o.key().substring(prefix.length()), Optional.ofNullable(o.lastModified())))
+                .toList();
     }
 
     @Override

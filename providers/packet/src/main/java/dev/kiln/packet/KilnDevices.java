@@ -36,7 +36,13 @@ final class KilnDevices {
         List<Made> found = new ArrayList<>();
         int last = 1;
         for (int page = 1; page <= last; page++) {
-            JsonNode list = api.projectDevices(project, page, PAGE);
+            JsonNode list;
+            try {
+                list = api.projectDevices(project, page, PAGE);
+            } catch (MetalApi.MetalException e) {
+                throw KilnException.tried("list the devices of project " + project, "the API answered " + e.status
+                        + ": " + e.getMessage(), "check --project, --api-url and the token", e);
+            }
             list.path("devices").forEach(d -> found.add(made(d)));
             last = list.path("meta").path("last_page").asInt(1);
         }
@@ -51,7 +57,8 @@ final class KilnDevices {
             if (e.status == 404) {
                 return Optional.empty();
             }
-            throw e;
+            throw KilnException.tried("look up device " + id, "the API answered " + e.status + ": " + e.getMessage(),
+                    "check --api-url and the token", e);
         }
     }
 

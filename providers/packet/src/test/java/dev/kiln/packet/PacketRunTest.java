@@ -171,7 +171,7 @@ class PacketRunTest {
         assertThat(body.get("billing_cycle").asText()).isEqualTo("hourly");
         assertThat(body.get("hostname").asText()).isEqualTo("hello");
         assertThat(body.get("userdata").asText()).isEqualTo("{\"ssh\":{\"port\":22}}");
-        assertThat(body.get("tags").get(0).asText()).isEqualTo("team=infra");
+        assertThat(body.get("tags")).extracting(JsonNode::asText).containsExactly("team=infra", "kiln:name=hello");
         assertThat(result.state()).isEqualTo("active");
         assertThat(result.location()).isEqualTo("sv");
         assertThat(result.addresses()).containsEntry("public-ipv4", "147.75.0.10")

@@ -3,6 +3,7 @@ package dev.kiln.packet;
 import dev.kiln.spi.OptionSpec;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The flags of {@code kiln push packet}; the shared ones (--name, --if-exists, --public, ...) are the CLI's. */
 final class PacketOptions {
@@ -83,9 +84,15 @@ final class PacketOptions {
                     + "device is created (for URLs only the device's network reaches)"));
 
     /** kiln ls/rm: the push flags that say where files are (never --presign: an id is an unsigned URL), the API's. */
-    static final List<OptionSpec> INVENTORY = java.util.stream.Stream.concat(
-            PUSH.stream().filter(s -> List.of(DESTINATION, BASE_URL, ENDPOINT, REGION).contains(s.name())),
-            RUN.stream().filter(s -> List.of(API_URL, API_TIMEOUT, TOKEN, PROJECT).contains(s.name()))).toList();
+    static final List<OptionSpec> INVENTORY = java.util.stream.Stream.of(
+            Stream.of(OptionSpec.string(DESTINATION, "DIR|s3://BUCKET/PREFIX", "Where push published the images "
+                            + "(NAME-equinixmetal.ipxe and its files): a directory or an S3-compatible bucket")
+                            .env("KILN_PACKET_DESTINATION"),
+                    OptionSpec.string(BASE_URL, "URL", "The URL a directory destination is served at, as push was "
+                            + "given it (the images' ids are their scripts' URLs)")),
+            PUSH.stream().filter(s -> List.of(ENDPOINT, REGION).contains(s.name())),
+            RUN.stream().filter(s -> List.of(API_URL, API_TIMEOUT, TOKEN, PROJECT).contains(s.name())))
+            .flatMap(s -> s).toList();
 
     private PacketOptions() {
     }

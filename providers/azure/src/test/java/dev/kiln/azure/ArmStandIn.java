@@ -6,11 +6,10 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.kiln.testkit.TestCertificates;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -37,16 +36,12 @@ final class ArmStandIn implements AutoCloseable {
     final Path caPem;
 
     ArmStandIn(Path dir) throws Exception {
-        Path keystore = dir.resolve("arm.p12");
-        caPem = dir.resolve("arm-ca.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(keytool, "-genkeypair", "-alias", "arm", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(), "-storetype",
-                "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", "arm", "-keystore", keystore.toString(), "-storepass",
-                "changeit", "-file", caPem.toString());
+        TestCertificates.ServerKey key = new TestCertificates(dir).selfSigned("arm", "ip:127.0.0.1");
+        Path keystore = key.keystore();
+        caPem = key.pem();
         server = new WireMockServer(wireMockConfig().httpDisabled(true).dynamicHttpsPort().bindAddress("127.0.0.1")
-                .keystorePath(keystore.toString()).keystorePassword("changeit").keyManagerPassword("changeit")
+                .keystorePath(keystore.toString()).keystorePassword(TestCertificates.PASSWORD)
+                .keyManagerPassword(TestCertificates.PASSWORD)
                 .keystoreType("PKCS12").globalTemplating(true).containerThreads(20));
         server.start();
         reset();
@@ -57,14 +52,6 @@ final class ArmStandIn implements AutoCloseable {
         server.resetAll();
         server.stubFor(post(urlPathMatching("/" + TENANT + "/oauth2/v2.0/token")).willReturn(json(200,
                 "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"arm-token-1\"}")));
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
     }
 
     String url() {

@@ -1,21 +1,19 @@
 package dev.kiln.azure;
 
 import dev.kiln.testkit.ProviderTck;
+import dev.kiln.testkit.TestCertificates;
 
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,14 +55,7 @@ final class ArmWorld implements ProviderTck.CloudState, AutoCloseable {
 
     ArmWorld(Path keystore, Azurite azurite) throws Exception {
         this.azurite = azurite;
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), null, null);
+        SSLContext ssl = TestCertificates.serverContext(keystore);
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         server.setExecutor(Executors.newFixedThreadPool(4));

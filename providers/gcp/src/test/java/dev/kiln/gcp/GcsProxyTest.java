@@ -8,6 +8,7 @@ import dev.kiln.api.Retry;
 import dev.kiln.testing.HostTools;
 import dev.kiln.testkit.FakeTime;
 import dev.kiln.testkit.RecordingEvents;
+import dev.kiln.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,7 @@ class GcsProxyTest {
     Path tmp;
 
     private FakeGcsServer gcs;
+    private TestCertificates.ServerKey key;
     private final RecordingEvents events = new RecordingEvents();
     private final FakeTime time = new FakeTime();
     private Process proxy;
@@ -56,7 +58,8 @@ class GcsProxyTest {
     @BeforeEach
     void startProxy() throws Exception {
         HostTools.require("tinyproxy");
-        gcs = new FakeGcsServer(true, true, TestTls.selfSigned(tmp));
+        key = new TestCertificates(tmp).selfSigned("localhost", "dns:localhost,ip:127.0.0.1");
+        gcs = new FakeGcsServer(true, true, key.context());
         gcs.buckets.add(BUCKET);
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             proxyPort = free.getLocalPort();
@@ -108,7 +111,7 @@ class GcsProxyTest {
         GoogleCredentials token = GoogleCredentials.create(
                 new AccessToken("ya29.proxy-test", new Date(System.currentTimeMillis() + 3_600_000)));
         try (GcpClients clients = new GcpClients(new GcpAccount(token, "kiln-test", "test"),
-                Optional.of(gcs.endpoint()), Optional.empty(), 1 << 20).trusting(TestTls.trust(tmp))) {
+                Optional.of(gcs.endpoint()), Optional.empty(), 1 << 20).trusting(key.trustStore())) {
             var e = events.as("gcp");
             GcpCalls calls = new GcpCalls(Retry.builder().clock(time).sleeper(time).random(GcpFake.LONGEST_PAUSES),
                     time, time, CancelToken.create(), e);

@@ -8,6 +8,7 @@ import dev.kiln.api.Event;
 import dev.kiln.api.Retry;
 import dev.kiln.api.KilnException;
 import dev.kiln.testkit.RecordingEvents;
+import dev.kiln.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,7 +196,8 @@ class UploadObjectTest {
 
     @Test
     void anUntrustedCertificateIsAClearErrorSayingHowToTrustAProxysCa() throws Exception {
-        try (FakeGcsServer https = new FakeGcsServer(true, true, TestTls.selfSigned(tmp))) {
+        try (FakeGcsServer https = new FakeGcsServer(true, true,
+                new TestCertificates(tmp).selfSigned("localhost", "dns:localhost,ip:127.0.0.1").context())) {
             https.buckets.add(BUCKET);
             GcpClients tls = clients(https.endpoint());
             try {

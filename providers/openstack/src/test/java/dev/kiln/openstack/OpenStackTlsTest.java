@@ -6,6 +6,7 @@ import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import dev.kiln.testkit.ProviderHarness;
+import dev.kiln.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,13 +48,14 @@ class OpenStackTlsTest {
     @BeforeAll
     static void fronts() throws Exception {
         KeystoneGlance rig = KeystoneGlance.shared();
-        TlsFront.Keys k = new TlsFront.Keys(keys);
+        TestCertificates k = new TestCertificates(keys);
         caPem = k.ca("kiln-test-ca");
         otherCaPem = k.ca("other-ca");
-        SSLContext good = k.signedBy("kiln-test-ca", "front");
+        SSLContext good = k.signedBy("kiln-test-ca", "front", "ip:127.0.0.1").context();
         keystone = new TlsFront(good, "http://127.0.0.1:" + rig.keystonePort);
         glance = new TlsFront(good, rig.proxy.url());
-        rogueGlance = new TlsFront(k.selfSignedFor("elsewhere.invalid"), rig.proxy.url());
+        rogueGlance = new TlsFront(k.selfSigned("elsewhere.invalid", "dns:elsewhere.invalid").context(),
+                rig.proxy.url());
     }
 
     @AfterAll

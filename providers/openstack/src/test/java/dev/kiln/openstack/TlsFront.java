@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A TLS-terminating front like the load balancer before a real cloud's endpoints: HTTPS on 127.0.0.1, every
@@ -147,78 +142,5 @@ final class TlsFront implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
-    }
-
-    /** Server keys and certificates made with the JDK's keytool, valid for two days. */
-    static final class Keys {
-        private static final String PASS = "changeit";
-        private final Path dir;
-
-        Keys(Path dir) {
-            this.dir = dir;
-        }
-
-        /** A test CA (basic constraints CA:true); returns its PEM, the file a user would pass to --cacert. */
-        Path ca(String name) throws Exception {
-            Path store = dir.resolve(name + ".p12");
-            keytool("-genkeypair", "-keystore", store.toString(), "-alias", name, "-dname", "CN=" + name,
-                    "-ext", "bc:c");
-            Path pem = dir.resolve(name + ".pem");
-            keytool("-exportcert", "-rfc", "-keystore", store.toString(), "-alias", name, "-file", pem.toString());
-            return pem;
-        }
-
-        /** A server key for 127.0.0.1 whose certificate the CA {@code ca} signed. */
-        SSLContext signedBy(String ca, String name) throws Exception {
-            Path store = dir.resolve(name + ".p12");
-            keytool("-genkeypair", "-keystore", store.toString(), "-alias", name, "-dname", "CN=127.0.0.1");
-            Path csr = dir.resolve(name + ".csr");
-            Path cert = dir.resolve(name + ".crt");
-            keytool("-certreq", "-keystore", store.toString(), "-alias", name, "-file", csr.toString());
-            keytool("-gencert", "-keystore", dir.resolve(ca + ".p12").toString(), "-alias", ca, "-infile",
-                    csr.toString(), "-outfile", cert.toString(), "-rfc", "-ext", "san=ip:127.0.0.1");
-            keytool("-importcert", "-noprompt", "-keystore", store.toString(), "-alias", ca, "-file",
-                    dir.resolve(ca + ".pem").toString());
-            keytool("-importcert", "-keystore", store.toString(), "-alias", name, "-file", cert.toString());
-            return context(store);
-        }
-
-        /** A self-signed server key for another host name than the one kiln connects to. */
-        SSLContext selfSignedFor(String host) throws Exception {
-            Path store = dir.resolve(host + ".p12");
-            keytool("-genkeypair", "-keystore", store.toString(), "-alias", host, "-dname", "CN=" + host,
-                    "-ext", "san=dns:" + host);
-            return context(store);
-        }
-
-        private SSLContext context(Path store) throws Exception {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(store)) {
-                keys.load(in, PASS.toCharArray());
-            }
-            KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            managers.init(keys, PASS.toCharArray());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(managers.getKeyManagers(), null, null);
-            return context;
-        }
-
-        private void keytool(String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
-                    .toString()));
-            command.addAll(List.of(args));
-            command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASS));
-            if (args[0].equals("-genkeypair")) {
-                command.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-keypass", PASS));
-            }
-            if (args[0].equals("-genkeypair") || args[0].equals("-gencert")) {
-                command.addAll(List.of("-validity", "2"));
-            }
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);
-            }
-        }
     }
 }

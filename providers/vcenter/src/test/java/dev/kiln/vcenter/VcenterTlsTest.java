@@ -10,23 +10,21 @@ import dev.kiln.spi.Provider;
 import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.PushResult;
 import dev.kiln.testkit.ProviderHarness;
+import dev.kiln.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -51,16 +49,11 @@ class VcenterTlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        serverPem = selfSigned("vc");
-        otherPem = selfSigned("other");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keys.resolve("vc.p12"))) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
+        TestCertificates certificates = new TestCertificates(keys);
+        TestCertificates.ServerKey vc = certificates.selfSigned("vc", "ip:127.0.0.1");
+        serverPem = vc.pem();
+        otherPem = certificates.selfSigned("other", "ip:127.0.0.1").pem();
+        SSLContext tls = vc.context();
         world = new VcenterWorld(tls);
         world.createLibrary("kiln");
         try (InputStream in = Files.newInputStream(serverPem)) {
@@ -81,25 +74,6 @@ class VcenterTlsTest {
     @BeforeEach
     void mark() {
         calls = world.mutations().size();
-    }
-
-    /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool; returns its PEM. */
-    private static Path selfSigned(String name) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Path store = keys.resolve(name + ".p12");
-        Path pem = keys.resolve(name + ".pem");
-        run(keytool, "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-                "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name, "-ext",
-                "san=ip:127.0.0.1", "-validity", "2");
-        run(keytool, "-exportcert", "-rfc", "-keystore", store.toString(), "-storepass", "changeit", "-alias", name,
-                "-file", pem.toString());
-        return pem;
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
     }
 
     private PushRequest ova(String name) throws Exception {

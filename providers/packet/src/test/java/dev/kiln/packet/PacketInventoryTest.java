@@ -188,6 +188,37 @@ class PacketInventoryTest {
     }
 
     @Test
+    void inABucketLsSeesOnlyThePrefixsOwnScriptsAndRmLeavesDeeperFoldersAlone() throws Exception {
+        try (S3World world = new S3World()) {
+            for (String prefix : List.of("boot", "boot/old")) {
+                ProviderHarness push = new ProviderHarness(new PacketProviderFactory(), tmp)
+                        .env("AWS_ACCESS_KEY_ID", S3World.KEY_ID).env("AWS_SECRET_ACCESS_KEY", S3World.SECRET)
+                        .flag("destination", "s3://" + world.bucket + "/" + prefix).flag("endpoint-url", world.url());
+                try (Provider p = new PacketProviderFactory().create(push.pushContext())) {
+                    p.push(PacketProviderTckTest.kernelInitrd(tmp, "hello", DIGEST));
+                }
+            }
+            ProviderHarness ls = new ProviderHarness(new PacketProviderFactory(), tmp)
+                    .env("AWS_ACCESS_KEY_ID", S3World.KEY_ID).env("AWS_SECRET_ACCESS_KEY", S3World.SECRET)
+                    .flag("destination", "s3://" + world.bucket + "/boot").flag("endpoint-url", world.url());
+
+            try (Provider p = inventory(ls)) {
+                List<Made> images = p.list(Made.Kind.IMAGE);
+                assertThat(images).extracting(Made::id).containsExactly(world.url() + "/" + world.bucket
+                        + "/boot/hello-equinixmetal.ipxe");
+                assertThat(images.get(0).location()).isEqualTo("s3://" + world.bucket + "/boot");
+                assertThat(images.get(0).parts()).extracting(Resource::type)
+                        .containsExactly("ipxe-script-alias", "kernel", "initrd");
+                p.remove(images.get(0));
+            }
+
+            assertThat(world.keys()).containsExactlyInAnyOrder("boot/old/hello-kernel", "boot/old/hello-initrd.img",
+                    "boot/old/hello-equinixmetal.ipxe", "boot/old/hello-packet.ipxe");
+            assertThat(world.mutations()).filteredOn(m -> m.startsWith("DELETE")).hasSize(4);
+        }
+    }
+
+    @Test
     void lsListsTheDevicesKilnTaggedOnEveryPageNewestFirst() throws Exception {
         devices();
 

@@ -180,6 +180,15 @@ class PacketRunTest {
     }
 
     @Test
+    void aTagInKilnsOwnNamespaceIsRefusedBeforeAnyCall() {
+        RunRequest request = request(Lifecycle.DEFAULT).withTags(Map.of("kiln:name", "other"));
+
+        assertThatThrownBy(() -> run(harness(), request)).isInstanceOf(KilnException.class)
+                .hasMessageContaining("--tag kiln:name").hasMessageContaining("kiln:name=NAME");
+        assertThat(calls()).isEmpty();
+    }
+
+    @Test
     void aFailedDeviceFailsTheRunAndIsDeleted() throws Exception {
         createAnswers("provisioning", "failed");
 

@@ -42,6 +42,32 @@ final class ContentLibrary {
         return ids.isArray() && !ids.isEmpty() ? Optional.of(ids.get(0).asText()) : Optional.empty();
     }
 
+    /** Ids of every library this user sees. */
+    List<String> libraries() throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        rest.call("list content libraries", "GET", "content/library", null, null, null, null)
+                .forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    String libraryName(String id) throws InterruptedException {
+        return rest.call("read content library " + id, "GET", "content/library", id, null, null, null).path("name")
+                .asText(id);
+    }
+
+    /** An item's JSON (name, description, library_id, creation_time), or empty when there is no such item. */
+    Optional<JsonNode> read(String id) throws InterruptedException {
+        try {
+            return Optional.of(rest.call("read library item " + id, "GET", "content/library/item", id, null, null,
+                    null));
+        } catch (dev.kiln.api.KilnException e) {
+            if (String.valueOf(e.getMessage()).contains("HTTP 404")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** A local library backed by {@code datastoreId}. */
     String createLibrary(String name, String datastoreId) throws InterruptedException {
         ObjectNode spec = obj().put("name", name).put("type", "LOCAL")

@@ -304,10 +304,37 @@ final class DeployVm {
                         remove(made.get());
                     }
                 }));
-        String vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
+        String vm;
+        try {
+            vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
+        } catch (RuntimeException refused) {
+            if (!context.cancel().isCancelled()) {
+                made(request.name(), creating);
+            }
+            throw refused;
+        }
         creating.keep();
         events.info("created " + request.name() + " as " + vm + " around " + image.display());
         return vm;
+    }
+
+    /**
+     * After vCenter refused the create: the VM it left, if any, takes the place of the "if the create made it"
+     * step, so cleanup says what it removed; when there is none, nothing is said. A failed lookup keeps the step.
+     */
+    private void made(String name, Cleanup.Handle creating) {
+        Optional<String> left;
+        try {
+            left = soap.find("VirtualMachine", name);
+        } catch (RuntimeException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        creating.keep();
+        left.ifPresent(id -> cleanup.add("virtual machine " + id + " (" + name + ")", "govc vm.destroy " + name,
+                () -> rest.regardlessOfCancel(() -> remove(id))));
     }
 
     /** What the ISO boots with (its El Torito catalog), else efi, saying so. */

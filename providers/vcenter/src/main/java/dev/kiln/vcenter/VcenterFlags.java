@@ -86,6 +86,13 @@ final class VcenterFlags {
         return List.copyOf(all);
     }
 
+    static List<OptionSpec> inventory() {
+        List<OptionSpec> all = new java.util.ArrayList<>(connection());
+        all.add(OptionSpec.string(DATACENTER, "NAME", "Datacenter of the datastores holding the cidata ISOs kiln rm"
+                + " deletes with a VM.").env("GOVC_DATACENTER").defaultValue("DC0"));
+        return List.copyOf(all);
+    }
+
     static List<OptionSpec> push() {
         List<OptionSpec> all = new java.util.ArrayList<>(connection());
         all.addAll(List.of(

@@ -7,6 +7,7 @@ import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.PublishPolicy.IfExists;
 import dev.kiln.spi.Cleanup;
+import dev.kiln.spi.Made;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
@@ -20,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,9 @@ final class VcenterProvider implements Provider {
 
     private final ProviderContext context;
     private final Events events;
+    private VcenterInventory inventory;
+    private VcenterRest inventoryRest;
+    private VimSoap inventorySoap;
 
     VcenterProvider(ProviderContext context) {
         this.context = context;
@@ -209,6 +214,42 @@ final class VcenterProvider implements Provider {
     static dev.kiln.api.Poll undoTasks(ProviderContext context) {
         return new dev.kiln.api.Poll(context.clock(), dev.kiln.api.Sleeper.on(CancelToken.create()),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), "remove it by hand");
+    }
+
+    @Override
+    public List<Made> list(Made.Kind kind) throws InterruptedException {
+        return inventory().list(kind);
+    }
+
+    @Override
+    public List<Made> find(String idOrName) throws InterruptedException {
+        return inventory().find(idOrName);
+    }
+
+    @Override
+    public List<Resource> remove(Made made) throws InterruptedException {
+        return inventory().remove(made);
+    }
+
+    /** kiln ls/rm's connection, made on first use and logged out by {@link #close}. */
+    private VcenterInventory inventory() throws InterruptedException {
+        if (inventory == null) {
+            VcenterConnection connection = VcenterConnection.from(context.options(), events);
+            inventoryRest = new VcenterRest(connection, events, context.cancel(), context.clock());
+            inventorySoap = new VimSoap(connection);
+            inventoryRest.login();
+            inventory = new VcenterInventory(inventoryRest, inventorySoap, events,
+                    context.options().find(VcenterFlags.DATACENTER).orElse("DC0"), undoTasks(context));
+        }
+        return inventory;
+    }
+
+    @Override
+    public void close() {
+        if (inventory != null) {
+            inventorySoap.logout();
+            inventoryRest.logout();
+        }
     }
 
     @Override

@@ -70,8 +70,9 @@ final class VcenterFlags {
                 OptionSpec.size(MEMORY, "SIZE", "Memory of a VM made around a datastore ISO, rounded up to whole"
                         + " MiB (a bare number is MiB).").defaultValue("1G"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
-                        + " (a deploy may ignore the OVF's). Default: efi for a library template; for a datastore"
-                        + " ISO what its El Torito catalog boots (efi when it boots both ways)."),
+                        + " (a deploy may ignore the OVF's). Default: what a library template's .ovf declares (efi"
+                        + " when it declares none); for a datastore ISO what its El Torito catalog boots (efi when"
+                        + " it boots both ways)."),
                 OptionSpec.string(DATASTORE, "NAME", "Datastore of the VM (its files and --disk VMDKs), and of the"
                         + " userdata's cidata ISO (in kiln/).").env("GOVC_DATASTORE"),
                 OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")

@@ -119,32 +119,47 @@ final class VcenterProvider implements Provider {
         }
     }
 
-    /** A datastore's managed object id: given as such, from {@code /api/vcenter/datastore}, or over SOAP. */
+    /**
+     * A datastore's managed object id: given as such, else looked up by name in {@code --datacenter} (two
+     * datacenters may each have a datastore of that name), through {@code /api/vcenter/datastore} or over SOAP.
+     */
     private String datastoreId(VcenterRest rest, VcenterConnection connection, String datastore)
             throws InterruptedException {
         if (datastore.matches("datastore-\\d+") || datastore.contains("@")) {
             return datastore;
         }
+        String datacenter = context.options().find(VcenterFlags.DATACENTER).orElse("DC0");
+        Optional<String> found;
         if (rest.dialect() == VcenterRest.Dialect.API) {
-            String path = rest.path("vcenter/datastore", null, null, "names=" + URLEncoder.encode(datastore,
-                    StandardCharsets.UTF_8));
-            JsonNode found = rest.exchange("find datastore " + datastore, "GET", path, null, null);
-            if (found.isArray() && !found.isEmpty()) {
-                return found.get(0).path("datastore").asText();
+            JsonNode dcs = rest.exchange("find datacenter " + datacenter, "GET", rest.path("vcenter/datacenter", null,
+                    null, "names=" + URLEncoder.encode(datacenter, StandardCharsets.UTF_8)), null, null);
+            String dc = dcs.isArray() && !dcs.isEmpty() ? dcs.get(0).path("datacenter").asText() : null;
+            if (dc == null) {
+                throw noDatacenter(datacenter, connection);
             }
+            JsonNode ds = rest.exchange("find datastore " + datastore, "GET", rest.path("vcenter/datastore", null, null,
+                    "names=" + URLEncoder.encode(datastore, StandardCharsets.UTF_8) + "&datacenters="
+                            + URLEncoder.encode(dc, StandardCharsets.UTF_8)), null, null);
+            found = ds.isArray() && !ds.isEmpty() ? Optional.of(ds.get(0).path("datastore").asText())
+                    : Optional.empty();
         } else {
             VimSoap soap = new VimSoap(connection);
             try {
-                Optional<String> id = soap.find("Datastore", datastore);
-                if (id.isPresent()) {
-                    return id.get();
-                }
+                String dc = soap.find("Datacenter", datacenter).orElseThrow(() -> noDatacenter(datacenter,
+                        connection));
+                found = soap.findInDatacenter(dc, "Datastore", datastore);
             } finally {
                 soap.logout();
             }
         }
-        throw KilnException.usage("There is no datastore named " + datastore + " in " + connection.base()
-                + "; check --datastore (govc datastore.info lists them)");
+        return found.orElseThrow(() -> KilnException.usage("There is no datastore named " + datastore
+                + " in datacenter " + datacenter + " of " + connection.base() + "; check --datastore and --datacenter"
+                + " (govc datastore.info -dc " + datacenter + " lists them)"));
+    }
+
+    private static KilnException noDatacenter(String datacenter, VcenterConnection connection) {
+        return KilnException.usage("There is no datacenter named " + datacenter + " in " + connection.base()
+                + "; check --datacenter (govc ls / lists them)");
     }
 
     private PushResult toDatastore(VcenterConnection connection, Cleanup cleanup, PushRequest request)

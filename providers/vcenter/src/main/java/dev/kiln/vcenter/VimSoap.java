@@ -59,9 +59,22 @@ final class VimSoap {
         if (content == null) {
             login();
         }
+        return findIn("Folder", content.get("rootFolder"), type, name);
+    }
+
+    /** As {@link #find}, among what the datacenter of moref {@code datacenter} holds. */
+    Optional<String> findInDatacenter(String datacenter, String type, String name) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        return findIn("Datacenter", xml(datacenter), type, name);
+    }
+
+    private Optional<String> findIn(String containerType, String container, String type, String name)
+            throws InterruptedException {
         String view = value(call("list " + type + " objects", "<CreateContainerView xmlns=\"urn:vim25\">"
                 + "<_this type=\"ViewManager\">" + content.get("viewManager") + "</_this>"
-                + "<container type=\"Folder\">" + content.get("rootFolder") + "</container>"
+                + "<container type=\"" + containerType + "\">" + container + "</container>"
                 + "<type>" + type + "</type><recursive>true</recursive></CreateContainerView>"), "returnval");
         String answer = call("list " + type + " names", "<RetrievePropertiesEx xmlns=\"urn:vim25\">"
                 + "<_this type=\"PropertyCollector\">" + content.get("propertyCollector") + "</_this>"

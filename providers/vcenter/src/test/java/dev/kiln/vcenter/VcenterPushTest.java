@@ -453,6 +453,21 @@ class VcenterPushTest {
     }
 
     @Test
+    void theDatastoreOfANewLibraryIsLookedUpInTheDatacenterGiven() throws Exception {
+        world.createDatacenter("DC1");
+
+        Throwable inDc1 = catchThrowable(() -> push(world.harness(tmp).flag("datacenter", "DC1"), ova("dc1")));
+        Throwable inDc9 = catchThrowable(() -> push(world.harness(tmp).flag("datacenter", "DC9"), ova("dc9")));
+        PushResult inDc0 = push(world.harness(tmp).flag("datacenter", "DC0"), ova("dc0"));
+
+        assertThat(inDc1).as("LocalDS_0 is DC0's; DC1 has no datastore").isInstanceOf(KilnException.class)
+                .hasMessageContaining("no datastore named LocalDS_0 in datacenter DC1");
+        assertThat(inDc9).isInstanceOf(KilnException.class).hasMessageContaining("no datacenter named DC9");
+        assertThat(inDc0.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(world.libraries()).as("one library, made by the DC0 push").hasSize(1);
+    }
+
+    @Test
     void aPlainHttpUrlIsUsedAsGivenWithAWarning() throws Exception {
         world.createLibrary("kiln");
         ProviderHarness harness = world.harness(tmp);

@@ -18,12 +18,16 @@ import java.util.regex.Pattern;
 /**
  * {@code kiln ls vcenter} and {@code kiln rm vcenter}. Images: content-library items carrying kiln's digest (its
  * {@code kiln-digest} tag, else the digest line kiln writes in the description, as {@code --if-exists} finds
- * them). Instances: VMs carrying a {@code kiln-name} tag (run tags every VM it makes), with the cidata ISO run
+ * them), and files a datastore push made in {@code --datacenter} (found by the {@code .kiln-digest} file next to
+ * each, which goes with them). Instances: VMs carrying a {@code kiln-name} tag (run tags every VM it makes), with the cidata ISO run
  * uploaded for them; the serial log lives in the VM's folder and goes with it.
  */
 final class VcenterInventory {
 
     static final String FILE = "datastore file";
+
+    /** What push --target datastore writes next to a file: its content digest. */
+    static final String DIGEST_FILE = ".kiln-digest";
 
     private static final Pattern CIDATA = Pattern.compile("<fileName>(\\[[^\\]<]+\\] [^<]*-cidata\\.iso)</fileName>");
     private static final Pattern ITEM_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
@@ -35,9 +39,12 @@ final class VcenterInventory {
     private final Events events;
     private final String datacenter;
     private final dev.kiln.api.Poll tasks;
+    private final dev.kiln.api.CancelToken cancel;
 
-    VcenterInventory(VcenterRest rest, VimSoap soap, Events events, String datacenter, dev.kiln.api.Poll tasks) {
+    VcenterInventory(VcenterRest rest, VimSoap soap, Events events, String datacenter, dev.kiln.api.Poll tasks,
+                     dev.kiln.api.CancelToken cancel) {
         this.rest = rest;
+        this.cancel = cancel;
         this.soap = soap;
         this.library = new ContentLibrary(rest);
         this.tagging = new Tagging(rest, new dev.kiln.spi.Cleanup(events, VcenterErrors::reason), events);
@@ -58,6 +65,7 @@ final class VcenterInventory {
                             .filter(Made::byKiln).ifPresent(out::add);
                 }
             }
+            out.addAll(datastoreImages());
         } else {
             if (!tagging.available()) {
                 events.warn("vCenter has no tagging service: kiln cannot tell the VMs it made (it marks them with a"
@@ -78,6 +86,10 @@ final class VcenterInventory {
             Map<String, String> kiln = tagging.available()
                     ? tagging.taggedIn("kiln-name", Tagging.VIRTUAL_MACHINE) : Map.of();
             return instance(idOrName, kiln.getOrDefault(idOrName, ""), kiln.containsKey(idOrName)).stream().toList();
+        }
+        Optional<DatastoreImage> file = DatastoreImage.parse(idOrName);
+        if (file.isPresent()) {
+            return datastoreImage(file.get(), false).stream().toList();
         }
         if (ITEM_ID.matcher(idOrName).matches()) {
             Optional<JsonNode> item = library.read(idOrName);
@@ -100,7 +112,14 @@ final class VcenterInventory {
     List<Resource> remove(Made made) throws InterruptedException {
         List<Resource> removed = new ArrayList<>();
         try {
-            if (made.kind() == Made.Kind.IMAGE) {
+            if (made.kind() == Made.Kind.IMAGE && DatastoreImage.parse(made.id()).isPresent()) {
+                soap.deleteDatastoreFile(made.id(), datacenter, tasks);
+                removed.add(made.resource());
+                for (Resource part : made.parts()) {
+                    soap.deleteDatastoreFile(part.id(), datacenter, tasks);
+                    removed.add(part);
+                }
+            } else if (made.kind() == Made.Kind.IMAGE) {
                 if (library.read(made.id()).isPresent()) {
                     // with the update sessions that filled it (a finished one is kept by vCenter for a while)
                     library.deleteItemAndSessions(made.id());
@@ -128,9 +147,46 @@ final class VcenterInventory {
     }
 
     private static String govc(Made made) {
+        if (made.kind() == Made.Kind.IMAGE && DatastoreImage.parse(made.id()).isPresent()) {
+            return "'govc datastore.rm' for " + made.id() + " and " + made.parts().stream().map(Resource::id).toList();
+        }
         return made.kind() == Made.Kind.IMAGE ? "'govc library.rm " + made.id() + "'"
                 : "'govc vm.destroy " + made.name() + "'" + (made.parts().isEmpty() ? ""
                 : " and 'govc datastore.rm' for " + made.parts().stream().map(Resource::id).toList());
+    }
+
+    /** The files push --target datastore made in --datacenter: found by the NAME.kiln-digest file next to each. */
+    private List<Made> datastoreImages() throws InterruptedException {
+        List<Made> out = new ArrayList<>();
+        String dc = soap.find("Datacenter", datacenter).orElseThrow(() -> KilnException.usage("There is no"
+                + " datacenter named " + datacenter + "; check --datacenter"));
+        for (var ds : soap.allInDatacenter(dc, "Datastore").entrySet()) {
+            for (String digestFile : soap.search(ds.getKey(), ds.getValue(), "*" + DIGEST_FILE, tasks)) {
+                DatastoreImage image = DatastoreImage.parse(digestFile.substring(0, digestFile.length()
+                        - DIGEST_FILE.length())).orElseThrow();
+                datastoreImage(image, true).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The file at {@code image} with its digest file as a part; empty when it is gone. */
+    private Optional<Made> datastoreImage(DatastoreImage image, boolean kilnOnly) throws InterruptedException {
+        DatastoreFiles files = new DatastoreFiles(rest.connection(), cancel, datacenter, image.datastore(), tasks);
+        if (!files.exists(image.path())) {
+            return Optional.empty();
+        }
+        Optional<String> digest = files.read(image.path() + DIGEST_FILE).map(String::trim);
+        if (kilnOnly && digest.isEmpty()) {
+            return Optional.empty();
+        }
+        String file = image.path().substring(image.path().lastIndexOf('/') + 1);
+        Made.Builder made = Made.builder(Made.Kind.IMAGE, image.display())
+                .name(file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file)
+                .location(image.datastore()).digest(digest.orElse("")).byKiln(digest.isPresent());
+        digest.ifPresent(d -> made.tags(Map.of(Tagging.DIGEST_CATEGORY, d))
+                .part(Resource.of(FILE, image.display() + DIGEST_FILE, datacenter)));
+        return Optional.of(made.build());
     }
 
     /** A library item as kiln ls shows it; not byKiln when it carries no digest of kiln's. */

@@ -99,6 +99,40 @@ class VcenterInventoryTest {
     }
 
     @Test
+    void lsListsTheFilesADatastorePushMadeAndRmRemovesThemWithTheirDigestFile() throws Exception {
+        java.nio.file.Path iso = tmp.resolve("seed.iso");
+        java.nio.file.Files.write(iso, "an iso9660 image, as far as a datastore cares".getBytes());
+        world.putDatastoreFile("kiln/theirs.iso", "not kiln's".getBytes());
+        ProviderHarness harness = world.harness(tmp);
+        try (Provider p = new VcenterProviderFactory().create(harness.flag("target", "datastore").pushContext())) {
+            p.push(PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST));
+        }
+        String id = "[LocalDS_0] kiln/seed.iso";
+        Resource digestFile = Resource.of("datastore file", id + ".kiln-digest", "DC0");
+
+        try (Provider p = inventory(harness)) {
+            List<Made> images = p.list(Made.Kind.IMAGE);
+            assertThat(images).as("the pushed file, not the one kiln did not push").singleElement().satisfies(m -> {
+                assertThat(m.id()).isEqualTo(id);
+                assertThat(m.name()).isEqualTo("seed");
+                assertThat(m.location()).isEqualTo("LocalDS_0");
+                assertThat(m.digest()).isEqualTo(DIGEST);
+                assertThat(m.parts()).containsExactly(digestFile);
+            });
+            assertThat(p.find("seed")).extracting(Made::id).containsExactly(id);
+            assertThat(p.find("[LocalDS_0] kiln/theirs.iso")).singleElement()
+                    .satisfies(m -> assertThat(m.byKiln()).isFalse());
+
+            assertThat(p.remove(images.get(0))).containsExactly(images.get(0).resource(), digestFile);
+
+            assertThat(world.datastoreFile("kiln/seed.iso")).isNull();
+            assertThat(world.datastoreFile("kiln/seed.iso.kiln-digest")).isNull();
+            assertThat(world.datastoreFile("kiln/theirs.iso")).isNotNull();
+            assertThat(p.find(id)).isEmpty();
+        }
+    }
+
+    @Test
     void lsListsOnlyTheItemsKilnPushedAndWithoutTaggingFindsThemByTheirDescription() throws Exception {
         String library = world.createLibrary("kiln");
         String foreign = world.rest("POST", "/rest/com/vmware/content/library/item", "{\"create_spec\":{"

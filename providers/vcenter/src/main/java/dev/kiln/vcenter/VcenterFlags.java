@@ -90,7 +90,7 @@ final class VcenterFlags {
     static List<OptionSpec> inventory() {
         List<OptionSpec> all = new java.util.ArrayList<>(connection());
         all.add(OptionSpec.string(DATACENTER, "NAME", "Datacenter whose datastores kiln ls searches for the files a"
-                + " datastore push made, and of the cidata ISOs kiln rm deletes with a VM.").env("GOVC_DATACENTER").defaultValue("DC0"));
+                + " datastore push made; default: every datacenter.").env("GOVC_DATACENTER"));
         return List.copyOf(all);
     }
 

@@ -18,16 +18,12 @@ import java.util.regex.Pattern;
 /**
  * {@code kiln ls vcenter} and {@code kiln rm vcenter}. Images: content-library items carrying kiln's digest (its
  * {@code kiln-digest} tag, else the digest line kiln writes in the description, as {@code --if-exists} finds
- * them), and files a datastore push made in {@code --datacenter} (found by the {@code .kiln-digest} file next to
- * each, which goes with them). Instances: VMs carrying a {@code kiln-name} tag (run tags every VM it makes), with the cidata ISO run
+ * them), and the files a datastore push made ({@link DatastoreInventory}). Instances: VMs carrying a {@code kiln-name} tag (run tags every VM it makes), with the cidata ISO run
  * uploaded for them; the serial log lives in the VM's folder and goes with it.
  */
 final class VcenterInventory {
 
     static final String FILE = "datastore file";
-
-    /** What push --target datastore writes next to a file: its content digest. */
-    static final String DIGEST_FILE = ".kiln-digest";
 
     private static final Pattern CIDATA = Pattern.compile("<fileName>(\\[[^\\]<]+\\] [^<]*-cidata\\.iso)</fileName>");
     private static final Pattern ITEM_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
@@ -37,15 +33,15 @@ final class VcenterInventory {
     private final ContentLibrary library;
     private final Tagging tagging;
     private final Events events;
-    private final String datacenter;
+    private final DatastoreInventory files;
+    private final Optional<String> datacenter;
     private final dev.kiln.api.Poll tasks;
-    private final dev.kiln.api.CancelToken cancel;
 
-    VcenterInventory(VcenterRest rest, VimSoap soap, Events events, String datacenter, dev.kiln.api.Poll tasks,
-                     dev.kiln.api.CancelToken cancel) {
+    VcenterInventory(VcenterRest rest, VimSoap soap, Events events, Optional<String> datacenter,
+                     dev.kiln.api.Poll tasks, dev.kiln.api.CancelToken cancel) {
         this.rest = rest;
-        this.cancel = cancel;
         this.soap = soap;
+        this.files = new DatastoreInventory(rest.connection(), soap, datacenter, tasks, cancel);
         this.library = new ContentLibrary(rest);
         this.tagging = new Tagging(rest, new dev.kiln.spi.Cleanup(events, VcenterErrors::reason), events);
         this.events = events;
@@ -65,7 +61,7 @@ final class VcenterInventory {
                             .filter(Made::byKiln).ifPresent(out::add);
                 }
             }
-            out.addAll(datastoreImages());
+            out.addAll(files.list());
         } else {
             if (!tagging.available()) {
                 events.warn("vCenter has no tagging service: kiln cannot tell the VMs it made (it marks them with a"
@@ -89,7 +85,7 @@ final class VcenterInventory {
         }
         Optional<DatastoreImage> file = DatastoreImage.parse(idOrName);
         if (file.isPresent()) {
-            return datastoreImage(file.get(), false).stream().toList();
+            return files.find(file.get()).stream().toList();
         }
         if (ITEM_ID.matcher(idOrName).matches()) {
             Optional<JsonNode> item = library.read(idOrName);
@@ -113,12 +109,7 @@ final class VcenterInventory {
         List<Resource> removed = new ArrayList<>();
         try {
             if (made.kind() == Made.Kind.IMAGE && DatastoreImage.parse(made.id()).isPresent()) {
-                soap.deleteDatastoreFile(made.id(), datacenter, tasks);
-                removed.add(made.resource());
-                for (Resource part : made.parts()) {
-                    soap.deleteDatastoreFile(part.id(), datacenter, tasks);
-                    removed.add(part);
-                }
+                removed.addAll(files.remove(made));
             } else if (made.kind() == Made.Kind.IMAGE) {
                 if (library.read(made.id()).isPresent()) {
                     // with the update sessions that filled it (a finished one is kept by vCenter for a while)
@@ -134,7 +125,7 @@ final class VcenterInventory {
                 }
                 removed.add(made.resource());
                 for (Resource part : made.parts()) {
-                    soap.deleteDatastoreFile(part.id(), datacenter, tasks);
+                    soap.deleteDatastoreFile(part.id(), part.location(), tasks);
                     removed.add(part);
                 }
             }
@@ -153,40 +144,6 @@ final class VcenterInventory {
         return made.kind() == Made.Kind.IMAGE ? "'govc library.rm " + made.id() + "'"
                 : "'govc vm.destroy " + made.name() + "'" + (made.parts().isEmpty() ? ""
                 : " and 'govc datastore.rm' for " + made.parts().stream().map(Resource::id).toList());
-    }
-
-    /** The files push --target datastore made in --datacenter: found by the NAME.kiln-digest file next to each. */
-    private List<Made> datastoreImages() throws InterruptedException {
-        List<Made> out = new ArrayList<>();
-        String dc = soap.find("Datacenter", datacenter).orElseThrow(() -> KilnException.usage("There is no"
-                + " datacenter named " + datacenter + "; check --datacenter"));
-        for (var ds : soap.allInDatacenter(dc, "Datastore").entrySet()) {
-            for (String digestFile : soap.search(ds.getKey(), ds.getValue(), "*" + DIGEST_FILE, tasks)) {
-                DatastoreImage image = DatastoreImage.parse(digestFile.substring(0, digestFile.length()
-                        - DIGEST_FILE.length())).orElseThrow();
-                datastoreImage(image, true).ifPresent(out::add);
-            }
-        }
-        return out;
-    }
-
-    /** The file at {@code image} with its digest file as a part; empty when it is gone. */
-    private Optional<Made> datastoreImage(DatastoreImage image, boolean kilnOnly) throws InterruptedException {
-        DatastoreFiles files = new DatastoreFiles(rest.connection(), cancel, datacenter, image.datastore(), tasks);
-        if (!files.exists(image.path())) {
-            return Optional.empty();
-        }
-        Optional<String> digest = files.read(image.path() + DIGEST_FILE).map(String::trim);
-        if (kilnOnly && digest.isEmpty()) {
-            return Optional.empty();
-        }
-        String file = image.path().substring(image.path().lastIndexOf('/') + 1);
-        Made.Builder made = Made.builder(Made.Kind.IMAGE, image.display())
-                .name(file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file)
-                .location(image.datastore()).digest(digest.orElse("")).byKiln(digest.isPresent());
-        digest.ifPresent(d -> made.tags(Map.of(Tagging.DIGEST_CATEGORY, d))
-                .part(Resource.of(FILE, image.display() + DIGEST_FILE, datacenter)));
-        return Optional.of(made.build());
     }
 
     /** A library item as kiln ls shows it; not byKiln when it carries no digest of kiln's. */
@@ -224,7 +181,7 @@ final class VcenterInventory {
             made.tags(Map.of("kiln-name", name));
             Matcher iso = CIDATA.matcher(soap.property("VirtualMachine", vm, "config.hardware.device"));
             while (iso.find()) {
-                made.part(Resource.of(FILE, VimSoap.unxml(iso.group(1)), datacenter));
+                made.part(Resource.of(FILE, VimSoap.unxml(iso.group(1)), datacenterOf(vm)));
             }
         }
         String created = soap.text("VirtualMachine", vm, "config.createDate");
@@ -236,6 +193,21 @@ final class VcenterInventory {
             events.debug("unreadable createDate of " + vm + ": " + created);
         }
         return Optional.of(made.build());
+    }
+
+    /** The name of the VM's datacenter (up its parents: folders, then the datacenter), which deletes its files. */
+    private String datacenterOf(String vm) throws InterruptedException {
+        String[] at = {"VirtualMachine", vm};
+        for (int depth = 0; depth < 32 && !at[0].equals("Datacenter"); depth++) {
+            try {
+                at = soap.reference(at[0], at[1], "parent");
+            } catch (KilnException e) {
+                // a VM in a vApp has no parent folder; --datacenter says where its files are
+                return datacenter.orElseThrow(() -> KilnException.usage("Cannot tell the datacenter of " + vm
+                        + "; pass --datacenter"));
+            }
+        }
+        return soap.text("Datacenter", at[1], "name");
     }
 
     /** Whether the VM is there: vCenter answers a gone one with ManagedObjectNotFound. */

@@ -177,7 +177,7 @@ final class VcenterProvider implements Provider {
         String datacenter = options.find(VcenterFlags.DATACENTER).orElse("DC0");
         String folder = options.find(VcenterFlags.FOLDER).orElse("kiln").replaceAll("^/+|/+$", "");
         String path = (folder.isEmpty() ? "" : folder + "/") + request.name() + ext;
-        String digestPath = path + VcenterInventory.DIGEST_FILE;
+        String digestPath = path + DatastoreInventory.DIGEST_FILE;
         DatastoreFiles ds = new DatastoreFiles(connection, context.cancel(), datacenter, datastore,
                     tasks(context));
         PushResult.Builder result = PushResult.builder("vcenter", request)
@@ -254,7 +254,7 @@ final class VcenterProvider implements Provider {
             inventorySoap = new VimSoap(connection);
             inventoryRest.login();
             inventory = new VcenterInventory(inventoryRest, inventorySoap, events,
-                    context.options().find(VcenterFlags.DATACENTER).orElse("DC0"), undoTasks(context),
+                    context.options().find(VcenterFlags.DATACENTER), undoTasks(context),
                     context.cancel());
         }
         return inventory;

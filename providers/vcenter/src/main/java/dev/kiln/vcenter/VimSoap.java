@@ -77,15 +77,23 @@ final class VimSoap {
                 .map(java.util.Map.Entry::getKey).findFirst();
     }
 
+    /** Every object of {@code type}: moref to name. */
+    Map<String, String> all(String type) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        return names("Folder", content.get("rootFolder"), type);
+    }
+
     /** Every object of {@code type} in the datacenter of moref {@code datacenter}: moref to name. */
-    java.util.Map<String, String> allInDatacenter(String datacenter, String type) throws InterruptedException {
+    Map<String, String> allInDatacenter(String datacenter, String type) throws InterruptedException {
         if (content == null) {
             login();
         }
         return names("Datacenter", xml(datacenter), type);
     }
 
-    private java.util.Map<String, String> names(String containerType, String container, String type)
+    private Map<String, String> names(String containerType, String container, String type)
             throws InterruptedException {
         String view = value(call("list " + type + " objects", "<CreateContainerView xmlns=\"urn:vim25\">"
                 + "<_this type=\"ViewManager\">" + content.get("viewManager") + "</_this>"
@@ -100,7 +108,7 @@ final class VimSoap {
                 + "</objectSet></specSet><options/></RetrievePropertiesEx>");
         Matcher m = Pattern.compile("<objects><obj type=\"[^\"]+\">([^<]+)</obj>.*?<val[^>]*>([^<]*)</val>",
                 Pattern.DOTALL).matcher(answer);
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         while (m.find()) {
             out.put(unxml(m.group(1)), unxml(m.group(2)));
         }

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kiln ls/rm vcenter against vcsim: the VMs run made (kiln-name tag) with their cidata ISO, vcsim's own VMs
  * found only by id and not as kiln's, library items found by their digest tag or, without tagging, by the
- * digest line in the description; items kiln did not push are not listed.
+ * digest line in the description, files a datastore push made with their digest file; items and files kiln
+ * did not push are not listed.
  */
 class VcenterInventoryTest {
 
@@ -107,15 +108,17 @@ class VcenterInventoryTest {
         try (Provider p = new VcenterProviderFactory().create(harness.flag("target", "datastore").pushContext())) {
             p.push(PushRequest.of(iso, ImageFormat.ISO_EFI, "seed", DIGEST));
         }
+        world.createDatacenter("DC1");
         String id = "[LocalDS_0] kiln/seed.iso";
         Resource digestFile = Resource.of("datastore file", id + ".kiln-digest", "DC0");
 
         try (Provider p = inventory(harness)) {
             List<Made> images = p.list(Made.Kind.IMAGE);
-            assertThat(images).as("the pushed file, not the one kiln did not push").singleElement().satisfies(m -> {
+            assertThat(images).as("the pushed file (searched for in DC0 and DC1, no --datacenter given), not the"
+                    + " one kiln did not push").singleElement().satisfies(m -> {
                 assertThat(m.id()).isEqualTo(id);
                 assertThat(m.name()).isEqualTo("seed");
-                assertThat(m.location()).isEqualTo("LocalDS_0");
+                assertThat(m.location()).as("its datacenter (the id names the datastore)").isEqualTo("DC0");
                 assertThat(m.digest()).isEqualTo(DIGEST);
                 assertThat(m.parts()).containsExactly(digestFile);
             });

@@ -42,6 +42,32 @@ final class ContentLibrary {
         return ids.isArray() && !ids.isEmpty() ? Optional.of(ids.get(0).asText()) : Optional.empty();
     }
 
+    /** Ids of every library this user sees. */
+    List<String> libraries() throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        rest.call("list content libraries", "GET", "content/library", null, null, null, null)
+                .forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    String libraryName(String id) throws InterruptedException {
+        return rest.call("read content library " + id, "GET", "content/library", id, null, null, null).path("name")
+                .asText(id);
+    }
+
+    /** An item's JSON (name, description, library_id, creation_time), or empty when there is no such item. */
+    Optional<JsonNode> read(String id) throws InterruptedException {
+        try {
+            return Optional.of(rest.call("read library item " + id, "GET", "content/library/item", id, null, null,
+                    null));
+        } catch (dev.kiln.api.KilnException e) {
+            if (String.valueOf(e.getMessage()).contains("HTTP 404")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** A local library backed by {@code datastoreId}. */
     String createLibrary(String name, String datastoreId) throws InterruptedException {
         ObjectNode spec = obj().put("name", name).put("type", "LOCAL")
@@ -75,6 +101,52 @@ final class ContentLibrary {
         files.forEach(f -> out.add(f.path("name").asText()));
         return out;
     }
+
+    /**
+     * The item's {@code .ovf} descriptor, read through a download session (create, prepare the file, wait until
+     * PREPARED, GET it, delete the session); empty when the item holds no .ovf.
+     */
+    Optional<String> descriptor(String itemId, dev.kiln.api.Poll poll) throws InterruptedException {
+        Optional<String> ovf = files(itemId).stream().filter(n -> n.toLowerCase(java.util.Locale.ROOT)
+                .endsWith(".ovf")).findFirst();
+        if (ovf.isEmpty()) {
+            return Optional.empty();
+        }
+        String sid = rest.call("open a download session on library item " + itemId, "POST", DOWNLOAD, null, null,
+                "create_spec", obj().put("library_item_id", itemId)).asText();
+        try {
+            ObjectNode file = obj().put("file_name", ovf.get());
+            JsonNode prepared = rest.call("prepare " + ovf.get() + " for download", "POST", DOWNLOAD_FILES, sid,
+                    "prepare", null, file);
+            JsonNode ready = prepared.path("status").asText().equals("PREPARED") ? prepared
+                    : poll.until(ovf.get() + " of library item " + itemId + " to be prepared for download", () -> {
+                        JsonNode f = rest.call("read the download of " + ovf.get(), "POST", DOWNLOAD_FILES, sid, "get",
+                                null, file);
+                        if (f.path("status").asText().equals("ERROR")) {
+                            throw dev.kiln.api.KilnException.tried("download " + ovf.get() + " of library item "
+                                    + itemId, "vCenter could not prepare it", "");
+                        }
+                        return f.path("status").asText().equals("PREPARED") ? Optional.of(f) : Optional.empty();
+                    });
+            java.net.URI uri = java.net.URI.create(ready.path("download_endpoint").path("uri").asText());
+            var r = rest.get(uri, "download " + ovf.get() + " of library item " + itemId);
+            if (r.statusCode() / 100 != 2) {
+                throw dev.kiln.api.KilnException.tried("download " + ovf.get() + " of library item " + itemId,
+                        "vCenter answered HTTP " + r.statusCode(), "");
+            }
+            return Optional.of(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            try {
+                rest.regardlessOfCancel(() -> rest.call("delete download session " + sid, "DELETE", DOWNLOAD, sid,
+                        null, null, null));
+            } catch (dev.kiln.api.KilnException e) {
+                // a download session left behind holds nothing and expires by itself (vCenter ends idle ones)
+            }
+        }
+    }
+
+    private static final String DOWNLOAD = "content/library/item/download-session";
+    private static final String DOWNLOAD_FILES = "content/library/item/downloadsession/file";
 
     String createItem(String libraryId, String name, String description) throws InterruptedException {
         ObjectNode spec = obj().put("library_id", libraryId).put("name", name).put("type", "ovf")

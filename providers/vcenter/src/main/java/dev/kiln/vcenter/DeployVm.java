@@ -77,17 +77,20 @@ final class DeployVm {
             throw KilnException.usage("Userdata goes on a cidata ISO uploaded to a datastore: pass --datastore (or"
                     + " GOVC_DATASTORE), or --guestinfo to hand it over in guestinfo.userdata instead");
         }
-        String firmware = givenFirmware.isPresent() || onDatastore.isEmpty() ? givenFirmware.orElse("efi")
-                : isoFirmware(onDatastore.get(), datacenter);
+        String firmware = givenFirmware.isPresent() ? givenFirmware.get() : onDatastore.isPresent()
+                ? isoFirmware(onDatastore.get(), datacenter) : null;
         Optional<java.nio.file.Path> serialFile = options.path(VcenterFlags.SERIAL_LOG);
         boolean serial = options.flag(VcenterFlags.SERIAL_CONSOLE) || serialFile.isPresent();
         if (request.dryRun()) {
             events.info("dry run: would " + (itemId != null ? "deploy library item " + itemId : "create a VM around "
-                    + request.image()) + " as " + request.name() + " in " + placement.poolName() + " (firmware " + firmware
-                    + ")");
+                    + request.image()) + " as " + request.name() + " in " + placement.poolName() + " (firmware "
+                    + (firmware == null ? "as the template's .ovf declares" : firmware) + ")");
             return RunResult.builder("vcenter", "").state("dry-run").build();
         }
 
+        if (firmware == null) {
+            firmware = templateFirmware(library, itemId);
+        }
         String iso = null;
         Cleanup.Handle isoMade = null;
         if (request.userdata().isPresent() && !guestinfo) {
@@ -304,10 +307,54 @@ final class DeployVm {
                         remove(made.get());
                     }
                 }));
-        String vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
+        String vm;
+        try {
+            vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
+        } catch (RuntimeException refused) {
+            if (!context.cancel().isCancelled()) {
+                made(request.name(), creating);
+            }
+            throw refused;
+        }
         creating.keep();
         events.info("created " + request.name() + " as " + vm + " around " + image.display());
         return vm;
+    }
+
+    /**
+     * After vCenter refused the create: the VM it left, if any, takes the place of the "if the create made it"
+     * step, so cleanup says what it removed; when there is none, nothing is said. A failed lookup keeps the step.
+     */
+    private void made(String name, Cleanup.Handle creating) {
+        Optional<String> left;
+        try {
+            left = soap.find("VirtualMachine", name);
+        } catch (RuntimeException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        creating.keep();
+        left.ifPresent(id -> cleanup.add("virtual machine " + id + " (" + name + ")", "govc vm.destroy " + name,
+                () -> rest.regardlessOfCancel(() -> remove(id))));
+    }
+
+    /**
+     * What the template's stored .ovf declares (kiln's OVF says bios for a BIOS-only image), else efi, saying so:
+     * vcsim, and some vCenter versions, deploy without the OVF's firmware, so ReconfigVM sets it.
+     */
+    private String templateFirmware(ContentLibrary library, String itemId) throws InterruptedException {
+        Optional<String> declared = library.descriptor(itemId, tasks).flatMap(OvfTuning::declaredFirmware)
+                .filter(f -> f.equals("efi") || f.equals("bios"));
+        if (declared.isPresent()) {
+            events.info("firmware " + declared.get() + ": what library item " + itemId + "'s .ovf declares;"
+                    + " --firmware chooses another");
+            return declared.get();
+        }
+        events.warn("library item " + itemId + "'s .ovf declares no firmware; giving the VM efi (pass --firmware bios"
+                + " if it boots with BIOS)");
+        return "efi";
     }
 
     /** What the ISO boots with (its El Torito catalog), else efi, saying so. */

@@ -34,6 +34,16 @@ final class OvfTuning {
         return modes.contains(BootMode.UEFI) ? "efi" : "bios";
     }
 
+    private static final Pattern FIRMWARE_VALUE = Pattern.compile(
+            "<vmw:Config[^>]*vmw:key=\"firmware\"[^>]*vmw:value=\"([^\"]*)\"|<vmw:Config[^>]*vmw:value=\"([^\"]*)\""
+                    + "[^>]*vmw:key=\"firmware\"");
+
+    /** The firmware an OVF descriptor declares ({@code efi}, {@code bios}), if any. */
+    static java.util.Optional<String> declaredFirmware(String ovf) {
+        Matcher m = FIRMWARE_VALUE.matcher(ovf);
+        return m.find() ? java.util.Optional.of(m.group(1) != null ? m.group(1) : m.group(2)) : java.util.Optional.empty();
+    }
+
     static String tune(String ovf, Set<BootMode> modes, OptionalInt hwVersion) {
         String out = ovf;
         Matcher hw = HW.matcher(out);

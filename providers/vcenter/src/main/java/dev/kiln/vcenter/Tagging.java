@@ -82,6 +82,31 @@ final class Tagging {
         return out;
     }
 
+    /**
+     * Every object of {@code objectType} carrying a tag of {@code category}, to that tag's name (kiln ls: the
+     * kiln-digest of each item, the kiln-name of each VM); empty when the category does not exist.
+     */
+    Map<String, String> taggedIn(String category, String objectType) throws InterruptedException {
+        Map<String, String> out = new LinkedHashMap<>();
+        Optional<String> categoryId = findCategory(category);
+        if (categoryId.isEmpty()) {
+            return out;
+        }
+        for (JsonNode id : tagIds(categoryId.get())) {
+            String name = rest.call("read tag " + id.asText(), "GET", "cis/tagging/tag", id.asText(), null, null, null)
+                    .path("name").asText();
+            JsonNode objects = rest.call("list the objects tagged " + category + "=" + name, "POST",
+                    "cis/tagging/tag-association", id.asText(), "list-attached-objects", null,
+                    rest.dialect() == VcenterRest.Dialect.API ? null : obj());
+            for (JsonNode o : objects) {
+                if (objectType.equals(o.path("type").asText())) {
+                    out.put(o.path("id").asText(), name);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Attaches every tag to the object, creating the categories and tags that are missing. */
     void attach(String objectType, String objectId, Map<String, String> tags) throws InterruptedException {
         if (!available()) {
@@ -161,19 +186,23 @@ final class Tagging {
         return id;
     }
 
-    /** Tag ids of a category: {@code /api} takes the category in the body, {@code /rest} in the path. */
+    /** The id of the tag {@code name} in the category. */
     Optional<String> findTag(String categoryId, String name) throws InterruptedException {
-        JsonNode ids = rest.dialect() == VcenterRest.Dialect.API
-                ? rest.call("list the tags of category " + categoryId, "POST", "cis/tagging/tag", null,
-                        "list-tags-for-category", null, obj().put("category_id", categoryId))
-                : rest.call("list the tags of category " + categoryId, "POST", "cis/tagging/tag", categoryId,
-                        "list-tags-for-category", null, null);
-        for (JsonNode id : ids) {
+        for (JsonNode id : tagIds(categoryId)) {
             JsonNode t = rest.call("read tag " + id.asText(), "GET", "cis/tagging/tag", id.asText(), null, null, null);
             if (name.equals(t.path("name").asText())) {
                 return Optional.of(id.asText());
             }
         }
         return Optional.empty();
+    }
+
+    /** Tag ids of a category: {@code /api} takes the category in the body, {@code /rest} in the path. */
+    private JsonNode tagIds(String categoryId) throws InterruptedException {
+        return rest.dialect() == VcenterRest.Dialect.API
+                ? rest.call("list the tags of category " + categoryId, "POST", "cis/tagging/tag", null,
+                        "list-tags-for-category", null, obj().put("category_id", categoryId))
+                : rest.call("list the tags of category " + categoryId, "POST", "cis/tagging/tag", categoryId,
+                        "list-tags-for-category", null, null);
     }
 }

@@ -82,31 +82,50 @@ final class UpdateSession {
     /** How often a long upload touches the update session (and so the login session): well under their timeouts. */
     static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofMinutes(5);
 
+    /** How often the keep-alive thread looks at the command's clock: a real wait, so it never spins. */
+    static final java.time.Duration KEEP_ALIVE_TICK = java.time.Duration.ofSeconds(1);
+
     /**
-     * While one file uploads, a daemon thread keeps the update session and the login session alive every
-     * {@link #KEEP_ALIVE} (waiting on the context's sleeper), so neither expires under a long PUT (govmomi#1832).
+     * While one file uploads, a daemon thread keeps the update session and the login session alive once every
+     * {@link #KEEP_ALIVE} on the command's clock, so neither expires under a long PUT (govmomi#1832). It only
+     * reads the clock (looking every {@link #KEEP_ALIVE_TICK} of real time) and never sleeps on the command's
+     * sleeper: a test sleeper that returns at once, or one that moves a fake clock, cannot make it spin.
      */
     private final class KeepAlive implements AutoCloseable {
         private final Thread thread;
-        private volatile boolean done;
+        private final Object lock = new Object();
+        private boolean done;
 
         KeepAlive(String sid) {
+            java.time.Clock clock = rest.clock();
             thread = new Thread(() -> {
-                while (!done) {
-                    try {
-                        poll.sleeper().sleep(KEEP_ALIVE);
+                java.time.Instant next = clock.instant().plus(KEEP_ALIVE);
+                while (true) {
+                    synchronized (lock) {
+                        if (!done) {
+                            try {
+                                lock.wait(KEEP_ALIVE_TICK.toMillis());
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
                         if (done) {
                             return;
                         }
+                    }
+                    java.time.Instant now = clock.instant();
+                    if (now.isBefore(next)) {
+                        continue;
+                    }
+                    next = now.plus(KEEP_ALIVE);
+                    try {
                         rest.call("keep update session " + sid + " alive", "POST", SESSION, sid, "keep-alive", null,
                                 null);
                         events.debug("kept update session " + sid + " alive during the upload");
                     } catch (InterruptedException e) {
                         return;
                     } catch (RuntimeException e) {
-                        if (!done) {
-                            events.warn("could not keep update session " + sid + " alive: " + VcenterErrors.reason(e));
-                        }
+                        events.warn("could not keep update session " + sid + " alive: " + VcenterErrors.reason(e));
                     }
                 }
             }, "kiln-vcenter-keep-alive");
@@ -116,8 +135,10 @@ final class UpdateSession {
 
         @Override
         public void close() throws InterruptedException {
-            done = true;
-            thread.interrupt();
+            synchronized (lock) {
+                done = true;
+                lock.notifyAll();
+            }
             thread.join();
         }
     }

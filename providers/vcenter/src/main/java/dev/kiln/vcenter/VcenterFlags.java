@@ -70,8 +70,9 @@ final class VcenterFlags {
                 OptionSpec.size(MEMORY, "SIZE", "Memory of a VM made around a datastore ISO, rounded up to whole"
                         + " MiB (a bare number is MiB).").defaultValue("1G"),
                 OptionSpec.string(FIRMWARE, "efi|bios", "Firmware of the VM, set with ReconfigVM after the deploy"
-                        + " (a deploy may ignore the OVF's). Default: efi for a library template; for a datastore"
-                        + " ISO what its El Torito catalog boots (efi when it boots both ways)."),
+                        + " (a deploy may ignore the OVF's). Default: what a library template's .ovf declares (efi"
+                        + " when it declares none); for a datastore ISO what its El Torito catalog boots (efi when"
+                        + " it boots both ways)."),
                 OptionSpec.string(DATASTORE, "NAME", "Datastore of the VM (its files and --disk VMDKs), and of the"
                         + " userdata's cidata ISO (in kiln/).").env("GOVC_DATASTORE"),
                 OptionSpec.string(DATACENTER, "NAME", "Datacenter of --datastore.").env("GOVC_DATACENTER")
@@ -83,6 +84,13 @@ final class VcenterFlags {
                 OptionSpec.path(SERIAL_LOG, "FILE", "Also save the serial output to FILE (implies --serial-console)."),
                 OptionSpec.flag(WAIT_IP, "Wait, within --timeout, for the IP address VMware Tools reports, and"
                         + " print it.")));
+        return List.copyOf(all);
+    }
+
+    static List<OptionSpec> inventory() {
+        List<OptionSpec> all = new java.util.ArrayList<>(connection());
+        all.add(OptionSpec.string(DATACENTER, "NAME", "Datacenter whose datastores kiln ls searches for the files a"
+                + " datastore push made; default: every datacenter.").env("GOVC_DATACENTER"));
         return List.copyOf(all);
     }
 

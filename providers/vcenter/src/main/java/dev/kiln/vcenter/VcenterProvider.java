@@ -7,6 +7,7 @@ import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.PublishPolicy.IfExists;
 import dev.kiln.spi.Cleanup;
+import dev.kiln.spi.Made;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.Provider;
 import dev.kiln.spi.ProviderContext;
@@ -20,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,9 @@ final class VcenterProvider implements Provider {
 
     private final ProviderContext context;
     private final Events events;
+    private VcenterInventory inventory;
+    private VcenterRest inventoryRest;
+    private VimSoap inventorySoap;
 
     VcenterProvider(ProviderContext context) {
         this.context = context;
@@ -114,32 +119,47 @@ final class VcenterProvider implements Provider {
         }
     }
 
-    /** A datastore's managed object id: given as such, from {@code /api/vcenter/datastore}, or over SOAP. */
+    /**
+     * A datastore's managed object id: given as such, else looked up by name in {@code --datacenter} (two
+     * datacenters may each have a datastore of that name), through {@code /api/vcenter/datastore} or over SOAP.
+     */
     private String datastoreId(VcenterRest rest, VcenterConnection connection, String datastore)
             throws InterruptedException {
         if (datastore.matches("datastore-\\d+") || datastore.contains("@")) {
             return datastore;
         }
+        String datacenter = context.options().find(VcenterFlags.DATACENTER).orElse("DC0");
+        Optional<String> found;
         if (rest.dialect() == VcenterRest.Dialect.API) {
-            String path = rest.path("vcenter/datastore", null, null, "names=" + URLEncoder.encode(datastore,
-                    StandardCharsets.UTF_8));
-            JsonNode found = rest.exchange("find datastore " + datastore, "GET", path, null, null);
-            if (found.isArray() && !found.isEmpty()) {
-                return found.get(0).path("datastore").asText();
+            JsonNode dcs = rest.exchange("find datacenter " + datacenter, "GET", rest.path("vcenter/datacenter", null,
+                    null, "names=" + URLEncoder.encode(datacenter, StandardCharsets.UTF_8)), null, null);
+            String dc = dcs.isArray() && !dcs.isEmpty() ? dcs.get(0).path("datacenter").asText() : null;
+            if (dc == null) {
+                throw noDatacenter(datacenter, connection);
             }
+            JsonNode ds = rest.exchange("find datastore " + datastore, "GET", rest.path("vcenter/datastore", null, null,
+                    "names=" + URLEncoder.encode(datastore, StandardCharsets.UTF_8) + "&datacenters="
+                            + URLEncoder.encode(dc, StandardCharsets.UTF_8)), null, null);
+            found = ds.isArray() && !ds.isEmpty() ? Optional.of(ds.get(0).path("datastore").asText())
+                    : Optional.empty();
         } else {
             VimSoap soap = new VimSoap(connection);
             try {
-                Optional<String> id = soap.find("Datastore", datastore);
-                if (id.isPresent()) {
-                    return id.get();
-                }
+                String dc = soap.find("Datacenter", datacenter).orElseThrow(() -> noDatacenter(datacenter,
+                        connection));
+                found = soap.findInDatacenter(dc, "Datastore", datastore);
             } finally {
                 soap.logout();
             }
         }
-        throw KilnException.usage("There is no datastore named " + datastore + " in " + connection.base()
-                + "; check --datastore (govc datastore.info lists them)");
+        return found.orElseThrow(() -> KilnException.usage("There is no datastore named " + datastore
+                + " in datacenter " + datacenter + " of " + connection.base() + "; check --datastore and --datacenter"
+                + " (govc datastore.info -dc " + datacenter + " lists them)"));
+    }
+
+    private static KilnException noDatacenter(String datacenter, VcenterConnection connection) {
+        return KilnException.usage("There is no datacenter named " + datacenter + " in " + connection.base()
+                + "; check --datacenter (govc ls / lists them)");
     }
 
     private PushResult toDatastore(VcenterConnection connection, Cleanup cleanup, PushRequest request)
@@ -157,7 +177,7 @@ final class VcenterProvider implements Provider {
         String datacenter = options.find(VcenterFlags.DATACENTER).orElse("DC0");
         String folder = options.find(VcenterFlags.FOLDER).orElse("kiln").replaceAll("^/+|/+$", "");
         String path = (folder.isEmpty() ? "" : folder + "/") + request.name() + ext;
-        String digestPath = path + ".kiln-digest";
+        String digestPath = path + DatastoreInventory.DIGEST_FILE;
         DatastoreFiles ds = new DatastoreFiles(connection, context.cancel(), datacenter, datastore,
                     tasks(context));
         PushResult.Builder result = PushResult.builder("vcenter", request)
@@ -209,6 +229,43 @@ final class VcenterProvider implements Provider {
     static dev.kiln.api.Poll undoTasks(ProviderContext context) {
         return new dev.kiln.api.Poll(context.clock(), dev.kiln.api.Sleeper.on(CancelToken.create()),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), "remove it by hand");
+    }
+
+    @Override
+    public List<Made> list(Made.Kind kind) throws InterruptedException {
+        return inventory().list(kind);
+    }
+
+    @Override
+    public List<Made> find(String idOrName) throws InterruptedException {
+        return inventory().find(idOrName);
+    }
+
+    @Override
+    public List<Resource> remove(Made made) throws InterruptedException {
+        return inventory().remove(made);
+    }
+
+    /** kiln ls/rm's connection, made on first use and logged out by {@link #close}. */
+    private VcenterInventory inventory() throws InterruptedException {
+        if (inventory == null) {
+            VcenterConnection connection = VcenterConnection.from(context.options(), events);
+            inventoryRest = new VcenterRest(connection, events, context.cancel(), context.clock());
+            inventorySoap = new VimSoap(connection);
+            inventoryRest.login();
+            inventory = new VcenterInventory(inventoryRest, inventorySoap, events,
+                    context.options().find(VcenterFlags.DATACENTER), undoTasks(context),
+                    context.cancel());
+        }
+        return inventory;
+    }
+
+    @Override
+    public void close() {
+        if (inventory != null) {
+            inventorySoap.logout();
+            inventoryRest.logout();
+        }
     }
 
     @Override

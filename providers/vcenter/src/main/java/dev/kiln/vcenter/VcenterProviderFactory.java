@@ -45,6 +45,17 @@ public final class VcenterProviderFactory implements ProviderFactory {
         return VcenterFlags.run();
     }
 
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /** The connection flags and --datacenter (of the cidata ISOs kiln rm deletes). */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return VcenterFlags.inventory();
+    }
+
     /** guestinfo values live in the VM's .vmx; keep userdata well under its size limits. --disk: new VMDKs. */
     @Override
     public RunSupport runSupport() {

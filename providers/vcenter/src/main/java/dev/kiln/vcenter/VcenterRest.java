@@ -64,6 +64,11 @@ final class VcenterRest {
         login();
     }
 
+    /** The command's clock: login age, keep-alive intervals. */
+    java.time.Clock clock() {
+        return clock;
+    }
+
     Dialect dialect() {
         return dialect;
     }

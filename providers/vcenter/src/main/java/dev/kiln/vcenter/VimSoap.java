@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -59,9 +60,44 @@ final class VimSoap {
         if (content == null) {
             login();
         }
+        return findIn("Folder", content.get("rootFolder"), type, name);
+    }
+
+    /** As {@link #find}, among what the datacenter of moref {@code datacenter} holds. */
+    Optional<String> findInDatacenter(String datacenter, String type, String name) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        return findIn("Datacenter", xml(datacenter), type, name);
+    }
+
+    private Optional<String> findIn(String containerType, String container, String type, String name)
+            throws InterruptedException {
+        return names(containerType, container, type).entrySet().stream().filter(e -> e.getValue().equals(name))
+                .map(java.util.Map.Entry::getKey).findFirst();
+    }
+
+    /** Every object of {@code type}: moref to name. */
+    Map<String, String> all(String type) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        return names("Folder", content.get("rootFolder"), type);
+    }
+
+    /** Every object of {@code type} in the datacenter of moref {@code datacenter}: moref to name. */
+    Map<String, String> allInDatacenter(String datacenter, String type) throws InterruptedException {
+        if (content == null) {
+            login();
+        }
+        return names("Datacenter", xml(datacenter), type);
+    }
+
+    private Map<String, String> names(String containerType, String container, String type)
+            throws InterruptedException {
         String view = value(call("list " + type + " objects", "<CreateContainerView xmlns=\"urn:vim25\">"
                 + "<_this type=\"ViewManager\">" + content.get("viewManager") + "</_this>"
-                + "<container type=\"Folder\">" + content.get("rootFolder") + "</container>"
+                + "<container type=\"" + containerType + "\">" + container + "</container>"
                 + "<type>" + type + "</type><recursive>true</recursive></CreateContainerView>"), "returnval");
         String answer = call("list " + type + " names", "<RetrievePropertiesEx xmlns=\"urn:vim25\">"
                 + "<_this type=\"PropertyCollector\">" + content.get("propertyCollector") + "</_this>"
@@ -72,12 +108,40 @@ final class VimSoap {
                 + "</objectSet></specSet><options/></RetrievePropertiesEx>");
         Matcher m = Pattern.compile("<objects><obj type=\"[^\"]+\">([^<]+)</obj>.*?<val[^>]*>([^<]*)</val>",
                 Pattern.DOTALL).matcher(answer);
+        Map<String, String> out = new LinkedHashMap<>();
         while (m.find()) {
-            if (unxml(m.group(2)).equals(name)) {
-                return Optional.of(unxml(m.group(1)));
+            out.put(unxml(m.group(1)), unxml(m.group(2)));
+        }
+        return out;
+    }
+
+    /**
+     * The {@code [DS] folder/file} paths on datastore {@code datastore} (moref; {@code name} its name) of the files
+     * matching {@code pattern}, in every folder (HostDatastoreBrowser.SearchDatastoreSubFolders_Task).
+     */
+    List<String> search(String datastore, String name, String pattern, dev.kiln.api.Poll poll)
+            throws InterruptedException {
+        String browser = reference("Datastore", datastore, "browser")[1];
+        String what = "search [" + name + "] for " + pattern;
+        String task = value(call(what, "<SearchDatastoreSubFolders_Task xmlns=\"urn:vim25\"><_this"
+                + " type=\"HostDatastoreBrowser\">" + xml(browser) + "</_this><datastorePath>[" + xml(name)
+                + "]</datastorePath><searchSpec><matchPattern>" + xml(pattern) + "</matchPattern></searchSpec>"
+                + "</SearchDatastoreSubFolders_Task>"), "returnval");
+        waitTask(task, what, poll);
+        List<String> out = new java.util.ArrayList<>();
+        String result = property("Task", task, "info.result");
+        Matcher folder = Pattern.compile("<folderPath>([^<]*)</folderPath>(.*?)(?=<folderPath>|$)", Pattern.DOTALL)
+                .matcher(result);
+        while (folder.find()) {
+            // "[DS] kiln/", "[DS] /kiln" (vcsim) or "[DS]": written as "[DS] kiln/" and "[DS] "
+            String dir = unxml(folder.group(1)).replaceFirst("^(\\[[^\\]]*\\])\\s*/*", "$1 ").replaceFirst("/*$", "");
+            String prefix = dir.endsWith(" ") ? dir : dir + "/";
+            Matcher file = Pattern.compile("<path>([^<]*)</path>").matcher(folder.group(2));
+            while (file.find()) {
+                out.add(prefix + unxml(file.group(1)));
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     /** The raw answer of reading {@code path} of one managed object, e.g. runtime.powerState of a VM. */

@@ -92,15 +92,40 @@ class VcenterApiDialectTest {
     }
 
     private PushResult push() throws Exception {
+        return push(java.util.Map.of());
+    }
+
+    private PushResult push(java.util.Map<String, String> flags) throws Exception {
         PushRequest request = new PushRequest(new Artifact(ImageFormat.of("ovf"), java.util.Map.of("ovf", ovf,
                 "disk-1", vmdk)), "hello", Architecture.AMD64, Set.of(BootMode.UEFI), "sha256:" + "e".repeat(64),
                 PublishPolicy.DEFAULT, false);
         ProviderHarness harness = new ProviderHarness(new VcenterProviderFactory(), tmp)
                 .env("GOVC_URL", vc.baseUrl()).env("GOVC_USERNAME", "administrator@vsphere.local")
                 .env("GOVC_PASSWORD", "pw");
+        flags.forEach(harness::flag);
         try (Provider p = new VcenterProviderFactory().create(harness.pushContext())) {
             return p.push(request);
         }
+    }
+
+    @Test
+    void aNewLibraryGoesOnTheDatastoreOfThatNameInTheDatacenterGiven() throws Exception {
+        vc.stubFor(post(urlEqualTo("/api/content/library?action=find")).willReturn(okJson("[]")));
+        vc.stubFor(get(urlEqualTo("/api/vcenter/datacenter?names=DC1")).willReturn(okJson(
+                "[{\"datacenter\":\"datacenter-21\",\"name\":\"DC1\"}]")));
+        vc.stubFor(get(urlEqualTo("/api/vcenter/datastore?names=LocalDS_0&datacenters=datacenter-21")).willReturn(okJson(
+                "[{\"datastore\":\"datastore-22\",\"name\":\"LocalDS_0\",\"type\":\"VMFS\"}]")));
+        vc.stubFor(post(urlEqualTo("/api/content/local-library")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("\"lib-2\"")));
+        vc.stubFor(post(urlEqualTo("/api/content/library/item/updatesession/file/sess-1?action=validate"))
+                .willReturn(okJson("{\"has_errors\":false,\"missing_files\":[],\"invalid_files\":[]}")));
+
+        PushResult result = push(java.util.Map.of("datacenter", "DC1", "datastore", "LocalDS_0"));
+
+        assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        vc.verify(postRequestedFor(urlEqualTo("/api/content/local-library"))
+                .withRequestBody(matchingJsonPath("$.storage_backings[0].datastore_id", equalTo("datastore-22"))));
+        vc.verify(0, getRequestedFor(urlEqualTo("/api/vcenter/datastore?names=LocalDS_0")));
     }
 
     @Test

@@ -72,6 +72,8 @@ class VcenterIsoVmFaultTest {
             assertThat(after).contains("Destroy_Task");
         } else {
             assertThat(after).doesNotContain("Destroy_Task");
+            assertThat(failure.getMessage()).as("no VM was made, so cleanup names only the ISO it removed")
+                    .endsWith("[cleanup: removed cidata ISO [LocalDS_0] kiln/faulty-cidata.iso]");
             assertThat(calls).doesNotContain("ReconfigVM_Task", "PowerOnVM_Task");
         }
     }

@@ -410,45 +410,61 @@ class VcenterPushTest {
     }
 
     @Test
-    void aLongUploadKeepsTheSessionAliveWhileThePutIsUnderWay() throws Exception {
+    void aLongUploadKeepsTheSessionAliveOncePerIntervalOfTheCommandsClockWhileThePutIsUnderWay() throws Exception {
         world.createLibrary("kiln");
-        java.util.concurrent.CountDownLatch keptAlive = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean duringPut = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.kiln.testkit.FakeTime time = new dev.kiln.testkit.FakeTime();
         java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch putHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger duringPut = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Semaphore keptAlive = new java.util.concurrent.Semaphore(0);
         world.proxy.listen(c -> {
             if (holding.get() && c.contains("~action=keep-alive")) {
-                keptAlive.countDown();
+                duringPut.incrementAndGet();
+                keptAlive.release();
             }
         });
-        // the VMDK's PUT is held until a keep-alive arrives: the upload "takes" one keep-alive interval
+        boolean[] each = new boolean[2];
+        // the VMDK's PUT "takes" 12 minutes of the command's clock, moved on while it is held: 6 minutes, then
+        // (once the keep-alive for them has arrived) 6 more
         world.proxy.beforeFirst(c -> c.startsWith("PUT /rest/com/vmware/cis/data/") && c.endsWith(".vmdk"), () -> {
             holding.set(true);
-            putHeld.countDown();
             try {
-                duringPut.set(keptAlive.await(60, java.util.concurrent.TimeUnit.SECONDS));
+                for (int i = 0; i < 2; i++) {
+                    time.advance(java.time.Duration.ofMinutes(6));
+                    each[i] = keptAlive.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            holding.set(false);
         });
-        // a keep-alive thread's first wait ends when the VMDK's PUT is held (the .ovf's thread is stopped before
-        // that, when its file is done), its next ones only when the upload is over
-        ThreadLocal<Boolean> waited = ThreadLocal.withInitial(() -> false);
-        ProviderHarness harness = world.harness(tmp).sleeper(d -> {
-            if (Thread.currentThread().getName().equals("kiln-vcenter-keep-alive")) {
-                if (waited.get()) {
-                    new java.util.concurrent.CountDownLatch(1).await();
-                }
-                waited.set(true);
-                putHeld.await();
-            }
-        });
+        // the fake clock is also the sleeper, as in every fake-time test: a keep-alive that slept on it would move
+        // time on by itself and call vCenter in a loop
+        ProviderHarness harness = world.harness(tmp).clock(time).sleeper(time);
 
         PushResult result = push(harness, ova("long"));
 
-        assertThat(duringPut).as("a keep-alive reached vCenter while the VMDK's PUT was under way").isTrue();
+        assertThat(each).as("a keep-alive after each 6 minutes of the held PUT").containsExactly(true, true);
+        assertThat(duringPut.get()).as("keep-alives while the 12-minute PUT was under way (one per 5 minutes)")
+                .isEqualTo(2);
+        assertThat(time.sleeps()).as("the keep-alive never sleeps on the command's sleeper")
+                .doesNotContain(UpdateSession.KEEP_ALIVE);
         assertThat(result.outcome()).isEqualTo(PushResult.Outcome.CREATED);
         assertThat(world.fileNames(result.images().get(0).imageId())).hasSize(2);
+    }
+
+    @Test
+    void theDatastoreOfANewLibraryIsLookedUpInTheDatacenterGiven() throws Exception {
+        world.createDatacenter("DC1");
+
+        Throwable inDc1 = catchThrowable(() -> push(world.harness(tmp).flag("datacenter", "DC1"), ova("dc1")));
+        Throwable inDc9 = catchThrowable(() -> push(world.harness(tmp).flag("datacenter", "DC9"), ova("dc9")));
+        PushResult inDc0 = push(world.harness(tmp).flag("datacenter", "DC0"), ova("dc0"));
+
+        assertThat(inDc1).as("LocalDS_0 is DC0's; DC1 has no datastore").isInstanceOf(KilnException.class)
+                .hasMessageContaining("no datastore named LocalDS_0 in datacenter DC1");
+        assertThat(inDc9).isInstanceOf(KilnException.class).hasMessageContaining("no datacenter named DC9");
+        assertThat(inDc0.outcome()).isEqualTo(PushResult.Outcome.CREATED);
+        assertThat(world.libraries()).as("one library, made by the DC0 push").hasSize(1);
     }
 
     @Test

@@ -88,6 +88,30 @@ class VcenterRunTest {
     }
 
     @Test
+    void aBiosOnlyTemplateKeepsBiosWithoutFirmwareFlagAsItsStoredOvfDeclares() throws Exception {
+        PushRequest push = new PushRequest(Artifact.single(ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "bios")),
+                "bios-tmpl", Architecture.AMD64, Set.of(BootMode.BIOS), "sha256:" + "b".repeat(64),
+                PublishPolicy.DEFAULT, false);
+        try (Provider p = new VcenterProviderFactory().create(world.harness(tmp).pushContext())) {
+            p.push(push);
+        }
+        ProviderHarness harness = world.harness(tmp);
+        java.util.List<String> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        world.proxy.listen(calls::add);
+
+        RunResult result = run(harness, RunRequest.of("bios-tmpl", "vm-bios", false));
+
+        assertThat(soap.text("VirtualMachine", result.instanceId(), "config.firmware")).isEqualTo("bios");
+        assertThat(harness.events().text()).contains("firmware bios: what library item")
+                .contains(".ovf declares");
+        assertThat(java.util.List.copyOf(calls)).as("the .ovf was read through a download session")
+                .anyMatch(c -> c.contains("downloadsession/file/") && c.contains("action=prepare"))
+                .anyMatch(c -> c.startsWith("GET /rest/com/vmware/cis/data/") && c.endsWith("/bios.ovf"));
+        assertThat(world.rest("GET", "/rest/com/vmware/content/library/item/download-session", null))
+                .as("download sessions left").isEmpty();
+    }
+
+    @Test
     void userdataGoesOnACidataIsoNextToTheVmAttachedAsACdrom() throws Exception {
         RunRequest request = RunRequest.of("tmpl", "vm4", false)
                 .withUserdata(Userdata.ofText("#cloud-config\nhostname: vm4\n", "--userdata"));

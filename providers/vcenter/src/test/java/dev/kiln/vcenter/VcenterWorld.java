@@ -59,6 +59,31 @@ final class VcenterWorld implements ProviderTck.StandIn {
         return rest("POST", "/rest/com/vmware/content/local-library", body).asText();
     }
 
+    /** An empty datacenter made on vcsim over SOAP (Folder.CreateDatacenter on the root folder). */
+    void createDatacenter(String name) throws Exception {
+        HttpClient soap = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        String content = soap(soap, "<RetrieveServiceContent xmlns=\"urn:vim25\"><_this type=\"ServiceInstance\">"
+                + "ServiceInstance</_this></RetrieveServiceContent>");
+        String root = content.replaceAll("(?s).*<rootFolder[^>]*>([^<]+)</rootFolder>.*", "$1");
+        String sessions = content.replaceAll("(?s).*<sessionManager[^>]*>([^<]+)</sessionManager>.*", "$1");
+        soap(soap, "<Login xmlns=\"urn:vim25\"><_this type=\"SessionManager\">" + sessions + "</_this><userName>"
+                + Vcsim.USER + "</userName><password>" + password + "</password></Login>");
+        soap(soap, "<CreateDatacenter xmlns=\"urn:vim25\"><_this type=\"Folder\">" + root + "</_this><name>" + name
+                + "</name></CreateDatacenter>");
+    }
+
+    private String soap(HttpClient client, String body) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(vcsim.base().resolve("/sdk"))
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "urn:vim25/6.5")
+                .POST(HttpRequest.BodyPublishers.ofString("<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope"
+                        + " xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>" + body
+                        + "</soapenv:Body></soapenv:Envelope>")).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("SOAP " + body + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
     String datastoreId(String name) throws Exception {
         VcenterConnection c = new VcenterConnection(vcsim.base(), Vcsim.USER, password, http, "test");
         VimSoap soap = new VimSoap(c);

@@ -67,7 +67,18 @@ class KilnCliTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("hello-efi.img running on fakecloud (instance i-hello)")
-                .containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}");
+                .containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}").contains("pushed_arch=amd64");
+    }
+
+    @Test
+    void runOfALocalFileHandsTheProviderTheArchitectureItWasGiven() throws IOException {
+        Path efi = Files.write(tmp.resolve("hello-efi.img"), new byte[1024]);
+
+        CliRun run = CliRun.run("run", "fakecloud", efi.toString(), "--arch", "arm64");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("pushed_arch=arm64");
+        assertThat(CliRun.run("run", "fakecloud", "--help").stdout()).contains("--arch=amd64|arm64");
     }
 
     @Test

@@ -49,6 +49,8 @@ final class ImageFiles {
      * What {@code push} publishes for IMAGE: a file as kiln build names it; a build record
      * ({@code NAME.kiln.json}); a build's name or folder, whose record says which output this provider takes;
      * or one file of a format of several (e.g. {@code hello-kernel}), completed from its record.
+     *
+     * @param arch {@code --arch}, or null when not given: then the build record's architecture, else amd64
      */
     static PushRequest describe(String image, String name, Architecture arch, boolean dryRun, ProviderFactory factory,
                                 Events events) {
@@ -74,7 +76,8 @@ final class ImageFiles {
                     + " (build one with 'kiln build -f " + factory.accepts().stream().map(ImageFormat::id).sorted()
                     .findFirst().orElse("") + " FILE.yml')");
         }
-        return request(Artifact.single(given, path), name == null ? baseName(fileName) : name, arch, dryRun, events);
+        return request(Artifact.single(given, path), name == null ? baseName(fileName) : name,
+                arch == null ? Architecture.AMD64 : arch, dryRun, events);
     }
 
     /** The build record IMAGE names: the record itself, NAME.kiln.json, the one record in a folder, or a member's. */
@@ -125,7 +128,12 @@ final class ImageFiles {
             }
         }
         events.info("pushing the " + artifact.format() + " output of " + file.getFileName());
-        return request(artifact, name == null ? record.name() : name, arch, dryRun, events);
+        Architecture built = record.arch().isBlank() ? Architecture.AMD64 : Architecture.of(record.arch());
+        if (arch != null && arch != built) {
+            events.warn("--arch " + arch + " overrides the " + built + " the build record " + file.getFileName()
+                    + " says it was built for");
+        }
+        return request(artifact, name == null ? record.name() : name, arch == null ? built : arch, dryRun, events);
     }
 
     private static PushRequest request(Artifact artifact, String name, Architecture arch, boolean dryRun,

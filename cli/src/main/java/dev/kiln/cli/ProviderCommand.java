@@ -80,9 +80,11 @@ final class ProviderCommand implements Callable<Integer> {
         spec.addOption(CommandLine.Model.OptionSpec.builder("--name").paramLabel("NAME").type(String.class)
                 .description(verb == Verb.PUSH ? "Image name (default: the file name without its format suffix)."
                         : "Instance name (default: the image name).").build());
-        if (verb == Verb.PUSH) {
+        if (verb == Verb.PUSH || factory.runPushesLocalImages()) {
             spec.addOption(CommandLine.Model.OptionSpec.builder("--arch").paramLabel("amd64|arm64").type(String.class)
-                    .defaultValue("amd64").description("Architecture of the image (default: ${DEFAULT-VALUE}).").build());
+                    .description(verb == Verb.PUSH ? "Architecture of the image (default: its build's, else amd64)."
+                            : "Architecture of a local IMAGE, which is pushed first (default: its build's, else amd64).")
+                    .build());
         }
         spec.addOption(CommandLine.Model.OptionSpec.builder("--dry-run").arity("0").type(boolean.class)
                 .description("Check everything and say what would be done; change nothing.").build());
@@ -157,9 +159,8 @@ final class ProviderCommand implements Callable<Integer> {
                 .conversions(new CoreConversions()).build();
         try (Provider provider = factory.create(context)) {
             if (verb == Verb.PUSH) {
-                String arch = parsed.matchedOptionValue("--arch", "amd64");
                 PushRequest request = ImageFiles.describe(image, parsed.matchedOptionValue("--name", null),
-                        Architecture.of(arch), dryRun, factory, events).withPolicy(SharedFlags.policy(common));
+                        arch(parsed), dryRun, factory, events).withPolicy(SharedFlags.policy(common));
                 var result = provider.push(request);
                 root.renderer().close();
                 root.results().push(result);
@@ -168,7 +169,7 @@ final class ProviderCommand implements Callable<Integer> {
                 RunRequest request = SharedFlags.run(common, factory, image, name, dryRun);
                 // a cloud that boots only what it holds pushes a local file or build first
                 var result = factory.runPushesLocalImages() && Files.exists(Path.of(image))
-                        ? provider.run(request, ImageFiles.describe(image, null, Architecture.AMD64, dryRun, factory,
+                        ? provider.run(request, ImageFiles.describe(image, null, arch(parsed), dryRun, factory,
                         events)) : provider.run(request);
                 root.renderer().close();
                 root.results().run(result, image);
@@ -182,6 +183,11 @@ final class ProviderCommand implements Callable<Integer> {
             deleteTree(workDir);
         }
         return Kiln.OK;
+    }
+
+    /** --arch as given, or null: then the build record's, else amd64. */
+    private static Architecture arch(ParseResult parsed) {
+        return parsed.hasMatchedOption("--arch") ? Architecture.of(parsed.matchedOptionValue("--arch", "")) : null;
     }
 
     /** A private scratch folder next to the image file (or here), unless --work-dir names another place. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +68,38 @@ class KilnCliTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("hello-efi.img running on fakecloud (instance i-hello)")
-                .containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}");
+                .containsPattern("pushed=raw-efi:hello:blocks-sha256:[0-9a-f]{64}").contains("pushed_arch=amd64");
+    }
+
+    @Test
+    void runOfALocalFileHandsTheProviderTheArchitectureItWasGiven() throws IOException {
+        Path efi = Files.write(tmp.resolve("hello-efi.img"), new byte[1024]);
+
+        CliRun run = CliRun.run("run", "fakecloud", efi.toString(), "--arch", "arm64");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("pushed_arch=arm64");
+        assertThat(CliRun.run("run", "fakecloud", "--help").stdout()).contains("--arch=amd64|arm64");
+    }
+
+    @Test
+    void runOfABuildTakesTheArchitectureOfItsRecordUnlessArchIsGiven() throws IOException {
+        for (String f : List.of("hello-kernel", "hello-initrd.img", "hello-cmdline")) {
+            Files.writeString(tmp.resolve(f), f);
+        }
+        Files.writeString(tmp.resolve("hello.kiln.json"), """
+                {"schema": "kiln.dev/build-record/v1", "name": "hello", "arch": "arm64", "content_digest": "sha256:00",
+                 "outputs": [{"format": "kernel+initrd",
+                              "files": {"kernel": "hello-kernel", "initrd": "hello-initrd.img", "cmdline": "hello-cmdline"}}]}
+                """);
+
+        CliRun built = CliRun.run("run", "fakecloud", tmp.toString());
+        CliRun given = CliRun.run("run", "fakecloud", tmp.toString(), "--arch", "amd64");
+
+        assertThat(built.exitCode()).as(built.stderr()).isZero();
+        assertThat(built.stdout()).contains("pushed_arch=arm64");
+        assertThat(given.stdout()).contains("pushed_arch=amd64");
+        assertThat(given.stderr()).contains("--arch amd64 overrides the arm64");
     }
 
     @Test

@@ -218,7 +218,7 @@ public final class FakeCloudProviderFactory implements ProviderFactory {
                 // what the CLI handed over, as a cloud would push it before it boots
                 return RunResult.builder("fakecloud", "i-" + request.name()).location("local-1").state("running")
                         .address("pushed", image.format().id() + ":" + image.name() + ":" + image.contentDigest())
-                        .build();
+                        .address("pushed_arch", image.arch().toString()).build();
             }
         };
     }

@@ -114,4 +114,14 @@ final class Keystone {
                 + region.map(r -> " in region " + r).orElse("") + (seen.isEmpty() ? " (no " + type + " service at all)"
                 : "; it has " + String.join(", ", seen) + " (pass --interface and --region)"));
     }
+
+    /** True when the catalog has a service of {@code type} at all. */
+    static boolean has(Session session, String type) {
+        for (JsonNode service : session.catalog()) {
+            if (type.equals(service.path("type").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -77,6 +77,16 @@ final class OpenStackConnection {
         return endpoint;
     }
 
+    /** The endpoint of the first of {@code types} the catalog has ("block-storage", "volumev3"); empty if none. */
+    Optional<String> anyEndpoint(String... types) {
+        for (String type : types) {
+            if (Keystone.has(session, type)) {
+                return Optional.of(endpoint(type));
+            }
+        }
+        return Optional.empty();
+    }
+
     String location() {
         return auth.region().orElse("");
     }

@@ -34,7 +34,6 @@ final class OpenStackFlags {
     static final String FLOATING_IP = "floating-ip";
     static final String SERVER_NAME = "server-name";
     static final String CONSOLE_LOG = "console-log";
-    static final String ARCH = "image-arch";
 
     private OpenStackFlags() {
     }
@@ -52,6 +51,11 @@ final class OpenStackFlags {
                         + "anyone on the path can read the token (kiln says so loudly)"),
                 OptionSpec.path(CACERT, "FILE", "A PEM file of CA certificates to trust for Keystone and the services")
                         .env("OS_CACERT"));
+    }
+
+    /** kiln ls and kiln rm: where to look and with which credentials, as push and run take them. */
+    static List<OptionSpec> inventory() {
+        return connection();
     }
 
     static List<OptionSpec> push() {
@@ -95,8 +99,6 @@ final class OpenStackFlags {
         all.add(OptionSpec.string(SERVER_NAME, "NAME", "The server name; default: --name"));
         all.add(OptionSpec.path(CONSOLE_LOG, "FILE", "Once the server is ACTIVE, save its console log "
                 + "(os-getConsoleOutput) to FILE"));
-        all.add(OptionSpec.string(ARCH, "amd64|arm64", "With a local IMAGE: its architecture, for the image "
-                + "properties Nova boots by").defaultValue("amd64"));
         return List.copyOf(all);
     }
 

@@ -87,11 +87,19 @@ final class OpenStackHttp {
         return send(method, url, publisher, type);
     }
 
+    /** A GET with extra headers, e.g. a Nova microversion ({@code X-OpenStack-Nova-API-Version}). */
+    Reply get(String url, String... headers) throws InterruptedException {
+        return send("GET", url, HttpRequest.BodyPublishers.noBody(), "application/json", headers);
+    }
+
     /** Sends {@code publisher} as the body; any non-2xx answer is an {@link OpenStackApiException}. */
-    Reply send(String method, String url, HttpRequest.BodyPublisher publisher, String contentType)
-            throws InterruptedException {
+    Reply send(String method, String url, HttpRequest.BodyPublisher publisher, String contentType,
+               String... headers) throws InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method, publisher)
                 .header("Accept", "application/json").header("User-Agent", "kiln");
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
         if (!contentType.isEmpty()) {
             b.header("Content-Type", contentType);
         }

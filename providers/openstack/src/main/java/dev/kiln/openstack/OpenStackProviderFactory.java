@@ -49,6 +49,17 @@ public final class OpenStackProviderFactory implements ProviderFactory {
         return OpenStackFlags.run();
     }
 
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /** --os-cloud, --region, --interface, --insecure and --cacert, as push and run take them. */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return OpenStackFlags.inventory();
+    }
+
     /** Nova's user_data is base64 of at most 65535 bytes (compute API reference, "Create Server"). */
     @Override
     public RunSupport runSupport() {

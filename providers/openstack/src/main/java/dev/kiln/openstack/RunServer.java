@@ -29,12 +29,13 @@ import java.util.regex.Pattern;
 /**
  * {@code run openstack}: Nova {@code POST /servers} with user_data (base64), a config drive, boot from volume and
  * blank volumes ({@code block_device_mapping_v2}), then a bounded wait for ACTIVE (ERROR reports the server's
- * fault), a floating IP from Neutron, and the console log. A failure or Ctrl-C removes what was made.
+ * fault), a floating IP from Neutron, and the console log. The server's metadata carries kiln:name, kiln:image and
+ * kiln:version, and a floating IP the description {@link KilnServers#floatingIpDescription}, by which {@code kiln ls}
+ * and {@code kiln rm} find them. A failure or Ctrl-C removes what was made.
  */
 final class RunServer {
 
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
-            + "[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+    private static final Pattern UUID = OpenStackProvider.UUID;
 
     private final ProviderContext context;
     private final RunRequest request;
@@ -56,6 +57,12 @@ final class RunServer {
                     + "properties Nova boots by, from the file's build) and run the id it prints");
         }
         String flavorName = options.require(OpenStackFlags.FLAVOR);
+        for (String key : request.tags().keySet()) {
+            if (key.startsWith("kiln:")) {
+                throw KilnException.usage("--tag " + key + ": keys starting with kiln: are kiln's own (rm finds the "
+                        + "server by them)");
+            }
+        }
         Optional<PushResult> pushed = local.isPresent() ? Optional.of(pushed(local.get())) : Optional.empty();
         OpenStackConnection cloud = OpenStackConnection.open(context);
         String nova = cloud.endpoint("compute");
@@ -122,13 +129,13 @@ final class RunServer {
     }
 
     /**
-     * The local image pushed with the push defaults and run's connection flags; the image stays (with --rm too):
+     * The local image pushed with the push defaults and run's connection flags, its architecture as the CLI says
+     * (--arch, else the build's); the image stays (with --rm too):
      * the next run of the same file finds it by its digest instead of uploading again.
      */
     private PushResult pushed(PushRequest local) throws InterruptedException {
-        PushRequest image = local.withArch(dev.kiln.api.Architecture.of(options.require(OpenStackFlags.ARCH)));
         ProviderContext push = context.toBuilder().options(OpenStackFlags.pushFromRun(options, context.env())).build();
-        PushResult result = new PushImage(push, image).push();
+        PushResult result = new PushImage(push, local).push();
         result.images().stream().findFirst().ifPresent(i -> context.events().info((result.outcome()
                 == PushResult.Outcome.EXISTED ? "found " : "pushed ") + request.image() + " as Glance image "
                 + i.imageId() + "; it stays after the server (remove it with 'openstack image delete " + i.imageId()
@@ -197,10 +204,11 @@ final class RunServer {
         if (options.flag(OpenStackFlags.CONFIG_DRIVE)) {
             s.put("config_drive", true);
         }
-        if (!request.tags().isEmpty()) {
-            ObjectNode meta = s.putObject("metadata");
-            request.tags().forEach(meta::put);
-        }
+        ObjectNode meta = s.putObject("metadata");
+        request.tags().forEach(meta::put);
+        meta.put(KilnServers.NAME, request.name());
+        meta.put(KilnServers.IMAGE, image);
+        meta.put(KilnServers.VERSION, dev.kiln.api.Version.get());
         return root;
     }
 
@@ -249,7 +257,8 @@ final class RunServer {
         }
         ObjectNode body = OpenStackHttp.JSON.createObjectNode();
         body.putObject("floatingip").put("floating_network_id", external)
-                .put("port_id", ports.get(0).path("id").asText());
+                .put("port_id", ports.get(0).path("id").asText())
+                .put("description", KilnServers.floatingIpDescription(server));
         JsonNode fip = cloud.http.json("POST", neutron + "/v2.0/floatingips", body).body().path("floatingip");
         String fipId = fip.path("id").asText();
         cleanup.add("floating IP " + fip.path("floating_ip_address").asText() + " (" + fipId + ")",

@@ -76,7 +76,7 @@ final class KeystoneGlance {
         keystonePort = freePort();
         glancePort = freePort();
         novaPort = freePort();
-        proxy = new GlanceProxy(glancePort);
+        proxy = proxy(glancePort, keystonePort, novaPort);
         Path script = root.resolve("start-keystone-glance.sh");
         try (InputStream in = KeystoneGlance.class.getResourceAsStream("start-keystone-glance.sh")) {
             Files.copy(in, script);
@@ -267,6 +267,22 @@ final class KeystoneGlance {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
         } catch (IOException e) {
             return "(no " + file + ")";
+        }
+    }
+
+    /**
+     * A proxy to Glance on a port of its own: the ports picked above are free only until used, so the system may hand
+     * one of them to the proxy's socket (a proxy on Glance's port would then call itself, and Glance could not bind).
+     */
+    private static GlanceProxy proxy(int glancePort, int... taken) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            GlanceProxy p = new GlanceProxy(glancePort);
+            int port = URI.create(p.url()).getPort();
+            boolean clash = port == glancePort || java.util.Arrays.stream(taken).anyMatch(t -> t == port);
+            if (!clash || attempt == 10) {
+                return p;
+            }
+            p.close();
         }
     }
 

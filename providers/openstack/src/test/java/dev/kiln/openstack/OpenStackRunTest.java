@@ -161,7 +161,11 @@ class OpenStackRunTest {
                 Map.of("boot_index", -1, "source_type", "blank", "destination_type", "volume",
                         "delete_on_termination", true, "volume_size", 10, "volume_type", "ssd")));
         LoggedRequest fip = wm.findAll(postRequestedFor(urlEqualTo("/network/v2.0/floatingips"))).get(0);
-        assertThat(body(fip).get("floatingip")).isEqualTo(Map.of("floating_network_id", EXT, "port_id", PORT));
+        assertThat(body(fip).get("floatingip")).isEqualTo(Map.of("floating_network_id", EXT, "port_id", PORT,
+                "description", "made by kiln for server " + SERVER));
+        assertThat(server.get("metadata")).as("what kiln ls and kiln rm find the server by")
+                .isEqualTo(Map.of("kiln:name", "kiln-run", "kiln:image", IMAGE, "kiln:version",
+                        dev.kiln.api.Version.get()));
         LoggedRequest console = wm.findAll(postRequestedFor(urlEqualTo("/compute/v2.1/servers/" + SERVER
                 + "/action"))).get(0);
         assertThat(body(console)).isEqualTo(Map.of("os-getConsoleOutput", Map.of("length", 10000)));
@@ -223,11 +227,12 @@ class OpenStackRunTest {
                     {"server":{"id":"%s","name":"kiln-run","status":"ACTIVE","addresses":{}}}""".formatted(SERVER))));
             Path file = Files.write(tmp.resolve("os-run-local.qcow2"), OpenStackFixtures.smallQcow2());
             String digest = "blocks-sha256:" + java.util.UUID.randomUUID().toString().replace("-", "").repeat(2);
-            ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), tmp).flag("flavor", "m1.small")
-                    .flag("image-arch", "arm64");
+            ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), tmp).flag("flavor", "m1.small");
             rig.passwordEnv().forEach(h::env);
+            // the CLI describes the file with its --arch (or the build record's)
             dev.kiln.spi.PushRequest local = dev.kiln.spi.PushRequest.of(file,
-                    dev.kiln.api.ImageFormat.QCOW2_BIOS, "os-run-local", digest);
+                    dev.kiln.api.ImageFormat.QCOW2_BIOS, "os-run-local", digest)
+                    .withArch(dev.kiln.api.Architecture.ARM64);
 
             RunResult first;
             try (Provider p = new OpenStackProviderFactory().create(h.runContext())) {
@@ -237,7 +242,7 @@ class OpenStackRunTest {
             assertThat(rig.imagesNamed("os-run-local")).hasSize(1).containsValue(digest);
             String image = rig.imagesNamed("os-run-local").keySet().iterator().next();
             assertThat(Files.readAllBytes(rig.storedFile(image))).isEqualTo(Files.readAllBytes(file));
-            assertThat(rig.image(image).path("architecture").asText()).as("--image-arch").isEqualTo("aarch64");
+            assertThat(rig.image(image).path("architecture").asText()).as("the request's arch").isEqualTo("aarch64");
             assertThat(rig.image(image).path("status").asText()).isEqualTo("active");
             @SuppressWarnings("unchecked")
             Map<String, Object> server = (Map<String, Object>) body(nova.findAll(postRequestedFor(

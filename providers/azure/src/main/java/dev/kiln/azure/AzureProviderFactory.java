@@ -43,6 +43,17 @@ public final class AzureProviderFactory implements ProviderFactory {
         return AzureOptions.run();
     }
 
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
+    /** Where ls and rm look (subscription, resource group, location) and how they sign in, as push and run take them. */
+    @Override
+    public List<OptionSpec> inventoryOptions() {
+        return AzureOptions.connection();
+    }
+
     /** userData (learn.microsoft.com/azure/virtual-machines/user-data), --disk size,type,name as dataDisks. */
     @Override
     public RunSupport runSupport() {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * A stateful ARM for the TCK, over HTTPS (the certificate of {@link ArmStandIn}'s keytool run): disks for upload
- * with a real Azurite page blob behind each grant, and managed images. It keeps ARM's rules that matter here: a disk
+ * with a real Azurite page blob behind each grant, managed images (listed, read, deleted), and empty lists of
+ * galleries and VMs. It keeps ARM's rules that matter here: a disk
  * with access granted can be neither deleted nor made into an image (409), and it counts every mutating call so a
  * test can fail or interrupt any of them.
  */
@@ -35,6 +36,7 @@ final class ArmWorld implements ProviderTck.CloudState, AutoCloseable {
 
     private static final Pattern DISK = Pattern.compile(".*/resourceGroups/[^/]+/providers/Microsoft.Compute/disks/([^/]+)(/beginGetAccess|/endGetAccess)?");
     private static final Pattern IMAGE = Pattern.compile(".*/resourceGroups/[^/]+/providers/Microsoft.Compute/images(?:/([^/]+))?");
+    private static final Pattern GALLERIES = Pattern.compile(".*/resourceGroups/[^/]+/providers/Microsoft.Compute/(galleries|virtualMachines)");
     private static final Pattern TAGS = Pattern.compile("\"tags\":\\{([^}]*)\\}");
     private static final Pattern PAIR = Pattern.compile("\"([^\"]+)\":\"([^\"]*)\"");
     private static final Pattern UPLOAD_SIZE = Pattern.compile("\"uploadSizeBytes\":(\\d+)");
@@ -145,7 +147,9 @@ final class ArmWorld implements ProviderTck.CloudState, AutoCloseable {
     private void answer(HttpExchange ex, String method, String path, String body) throws IOException {
         Matcher disk = DISK.matcher(path);
         Matcher image = IMAGE.matcher(path);
-        if (disk.matches()) {
+        if (GALLERIES.matcher(path).matches() && method.equals("GET")) {
+            send(ex, 200, "{\"value\":[]}");
+        } else if (disk.matches()) {
             String name = disk.group(1);
             String op = disk.group(2);
             Disk d = disks.get(name);
@@ -188,6 +192,15 @@ final class ArmWorld implements ProviderTck.CloudState, AutoCloseable {
                         .append("\",\"location\":\"westeurope\",\"tags\":").append(json(tags))
                         .append(",\"properties\":{\"provisioningState\":\"Succeeded\"}}"));
                 send(ex, 200, "{\"value\":[" + value + "]}");
+            } else if (name != null && method.equals("GET")) {
+                Map<String, String> tags = images.get(name);
+                if (tags == null) {
+                    send(ex, 404, error("ResourceNotFound", "image " + name + " not found"));
+                } else {
+                    send(ex, 200, "{\"id\":\"" + id("images", name) + "\",\"name\":\"" + name
+                            + "\",\"location\":\"westeurope\",\"tags\":" + json(tags)
+                            + ",\"properties\":{\"provisioningState\":\"Succeeded\"}}");
+                }
             } else if (name != null && method.equals("PUT")) {
                 Matcher source = SOURCE_DISK.matcher(body);
                 String diskName = source.find() ? source.group(1).replaceAll(".*/", "") : "";

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.api.KilnException;
 import dev.kiln.disk.DiskImages;
+import dev.kiln.oci.CachedImageStore;
 import dev.kiln.spi.ProviderFactory;
 import dev.kiln.spi.Providers;
 import picocli.CommandLine;
@@ -28,6 +29,9 @@ public final class Kiln {
 
     /** Commands that read or write disk images, and so need the native helpers. */
     private static final Set<String> DISK_COMMANDS = Set.of("build", "convert", "push", "publish", "run");
+
+    /** Commands that read or write the image cache, and may pull from a registry. */
+    private static final Set<String> CACHE_COMMANDS = Set.of("build", "cache");
 
     /** Commands whose subcommands are the installed providers. */
     private static final Set<String> PROVIDER_COMMANDS = Set.of("push", "run", "ls", "rm");
@@ -59,12 +63,25 @@ public final class Kiln {
         if (named != null && DISK_COMMANDS.contains(named)) {
             preloadDiskNatives();
         }
+        if (named != null && CACHE_COMMANDS.contains(named)) {
+            preload("kiln-preload-cache", CachedImageStore::preload);
+        }
         boolean versionOnly = named == null && words.isEmpty() && versionAsked(args);
         COMMANDS.forEach((name, command) -> {
             if (!versionOnly && (named == null || named.equals(name))) {
                 cli.addSubcommand(name, command.get());
             }
         });
+        CommandLine cache = cli.getSubcommands().get("cache");
+        if (cache != null) {
+            String sub = named != null && words.size() > 1 && CacheCommand.SUBCOMMANDS.containsKey(words.get(1))
+                    ? words.get(1) : null;
+            CacheCommand.SUBCOMMANDS.forEach((name, command) -> {
+                if (sub == null || sub.equals(name)) {
+                    cache.addSubcommand(name, command.get());
+                }
+            });
+        }
         if (!versionOnly && (named == null || PROVIDER_COMMANDS.contains(named))) {
             addProviders(cli, session, root.providers(), words.size() > 1 ? words.get(1) : null);
         }
@@ -86,7 +103,11 @@ public final class Kiln {
 
     /** Loads the disk natives on the second core while picocli models the command on this one. */
     private static void preloadDiskNatives() {
-        Thread loader = new Thread(DiskImages::preload, "kiln-preload");
+        preload("kiln-preload", DiskImages::preload);
+    }
+
+    private static void preload(String name, Runnable work) {
+        Thread loader = new Thread(work, name);
         loader.setDaemon(true);
         loader.start();
     }

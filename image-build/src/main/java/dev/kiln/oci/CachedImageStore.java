@@ -46,6 +46,22 @@ public final class CachedImageStore implements ImageStore {
         this.blobs = pool;
     }
 
+    /**
+     * Does the one-time set-up a pull needs before its first byte arrives, without touching the network:
+     * the JSON mappers (Jackson's date format loads the JDK's locale data), the SHA-256 provider and the JDK's
+     * HTTP client classes. The CLI calls it on a second thread while the command line is parsed, so on a
+     * machine with a free core it costs no wall time.
+     */
+    public static void preload() {
+        try {
+            OciLayout.JSON.readTree("{\"schemaVersion\":2}");
+            dev.kiln.core.Digests.sha256().update(new byte[64]);
+            java.net.URI.create("http://127.0.0.1/v2/").toURL().openConnection();
+        } catch (IOException e) {
+            // nothing was sent; the pull itself reports any real problem
+        }
+    }
+
     public OciLayout layout() {
         return layout;
     }

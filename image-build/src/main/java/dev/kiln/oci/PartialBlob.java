@@ -1,13 +1,16 @@
 package dev.kiln.oci;
 
 import dev.kiln.core.Digests;
+import dev.kiln.disk.compress.BufferPool;
 import dev.kiln.api.KilnException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.function.LongConsumer;
 
@@ -19,6 +22,9 @@ import java.util.function.LongConsumer;
 final class PartialBlob implements AutoCloseable {
 
     private static final int CHUNK = 1 << 17;
+    private static final int PAGE = 4096;
+    /** Write buffers of 1 MiB, page-aligned; one per blob being fetched, reused across blobs. */
+    private static final BufferPool WRITES = new BufferPool(1 << 20);
 
     private final OciLayout layout;
     private final Descriptor blob;
@@ -26,6 +32,8 @@ final class PartialBlob implements AutoCloseable {
     private final Path file;
     private MessageDigest sha256 = Digests.sha256();
     private long length;
+    /** Where the unwritten bytes of the write buffer begin. */
+    private int start;
     private boolean stored;
 
     PartialBlob(OciLayout layout, Descriptor blob, String where) throws IOException {
@@ -49,7 +57,9 @@ final class PartialBlob implements AutoCloseable {
 
     /**
      * Appends a body that starts at {@link #length()}, up to the descriptor's size. A body that
-     * says or turns out to be longer is refused without being read on.
+     * says or turns out to be longer is refused without being read on. What was hashed is in the
+     * file when this returns or throws (a failed write starts the blob over), so a retry's
+     * {@code Range} starts at {@link #length()}.
      */
     void append(Transport.Response resp, LongConsumer progress) throws IOException {
         long remaining = blob.size() - length;
@@ -61,21 +71,34 @@ final class PartialBlob implements AutoCloseable {
         InputStream in = resp.body();
         byte[] buf = new byte[CHUNK];
         long reported = length;
-        try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
-            while (remaining > 0) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
-                if (n < 0) {
-                    break;
+        ByteBuffer pending = WRITES.take();
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            // byte i of the buffer lands at a file offset with the same remainder modulo the page size
+            start = (int) (length % PAGE);
+            pending.position(start);
+            try {
+                while (remaining > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+                    if (n < 0) {
+                        break;
+                    }
+                    if (pending.remaining() < n) {
+                        write(out, pending, false);
+                    }
+                    pending.put(buf, 0, n);
+                    sha256.update(buf, 0, n);
+                    length += n;
+                    remaining -= n;
+                    if (length - reported >= (1 << 20)) {
+                        progress.accept(length);
+                        reported = length;
+                    }
                 }
-                out.write(buf, 0, n);
-                sha256.update(buf, 0, n);
-                length += n;
-                remaining -= n;
-                if (length - reported >= (1 << 20)) {
-                    progress.accept(length);
-                    reported = length;
-                }
+            } finally {
+                write(out, pending, true);
             }
+        } finally {
+            WRITES.give(pending);
         }
         progress.accept(length);
         if (remaining > 0) {
@@ -86,6 +109,31 @@ final class PartialBlob implements AutoCloseable {
             resp.discard();
             throw tooLong("the registry kept sending after them");
         }
+    }
+
+    /**
+     * Writes the buffer's bytes from {@code start}: all of them when {@code all}, else up to the last
+     * page boundary, keeping the rest at the buffer's start. The kernel copies into the page cache
+     * several times faster when the source is aligned as the file offset is (see
+     * {@link BufferPool#aligned}); a write that fails starts the blob over.
+     */
+    private void write(FileChannel out, ByteBuffer pending, boolean all) throws IOException {
+        int end = pending.position();
+        int upTo = all ? end : end - end % PAGE;
+        try {
+            pending.limit(upTo).position(start);
+            while (pending.hasRemaining()) {
+                out.write(pending);
+            }
+        } catch (IOException | RuntimeException e) {
+            pending.clear();
+            start = 0;
+            restart();
+            throw e;
+        }
+        pending.limit(end).position(upTo);
+        pending.compact();
+        start = 0;
     }
 
     private static boolean moreAfterTheEnd(InputStream in) {

@@ -3,7 +3,7 @@
 # incompressible data in 32 scattered 96 MiB runs, where the JVM's start is small against the work.
 # Each pair runs kiln and qemu-img alternately (who goes first alternates too), cold (page cache dropped
 # before each run: sync; echo 3 > /proc/sys/vm/drop_caches, needs root) and warm (input read once
-# before); the median wall and CPU (user+sys) of both and the median of per-pair ratios are printed.
+# before); every run starts with no dirty pages (sync, untimed); the median wall and CPU (user+sys) of both and the median of per-pair ratios are printed.
 # Every output is checked with qemu-img compare before its timings count.
 # Usage: bench/disk-heavy.sh [b1|b4 ...]   PAIRS=N (default 5), WORK=DIR (default a folder under /var/tmp)
 # Needs: qemu-utils, python3, root for the cold runs; build first: ./mvnw -q -o package -DskipTests
@@ -34,7 +34,9 @@ drop() { sync; [ $can_drop -eq 1 ] && echo 3 > /proc/sys/vm/drop_caches; return 
 # one MODE LABEL OUT CMD...: appends "LABEL wall cpu rss" to $work/times
 one() {
   local mode=$1 label=$2 out=$3; shift 3
-  rm -f "$out"
+  # the previous output goes and its dirty pages are written back before the clock starts, in both modes,
+  # so no run pays for the one before it
+  rm -f "$out"; sync
   if [ "$mode" = cold ]; then drop; else cat "$work/f8.raw" > /dev/null; fi
   /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
   read -r wall user sys rss < "$work/t"

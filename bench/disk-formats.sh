@@ -11,7 +11,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pairs=${PAIRS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/kiln-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$root/bench/lib.sh"
+trap 'rm -rf "$work"; release_page_reporting' EXIT
 kiln="$root/kiln"
 cp_classes="$root/cli/target/kiln/lib/*:$root/image-build/target/test-classes"
 [ -d "$root/cli/target/kiln/lib" ] || { echo "build first: ./mvnw -q -o package -DskipTests" >&2; exit 1; }
@@ -20,12 +21,7 @@ fixtures() {
   cd "$work"
   tar cf - /usr/lib/x86_64-linux-gnu /usr/bin /usr/share/doc /usr/lib/jvm/java-17-openjdk-amd64 2>/dev/null \
     | head -c 268435456 > corpus.bin || true
-  mkdir -p root
-  cp -a /usr/lib/jvm/java-17-openjdk-amd64 /usr/share/doc root/ 2>/dev/null || true
-  cp -a /usr/lib/x86_64-linux-gnu/perl* root/ 2>/dev/null || true
-  truncate -s 2G f1.raw
-  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d root f1.raw
-  rm -rf root
+  make_f1 "$work/f1.raw"
   cp --sparse=never f1.raw f1d.raw
   truncate -s 1G f3.raw
   for off in 0 64 200 400 700 900; do
@@ -144,6 +140,7 @@ inproc() {
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; pairs=$pairs"
+hold_page_reporting
 fixtures
 cases=${*:-b1 b2 b3 b4 b8 inproc}
 for c in $cases; do "$c"; done

@@ -11,7 +11,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pairs=${PAIRS:-5}
 work=${WORK:-$(mktemp -d /var/tmp/kiln-heavy.XXXXXX)}
-trap 'rm -f "$work"/o.* "$work"/p.*' EXIT
+. "$root/bench/lib.sh"
+trap 'rm -f "$work"/o.* "$work"/p.*; release_page_reporting' EXIT
 kiln="$root/kiln"
 [ -d "$root/cli/target/kiln/lib" ] || { echo "build first: ./mvnw -q -o package -DskipTests" >&2; exit 1; }
 cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(b1 b4)
@@ -51,6 +52,8 @@ bench() {
     if [ "$a" = "--" ]; then side=$((side + 1)); continue; fi
     if [ $side -eq 1 ]; then ours+=("$a"); else peer+=("$a"); fi
   done
+  # untimed, once each: the pages both tools write into are then backed by the host (bench/lib.sh)
+  rm -f "$work/o.$fmt" "$work/p.$fmt"; "${ours[@]}" > /dev/null 2>&1; "${peer[@]}" > /dev/null 2>&1
   for mode in cold warm; do
     if [ "$mode" = cold ] && [ $can_drop -eq 0 ]; then echo "$case cold: skipped (not root: cannot drop caches)"; continue; fi
     : > "$work/times"
@@ -78,6 +81,7 @@ PY
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $(qemu-img --version | head -1)"
+hold_page_reporting
 fixture
 for c in "${cases[@]}"; do
   case $c in

@@ -19,7 +19,9 @@ hashes=${2:-md5}
 scheme=${3:-http}
 chunk=${CHUNK:-64}
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"; release_page_reporting' EXIT
+. "$root/bench/lib.sh"
+hold_page_reporting
 
 cd "$root"
 ./mvnw -o -q -pl providers/gcp -am test-compile dependency:build-classpath \
@@ -44,12 +46,7 @@ if [ "$scheme" = https ]; then
 fi
 
 # F1, as make-fixtures.sh makes it
-mkdir -p "$work/root"
-cp -a /usr/lib/jvm/java-17-openjdk-amd64 /usr/share/doc "$work/root/" 2>/dev/null || true
-cp -a /usr/lib/x86_64-linux-gnu/perl* "$work/root/" 2>/dev/null || true
-truncate -s 2G "$work/fs.raw"
-mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d "$work/root" "$work/fs.raw"
-rm -rf "$work/root"
+make_f1 "$work/fs.raw"
 java_bench convert "$work/fs.raw" "$work/fs.img.tar.gz"
 size=$(stat -c %s "$work/fs.img.tar.gz")
 cat "$work/fs.img.tar.gz" > /dev/null

@@ -11,8 +11,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 kiln="$here/kiln"
 work=$(mktemp -d)
 reg_pid=
-cleanup() { [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null; rm -rf "$work"; release_page_reporting; }
+. "$here/bench/lib.sh"
 trap cleanup EXIT
+hold_page_reporting
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$work/cfg.yml" <<YML

@@ -23,7 +23,9 @@ cleanup() {
   for p in $pids; do kill "$p" 2>/dev/null || true; done
   for p in $pids; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
   rm -rf "$work"
+  release_page_reporting
 }
+. "$root/bench/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ -d "$root/cli/target/kiln/lib" ] || { echo "build kiln first: ./mvnw -q -o package -DskipTests" >&2; exit 1; }
@@ -35,14 +37,10 @@ done
 mkdir -p "$fixtures"
 raw="$fixtures/f1-bios.img"   # kiln tells raw-bios from the name, as kiln build writes it
 if [ ! -f "$raw" ]; then
-  mkdir -p "$work/root"
-  cp -a /usr/lib/jvm/java-17-openjdk-amd64 /usr/share/doc "$work/root/" 2>/dev/null || true
-  cp -a /usr/lib/x86_64-linux-gnu/perl* "$work/root/" 2>/dev/null || true
-  truncate -s 2G "$raw"
-  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d "$work/root" "$raw"
-  rm -rf "$work/root"
+  make_f1 "$raw"
 fi
 cat "$raw" > /dev/null
+hold_page_reporting
 
 # Keystone + Glance on free ports, as the tests start them (the catalog names Glance itself, no proxy)
 free() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -1,0 +1,35 @@
+# Shared by the benchmark scripts; source it: . "$(dirname "$0")/lib.sh"
+
+# make_f1 FILE: fixture F1, a 2 GiB ext4 filesystem holding the JDK, /usr/share/doc and perl (~430 MiB of files).
+make_f1() {
+  local file=$1 tree
+  tree=$(mktemp -d "$(dirname "$file")/f1-tree.XXXXXX")
+  cp -a /usr/lib/jvm/java-17-openjdk-amd64 /usr/share/doc "$tree/" 2>/dev/null || true
+  cp -a /usr/lib/x86_64-linux-gnu/perl* "$tree/" 2>/dev/null || true
+  rm -f "$file"
+  truncate -s 2G "$file"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d "$tree" "$file"
+  rm -rf "$tree"
+}
+
+# hold_page_reporting / release_page_reporting (call the latter from the script's EXIT trap).
+# This VM hands freed memory back to its host (virtio-balloon free page reporting): a page the kernel takes
+# from its free lists was often given back, and costs a fault on the host when first written. That made one
+# conversion take 1.5 s or 17 s depending on how long memory had been free before the run, whichever tool ran.
+# As root, reporting is held off while a benchmark runs (order 11 is above the largest free block, so nothing is
+# reported) and restored after; run each tool once, untimed, first, and both then write into memory the host
+# backs, as on a machine without a balloon. Without root it says that timings will swing.
+page_reporting=/sys/module/page_reporting/parameters/page_reporting_order
+saved_page_reporting=
+hold_page_reporting() {
+  if [ -w "$page_reporting" ]; then
+    saved_page_reporting=$(cat "$page_reporting")
+    echo 11 > "$page_reporting"
+    echo "free page reporting held off for the run (page_reporting_order $saved_page_reporting -> 11, restored on exit)"
+  elif [ -e "$page_reporting" ]; then
+    echo "free page reporting stays on (needs root to hold off): timings swing with the host's paging" >&2
+  fi
+}
+release_page_reporting() {
+  if [ -n "$saved_page_reporting" ]; then echo "$saved_page_reporting" > "$page_reporting"; saved_page_reporting=; fi
+}

@@ -3,7 +3,6 @@ package dev.kiln.aws;
 import dev.kiln.api.CancelToken;
 import dev.kiln.api.Poll;
 import dev.kiln.api.Retry;
-import dev.kiln.api.Sleeper;
 import dev.kiln.spi.ProviderContext;
 
 import java.time.Duration;
@@ -21,9 +20,8 @@ record Policies(Retry calls, Retry blocks, Retry cleanup, Poll poll, CancelToken
 
     static Policies of(ProviderContext context, Duration interval, Duration timeout, String remedy) {
         Retry calls = context.retry().classifier(AwsErrors::classify).build();
-        CancelToken never = CancelToken.create();
         return new Policies(calls, calls.toBuilder().classifier(AwsErrors::classifyOrNotFound).build(),
-                calls.toBuilder().cancel(never).sleeper(Sleeper.on(never)).build(),
+                context.cleanupRetry(calls),
                 context.poll(interval, timeout, remedy), context.cancel());
     }
 

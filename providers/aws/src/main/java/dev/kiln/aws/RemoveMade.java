@@ -4,12 +4,12 @@ import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Poll;
 import dev.kiln.spi.Made;
+import dev.kiln.spi.Removal;
 import dev.kiln.spi.Resource;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +19,7 @@ import java.util.Optional;
  * kiln made for it are deleted. EC2's "already gone" answers (InvalidAMIID.NotFound or .Unavailable,
  * InvalidInstanceID.NotFound, InvalidSnapshot.NotFound, InvalidVolume.NotFound ...) count as removed.
  */
-final class RemoveMade {
+final class RemoveMade implements Removal {
 
     private final Ec2Client ec2;
     private final String region;
@@ -34,35 +34,37 @@ final class RemoveMade {
     }
 
     List<Resource> remove(Made made) throws InterruptedException {
-        List<Resource> removed = new ArrayList<>();
-        Resource current = made.resource();
-        try {
-            if (made.kind() == Made.Kind.IMAGE) {
-                gone(() -> ec2.deregisterImage(b -> b.imageId(made.id())));
-            } else {
-                gone(() -> ec2.terminateInstances(b -> b.instanceIds(made.id())));
-                terminated(made.id());
-            }
-            removed.add(current);
-            events.info("removed " + current);
-            for (Resource part : made.parts()) {
-                current = part;
-                gone(() -> delete(part));
-                removed.add(part);
-                events.info("removed " + part);
-            }
-            return removed;
-        } catch (RuntimeException e) {
-            throw failed(made, current, removed, e);
-        }
+        return Removal.inOrder(made, this, events);
     }
 
-    private void delete(Resource part) {
-        switch (part.type()) {
-            case "snapshot" -> ec2.deleteSnapshot(b -> b.snapshotId(part.id()));
-            case "volume" -> ec2.deleteVolume(b -> b.volumeId(part.id()));
-            case "network-interface" -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(part.id()));
-            default -> throw new IllegalArgumentException("aws does not remove a " + part.type());
+    @Override
+    public boolean gone(RuntimeException failure) {
+        return failure instanceof AwsServiceException && AwsErrors.gone(failure);
+    }
+
+    @Override
+    public KilnException failed(Resource resource, RuntimeException failure) {
+        return AwsErrors.map("remove " + resource, failure);
+    }
+
+    @Override
+    public void delete(Resource resource) throws InterruptedException {
+        switch (resource.type()) {
+            case "image" -> ec2.deregisterImage(b -> b.imageId(resource.id()));
+            case "instance" -> {
+                try {
+                    ec2.terminateInstances(b -> b.instanceIds(resource.id()));
+                } catch (AwsServiceException e) {
+                    if (!AwsErrors.gone(e)) {
+                        throw e;
+                    }
+                }
+                terminated(resource.id());
+            }
+            case "snapshot" -> ec2.deleteSnapshot(b -> b.snapshotId(resource.id()));
+            case "volume" -> ec2.deleteVolume(b -> b.volumeId(resource.id()));
+            case "network-interface" -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(resource.id()));
+            default -> throw new IllegalArgumentException("aws does not remove a " + resource.type());
         }
     }
 
@@ -76,29 +78,8 @@ final class RemoveMade {
         });
     }
 
-    private static void gone(Runnable call) {
-        try {
-            call.run();
-        } catch (AwsServiceException e) {
-            if (!AwsErrors.gone(e)) {
-                throw e;
-            }
-        }
-    }
-
-    private KilnException failed(Made made, Resource at, List<Resource> removed, RuntimeException e) {
-        List<Resource> left = new ArrayList<>();
-        if (!removed.contains(made.resource())) {
-            left.add(made.resource());
-        }
-        made.parts().stream().filter(p -> !removed.contains(p)).forEach(left::add);
-        String message = AwsErrors.map("remove " + at, e).getMessage()
-                + (removed.isEmpty() ? ". Nothing was removed" : ". Removed: " + join(removed))
-                + "; left: " + String.join(", ", left.stream().map(r -> r + " (" + command(r) + ")").toList());
-        return new KilnException(message, e);
-    }
-
-    private String command(Resource r) {
+    @Override
+    public String command(Resource r) {
         String aws = "aws ec2 --region " + region + " ";
         return switch (r.type()) {
             case "image" -> aws + "deregister-image --image-id " + r.id();
@@ -108,9 +89,5 @@ final class RemoveMade {
             case "network-interface" -> aws + "delete-network-interface --network-interface-id " + r.id();
             default -> "kiln rm aws " + r.id();
         };
-    }
-
-    private static String join(List<Resource> resources) {
-        return String.join(", ", resources.stream().map(Resource::toString).toList());
     }
 }

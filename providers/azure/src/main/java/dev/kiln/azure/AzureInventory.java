@@ -9,6 +9,7 @@ import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Retry;
 import dev.kiln.spi.Made;
+import dev.kiln.spi.Removal;
 import dev.kiln.spi.Resource;
 
 import java.time.LocalDateTime;
@@ -236,22 +237,22 @@ final class AzureInventory {
 
     /** Removes {@code made}, then its parts; a 404 anywhere counts as gone. */
     List<Resource> remove(Made made) throws InterruptedException {
-        List<Resource> removed = new ArrayList<>();
-        Resource current = made.resource();
-        try {
-            delete(made.resource());
-            removed.add(current);
-            events.info("removed " + current);
-            for (Resource part : made.parts()) {
-                current = part;
-                delete(part);
-                removed.add(part);
-                events.info("removed " + part);
+        return Removal.inOrder(made, new Removal() {
+            @Override
+            public void delete(Resource resource) throws InterruptedException {
+                AzureInventory.this.delete(resource);
             }
-            return removed;
-        } catch (RuntimeException e) {
-            throw failed(made, current, removed, e);
-        }
+
+            @Override
+            public String command(Resource resource) {
+                return "az resource delete --ids " + resource.id();
+            }
+
+            @Override
+            public KilnException failed(Resource resource, RuntimeException failure) {
+                return KilnException.tried("remove " + resource, AzureErrors.reason(failure), "", failure);
+            }
+        }, events);
     }
 
     private void delete(Resource r) throws InterruptedException {
@@ -283,21 +284,6 @@ final class AzureInventory {
             default -> throw new IllegalArgumentException("azure does not remove " + id);
         };
         AzurePush.gone(calls, "delete " + r.type() + " " + name, call);
-    }
-
-    private KilnException failed(Made made, Resource at, List<Resource> removed, RuntimeException e) {
-        List<Resource> left = new ArrayList<>();
-        if (!removed.contains(made.resource())) {
-            left.add(made.resource());
-        }
-        made.parts().stream().filter(p -> !removed.contains(p)).forEach(left::add);
-        String remedy = (removed.isEmpty() ? "nothing was removed" : "removed: " + join(removed)) + "; left: "
-                + String.join(", ", left.stream().map(r -> r + " ('az resource delete --ids " + r.id() + "')").toList());
-        return KilnException.tried("remove " + at, AzureErrors.reason(e), remedy, e);
-    }
-
-    private static String join(List<Resource> resources) {
-        return String.join(", ", resources.stream().map(Resource::toString).toList());
     }
 
     private static boolean tagged(Map<String, String> tags, String key) {

@@ -75,8 +75,7 @@ final class AzurePush {
         AzureDisk disk = AzureDisk.open(context.conversions(), request.image(), request.format(), context.workDir(),
                 request.name(), events);
         Retry calls = context.retry().classifier(AzureErrors::classify).build();
-        Retry cleanupRetry = calls.toBuilder().cancel(dev.kiln.api.CancelToken.create())
-                .sleeper(dev.kiln.api.Sleeper.on(dev.kiln.api.CancelToken.create())).build();
+        Retry cleanupRetry = context.cleanupRetry(calls);
         Cleanup cleanup = new Cleanup(events, AzureErrors::reason);
         Registrar.Upload upload = new Registrar.Upload() {
             @Override

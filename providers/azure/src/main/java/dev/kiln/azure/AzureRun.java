@@ -3,12 +3,10 @@ package dev.kiln.azure;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.DataDisk;
 import com.azure.resourcemanager.compute.models.DiskUpdate;
-import dev.kiln.api.CancelToken;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.api.Retry;
-import dev.kiln.api.Sleeper;
 import dev.kiln.spi.Cleanup;
 import dev.kiln.spi.Options;
 import dev.kiln.spi.ProviderContext;
@@ -56,8 +54,7 @@ final class AzureRun {
         RunImage.Resolved image = new RunImage(azure, calls, options).resolve(plan.image());
         VmSpec.of(plan, image, "", azure.location());
         checkFree(azure, calls, plan);
-        Retry cleanupRetry = calls.toBuilder().cancel(CancelToken.create()).sleeper(Sleeper.on(CancelToken.create()))
-                .build();
+        Retry cleanupRetry = context.cleanupRetry(calls);
         Cleanup cleanup = new Cleanup(events, AzureErrors::reason);
         try {
             return started(azure, calls, cleanupRetry, cleanup, plan, image);

@@ -254,9 +254,9 @@ class AzureInventoryTest {
         }
 
         assertThat(e.getMessage()).contains("InUseSubnetCannotBeDeleted")
-                .contains("removed: instance " + VM)
+                .contains("Removed: instance " + VM)
                 .contains("left: virtual-network " + NET + "/virtualNetworks/hello-vnet")
-                .contains("'az resource delete --ids " + NET + "/networkSecurityGroups/hello-nsg'");
+                .contains("(az resource delete --ids " + NET + "/networkSecurityGroups/hello-nsg)");
         assertThat(calls()).doesNotContain("DELETE " + NET + "/networkSecurityGroups/hello-nsg");
     }
 }

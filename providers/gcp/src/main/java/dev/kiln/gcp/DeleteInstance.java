@@ -48,7 +48,8 @@ final class DeleteInstance {
         }
     }
 
-    private void deleteDisk(String project, String zone, String disk, Duration timeout) throws InterruptedException {
+    /** Deletes {@code disk} if it is still there (absent counts as deleted). */
+    void deleteDisk(String project, String zone, String disk, Duration timeout) throws InterruptedException {
         String action = "delete disk " + disk + " in " + zone;
         GetDiskRequest get = GetDiskRequest.newBuilder().setProject(project).setZone(zone).setDisk(disk).build();
         if (calls.find(action, () -> clients.disks().getCallable().call(get)).isEmpty()) {

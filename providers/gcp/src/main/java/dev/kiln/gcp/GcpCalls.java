@@ -5,6 +5,7 @@ import dev.kiln.api.Events;
 import dev.kiln.api.Poll;
 import dev.kiln.api.Retry;
 import dev.kiln.api.Sleeper;
+import dev.kiln.spi.ProviderContext;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -104,22 +105,11 @@ final class GcpCalls {
 
     /**
      * Calls for cleanup after a failure or Ctrl-C: they must run although the command's token is cancelled,
-     * so they carry a token of their own, and a wait that the cancelled sleeper refuses sleeps for real.
-     * Fewer attempts: a second Ctrl-C ends the process anyway.
+     * so they take the context's cleanup token and sleeper ({@link ProviderContext#cleanupRetry}). Fewer
+     * attempts: a second Ctrl-C ends the process anyway.
      */
-    GcpCalls forCleanup() {
-        CancelToken own = CancelToken.create();
-        Sleeper patient = d -> {
-            try {
-                sleeper.sleep(d);
-            } catch (InterruptedException e) {
-                if (!cancel.isCancelled()) {
-                    throw e;
-                }
-                own.sleep(d);
-            }
-        };
-        Retry again = retry.toBuilder().attempts(3).deadline(CLEANUP_DEADLINE).cancel(own).sleeper(patient).build();
-        return new GcpCalls(again, clock, patient, own, events);
+    GcpCalls forCleanup(ProviderContext context) {
+        Retry again = context.cleanupRetry(retry.toBuilder().attempts(3).deadline(CLEANUP_DEADLINE).build());
+        return new GcpCalls(again, clock, context.cleanupSleeper(), context.cleanupCancel(), events);
     }
 }

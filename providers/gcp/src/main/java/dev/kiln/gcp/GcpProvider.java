@@ -57,7 +57,8 @@ final class GcpProvider implements Provider {
             return PushResult.builder("gcp", request).name(plan.name()).outcome(PushResult.Outcome.DRY_RUN)
                     .image("", plan.imageId()).tags(plan.labels()).build();
         }
-        return new PushImage(clients(account, chunkSize(options)), calls())
+        GcpCalls calls = calls();
+        return new PushImage(clients(account, chunkSize(options)), calls, calls.forCleanup(context))
                 .push(plan, () -> GcpImageFile.tarGz(request, context.conversions(), context.workDir(), events));
     }
 
@@ -71,7 +72,8 @@ final class GcpProvider implements Provider {
                     + " from " + plan.image());
             return RunResult.builder("gcp", plan.name()).location(plan.zone()).state("dry-run").build();
         }
-        return new RunInstance(clients(account, GcpClients.CHUNK_QUANTUM), calls()).run(plan);
+        GcpCalls calls = calls();
+        return new RunInstance(clients(account, GcpClients.CHUNK_QUANTUM), calls, calls.forCleanup(context)).run(plan);
     }
 
     @Override

@@ -32,10 +32,10 @@ final class PushImage {
     private final GcpCalls cleanupCalls;
     private final Events events;
 
-    PushImage(GcpClients clients, GcpCalls calls) {
+    PushImage(GcpClients clients, GcpCalls calls, GcpCalls cleanupCalls) {
         this.clients = clients;
         this.calls = calls;
-        this.cleanupCalls = calls.forCleanup();
+        this.cleanupCalls = cleanupCalls;
         this.events = calls.events();
     }
 

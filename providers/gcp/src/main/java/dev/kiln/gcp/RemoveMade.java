@@ -3,10 +3,10 @@ package dev.kiln.gcp;
 import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.spi.Made;
+import dev.kiln.spi.Removal;
 import dev.kiln.spi.Resource;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,28 +34,36 @@ final class RemoveMade {
         String project = id[1];
         String name = id[id.length - 1];
         WaitOperation waiter = new WaitOperation(calls, REMEDY);
-        try {
-            if (made.kind() == Made.Kind.IMAGE) {
-                new DeleteImage(clients.images(), clients.globalOperations(), calls, waiter).delete(project, name, TIMEOUT);
-                events.info("removed " + made.resource());
-                return List.of(made.resource());
+        DeleteInstance instances = new DeleteInstance(clients, calls, waiter, events);
+        return Removal.inOrder(made, new Removal() {
+            @Override
+            public void delete(Resource resource) throws InterruptedException {
+                switch (resource.type()) {
+                    case "image" -> new DeleteImage(clients.images(), clients.globalOperations(), calls, waiter)
+                            .delete(project, name, TIMEOUT);
+                    case "instance" -> instances.delete(project, made.location(), name, List.of(), TIMEOUT);
+                    case "disk" -> instances.deleteDisk(project, resource.location(), resource.id(), TIMEOUT);
+                    default -> throw new IllegalArgumentException("gcp does not remove a " + resource.type());
+                }
             }
-            List<String> disks = made.parts().stream().filter(p -> p.type().equals("disk")).map(Resource::id).toList();
-            new DeleteInstance(clients, calls, waiter, events).delete(project, made.location(), name, disks, TIMEOUT);
-        } catch (KilnException e) {
-            throw new KilnException(e.getMessage() + "; what is left can be removed with 'kiln rm gcp " + made.id()
-                    + "' or " + gcloud(made, project, name), e);
-        }
-        List<Resource> removed = new ArrayList<>(List.of(made.resource()));
-        removed.addAll(made.parts());
-        removed.forEach(r -> events.info("removed " + r));
-        return removed;
-    }
 
-    private static String gcloud(Made made, String project, String name) {
-        return made.kind() == Made.Kind.IMAGE
-                ? "'gcloud compute images delete " + name + " --project " + project + "'"
-                : "'gcloud compute instances delete " + name + " --zone " + made.location() + " --project " + project
-                + "' (and 'gcloud compute disks delete' for its disks)";
+            @Override
+            public String command(Resource resource) {
+                String gcloud = "gcloud compute ";
+                return switch (resource.type()) {
+                    case "image" -> gcloud + "images delete " + name + " --project " + project;
+                    case "instance" -> gcloud + "instances delete " + name + " --zone " + made.location()
+                            + " --project " + project;
+                    case "disk" -> gcloud + "disks delete " + resource.id() + " --zone " + resource.location()
+                            + " --project " + project;
+                    default -> "kiln rm gcp " + made.id();
+                };
+            }
+
+            @Override
+            public KilnException failed(Resource resource, RuntimeException failure) {
+                return failure instanceof KilnException k ? k : GcpErrors.tried("remove " + resource, failure);
+            }
+        }, events);
     }
 }

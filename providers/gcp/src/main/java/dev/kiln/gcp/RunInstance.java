@@ -37,10 +37,10 @@ final class RunInstance {
     private final GcpCalls cleanupCalls;
     private final Events events;
 
-    RunInstance(GcpClients clients, GcpCalls calls) {
+    RunInstance(GcpClients clients, GcpCalls calls, GcpCalls cleanupCalls) {
         this.clients = clients;
         this.calls = calls;
-        this.cleanupCalls = calls.forCleanup();
+        this.cleanupCalls = cleanupCalls;
         this.events = calls.events();
     }
 

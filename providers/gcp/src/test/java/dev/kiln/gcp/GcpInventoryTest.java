@@ -165,8 +165,9 @@ class GcpInventoryTest {
 
             assertThatThrownBy(() -> p.remove(web)).isInstanceOf(dev.kiln.api.KilnException.class)
                     .hasMessageContaining("delete disk web-disk-1 in " + ZONE)
-                    .hasMessageContaining("kiln rm gcp " + web.id())
-                    .hasMessageContaining("gcloud compute instances delete web --zone " + ZONE + " --project kiln-test");
+                    .hasMessageContaining("Removed: instance " + web.id() + " in " + ZONE)
+                    .hasMessageContaining("left: disk web-disk-1 in " + ZONE + " (gcloud compute disks delete web-disk-1"
+                            + " --zone " + ZONE + " --project kiln-test)");
         }
         assertThat(google.resources()).containsExactly("disk " + ZONE + "/web-disk-1");
     }

@@ -48,10 +48,10 @@ final class OpenStackConnection {
     }
 
     /** For cleanup after a failure or Ctrl-C: its calls and retries go on when the command's token is tripped. */
-    OpenStackConnection detached(java.time.Clock clock) {
-        Retry calm = Retry.builder().clock(clock).attempts(4).deadline(java.time.Duration.ofMinutes(1))
-                .classifier(OpenStackErrors.classifier(clock)).build();
-        return new OpenStackConnection(auth, http.detached(), session, calm);
+    OpenStackConnection detached(ProviderContext context) {
+        Retry calm = context.cleanupRetry(context.retry().attempts(4).deadline(java.time.Duration.ofMinutes(1))
+                .classifier(OpenStackErrors.classifier(context.clock())).build());
+        return new OpenStackConnection(auth, http.detached(context.cleanupCancel()), session, calm);
     }
 
     /** The catalog's endpoint of {@code type}; the token goes there, so a downgrade from https is refused. */

@@ -64,16 +64,16 @@ final class OpenStackHttp {
         this.client = b.build();
     }
 
-    private OpenStackHttp(HttpClient client, String trust, String token) {
+    private OpenStackHttp(HttpClient client, String trust, String token, CancelToken cancel) {
         this.client = client;
         this.trust = trust;
-        this.cancel = CancelToken.create();
+        this.cancel = cancel;
         this.token = token;
     }
 
-    /** The same client and token, not stopped by Ctrl-C: for the cleanup that runs after it. */
-    OpenStackHttp detached() {
-        return new OpenStackHttp(client, trust, token);
+    /** The same client and token on {@code cleanup}, a token Ctrl-C does not trip: for the cleanup after it. */
+    OpenStackHttp detached(CancelToken cleanup) {
+        return new OpenStackHttp(client, trust, token, cleanup);
     }
 
     void token(String value) {

@@ -55,7 +55,7 @@ final class PushImage {
         Optional<WebSource> web = WebSource.of(options, importMethod);
         OpenStackConnection cloud = OpenStackConnection.open(context);
         Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
-        OpenStackConnection calm = cloud.detached(context.clock());
+        OpenStackConnection calm = cloud.detached(context);
         Glance cleaner = new Glance(calm.http, cloud.endpoint("image"), calm.retry);
         context.events().debug("Glance at " + glance.base());
         GlanceImageFile.Upload upload = web.filter(WebSource::asIs).isPresent()

@@ -5,9 +5,9 @@ import dev.kiln.api.Events;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Poll;
 import dev.kiln.spi.Made;
+import dev.kiln.spi.Removal;
 import dev.kiln.spi.Resource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +17,7 @@ import java.util.Optional;
  * volumes it booted with are deleted unless Cinder is already deleting them (Nova deletes those with
  * delete_on_termination itself). A 404 counts as removed.
  */
-final class RemoveMade {
+final class RemoveMade implements Removal {
 
     private final OpenStackConnection cloud;
     private final Poll poll;
@@ -30,48 +30,40 @@ final class RemoveMade {
     }
 
     List<Resource> remove(Made made) throws InterruptedException {
-        List<Resource> removed = new ArrayList<>();
-        Resource current = made.resource();
-        try {
-            if (made.kind() == Made.Kind.IMAGE) {
-                new Glance(cloud.http, cloud.endpoint("image"), cloud.retry).delete(made.id());
-            } else {
-                String server = cloud.endpoint("compute") + "/servers/" + made.id();
-                gone(() -> cloud.retry.call("DELETE server " + made.id(), () -> cloud.http.json("DELETE", server, null)));
-                deleted(server, made.id());
-            }
-            removed.add(current);
-            events.info("removed " + current);
-            for (Resource part : made.parts()) {
-                current = part;
-                delete(part);
-                removed.add(part);
-                events.info("removed " + part);
-            }
-            return removed;
-        } catch (RuntimeException e) {
-            throw failed(made, current, removed, e);
-        }
+        return Removal.inOrder(made, this, events);
     }
 
-    private void delete(Resource part) throws InterruptedException {
-        switch (part.type()) {
+    @Override
+    public void delete(Resource resource) throws InterruptedException {
+        switch (resource.type()) {
+            case "image" -> new Glance(cloud.http, cloud.endpoint("image"), cloud.retry).delete(resource.id());
+            case "instance" -> {
+                String server = cloud.endpoint("compute") + "/servers/" + resource.id();
+                gone(() -> cloud.retry.call("DELETE server " + resource.id(), () -> cloud.http.json("DELETE", server,
+                        null)));
+                deleted(server, resource.id());
+            }
             case "floating ip" -> {
-                String url = endpoint(part, "network") + "/v2.0/floatingips/" + part.id();
-                gone(() -> cloud.retry.call("DELETE floating IP " + part.id(), () -> cloud.http.json("DELETE", url,
+                String url = endpoint(resource, "network") + "/v2.0/floatingips/" + resource.id();
+                gone(() -> cloud.retry.call("DELETE floating IP " + resource.id(), () -> cloud.http.json("DELETE", url,
                         null)));
             }
             case "volume" -> {
-                String url = endpoint(part, "block-storage", "volumev3", "volume") + "/volumes/" + part.id();
-                Optional<JsonNode> volume = gone(() -> cloud.retry.call("GET volume " + part.id(),
+                String url = endpoint(resource, "block-storage", "volumev3", "volume") + "/volumes/" + resource.id();
+                Optional<JsonNode> volume = gone(() -> cloud.retry.call("GET volume " + resource.id(),
                         () -> cloud.http.json("GET", url, null)).body().path("volume"));
                 if (volume.isPresent() && !volume.get().path("status").asText().equals("deleting")) {
-                    gone(() -> cloud.retry.call("DELETE volume " + part.id(), () -> cloud.http.json("DELETE", url,
+                    gone(() -> cloud.retry.call("DELETE volume " + resource.id(), () -> cloud.http.json("DELETE", url,
                             null)));
                 }
             }
-            default -> throw new IllegalArgumentException("openstack does not remove a " + part.type());
+            default -> throw new IllegalArgumentException("openstack does not remove a " + resource.type());
         }
+    }
+
+    @Override
+    public KilnException failed(Resource resource, RuntimeException failure) {
+        return OpenStackErrors.toKiln("remove " + resource, failure);
     }
 
     private String endpoint(Resource part, String... types) {
@@ -105,19 +97,8 @@ final class RemoveMade {
         }
     }
 
-    private KilnException failed(Made made, Resource at, List<Resource> removed, RuntimeException e) {
-        List<Resource> left = new ArrayList<>();
-        if (!removed.contains(made.resource())) {
-            left.add(made.resource());
-        }
-        made.parts().stream().filter(p -> !removed.contains(p)).forEach(left::add);
-        String message = OpenStackErrors.toKiln("remove " + at, e).getMessage()
-                + (removed.isEmpty() ? ". Nothing was removed" : ". Removed: " + join(removed))
-                + "; left: " + String.join(", ", left.stream().map(r -> r + " (" + command(r) + ")").toList());
-        return new KilnException(message, e);
-    }
-
-    static String command(Resource r) {
+    @Override
+    public String command(Resource r) {
         return switch (r.type()) {
             case "image" -> "openstack image delete " + r.id();
             case "instance" -> "openstack server delete " + r.id();
@@ -125,9 +106,5 @@ final class RemoveMade {
             case "volume" -> "openstack volume delete " + r.id();
             default -> "kiln rm openstack " + r.id();
         };
-    }
-
-    private static String join(List<Resource> resources) {
-        return String.join(", ", resources.stream().map(Resource::toString).toList());
     }
 }

@@ -67,7 +67,7 @@ final class RunServer {
         OpenStackConnection cloud = OpenStackConnection.open(context);
         String nova = cloud.endpoint("compute");
         Glance glance = new Glance(cloud.http, cloud.endpoint("image"), cloud.retry);
-        OpenStackConnection calm = cloud.detached(context.clock());
+        OpenStackConnection calm = cloud.detached(context);
         try {
             String image = pushed.isPresent() ? pushed.get().images().stream().findFirst()
                     .map(PushResult.Placement::imageId).orElse("(the image the push would make)") : imageId(glance);

@@ -3,10 +3,8 @@ package dev.kiln.packet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.api.CancelToken;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Retry;
-import dev.kiln.api.Sleeper;
 import dev.kiln.spi.ProviderContext;
 
 import java.io.IOException;
@@ -50,8 +48,7 @@ final class MetalApi {
         this.retry = ctx.retry().classifier(MetalApi::classify).build();
         this.creates = retry.toBuilder().classifier(e -> e instanceof IOException && !(e instanceof ConnectException
                 || e instanceof java.net.http.HttpConnectTimeoutException) ? Retry.Decision.fail() : classify(e)).build();
-        CancelToken never = CancelToken.create();
-        this.deletes = retry.toBuilder().cancel(never).sleeper(Sleeper.on(never)).build();
+        this.deletes = ctx.cleanupRetry(retry);
     }
 
     /** An API answer that is an error; the message is the API's own words, never the token. */

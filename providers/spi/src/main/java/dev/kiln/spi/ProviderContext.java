@@ -26,6 +26,10 @@ public final class ProviderContext {
     private final Path workDir;
     private final CancelToken cancel;
     private final Sleeper sleeper;
+    /** The sleeper the builder was given, null for the default: toBuilder passes it on as it came. */
+    private final Sleeper injectedSleeper;
+    private final CancelToken cleanupCancel = CancelToken.create();
+    private final Sleeper cleanupSleeper;
     private final Conversions conversions;
 
     private ProviderContext(Builder b) {
@@ -35,7 +39,9 @@ public final class ProviderContext {
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.workDir = Objects.requireNonNull(b.workDir, "workDir");
         this.cancel = Objects.requireNonNull(b.cancel, "cancel");
+        this.injectedSleeper = b.sleeper;
         this.sleeper = b.sleeper == null ? Sleeper.on(cancel) : b.sleeper;
+        this.cleanupSleeper = b.sleeper == null ? Sleeper.on(cleanupCancel) : b.sleeper;
         this.conversions = Objects.requireNonNull(b.conversions, "conversions");
     }
 
@@ -78,6 +84,32 @@ public final class ProviderContext {
         return sleeper;
     }
 
+    /**
+     * The token of cleanup, which nothing cancels: undo steps run after Ctrl-C and must go on to the end (a
+     * second Ctrl-C ends the process). Hand it to code that checks a token while removing what was made.
+     */
+    public CancelToken cleanupCancel() {
+        return cleanupCancel;
+    }
+
+    /**
+     * How cleanup waits: the sleeper a test injected (so its fake clock still moves), else a real sleep that
+     * Ctrl-C does not cut short.
+     */
+    public Sleeper cleanupSleeper() {
+        return cleanupSleeper;
+    }
+
+    /** {@code base} (one of this context's {@link #retry} policies) made to retry to the end after Ctrl-C too. */
+    public Retry cleanupRetry(Retry base) {
+        return base.toBuilder().cancel(cleanupCancel).sleeper(cleanupSleeper).build();
+    }
+
+    /** A poller for cleanup on this context's clock whose waits Ctrl-C does not cut short. */
+    public Poll cleanupPoll(Duration interval, Duration timeout, String remedy) {
+        return new Poll(clock, cleanupSleeper, interval, timeout, remedy);
+    }
+
     /** The core's disk conversions (raw to VMDK, to GCE's tar.gz, a cidata ISO...). */
     public Conversions conversions() {
         return conversions;
@@ -95,7 +127,7 @@ public final class ProviderContext {
 
     public Builder toBuilder() {
         return new Builder().options(options).env(env).events(events).clock(clock).workDir(workDir).cancel(cancel)
-                .sleeper(sleeper).conversions(conversions);
+                .sleeper(injectedSleeper).conversions(conversions);
     }
 
     public static final class Builder {

@@ -100,7 +100,7 @@ final class DeployVm {
                     "meta-data", meta.getBytes(StandardCharsets.UTF_8)));
             String path = "kiln/" + request.name() + "-cidata.iso";
             DatastoreFiles ds = new DatastoreFiles(rest.connection(), context.cancel(), datacenter, datastore, tasks);
-            DatastoreFiles undo = new DatastoreFiles(rest.connection(), dev.kiln.api.CancelToken.create(), datacenter,
+            DatastoreFiles undo = new DatastoreFiles(rest.connection(), context.cleanupCancel(), datacenter,
                     datastore, VcenterProvider.undoTasks(context));
             isoMade = cleanup.add("cidata ISO " + ds.display(path), "govc datastore.rm " + path, () -> undo.delete(path));
             ds.put(path, local);

@@ -1,7 +1,6 @@
 package dev.kiln.vcenter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.api.CancelToken;
 import dev.kiln.api.Events;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
@@ -200,7 +199,7 @@ final class VcenterProvider implements Provider {
             events.info("dry run: would upload " + file + " to " + ds.display(path));
             return result.outcome(PushResult.Outcome.DRY_RUN).build();
         }
-        DatastoreFiles undo = new DatastoreFiles(connection, CancelToken.create(), datacenter, datastore,
+        DatastoreFiles undo = new DatastoreFiles(connection, context.cleanupCancel(), datacenter, datastore,
                     undoTasks(context));
         // the bytes go to a temporary name and are moved over the name whole (MoveDatastoreFile_Task, force):
         // the name never holds a partial file, and a failed replace keeps the old one
@@ -227,8 +226,7 @@ final class VcenterProvider implements Provider {
 
     /** Task waits of cleanup, which run after Ctrl-C too: their sleeps do not end on the command's cancel token. */
     static dev.kiln.api.Poll undoTasks(ProviderContext context) {
-        return new dev.kiln.api.Poll(context.clock(), dev.kiln.api.Sleeper.on(CancelToken.create()),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), "remove it by hand");
+        return context.cleanupPoll(Duration.ofSeconds(1), Duration.ofMinutes(5), "remove it by hand");
     }
 
     @Override

@@ -107,11 +107,14 @@ final class PageUpload {
             return t;
         });
         List<Future<?>> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // one direct buffer per worker, reused: no 4 MiB array per page for the GC, and the socket writes from it
+        // without the JDK's per-thread copy into a temporary direct buffer
+        ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(AzureDisk.MAX_PAGE));
         try (FileChannel file = FileChannel.open(disk.file(), StandardOpenOption.READ);
              CancelToken.Registration stop = cancel.onCancel(() -> running.forEach(f -> f.cancel(true)))) {
             for (Extent range : disk.ranges()) {
                 running.add(pool.submit(() -> {
-                    byte[] data = read(file, range);
+                    ByteBuffer data = read(file, range, buffers.get());
                     // zero sectors at either end are not sent: the range shrinks to the data it holds
                     int from = firstDataSector(data);
                     if (from < 0) {
@@ -132,7 +135,7 @@ final class PageUpload {
                     // buffers (8,192 per 4 MiB page), which cost more CPU than the upload itself
                     retry.call(what, () -> blob.uploadPagesWithResponse(new PageBlobUploadPagesOptions(
                             new PageRange().setStart(start).setEnd(end - 1),
-                            BinaryData.fromByteBuffer(ByteBuffer.wrap(data, from, to - from))), null, Context.NONE));
+                            BinaryData.fromByteBuffer(data.slice(from, to - from))), null, Context.NONE));
                     pages.incrementAndGet();
                     bytes.addAndGet(to - from);
                     events.bytes("upload", done.addAndGet(range.length()), total);
@@ -165,15 +168,18 @@ final class PageUpload {
         return new Stats(pages.get(), bytes.get(), skipped.get(), there.get());
     }
 
-    private byte[] read(FileChannel file, Extent range) throws IOException, InterruptedException {
+    /** The range's bytes in {@code buf} (position 0, limit the range's length; zeros past the file's end). */
+    private ByteBuffer read(FileChannel file, Extent range, ByteBuffer buf) throws IOException, InterruptedException {
         cancel.throwIfCancelled();
-        ByteBuffer buf = ByteBuffer.allocate((int) range.length());
+        buf.clear().limit((int) range.length());
         while (buf.hasRemaining()) {
             if (file.read(buf, range.offset() + buf.position()) < 0) {
-                break;
+                while (buf.hasRemaining()) {
+                    buf.put((byte) 0);
+                }
             }
         }
-        return buf.array();
+        return buf.flip();
     }
 
     /** Sorted, non-overlapping ranges, touching ones joined (Get Page Ranges may cut them anywhere). */
@@ -211,9 +217,9 @@ final class PageUpload {
     }
 
     /** Offset of the first 512-byte sector of {@code data} holding a non-zero byte, or -1 when all are zero. */
-    static int firstDataSector(byte[] data) {
-        for (int i = 0; i < data.length; i++) {
-            if (data[i] != 0) {
+    static int firstDataSector(ByteBuffer data) {
+        for (int i = 0; i < data.limit(); i++) {
+            if (data.get(i) != 0) {
                 return i / AzureDisk.SECTOR * AzureDisk.SECTOR;
             }
         }
@@ -221,10 +227,10 @@ final class PageUpload {
     }
 
     /** End of the last 512-byte sector of {@code data} holding a non-zero byte (0 when all are zero). */
-    static int endOfData(byte[] data) {
-        for (int i = data.length - 1; i >= 0; i--) {
-            if (data[i] != 0) {
-                return Math.min(data.length, (i / AzureDisk.SECTOR + 1) * AzureDisk.SECTOR);
+    static int endOfData(ByteBuffer data) {
+        for (int i = data.limit() - 1; i >= 0; i--) {
+            if (data.get(i) != 0) {
+                return Math.min(data.limit(), (i / AzureDisk.SECTOR + 1) * AzureDisk.SECTOR);
             }
         }
         return 0;

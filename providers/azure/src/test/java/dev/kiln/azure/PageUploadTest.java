@@ -16,14 +16,14 @@ class PageUploadTest {
         page[2 * 512 + 7] = 1;
         page[5 * 512 + 511] = 1;
 
-        assertThat(PageUpload.firstDataSector(page)).isEqualTo(2 * 512);
-        assertThat(PageUpload.endOfData(page)).isEqualTo(6 * 512);
+        assertThat(PageUpload.firstDataSector(java.nio.ByteBuffer.wrap(page))).isEqualTo(2 * 512);
+        assertThat(PageUpload.endOfData(java.nio.ByteBuffer.wrap(page))).isEqualTo(6 * 512);
     }
 
     @Test
     void aPageOfZerosHasNoData() {
-        assertThat(PageUpload.firstDataSector(new byte[4096])).isEqualTo(-1);
-        assertThat(PageUpload.endOfData(new byte[4096])).isZero();
+        assertThat(PageUpload.firstDataSector(java.nio.ByteBuffer.allocate(4096))).isEqualTo(-1);
+        assertThat(PageUpload.endOfData(java.nio.ByteBuffer.allocate(4096))).isZero();
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -23,6 +24,15 @@ public final class Cleanup {
     @FunctionalInterface
     public interface Undo {
         void run() throws Exception;
+    }
+
+    /**
+     * Removes a thing that may not exist (a create that was cut off or refused may or may not have left it):
+     * returns what it removed, named as it is known now, or empty when there was nothing to remove.
+     */
+    @FunctionalInterface
+    public interface UndoIfMade {
+        Optional<String> run() throws Exception;
     }
 
     /** One thing that was made, as {@link #add} registered it. */
@@ -54,10 +64,10 @@ public final class Cleanup {
     private final class Step implements Handle {
         private final String what;
         private final String manual;
-        private final Undo undo;
+        private final UndoIfMade undo;
         private final Cost cost;
 
-        private Step(String what, String manual, Cost cost, Undo undo) {
+        private Step(String what, String manual, Cost cost, UndoIfMade undo) {
             this.what = what;
             this.manual = manual;
             this.undo = undo;
@@ -120,7 +130,22 @@ public final class Cleanup {
 
     /** As {@link #add(String, String, Undo)}; a {@link Cost#SLOW} step is undone after every cheap one. */
     public synchronized Handle add(String what, String manual, Cost cost, Undo undo) {
-        Step step = new Step(what, manual, cost, undo);
+        return push(new Step(what, manual, cost, () -> {
+            undo.run();
+            return Optional.of(what);
+        }));
+    }
+
+    /**
+     * Something may have been made: {@code what} says so ("virtual machine web (if the create made it)"), and
+     * {@code undo} looks for it and removes it. The cleanup message then names what was removed, or says nothing
+     * of this step when there was nothing.
+     */
+    public synchronized Handle addIfMade(String what, String manual, UndoIfMade undo) {
+        return push(new Step(what, manual, Cost.CHEAP, undo));
+    }
+
+    private Handle push(Step step) {
         steps.push(step);
         return step;
     }
@@ -164,14 +189,17 @@ public final class Cleanup {
                 continue;
             }
             Exception failure;
+            List<String> gone = new ArrayList<>(1);
             try {
-                failure = runWithin(step, remaining);
+                failure = runWithin(step, remaining, gone);
             } catch (InterruptedException e) {
                 failure = e;
             }
             if (failure == null) {
-                removed.add(step.what);
-                events.info("cleaned up: removed " + step.what);
+                for (String thing : gone) {
+                    removed.add(thing);
+                    events.info("cleaned up: removed " + thing);
+                }
             } else {
                 Thread.interrupted();
                 String why = failure instanceof TimeoutException ? "still not done when the " + budget.toSeconds()
@@ -192,13 +220,19 @@ public final class Cleanup {
                 + (step.manual == null ? "remove it by hand" : "remove it with '" + step.manual + "'") + ")";
     }
 
-    /** Runs one undo on its own thread; null when it finished, its failure, or a TimeoutException. */
-    private static Exception runWithin(Step step, long nanos) throws InterruptedException {
+    /**
+     * Runs one undo on its own thread; null when it finished (what it removed added to {@code removed}), its
+     * failure, or a TimeoutException.
+     */
+    private static Exception runWithin(Step step, long nanos, List<String> removed) throws InterruptedException {
         Exception[] failure = new Exception[1];
         boolean[] done = new boolean[1];
         Thread t = new Thread(() -> {
             try {
-                step.undo.run();
+                Optional<String> thing = step.undo.run();
+                synchronized (done) {
+                    thing.ifPresent(removed::add);
+                }
             } catch (Exception e) {
                 failure[0] = e;
             } catch (Throwable e) {

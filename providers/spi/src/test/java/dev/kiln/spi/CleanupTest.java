@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,6 +26,29 @@ class CleanupTest {
         assertThat(undone).containsExactly("image", "snapshot", "object");
         assertThat(report).isEqualTo("removed image ami-1, snapshot snap-1, object s3://b/k");
         assertThat(cleanup.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aStepForSomethingThatMayNotExistNamesWhatItFoundOrNothing() {
+        cleanup.add("cidata ISO [ds] web.iso", () -> undone.add("iso"));
+        cleanup.addIfMade("virtual machine web (if the create made it)", "govc vm.destroy web",
+                () -> Optional.of("virtual machine vm-42 (web)"));
+        cleanup.addIfMade("virtual machine db (if the create made it)", "govc vm.destroy db", Optional::empty);
+
+        assertThat(cleanup.pending()).contains("virtual machine web (if the create made it) (remove it with "
+                + "'govc vm.destroy web')");
+        assertThat(cleanup.undo()).isEqualTo("removed virtual machine vm-42 (web), cidata ISO [ds] web.iso");
+        assertThat(undone).containsExactly("iso");
+    }
+
+    @Test
+    void aStepForSomethingThatMayNotExistAndFailsIsLeftUnderItsCautiousName() {
+        cleanup.addIfMade("virtual machine web (if the create made it)", "govc vm.destroy web", () -> {
+            throw new IllegalStateException("session expired");
+        });
+
+        assertThat(cleanup.undo()).isEqualTo("could NOT remove virtual machine web (if the create made it) "
+                + "(session expired; remove it with 'govc vm.destroy web')");
     }
 
     @Test

@@ -237,8 +237,8 @@ final class DeployVm {
         // until the deploy answers, the VM is known by name only: a deploy cut off by Ctrl-C goes on in vCenter,
         // so cleanup looks for its VM for a while before deciding there is none
         boolean[] cut = {false};
-        Cleanup.Handle deploying = cleanup.add("virtual machine " + request.name() + " (if the deploy made it)",
-                "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancel(() -> {
+        Cleanup.Handle deploying = cleanup.addIfMade("virtual machine " + request.name() + " (if the deploy made it)",
+                "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancelAnswering(() -> {
                     Optional<String> made = soap.find("VirtualMachine", request.name());
                     if (made.isEmpty() && cut[0]) {
                         try {
@@ -249,9 +249,7 @@ final class DeployVm {
                             made = Optional.empty();
                         }
                     }
-                    if (made.isPresent()) {
-                        remove(made.get());
-                    }
+                    return removed(made, request.name());
                 }));
         JsonNode deployed;
         try {
@@ -300,44 +298,23 @@ final class DeployVm {
                 + "<files><vmPathName>[" + VimSoap.xml(datastore) + "]</vmPathName></files>"
                 + "<numCPUs>" + cpus + "</numCPUs><memoryMB>" + memory + "</memoryMB>" + devices.xml()
                 + "<firmware>" + firmware + "</firmware>";
-        Cleanup.Handle creating = cleanup.add("virtual machine " + request.name() + " (if the create made it)",
-                "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancel(() -> {
-                    Optional<String> made = soap.find("VirtualMachine", request.name());
-                    if (made.isPresent()) {
-                        remove(made.get());
-                    }
-                }));
-        String vm;
-        try {
-            vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
-        } catch (RuntimeException refused) {
-            if (!context.cancel().isCancelled()) {
-                made(request.name(), creating);
-            }
-            throw refused;
-        }
+        // a refused or cut-off create may leave a VM behind: cleanup looks for it and names it only if there is one
+        Cleanup.Handle creating = cleanup.addIfMade("virtual machine " + request.name() + " (if the create made it)",
+                "govc vm.destroy " + request.name(), () -> rest.regardlessOfCancelAnswering(
+                        () -> removed(soap.find("VirtualMachine", request.name()), request.name())));
+        String vm = soap.createVm(folder, placement.pool(), placement.host(), config, tasks);
         creating.keep();
         events.info("created " + request.name() + " as " + vm + " around " + image.display());
         return vm;
     }
 
-    /**
-     * After vCenter refused the create: the VM it left, if any, takes the place of the "if the create made it"
-     * step, so cleanup says what it removed; when there is none, nothing is said. A failed lookup keeps the step.
-     */
-    private void made(String name, Cleanup.Handle creating) {
-        Optional<String> left;
-        try {
-            left = soap.find("VirtualMachine", name);
-        } catch (RuntimeException e) {
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+    /** Removes the VM a create or deploy left ({@code vm}, if any): what cleanup then says it removed. */
+    private Optional<String> removed(Optional<String> vm, String name) throws InterruptedException {
+        if (vm.isEmpty()) {
+            return Optional.empty();
         }
-        creating.keep();
-        left.ifPresent(id -> cleanup.add("virtual machine " + id + " (" + name + ")", "govc vm.destroy " + name,
-                () -> rest.regardlessOfCancel(() -> remove(id))));
+        remove(vm.get());
+        return Optional.of("virtual machine " + vm.get() + " (" + name + ")");
     }
 
     /**

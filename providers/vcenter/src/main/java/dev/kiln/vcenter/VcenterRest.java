@@ -243,12 +243,25 @@ final class VcenterRest {
         void run() throws InterruptedException;
     }
 
+    /** A cleanup call that answers something (what it removed). */
+    interface Answer<T> {
+        T get() throws InterruptedException;
+    }
+
     /** Runs {@code call} with Ctrl-C ignored (it is cleanup); the thread's interrupt flag is restored after. */
     void regardlessOfCancel(Call call) throws InterruptedException {
+        regardlessOfCancelAnswering(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** As {@link #regardlessOfCancel(Call)}, returning what {@code call} answers. */
+    <T> T regardlessOfCancelAnswering(Answer<T> call) throws InterruptedException {
         boolean interrupted = Thread.interrupted();
         cleaning.set(Boolean.TRUE);
         try {
-            call.run();
+            return call.get();
         } finally {
             cleaning.remove();
             if (interrupted) {

@@ -56,21 +56,8 @@ class OpenStackInventoryTest {
     void start() {
         wm = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         wm.start();
-        String base = "http://127.0.0.1:" + wm.port();
-        wm.stubFor(post("/identity/v3/auth/tokens").willReturn(aResponse().withStatus(201)
-                .withHeader("X-Subject-Token", "gAAAAABkiln-test-token").withHeader("Content-Type", "application/json")
-                .withBody("""
-                        {"token":{"methods":["password"],"project":{"id":"%2$s",
-                        "name":"demo","domain":{"id":"default","name":"Default"}},"catalog":[
-                        {"type":"compute","name":"nova","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/compute/v2.1"}]},
-                        {"type":"network","name":"neutron","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/network"}]},
-                        {"type":"volumev3","name":"cinderv3","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/volume/v3/%2$s"}]},
-                        {"type":"image","name":"glance","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/image"}]}]}}
-                        """.formatted(base, PROJECT))));
+        OpenStackFixtures.keystone(wm, PROJECT, "compute=/compute/v2.1", "network=/network",
+                "volumev3=/volume/v3/%s", "image=/image");
         // GET /servers/detail at microversion 2.3: volumes_attached says which go with the server
         wm.stubFor(get("/compute/v2.1/servers/detail").willReturn(okJson("""
                 {"servers":[

@@ -58,19 +58,8 @@ class OpenStackRunTest {
     void start() {
         wm = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
         wm.start();
-        String base = "http://127.0.0.1:" + wm.port();
-        wm.stubFor(post("/identity/v3/auth/tokens").willReturn(aResponse().withStatus(201)
-                .withHeader("X-Subject-Token", "gAAAAABkiln-test-token").withHeader("Content-Type", "application/json")
-                .withBody("""
-                        {"token":{"methods":["password"],"project":{"id":"a6944d763bf64ee6a275f1263fae0352",
-                        "name":"demo","domain":{"id":"default","name":"Default"}},"catalog":[
-                        {"type":"compute","name":"nova","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/compute/v2.1"}]},
-                        {"type":"network","name":"neutron","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/network"}]},
-                        {"type":"image","name":"glance","endpoints":[{"interface":"public","region":"RegionOne",
-                         "region_id":"RegionOne","url":"%1$s/image"}]}]}}
-                        """.formatted(base))));
+        OpenStackFixtures.keystone(wm, "a6944d763bf64ee6a275f1263fae0352", "compute=/compute/v2.1", "network=/network",
+                "image=/image");
         wm.stubFor(get("/compute/v2.1/flavors").willReturn(okJson("""
                 {"flavors":[{"id":"1","links":[],"name":"m1.tiny"},{"id":"2","links":[],"name":"m1.small"}]}""")));
         wm.stubFor(get(urlPathEqualTo("/image/v2/images")).willReturn(okJson("""

@@ -54,6 +54,19 @@ final class ArmStandIn implements AutoCloseable {
                 "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"arm-token-1\"}")));
     }
 
+    /**
+     * A harness for the azure provider pointed at this stand-in: a service principal in the environment, the
+     * resource group and location, ARM and the token authority here, trusting the stand-in's CA, polling every 10 ms.
+     */
+    dev.kiln.testkit.ProviderHarness harness(Path work) throws java.io.IOException {
+        return new dev.kiln.testkit.ProviderHarness(new AzureProviderFactory(), java.nio.file.Files.createDirectories(work))
+                .env("AZURE_SUBSCRIPTION_ID", SUBSCRIPTION).env("AZURE_TENANT_ID", TENANT)
+                .env("AZURE_CLIENT_ID", "client-1").env("AZURE_CLIENT_SECRET", "secret-1")
+                .flag("resource-group", GROUP).flag("location", LOCATION)
+                .flag("arm-endpoint", url()).flag("authority-host", url())
+                .flag("ca-cert", caPem.toString()).flag("poll-interval", "10ms");
+    }
+
     String url() {
         return "https://127.0.0.1:" + server.httpsPort() + "/";
     }

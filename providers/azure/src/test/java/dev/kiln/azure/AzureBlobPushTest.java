@@ -90,18 +90,7 @@ class AzureBlobPushTest {
         });
         arm.reset();
         arm.storageAccount(ACCOUNT, endpoint() + "/", Azurite.KEY);
-        harness = new ProviderHarness(new AzureProviderFactory(), Files.createDirectories(tmp.resolve("work")))
-                .env("AZURE_SUBSCRIPTION_ID", ArmStandIn.SUBSCRIPTION)
-                .env("AZURE_TENANT_ID", ArmStandIn.TENANT)
-                .env("AZURE_CLIENT_ID", "client-1")
-                .env("AZURE_CLIENT_SECRET", "secret-1")
-                .flag("resource-group", ArmStandIn.GROUP)
-                .flag("location", ArmStandIn.LOCATION)
-                .flag("arm-endpoint", arm.url())
-                .flag("authority-host", arm.url())
-                .flag("ca-cert", arm.caPem.toString())
-                .flag("workers", "4")
-                .flag("poll-interval", "10ms")
+        harness = arm.harness(tmp.resolve("work")).flag("workers", "4")
                 .sleeper(d -> { });
     }
 

@@ -61,12 +61,7 @@ class AzureInventoryTest {
     void setUp() throws Exception {
         arm.reset();
         FakeTime time = new FakeTime();
-        harness = new ProviderHarness(new AzureProviderFactory(), Files.createDirectories(tmp.resolve("work")))
-                .env("AZURE_SUBSCRIPTION_ID", ArmStandIn.SUBSCRIPTION).env("AZURE_TENANT_ID", ArmStandIn.TENANT)
-                .env("AZURE_CLIENT_ID", "client-1").env("AZURE_CLIENT_SECRET", "secret-1")
-                .flag("resource-group", ArmStandIn.GROUP).flag("location", ArmStandIn.LOCATION)
-                .flag("arm-endpoint", arm.url()).flag("authority-host", arm.url())
-                .flag("ca-cert", arm.caPem.toString()).flag("poll-interval", "10ms").clock(time).sleeper(time);
+        harness = arm.harness(tmp.resolve("work")).clock(time).sleeper(time);
     }
 
     Provider provider() {

@@ -86,12 +86,7 @@ class AzureRunTest {
         arm.reset();
         afterCall = c -> { };
         time = new FakeTime();
-        harness = new ProviderHarness(new AzureProviderFactory(), Files.createDirectories(tmp.resolve("work")))
-                .env("AZURE_SUBSCRIPTION_ID", ArmStandIn.SUBSCRIPTION).env("AZURE_TENANT_ID", ArmStandIn.TENANT)
-                .env("AZURE_CLIENT_ID", "client-1").env("AZURE_CLIENT_SECRET", "secret-1")
-                .flag("resource-group", ArmStandIn.GROUP).flag("location", ArmStandIn.LOCATION)
-                .flag("arm-endpoint", arm.url()).flag("authority-host", arm.url())
-                .flag("ca-cert", arm.caPem.toString()).flag("poll-interval", "10ms")
+        harness = arm.harness(tmp.resolve("work"))
                 .clock(time).sleeper(time);
         stubNetwork();
         specializedVersion();

@@ -4,7 +4,6 @@ import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.PageRangeItem;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.kiln.api.DiskSource;
 import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -45,13 +44,11 @@ class VcenterInventoryTest {
     @BeforeEach
     void start() throws Exception {
         world = new VcenterWorld();
-        soap = new VimSoap(new VcenterConnection(world.vcsim.base(), Vcsim.USER, world.password,
-                HttpClient.newHttpClient(), "test"));
+        soap = world.soap();
     }
 
     @AfterEach
     void stop() throws Exception {
-        soap.logout();
         world.close();
     }
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,13 +33,11 @@ class VcenterIsoVmFaultTest {
     void start() throws Exception {
         world = new VcenterWorld();
         world.putDatastoreFile("kiln/boot.iso", VcenterRunDevicesTest.isoBooting(0x00));
-        soap = new VimSoap(new VcenterConnection(world.vcsim.base(), Vcsim.USER, world.password,
-                HttpClient.newHttpClient(), "test"));
+        soap = world.soap();
     }
 
     @AfterEach
     void stop() throws Exception {
-        soap.logout();
         world.close();
     }
 

@@ -1,16 +1,9 @@
 package dev.kiln.vcenter;
 
-import dev.kiln.api.Architecture;
-import dev.kiln.api.Artifact;
-import dev.kiln.api.BootMode;
 import dev.kiln.api.Event;
-import dev.kiln.api.ImageFormat;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.Lifecycle;
 import dev.kiln.api.Poll;
-import dev.kiln.api.PublishPolicy;
-import dev.kiln.spi.Provider;
-import dev.kiln.spi.PushRequest;
 import dev.kiln.spi.RunChecks;
 import dev.kiln.spi.RunRequest;
 import dev.kiln.spi.RunResult;
@@ -21,15 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,30 +43,21 @@ class VcenterRunDevicesTest {
     @BeforeEach
     void start() throws Exception {
         world = new VcenterWorld();
-        PushRequest push = new PushRequest(Artifact.single(ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")),
-                "tmpl", Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), "sha256:" + "e".repeat(64),
-                PublishPolicy.DEFAULT, false);
-        try (Provider p = new VcenterProviderFactory().create(world.harness(tmp).pushContext())) {
-            p.push(push);
-        }
-        soap = new VimSoap(new VcenterConnection(world.vcsim.base(), Vcsim.USER, world.password,
-                HttpClient.newHttpClient(), "test"));
+        world.pushTemplate(tmp, "sha256:" + "e".repeat(64));
+        soap = world.soap();
     }
 
     @AfterEach
     void stop() throws Exception {
-        soap.logout();
         world.close();
     }
 
-    private RunResult run(ProviderHarness harness, RunRequest request) throws Exception {
-        try (Provider p = new VcenterProviderFactory().create(harness.runContext())) {
-            return p.run(request);
-        }
+    private static RunResult run(ProviderHarness harness, RunRequest request) throws Exception {
+        return VcenterWorld.run(harness, request);
     }
 
     private static Poll poll() {
-        return new Poll(Clock.systemUTC(), d -> { }, Duration.ZERO, Duration.ofSeconds(30), "");
+        return VcenterWorld.poll();
     }
 
     private static Lifecycle waiting(Lifecycle.Wait wait, Duration timeout) {

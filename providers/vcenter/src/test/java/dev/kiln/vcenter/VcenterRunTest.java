@@ -19,10 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -42,31 +39,21 @@ class VcenterRunTest {
     @BeforeEach
     void start() throws Exception {
         world = new VcenterWorld();
-        ProviderHarness harness = world.harness(tmp);
-        PushRequest push = new PushRequest(Artifact.single(ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")),
-                "tmpl", Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), "sha256:" + "f".repeat(64),
-                PublishPolicy.DEFAULT, false);
-        try (Provider p = new VcenterProviderFactory().create(harness.pushContext())) {
-            p.push(push);
-        }
-        soap = new VimSoap(new VcenterConnection(world.vcsim.base(), Vcsim.USER, world.password,
-                HttpClient.newHttpClient(), "test"));
+        world.pushTemplate(tmp, "sha256:" + "f".repeat(64));
+        soap = world.soap();
     }
 
     @AfterEach
     void stop() throws Exception {
-        soap.logout();
         world.close();
     }
 
-    private RunResult run(ProviderHarness harness, RunRequest request) throws Exception {
-        try (Provider p = new VcenterProviderFactory().create(harness.runContext())) {
-            return p.run(request);
-        }
+    private static RunResult run(ProviderHarness harness, RunRequest request) throws Exception {
+        return VcenterWorld.run(harness, request);
     }
 
-    private Poll poll() {
-        return new Poll(Clock.systemUTC(), d -> { }, Duration.ZERO, Duration.ofSeconds(30), "");
+    private static Poll poll() {
+        return VcenterWorld.poll();
     }
 
     @Test

@@ -32,6 +32,7 @@ final class VcenterWorld implements ProviderTck.StandIn {
     final VcsimProxy proxy;
     private final HttpClient http = HttpClient.newHttpClient();
     private String session;
+    private VimSoap checker;
 
     VcenterWorld() throws Exception {
         this(null);
@@ -247,8 +248,42 @@ final class VcenterWorld implements ProviderTck.StandIn {
         return Set.of(password);
     }
 
+    /** A SOAP session on vcsim for a test to check what kiln made; logged out by {@link #close}. */
+    VimSoap soap() {
+        if (checker == null) {
+            checker = new VimSoap(new VcenterConnection(vcsim.base(), Vcsim.USER, password, http, "test"));
+        }
+        return checker;
+    }
+
+    /** Pushes an OVA as library item "tmpl" (content digest {@code digest}), the template a run deploys. */
+    void pushTemplate(Path tmp, String digest) throws Exception {
+        dev.kiln.spi.PushRequest push = new dev.kiln.spi.PushRequest(dev.kiln.api.Artifact.single(
+                dev.kiln.api.ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")), "tmpl",
+                dev.kiln.api.Architecture.AMD64, Set.of(dev.kiln.api.BootMode.BIOS, dev.kiln.api.BootMode.UEFI), digest,
+                dev.kiln.api.PublishPolicy.DEFAULT, false);
+        try (dev.kiln.spi.Provider p = new VcenterProviderFactory().create(harness(tmp).pushContext())) {
+            p.push(push);
+        }
+    }
+
+    static dev.kiln.spi.RunResult run(ProviderHarness harness, dev.kiln.spi.RunRequest request) throws Exception {
+        try (dev.kiln.spi.Provider p = new VcenterProviderFactory().create(harness.runContext())) {
+            return p.run(request);
+        }
+    }
+
+    /** Waits up to 30 s of real time for what vcsim does in the background, checking without pause. */
+    static dev.kiln.api.Poll poll() {
+        return new dev.kiln.api.Poll(java.time.Clock.systemUTC(), d -> { }, java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(30), "");
+    }
+
     @Override
     public void close() throws Exception {
+        if (checker != null) {
+            checker.logout();
+        }
         proxy.close();
         vcsim.close();
     }

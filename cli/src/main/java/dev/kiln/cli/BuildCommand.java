@@ -9,9 +9,9 @@ import dev.kiln.build.Format;
 import dev.kiln.api.ByteSize;
 import dev.kiln.api.KilnException;
 import dev.kiln.oci.CachedImageStore;
-import dev.kiln.oci.RegistryOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -71,16 +71,8 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Image cache directory (env: KILN_CACHE; default: ~/.cache/kiln).")
     Path cache;
 
-    @Option(names = "--mirror", paramLabel = "[REGISTRY=]URL", description = "Registry mirror; repeatable.")
-    List<String> mirrors = new ArrayList<>();
-
-    @Option(names = "--cert-file", paramLabel = "PEM", description = "Extra CA certificates for registries; repeatable.")
-    List<Path> certFiles = new ArrayList<>();
-
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Allow plain HTTP or an unverified TLS certificate for this registry only, with a warning; "
-                    + "repeatable (env: KILN_INSECURE_REGISTRIES, comma separated).")
-    List<String> insecureRegistries = new ArrayList<>();
+    @Mixin
+    RegistryFlags registry = new RegistryFlags();
 
     @Option(names = "--pull", description = "Pull images even when they are cached.")
     boolean pull;
@@ -112,11 +104,11 @@ final class BuildCommand implements java.util.concurrent.Callable<Integer> {
         Session session = root.session();
         BuildRequest request = new BuildRequest(files.stream().map(Path::of).toList(), name == null ? "" : name,
                 dir == null ? Path.of("") : dir, Optional.ofNullable(output), formats(), arch, parseSize(size, "--size"),
-                cacheDir(cache, session.env()), mirrors, certFiles, pull, decompressKernel,
+                cacheDir(cache, session.env()), registry.mirrors, registry.certFiles, pull, decompressKernel,
                 bootloaders(bootloaders, session.env()), dryRun);
         Builder builder = dryRun ? new Builder(root.events("build"))
                 : new Builder(root.events("build"), new CachedImageStore(request.cache(),
-                        RegistryOptions.of(mirrors, certFiles, insecureRegistries, session.env()), root.events("pull")))
+                        registry.options(session.env()), root.events("pull")))
                         .workIn(root.workDir(request.dir().toAbsolutePath()));
         Path confine = filesRoot != null ? filesRoot
                 : session.env().getOrDefault("KILN_FILES_ROOT", "").isEmpty() ? null

@@ -2,12 +2,11 @@ package dev.kiln.cli;
 
 import dev.kiln.oci.CachedImageStore;
 import dev.kiln.oci.LocalImage;
-import dev.kiln.oci.RegistryOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,16 +29,8 @@ final class CachePullCommand extends CacheBaseCommand {
     @Option(names = "--arch", paramLabel = "amd64|arm64", defaultValue = "amd64", description = "Target architecture (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--mirror", paramLabel = "[REGISTRY=]URL", description = "Registry mirror; repeatable (env: KILN_MIRROR).")
-    List<String> mirrors = new ArrayList<>();
-
-    @Option(names = "--cert-file", paramLabel = "PEM", description = "Extra CA certificates for registries; repeatable.")
-    List<Path> certFiles = new ArrayList<>();
-
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Allow plain HTTP or an unverified TLS certificate for this registry only, with a warning; "
-                    + "repeatable (env: KILN_INSECURE_REGISTRIES, comma separated).")
-    List<String> insecureRegistries = new ArrayList<>();
+    @Mixin
+    RegistryFlags registry = new RegistryFlags();
 
     @Option(names = "--pull", description = "Fetch manifests again even when the images are cached.")
     boolean pull;
@@ -47,7 +38,7 @@ final class CachePullCommand extends CacheBaseCommand {
     @Override
     public Integer call() throws Exception {
         CachedImageStore store = new CachedImageStore(cacheDir(),
-                RegistryOptions.of(mirrors, certFiles, insecureRegistries, root().session().env()), events());
+                registry.options(root().session().env()), events());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, images.size()));
         List<LocalImage> pulled = new ArrayList<>();
         try {

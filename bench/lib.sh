@@ -43,3 +43,22 @@ hold_page_reporting() {
 release_page_reporting() {
   if [ -n "$saved_page_reporting" ]; then echo "$saved_page_reporting" > "$page_reporting"; saved_page_reporting=; fi
 }
+
+# start_registry DIR: Debian's docker-registry on a free loopback port, storing under DIR; sets reg_port and
+# reg_pid (kill "$reg_pid" in the script's EXIT trap) and returns once it answers /v2/.
+start_registry() {
+  local dir=$1
+  reg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$dir"
+  cat > "$dir/cfg.yml" <<YML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $dir/data}}
+http: {addr: 127.0.0.1:$reg_port}
+YML
+  docker-registry serve "$dir/cfg.yml" > "$dir/registry.log" 2>&1 &
+  reg_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$reg_port/v2/" > /dev/null && return 0; sleep 0.1; done
+  echo "docker-registry did not answer on 127.0.0.1:$reg_port (see $dir/registry.log)" >&2
+  return 1
+}

@@ -5,7 +5,7 @@
 # before each run: sync; echo 3 > /proc/sys/vm/drop_caches, needs root) and warm (input read once
 # before); every run starts with no dirty pages (sync, untimed); the median wall and CPU (user+sys) of both and the median of per-pair ratios are printed.
 # Every output is checked with qemu-img compare before its timings count.
-# Usage: bench/disk-heavy.sh [b1|b4 ...]   PAIRS=N (default 5), WORK=DIR (default a folder under /var/tmp)
+# Usage: bench/disk-heavy.sh [b1|b4|inproc ...]   PAIRS=N (default 5), WORK=DIR (default a folder under /var/tmp)
 # Needs: qemu-utils, python3, root for the cold runs; build first: ./mvnw -q -o package -DskipTests
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,6 +80,25 @@ PY
   done
 }
 
+# inproc: the same conversions inside one JVM (kiln's DiskBench, runs 1-4 after a first that loads and compiles),
+# warm and synced before each run like the CLI runs, then qemu-img 4 times the same way: the conversion without
+# the JVM's start
+inproc() {
+  local cp="$root/cli/target/kiln/lib/*:$root/image-build/target/test-classes"
+  [ -d "$root/image-build/target/test-classes/dev/kiln/disk/bench" ] || { echo "build first" >&2; exit 1; }
+  cat "$work/f8.raw" > /dev/null
+  echo "in-process kiln (format run wall-ms cpu-ms bytes; run 0 includes class loading and JIT):"
+  java -Dsync=true -cp "$cp" dev.kiln.disk.bench.DiskBench "$work/f8.raw" "$work" 5 qcow2 vhd | sed 's/^/  /'
+  for fmt in qcow2 vpc; do
+    for i in 1 2 3 4; do
+      rm -f "$work/p.$fmt"; sync
+      if [ "$fmt" = vpc ]; then opts=(-o subformat=fixed,force_size=on); else opts=(); fi
+      /usr/bin/time -f "  qemu-img $fmt $i %e s wall %U u %S s" qemu-img convert -f raw -O "$fmt" "${opts[@]}" \
+        "$work/f8.raw" "$work/p.$fmt"
+    done
+  done
+}
+
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $(qemu-img --version | head -1)"
 hold_page_reporting
 fixture
@@ -89,7 +108,8 @@ for c in "${cases[@]}"; do
           -- qemu-img convert -f raw -O qcow2 "$work/f8.raw" "$work/p.qcow2" ;;
     b4) bench "B4 raw->fixed VHD F8" vpc -- "$kiln" convert "$work/f8.raw" "$work/o.vpc" -f vhd \
           -- qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on "$work/f8.raw" "$work/p.vpc" ;;
-    *) echo "unknown case $c (b1, b4)" >&2; exit 2 ;;
+    inproc) inproc ;;
+    *) echo "unknown case $c (b1, b4, inproc)" >&2; exit 2 ;;
   esac
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); fixture kept in $work (delete it when done)"

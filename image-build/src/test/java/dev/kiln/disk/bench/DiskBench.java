@@ -14,11 +14,13 @@ import java.nio.file.Path;
  * In-process timing for bench/disk-formats.sh: converts IN to each FORMAT RUNS times in one JVM and
  * prints "format run wall-ms cpu-ms bytes", so JVM start-up is out of the figure (the script times the CLI
  * too). CPU is the whole process's (all threads, user + system).
- * Usage: DiskBench IN OUTDIR RUNS FORMAT...
+ * Usage: [-Dsync=true] [-Dthreads=N] DiskBench IN OUTDIR RUNS FORMAT...
  */
 public final class DiskBench {
 
     private static final int THREADS = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
+    /** -Dsync=true: the previous output is removed and synced before each run (untimed). */
+    private static final boolean SYNC = Boolean.getBoolean("sync");
 
     private DiskBench() {
     }
@@ -37,6 +39,11 @@ public final class DiskBench {
             DiskFormat format = DiskFormat.of(args[a]);
             Path out = outDir.resolve("inproc." + format.id());
             for (int r = 0; r < runs; r++) {
+                if (SYNC) {
+                    // as bench/disk-heavy.sh does between CLI runs: no run pays for the last one's write-back
+                    Files.deleteIfExists(out);
+                    new ProcessBuilder("sync").inheritIO().start().waitFor();
+                }
                 long c0 = cpu();
                 long t0 = System.nanoTime();
                 try (DiskSource src = DiskImages.open(in)) {

@@ -235,7 +235,7 @@ final class AzureInventory {
         return id != null ? Optional.of(id) : Optional.ofNullable(name).map(azure::diskId);
     }
 
-    /** Removes {@code made}, then its parts; a 404 anywhere counts as gone. */
+    /** Removes {@code made}, then its parts; a 404 anywhere counts as gone (Removal's own rule). */
     List<Resource> remove(Made made) throws InterruptedException {
         return Removal.inOrder(made, new Removal() {
             @Override
@@ -246,6 +246,11 @@ final class AzureInventory {
             @Override
             public String command(Resource resource) {
                 return "az resource delete --ids " + resource.id();
+            }
+
+            @Override
+            public boolean gone(RuntimeException failure) {
+                return AzureErrors.notFound(failure);
             }
 
             @Override
@@ -263,8 +268,10 @@ final class AzureInventory {
             String gallery = m.group(2);
             String definition = m.group(3);
             String version = m.group(4);
-            AzurePush.gone(calls, "delete version " + version + " of " + gallery + "/" + definition,
-                    () -> azure.compute().getGalleryImageVersions().delete(group, gallery, definition, version));
+            calls.call("delete version " + version + " of " + gallery + "/" + definition, () -> {
+                azure.compute().getGalleryImageVersions().delete(group, gallery, definition, version);
+                return null;
+            });
             return;
         }
         if (!(m = PART_ID.matcher(id)).matches()) {
@@ -283,7 +290,10 @@ final class AzureInventory {
             case "networksecuritygroups" -> () -> azure.network().getNetworkSecurityGroups().delete(group, name);
             default -> throw new IllegalArgumentException("azure does not remove " + id);
         };
-        AzurePush.gone(calls, "delete " + r.type() + " " + name, call);
+        calls.call("delete " + r.type() + " " + name, () -> {
+            call.run();
+            return null;
+        });
     }
 
     private static boolean tagged(Map<String, String> tags, String key) {

@@ -2,6 +2,16 @@ package dev.kiln.vcenter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.Architecture;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.BootMode;
+import dev.kiln.api.ImageFormat;
+import dev.kiln.api.Poll;
+import dev.kiln.api.PublishPolicy;
+import dev.kiln.spi.Provider;
+import dev.kiln.spi.PushRequest;
+import dev.kiln.spi.RunRequest;
+import dev.kiln.spi.RunResult;
 import dev.kiln.testkit.ProviderHarness;
 import dev.kiln.testkit.ProviderTck;
 
@@ -12,6 +22,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -258,25 +270,25 @@ final class VcenterWorld implements ProviderTck.StandIn {
 
     /** Pushes an OVA as library item "tmpl" (content digest {@code digest}), the template a run deploys. */
     void pushTemplate(Path tmp, String digest) throws Exception {
-        dev.kiln.spi.PushRequest push = new dev.kiln.spi.PushRequest(dev.kiln.api.Artifact.single(
-                dev.kiln.api.ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")), "tmpl",
-                dev.kiln.api.Architecture.AMD64, Set.of(dev.kiln.api.BootMode.BIOS, dev.kiln.api.BootMode.UEFI), digest,
-                dev.kiln.api.PublishPolicy.DEFAULT, false);
-        try (dev.kiln.spi.Provider p = new VcenterProviderFactory().create(harness(tmp).pushContext())) {
+        PushRequest push = new PushRequest(Artifact.single(
+                ImageFormat.OVA, VcenterProviderTckTest.ova(tmp, "img")), "tmpl",
+                Architecture.AMD64, Set.of(BootMode.BIOS, BootMode.UEFI), digest,
+                PublishPolicy.DEFAULT, false);
+        try (Provider p = new VcenterProviderFactory().create(harness(tmp).pushContext())) {
             p.push(push);
         }
     }
 
-    static dev.kiln.spi.RunResult run(ProviderHarness harness, dev.kiln.spi.RunRequest request) throws Exception {
-        try (dev.kiln.spi.Provider p = new VcenterProviderFactory().create(harness.runContext())) {
+    static RunResult run(ProviderHarness harness, RunRequest request) throws Exception {
+        try (Provider p = new VcenterProviderFactory().create(harness.runContext())) {
             return p.run(request);
         }
     }
 
     /** Waits up to 30 s of real time for what vcsim does in the background, checking without pause. */
-    static dev.kiln.api.Poll poll() {
-        return new dev.kiln.api.Poll(java.time.Clock.systemUTC(), d -> { }, java.time.Duration.ZERO,
-                java.time.Duration.ofSeconds(30), "");
+    static Poll poll() {
+        return new Poll(Clock.systemUTC(), d -> { }, Duration.ZERO,
+                Duration.ofSeconds(30), "");
     }
 
     @Override

@@ -27,4 +27,25 @@ final class Qcow2 {
     static long clusters(long bytes) {
         return (bytes + CLUSTER - 1) >>> CLUSTER_BITS;
     }
+
+    /** L1 entries of a disk of {@code size} bytes: one per L2 table's reach (512 MiB), at least one. */
+    static int l1Entries(long size) {
+        return (int) Math.max(1, (clusters(size) + L2_ENTRIES - 1) / L2_ENTRIES);
+    }
+
+    /**
+     * The refcount blocks and refcount-table clusters of a file of {@code others} other clusters: they count every
+     * cluster, their own too, so their number is found by iterating to a fixed point. Returns {blocks, table}.
+     */
+    static long[] refcountClusters(long others) {
+        long blocks = 0;
+        long table = 0;
+        long total;
+        do {
+            total = others + blocks + table;
+            blocks = (total + REFCOUNTS_PER_BLOCK - 1) / REFCOUNTS_PER_BLOCK;
+            table = clusters(blocks * 8);
+        } while (others + blocks + table != total);
+        return new long[] {blocks, table};
+    }
 }

@@ -12,8 +12,7 @@ import java.util.TreeMap;
 
 /**
  * The L2 tables and refcounts of an image being written, and their placement after the data:
- * L2 tables, L1 table, refcount table, refcount blocks. Refcounts cover every cluster of the file,
- * including their own blocks, so their count is found by iterating to a fixed point.
+ * L2 tables, L1 table, refcount table, refcount blocks ({@link Qcow2#refcountClusters}).
  */
 final class Qcow2Tables {
 
@@ -65,17 +64,13 @@ final class Qcow2Tables {
     /** Writes L2, L1, refcounts and the header after {@code dataEnd} (cluster aligned); returns the file size. */
     long writeMetadata(FileChannel out, long dataEnd, Compression compression) throws IOException {
         long first = dataEnd >>> Qcow2.CLUSTER_BITS;
-        int l1Size = (int) Math.max(1, (Qcow2.clusters(size) + Qcow2.L2_ENTRIES - 1) / Qcow2.L2_ENTRIES);
+        int l1Size = Qcow2.l1Entries(size);
         long l1Clusters = Qcow2.clusters(l1Size * 8L);
         long fixed = first + l2.size() + l1Clusters;
-        long blocks = 0;
-        long tableClusters = 0;
-        long total;
-        do {
-            total = fixed + blocks + tableClusters;
-            blocks = (total + Qcow2.REFCOUNTS_PER_BLOCK - 1) / Qcow2.REFCOUNTS_PER_BLOCK;
-            tableClusters = Qcow2.clusters(blocks * 8);
-        } while (fixed + blocks + tableClusters != total);
+        long[] refcounts = Qcow2.refcountClusters(fixed);
+        long blocks = refcounts[0];
+        long tableClusters = refcounts[1];
+        long total = fixed + blocks + tableClusters;
         long l1Offset = writeL2AndL1(out, dataEnd, l1Size);
         long tableOffset = l1Offset + l1Clusters * Qcow2.CLUSTER;
         writeRefcounts(out, tableOffset, tableClusters, blocks, first, total);

@@ -27,4 +27,39 @@ public interface DiskSource extends Closeable {
     default boolean concurrentReads() {
         return false;
     }
+
+    /**
+     * This disk seen through {@code data}, a sub-list of its extents known to hold every non-zero byte (e.g. from
+     * {@link Conversions#dataExtents}): reads are this disk's; closing the view closes this disk.
+     */
+    default DiskSource narrowedTo(List<Extent> data) {
+        DiskSource disk = this;
+        List<Extent> extents = List.copyOf(data);
+        return new DiskSource() {
+            @Override
+            public long size() {
+                return disk.size();
+            }
+
+            @Override
+            public List<Extent> extents() {
+                return extents;
+            }
+
+            @Override
+            public void read(long offset, ByteBuffer dst) throws IOException {
+                disk.read(offset, dst);
+            }
+
+            @Override
+            public boolean concurrentReads() {
+                return disk.concurrentReads();
+            }
+
+            @Override
+            public void close() throws IOException {
+                disk.close();
+            }
+        };
+    }
 }

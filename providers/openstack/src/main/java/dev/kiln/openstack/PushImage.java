@@ -61,7 +61,7 @@ final class PushImage {
         GlanceImageFile.Upload upload = web.filter(WebSource::asIs).isPresent()
                 ? GlanceImageFile.asIs(request, context.conversions())
                 : GlanceImageFile.prepare(request, context.conversions(), context.workDir(), context.events(),
-                !request.dryRun());
+                !request.dryRun(), web.isPresent());
         try {
             Optional<String> method = importMethod.isPresent() && offered(glance, importMethod.get())
                     ? importMethod : Optional.empty();
@@ -223,7 +223,7 @@ final class PushImage {
             Cleanup.Handle handle = removedOnFailure(made);
             Glance.Image active = null;
             if (method.isPresent()) {
-                UploadImageData.Sent sent = web.isPresent() ? UploadImageData.digest(upload.file(), context.events())
+                UploadImageData.Sent sent = web.isPresent() ? UploadImageData.digest(upload.body(), context.events())
                         : staged(made);
                 WebSource.Fetch fetch = web.isPresent() ? fetched(made, web.get()) : null;
                 try {
@@ -262,9 +262,9 @@ final class PushImage {
         /** A plain {@code PUT /v2/images/{id}/file}, the bounded wait for active, and the hash comparison. */
         private Glance.Image uploaded(Glance.Image made) throws InterruptedException {
             context.events().info("created Glance image " + made + " (" + upload.diskFormat() + "), uploading "
-                    + upload.file().getFileName());
+                    + upload.body().name() + ", " + upload.body().size() + " bytes");
             UploadImageData.Sent sent = UploadImageData.put(cloud.http, glance.base() + "/images/" + made.id()
-                    + "/file", upload.file(), context.events());
+                    + "/file", upload.body(), context.events());
             Glance.Image active = waitActive(made);
             verify(active, sent);
             return active;
@@ -273,8 +273,8 @@ final class PushImage {
         /** Interoperable import, first step: {@code PUT /v2/images/{id}/stage}, streamed and hashed like an upload. */
         private UploadImageData.Sent staged(Glance.Image made) throws InterruptedException {
             context.events().info("created Glance image " + made + " (" + upload.diskFormat() + "), staging "
-                    + upload.file().getFileName() + " for a glance-direct import");
-            return UploadImageData.put(cloud.http, glance.base() + "/images/" + made.id() + "/stage", upload.file(),
+                    + upload.body().name() + " for a glance-direct import");
+            return UploadImageData.put(cloud.http, glance.base() + "/images/" + made.id() + "/stage", upload.body(),
                     context.events());
         }
 

@@ -8,16 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * {@code PUT /v2/images/{id}/file} (or {@code /stage}) streamed from the file with a known length: the body is read
- * 64 KiB at a time as the connection takes it, never copied to a temp file or into memory, and hashed on the way
- * (MD5 for Glance's {@code checksum}, SHA-512 for {@code os_hash_value}).
+ * {@code PUT /v2/images/{id}/file} (or {@code /stage}) streamed from an {@link ImageBody} with a known length (a file,
+ * or a raw disk's qcow2 generated as it is sent): the body is read as the connection takes it, never copied to a temp
+ * file or into memory, and hashed on the way (MD5 for Glance's {@code checksum}, SHA-512 for {@code os_hash_value}):
+ * by the thread sending it, or for a generated qcow2 by the thread writing it ({@link ImageBody.SelfHashing}), so
+ * hashing and sending overlap.
  */
 final class UploadImageData {
 
@@ -28,24 +26,22 @@ final class UploadImageData {
     private UploadImageData() {
     }
 
-    static Sent put(OpenStackHttp http, String url, Path file, Events events) throws InterruptedException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw KilnException.tried("read " + file, KilnException.reason(e), "check the file", e);
-        }
-        Hashing hashing = new Hashing(file, size, events, "upload");
+    static Sent put(OpenStackHttp http, String url, ImageBody data, Events events) throws InterruptedException {
+        Hashing hashing = new Hashing(data, events, "upload");
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(hashing::open), size);
-        http.send("PUT", url, body, "application/octet-stream");
-        return hashing.sent();
+                HttpRequest.BodyPublishers.ofInputStream(hashing::open), data.size());
+        try {
+            http.send("PUT", url, body, "application/octet-stream");
+            return hashing.sent();
+        } finally {
+            hashing.close();
+        }
     }
 
-    /** The size and hashes of {@code file}: what Glance must report once it has fetched it (web-download). */
-    static Sent digest(Path file, Events events) {
+    /** The size and hashes of {@code data}: what Glance must report once it has fetched it (web-download). */
+    static Sent digest(ImageBody data, Events events) throws InterruptedException {
         try {
-            Hashing hashing = new Hashing(file, Files.size(file), events, "hash");
+            Hashing hashing = new Hashing(data, events, "hash");
             try (InputStream in = hashing.open()) {
                 byte[] buf = new byte[1 << 16];
                 while (in.read(buf, 0, buf.length) >= 0) {
@@ -54,33 +50,37 @@ final class UploadImageData {
             }
             return hashing.sent();
         } catch (IOException | UncheckedIOException e) {
-            throw KilnException.tried("read " + file, KilnException.reason(e), "check the file", e);
+            throw KilnException.tried("read " + data.name(), KilnException.reason(e), "check the file", e);
         }
     }
 
-    /** Opens the file once per send and hashes what is read. */
+    /** Opens the body once per send (a retry starts again from the first byte) and hashes what is read. */
     private static final class Hashing {
-        private final Path file;
+        private final ImageBody data;
         private final long size;
         private final Events events;
         private final String label;
-        private MessageDigest md5;
-        private MessageDigest sha512;
+        private GlanceHashes hashes;
         private long read;
+        private InputStream opened;
+        /** Set when the stream hashes itself on its writer's thread; then this only counts. */
+        private ImageBody.SelfHashing selfHashing;
 
-        Hashing(Path file, long size, Events events, String label) {
-            this.file = file;
-            this.size = size;
+        Hashing(ImageBody data, Events events, String label) {
+            this.data = data;
+            this.size = data.size();
             this.events = events;
             this.label = label;
         }
 
         synchronized InputStream open() {
             try {
-                md5 = MessageDigest.getInstance("MD5");
-                sha512 = MessageDigest.getInstance("SHA-512");
+                close();
+                hashes = new GlanceHashes();
                 read = 0;
-                return new FilterInputStream(Files.newInputStream(file)) {
+                InputStream in = data.open();
+                selfHashing = in instanceof ImageBody.SelfHashing h ? h : null;
+                opened = new FilterInputStream(in) {
                     @Override
                     public int read(byte[] b, int off, int len) throws IOException {
                         int n = super.read(b, off, len);
@@ -97,16 +97,16 @@ final class UploadImageData {
                         return n < 0 ? -1 : one[0] & 0xff;
                     }
                 };
+                return opened;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
             }
         }
 
         private synchronized void update(byte[] b, int off, int n) {
-            md5.update(b, off, n);
-            sha512.update(b, off, n);
+            if (selfHashing == null) {
+                hashes.update(b, off, n);
+            }
             long before = read;
             read += n;
             if (before / (64L << 20) != read / (64L << 20) || read == size) {
@@ -114,13 +114,31 @@ final class UploadImageData {
             }
         }
 
-        synchronized Sent sent() {
+        /** Closes the last stream opened, which stops a qcow2 still being written for it. */
+        synchronized void close() {
+            if (opened != null) {
+                try {
+                    opened.close();
+                } catch (IOException e) {
+                    // nothing was written through it
+                }
+                opened = null;
+            }
+        }
+
+        synchronized Sent sent() throws InterruptedException {
             if (read != size) {
-                throw KilnException.tried(label + " " + file, "only " + read + " of " + size + " bytes were sent",
+                throw KilnException.tried(label + " " + data.name(), "only " + read + " of " + size + " bytes were sent",
                         "try again");
             }
+            byte[][] digests;
+            try {
+                digests = selfHashing != null ? selfHashing.digests() : hashes.digests();
+            } catch (IOException e) {
+                throw KilnException.tried(label + " " + data.name(), KilnException.reason(e), "try again", e);
+            }
             HexFormat hex = HexFormat.of();
-            return new Sent(read, hex.formatHex(md5.digest()), hex.formatHex(sha512.digest()));
+            return new Sent(read, hex.formatHex(digests[0]), hex.formatHex(digests[1]));
         }
     }
 }

@@ -42,6 +42,7 @@ final class GlanceProxy implements AutoCloseable {
     private final Set<Integer> failures = new java.util.HashSet<>();
     private boolean flipNextUpload;
     private boolean breakNextUpload;
+    private Object[] midway;
     /** Bytes of image data that passed through, for the streaming checks. */
     final AtomicLong uploaded = new AtomicLong();
 
@@ -67,6 +68,7 @@ final class GlanceProxy implements AutoCloseable {
         failures.clear();
         flipNextUpload = false;
         breakNextUpload = false;
+        midway = null;
     }
 
     synchronized void failMutation(int n) {
@@ -75,6 +77,11 @@ final class GlanceProxy implements AutoCloseable {
 
     synchronized void onMutation(int n, Runnable action) {
         actions.put(log.size() + n, action);
+    }
+
+    /** Runs {@code action} once, on the proxy's thread, when {@code bytes} of upload data have passed through. */
+    synchronized void whenUploaded(long bytes, Runnable action) {
+        midway = new Object[] {uploaded.get() + bytes, action};
     }
 
     synchronized void flipOneByteOfNextUpload() {
@@ -164,7 +171,17 @@ final class GlanceProxy implements AutoCloseable {
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
                 if (n > 0) {
-                    uploaded.addAndGet(n);
+                    long now = uploaded.addAndGet(n);
+                    Runnable action = null;
+                    synchronized (GlanceProxy.this) {
+                        if (midway != null && now >= (long) midway[0]) {
+                            action = (Runnable) midway[1];
+                            midway = null;
+                        }
+                    }
+                    if (action != null) {
+                        action.run();
+                    }
                     if (!flipped) {
                         b[off + n / 2] ^= 0x01;
                         flipped = true;

@@ -116,34 +116,120 @@ class OpenStackPushTest {
         assertThat(rig.proxy.uploaded.get()).isGreaterThanOrEqualTo(Files.size(image));
     }
 
+    /**
+     * 600 MiB + 20 KiB, sparse: 6 MiB of random data at the start, 4 MiB across the 512 MiB L2 boundary, the tail,
+     * and 8 MiB of written zeros at 300 MiB (allocated, like a file system's zeroed journal), which no qcow2 stores.
+     */
+    private Path scatteredRaw(String name) throws Exception {
+        long size = (600L << 20) + 20 * 1024;
+        Path raw = tmp.resolve(name + ".raw");
+        java.util.Random random = new java.util.Random(15);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(raw.toFile(), "rw")) {
+            f.setLength(size);
+            for (long[] run : new long[][] {{0, 6L << 20}, {(512L << 20) - (2L << 20), 4L << 20}, {size - 5000, 5000}}) {
+                byte[] b = new byte[(int) run[1]];
+                random.nextBytes(b);
+                f.seek(run[0]);
+                f.write(b);
+            }
+            f.seek(300L << 20);
+            f.write(new byte[8 << 20]);
+        }
+        return raw;
+    }
+
+    private static String qemuImg(Path dir, String... args) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-img")),
+                "qemu-img is missing: install qemu-utils (./test --install-only)");
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/qemu-img"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ":\n" + out).isZero();
+        return out;
+    }
+
+    private static List<Path> filesUnder(Path dir) throws Exception {
+        try (var walk = Files.walk(dir)) {
+            return walk.filter(p -> !p.equals(dir)).toList();
+        }
+    }
+
+    /** The threads writing a qcow2 for an upload have all ended. */
+    private static void noQcow2Writer() throws Exception {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("kiln-qcow2-stream")) {
+                t.join(30_000);
+                assertThat(t.isAlive()).as("the qcow2 writer stopped with the upload").isFalse();
+            }
+        }
+    }
+
     @Test
-    void aRawDiskIsSentAsQcow2HoldingTheSameContent() throws Exception {
-        ProviderHarness h = harness(rig.passwordEnv());
-        Path raw = ProviderHarness.sampleDisk(tmp, "os-raw", 40L << 20);
+    void aRawDiskIsStreamedAsQcow2HoldingTheSameContentWithNothingWrittenToTheWorkFolder() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), work);
+        rig.passwordEnv().forEach(h::env);
+        Path raw = scatteredRaw("os-raw");
+        long planned;
+        try (DiskSource disk = h.pushContext().conversions().open(raw)) {
+            planned = h.pushContext().conversions().streamBound(
+                    disk.narrowedTo(h.pushContext().conversions().dataExtents(disk, 65536)), ImageFormat.QCOW2);
+        }
         PushRequest request = new PushRequest(Artifact.single(ImageFormat.RAW_BIOS, raw), "os-raw", Architecture.ARM64,
                 Set.of(BootMode.UEFI, BootMode.BIOS), digest(), PublishPolicy.DEFAULT, false);
+        List<List<Path>> midway = new java.util.ArrayList<>();
+        rig.proxy.whenUploaded(3L << 20, () -> {
+            try {
+                midway.add(filesUnder(work));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
 
         String id = push(h, request).images().get(0).imageId();
 
+        assertThat(midway).as("the work folder 3 MiB into the upload").containsExactly(List.of());
+        assertThat(filesUnder(work)).as("the work folder after the upload").isEmpty();
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/file");
         JsonNode glance = rig.image(id);
         assertThat(glance.path("disk_format").asText()).isEqualTo("qcow2");
         assertThat(glance.path("architecture").asText()).isEqualTo("aarch64");
         assertThat(glance.path("hw_firmware_type").asText()).as("arm64 boots UEFI").isEqualTo("uefi");
-        assertThat(glance.path("size").asLong()).as("only the data went up").isLessThan(Files.size(raw) / 4);
         Path stored = rig.storedFile(id);
-        assertThat(new String(Files.readAllBytes(stored), 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1))
-                .isEqualTo("QFI\u00fb");
-        try (DiskSource a = h.pushContext().conversions().open(stored);
-             DiskSource b = h.pushContext().conversions().open(raw)) {
-            assertThat(a.size()).isEqualTo(b.size());
-            for (long off : new long[]{0, b.size() / 2}) {
-                ByteBuffer x = ByteBuffer.allocate(4096);
-                ByteBuffer y = ByteBuffer.allocate(4096);
-                a.read(off, x);
-                b.read(off, y);
-                assertThat(x.array()).as("block at %d", off).isEqualTo(y.array());
-            }
-        }
+        assertThat(Files.size(stored)).as("the stored qcow2 is as long as planned before sending").isEqualTo(planned)
+                .isEqualTo(glance.path("size").asLong())
+                .as("only the 10 MiB of non-zero clusters and the tables, not the 8 MiB of written zeros")
+                .isLessThan((10L << 20) + (1L << 20));
+        assertThat(glance.path("checksum").asText()).isEqualTo(hash("MD5", stored));
+        assertThat(glance.path("os_hash_value").asText()).isEqualTo(hash("SHA-512", stored));
+        qemuImg(tmp, "check", "-f", "qcow2", stored.toString());
+        assertThat(qemuImg(tmp, "compare", "-f", "raw", "-F", "qcow2", raw.toString(), stored.toString()))
+                .contains("identical");
+        assertThat(h.events().text()).contains("MD5 and sha512 match");
+    }
+
+    @Test
+    void aRawDiskIsStagedAsStreamedQcow2ForAGlanceDirectImport() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        ProviderHarness h = new ProviderHarness(new OpenStackProviderFactory(), work).flag("import-method",
+                "glance-direct");
+        rig.passwordEnv().forEach(h::env);
+        Path raw = scatteredRaw("os-raw-direct");
+
+        String id = push(h, PushRequest.of(raw, ImageFormat.RAW_BIOS, "os-raw-direct", digest())).images().get(0)
+                .imageId();
+
+        assertThat(rig.proxy.mutations()).containsExactly("POST /v2/images", "PUT /v2/images/{id}/stage",
+                "POST /v2/images/{id}/import");
+        assertThat(filesUnder(work)).as("the work folder after the import").isEmpty();
+        Path stored = rig.storedFile(id);
+        JsonNode glance = rig.image(id);
+        assertThat(glance.path("disk_format").asText()).isEqualTo("qcow2");
+        assertThat(glance.path("checksum").asText()).isEqualTo(hash("MD5", stored));
+        assertThat(glance.path("os_hash_value").asText()).isEqualTo(hash("SHA-512", stored));
+        assertThat(qemuImg(tmp, "compare", "-f", "raw", "-F", "qcow2", raw.toString(), stored.toString()))
+                .contains("identical");
     }
 
     @Test
@@ -479,29 +565,40 @@ class OpenStackPushTest {
     @Test
     void a503MidUploadLeavesNothingBehind() throws Exception {
         ProviderHarness h = harness(rig.passwordEnv());
-        Path image = qcow2(h, "os-503");
-        Set<String> before = rig.images();
-        rig.proxy.breakNextUploadHalfway();
+        Map<Path, ImageFormat> images = Map.of(qcow2(h, "os-503"), ImageFormat.QCOW2_BIOS,
+                scatteredRaw("os-503-raw"), ImageFormat.RAW_BIOS);
+        for (Map.Entry<Path, ImageFormat> image : images.entrySet()) {
+            Set<String> before = rig.images();
+            rig.proxy.breakNextUploadHalfway();
 
-        Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-503",
-                digest())));
+            Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image.getKey(), image.getValue(), "os-503",
+                    digest())));
 
-        assertThat(failure).isInstanceOf(KilnException.class).hasMessageContaining("removed Glance image");
-        assertThat(rig.images()).isEqualTo(before);
+            assertThat(failure).as(image.getValue().id()).isInstanceOf(KilnException.class)
+                    .hasMessageContaining("removed Glance image");
+            assertThat(rig.images()).isEqualTo(before);
+            noQcow2Writer();
+        }
     }
 
     @Test
     void ctrlCDuringTheUploadDeletesTheQueuedImage() throws Exception {
-        ProviderHarness h = harness(rig.passwordEnv());
-        Path image = qcow2(h, "os-cancel");
-        Set<String> before = rig.images();
-        rig.proxy.onMutation(2, h.cancel()::cancel);
+        Map<String, ImageFormat> images = Map.of("os-cancel", ImageFormat.QCOW2_BIOS, "os-cancel-raw",
+                ImageFormat.RAW_BIOS);
+        for (Map.Entry<String, ImageFormat> image : images.entrySet()) {
+            ProviderHarness h = harness(rig.passwordEnv());
+            Path file = image.getValue() == ImageFormat.RAW_BIOS ? scatteredRaw(image.getKey()) : qcow2(h, image.getKey());
+            Set<String> before = rig.images();
+            rig.proxy.onMutation(2, h.cancel()::cancel);
 
-        Throwable failure = catchThrowable(() -> push(h, PushRequest.of(image, ImageFormat.QCOW2_BIOS, "os-cancel",
-                digest())));
+            Throwable failure = catchThrowable(() -> push(h, PushRequest.of(file, image.getValue(), image.getKey(),
+                    digest())));
 
-        assertThat(failure).isInstanceOf(InterruptedException.class).hasMessageContaining("removed Glance image");
-        assertThat(rig.images()).isEqualTo(before);
+            assertThat(failure).as(image.getKey()).isInstanceOf(InterruptedException.class)
+                    .hasMessageContaining("removed Glance image");
+            assertThat(rig.images()).isEqualTo(before);
+            noQcow2Writer();
+        }
     }
 
     @Test

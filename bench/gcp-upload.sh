@@ -28,8 +28,10 @@ cd "$root"
   -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
 cp="$root/providers/gcp/target/test-classes:$root/providers/gcp/target/classes:$(cat "$work/cp.txt")"
 java_bench() { java -Xmx192m -cp "$cp" dev.kiln.gcp.GcpUploadBench "$@"; }
-# the JVM flags cli/src/main/dist/bin/kiln runs kiln with (its class-data archive aside)
-launcher_flags=(-XX:+UseSerialGC -XX:-UsePerfData)
+# the JVM flags cli/src/main/dist/bin/kiln runs `kiln push` with (its class-data archive aside); XMN= (empty)
+# leaves out the fixed young generation the launcher gives push and publish, to compare
+xmn=${XMN-24m}
+launcher_flags=(-XX:+UseSerialGC -XX:-UsePerfData ${xmn:+-Xmn$xmn})
 tls_server=()
 tls_client=()
 curl_tls=()

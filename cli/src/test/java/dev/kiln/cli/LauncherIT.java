@@ -169,6 +169,20 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aPushGetsAFixedYoungGenerationSoItsRssDoesNotFollowTheMachinesRam() throws Exception {
+        Map<String, String> flags = Map.of("KILN_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+
+        Run push = kiln(flags, "--output", "json", "push", "openstack", "--help");
+        Run convert = kiln(flags, "convert", "--help");
+        Run overridden = kiln(Map.of("KILN_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmn64m"), "push", "aws", "--help");
+
+        assertThat(push.code()).as(push.stderr()).isZero();
+        assertThat(push.stdout()).contains("-XX:MaxNewSize=25165824").contains("Usage: kiln push openstack");
+        assertThat(convert.stdout()).doesNotContain("-XX:MaxNewSize=").contains("Usage: kiln convert");
+        assertThat(overridden.stdout()).as("KILN_JAVA_OPTS has the last word").contains("-XX:MaxNewSize=67108864");
+    }
+
     private Path sample() throws IOException {
         Path raw = tmp.resolve("disk.raw");
         try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {

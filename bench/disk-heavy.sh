@@ -21,11 +21,7 @@ can_drop=0; [ -w /proc/sys/vm/drop_caches ] && can_drop=1
 fixture() {
   local f=$work/f8.raw
   if [ ! -f "$f" ]; then
-    truncate -s 8G "$f"
-    # 32 runs of 96 MiB of random bytes, spread evenly over the 8 GiB (one every 256 MiB)
-    for i in $(seq 0 31); do
-      head -c $((96 * 1048576)) /dev/urandom | dd of="$f" bs=1M seek=$((i * 256 + 16)) conv=notrunc status=none
-    done
+    make_f8 "$f"   # bench/lib.sh: 32 runs of 96 MiB of random bytes, one every 256 MiB
   fi
   echo "fixture: $f, $(du -m "$f" | cut -f1) MiB allocated of 8 GiB"
 }

@@ -12,6 +12,17 @@ make_f1() {
   rm -rf "$tree"
 }
 
+# make_f8 FILE: fixture F8, an 8 GiB sparse raw disk holding 3 GiB of incompressible data in 32 runs of 96 MiB, one
+# every 256 MiB (data-heavy: the work, not the JVM's start, dominates).
+make_f8() {
+  local file=$1 i
+  rm -f "$file"
+  truncate -s 8G "$file"
+  for i in $(seq 0 31); do
+    head -c $((96 * 1048576)) /dev/urandom | dd of="$file" bs=1M seek=$((i * 256 + 16)) conv=notrunc status=none
+  done
+}
+
 # hold_page_reporting / release_page_reporting (call the latter from the script's EXIT trap).
 # This VM hands freed memory back to its host (virtio-balloon free page reporting): a page the kernel takes
 # from its free lists was often given back, and costs a fault on the host when first written. That made one

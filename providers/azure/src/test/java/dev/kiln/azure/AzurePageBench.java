@@ -20,9 +20,12 @@ import java.util.List;
  * {@code uploadFromFile} of the whole file, both to the same Azurite. Not a test.
  * <pre>
  *   vhd RAW OUT                            a fixed VHD of RAW, written by kiln's core
- *   kiln VHD ENDPOINT CONTAINER BLOB N     PageUpload with N workers; prints "seconds wire_bytes pages"
- *   peer VHD ENDPOINT CONTAINER BLOB       BlobClient.uploadFromFile (the SDK's parallel whole-file upload)
+ *   kiln VHD ENDPOINT CONTAINER BLOB N     PageUpload with N workers; prints "seconds body_bytes pages read_bytes"
+ *   peer VHD ENDPOINT CONTAINER BLOB       BlobClient.uploadFromFile (the SDK's parallel whole-file upload);
+ *                                          prints "seconds body_bytes read_bytes"
  * </pre>
+ * read_bytes: what the JVM read through read(2)-like calls during the upload (/proc/self/io rchar, from just
+ * before the upload to its end): the VHD's bytes read, plus any class files loaded meanwhile (an upper bound).
  */
 public final class AzurePageBench {
 
@@ -42,6 +45,7 @@ public final class AzurePageBench {
             }
             case "kiln" -> {
                 HttpClient http = new JdkHttpClientBuilder().build();
+                long r0 = rchar();
                 long t0 = System.nanoTime();
                 AzureDisk disk = AzureDisk.open(context.conversions(), Path.of(args[1]), ImageFormat.VHD, work,
                         "bench", harness.events().as("bench"));
@@ -50,17 +54,26 @@ public final class AzurePageBench {
                 PageUpload.Stats stats = new PageUpload(http, context.retry().classifier(AzureErrors::classify)
                         .build(), context.cancel(), harness.events().as("bench"), Integer.parseInt(args[5]))
                         .upload(blob, disk, List.of());
-                System.out.println((System.nanoTime() - t0) / 1e9 + " " + stats.bytes() + " " + stats.pages());
+                System.out.println((System.nanoTime() - t0) / 1e9 + " " + stats.bytes() + " " + stats.pages() + " "
+                        + (rchar() - r0));
             }
             case "peer" -> {
                 HttpClient http = new JdkHttpClientBuilder().build();
+                long r0 = rchar();
                 long t0 = System.nanoTime();
                 container(args[2], args[3], http).getBlobClient(args[4]).uploadFromFile(args[1], true);
-                System.out.println((System.nanoTime() - t0) / 1e9 + " " + Files.size(Path.of(args[1])));
+                System.out.println((System.nanoTime() - t0) / 1e9 + " " + Files.size(Path.of(args[1])) + " "
+                        + (rchar() - r0));
             }
             default -> throw new IllegalArgumentException("vhd | kiln | peer, not " + args[0]);
         }
         System.exit(0);
+    }
+
+    /** Bytes this process has read through read(2) and its kin so far (Linux /proc/self/io). */
+    private static long rchar() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/self/io")).stream().filter(l -> l.startsWith("rchar:"))
+                .mapToLong(l -> Long.parseLong(l.substring(6).trim())).findFirst().orElse(-1);
     }
 
     private static BlobContainerClient container(String endpoint, String name, HttpClient http) {

@@ -9,13 +9,28 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Interrupts interrupts = prepare();
+        Session session = Session.of(System.out, System.err, System.getenv(), interrupts);
+        System.exit(run(args, session, interrupts));
+    }
+
+    /** {@link #run(String[], Session, Interrupts, Command)} of kiln's commands. */
+    static int run(String[] args, Session session, Interrupts interrupts) {
+        return run(args, session, interrupts, Kiln::execute);
+    }
+
+    /**
+     * The process's set-up before any command: proxy and plug-in settings from the environment, Ctrl-C and
+     * shutdown handling for the calling thread. Also run by the build's start-up training, so that what it
+     * loads is in the class-data archive.
+     */
+    static Interrupts prepare() {
         ProxyEnvironment.apply(System.getenv(), System.getProperties());
         PluginPath.apply(System.getenv(), System.getProperty("kiln.home"));
         Interrupts interrupts = new Interrupts(Thread.currentThread());
         Signal.handle(new Signal("INT"), s -> interrupts.onSignal(System.err, Runtime.getRuntime()::halt));
         Runtime.getRuntime().addShutdownHook(new Thread(interrupts::onShutdown, "kiln-shutdown"));
-        Session session = Session.of(System.out, System.err, System.getenv(), interrupts);
-        System.exit(run(args, session, interrupts, Kiln::execute));
+        return interrupts;
     }
 
     /** What a command runs; {@link Kiln#execute} in production. */

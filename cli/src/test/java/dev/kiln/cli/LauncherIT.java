@@ -148,6 +148,31 @@ class LauncherIT {
     }
 
     @Test
+    void aWarmRunStartsNoProgramButJavaAndMapsTheArchiveWithoutRelocatingIt() throws Exception {
+        Path cds = tmp.resolve("cds.log");
+        Path classes = tmp.resolve("warm-classes.log");
+        Map<String, String> jdk = Map.of("JAVA_HOME", System.getProperty("java.home"));
+        Map<String, String> warm = new HashMap<>(jdk);
+        // nothing but java can be started: a launcher that ran dirname, uname, cksum or find would fail or
+        // miss its archive
+        warm.put("PATH", tmp.resolve("no-programs").toString());
+        warm.put("KILN_JAVA_OPTS", "-Xlog:cds:file=" + cds + " -Xlog:class+load:file=" + classes);
+
+        Run first = kiln(jdk, "--version");
+        Run second = kiln(warm, "--version");
+
+        assertThat(first.code()).as(first.stderr()).isZero();
+        assertThat(second.code()).as(second.stderr()).isZero();
+        assertThat(second.stderr()).isEmpty();
+        assertThat(second.stdout()).isEqualTo(first.stdout()).startsWith("kiln ");
+        assertThat(Files.readString(classes)).contains("picocli.CommandLine source: shared objects file");
+        assertThat(Files.readString(cds)).contains("Mapped static")
+                .doesNotContain("always map archive(s) at an alternative address");
+        assertThat(dist.resolve("lib/native/com/sun/jna/linux-x86-64/libjnidispatch.so"))
+                .as("JNA's native part, unpacked so that runs do not extract it").isNotEmptyFile();
+    }
+
+    @Test
     void theDistributionCarriesTheClassListButNotTheTrainingThatMadeIt() throws Exception {
         assertThat(dist.resolve("lib/kiln.classlist")).content().contains("picocli/CommandLine");
         try (Stream<Path> jars = Files.list(dist.resolve("lib"))) {

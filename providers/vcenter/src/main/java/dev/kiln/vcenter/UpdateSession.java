@@ -98,8 +98,10 @@ final class UpdateSession {
 
         KeepAlive(String sid) {
             java.time.Clock clock = rest.clock();
+            // counted from now, before the upload starts, not from whenever the new thread first runs
+            java.time.Instant first = clock.instant().plus(KEEP_ALIVE);
             thread = new Thread(() -> {
-                java.time.Instant next = clock.instant().plus(KEEP_ALIVE);
+                java.time.Instant next = first;
                 while (true) {
                     synchronized (lock) {
                         if (!done) {
